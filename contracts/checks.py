@@ -1,0 +1,187 @@
+"""The checks every table must pass before it is loaded, each returning `Violation`s.
+
+dbt-style vocabulary: columns, schema (pandera: types, patterns, ranges,
+accepted values, nullability), primary key, DynamoDB's own rules. Foreign keys
+are checked by the Great Expectations suites in `contracts.expectations`.
+All checks take a frame as `contracts.source` reads it: text cells, missing
+values as None, the file line in the index.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from contracts import dynamodb
+from contracts.formats import FORMAT_NAMES
+from contracts.source import line_of, parse_set
+from contracts.table import NoDuplicates, Table
+from contracts.violations import SHOWN_EXAMPLES, Violation, show
+
+FIXERS_NOTE = "run the fixers (drop --no-fix)"
+
+
+def _remedy_for_table(table: Table, column: str | None = None) -> str:
+    declared = [type(f).__name__ for f in table.fixes if column in (getattr(f, "column", None), getattr(f, "target", None), getattr(f, "new", None))]
+    if declared:
+        return f"{FIXERS_NOTE}: the contract declares {', '.join(declared)} for {column}"
+    return f"correct the export, or declare a fix in the {table.name} contract (contracts/tables/)"
+
+
+def _violation(table: Table, check: str, column: str | None, rows: pd.Series, expected: str, remedy: str) -> Violation:
+    """`rows`: the offending values, indexed by frame row."""
+    pii = column in table.pii
+    examples = tuple((line_of(i), show(v, pii)) for i, v in rows.head(SHOWN_EXAMPLES).items())
+    return Violation(table.name, table.file, check, column, len(rows), expected, remedy, examples)
+
+
+def check_encoding(table: Table, frame: pd.DataFrame) -> list[Violation]:
+    """DynamoDB strings are UTF-8; an export in another declared encoding must be transcoded."""
+    encoding = frame.attrs.get("encoding", "utf-8")
+    if encoding == "utf-8":
+        return []
+    return [Violation(table.name, table.file, "encoding", None, len(frame), "UTF-8",
+                      f"the file is {encoding}; {FIXERS_NOTE}, which transcode it to UTF-8")]
+
+
+def check_columns(table: Table, frame: pd.DataFrame) -> list[Violation]:
+    """Every declared column present, nothing undeclared (it would be loaded unchecked)."""
+    found = list(frame.columns)
+    out = []
+    for column in table.columns:
+        if column not in found:
+            role = " (a key attribute)" if column in table.key_columns else ""
+            out.append(Violation(table.name, table.file, "missing column", column, len(frame),
+                                 f"a column {column}{role}", _remedy_for_table(table) + f"; found columns: {', '.join(found)}"))
+    for column in found:
+        if column not in table.columns:
+            out.append(Violation(table.name, table.file, "undeclared column", column, len(frame),
+                                 f"only the declared columns ({', '.join(table.columns)})",
+                                 f"declare {column} in the {table.name} model, or check that {table.file} is the right file for {table.name}"))
+    return out
+
+
+_TYPE_NAMES = {"int64": "an integer", "Int64": "an integer", "float64": "a number", "str": "text"}
+
+
+def _expected(table: Table, column: str, check: str, check_number) -> str:
+    """Say what a pandera check wanted, from the check object itself."""
+    if check_number is None or check_number != check_number:  # dtype coercion and nullability have no number
+        if check == "not_nullable":
+            return "a value in every row"
+        dtype = str(table.schema.columns[column].dtype)
+        return _TYPE_NAMES.get(dtype, dtype)
+    declared = table.schema.columns[column].checks[int(check_number)]
+    pattern = (declared.statistics or {}).get("pattern")
+    if declared.name == "str_matches" and pattern is not None:
+        return FORMAT_NAMES.get(pattern, f"the format {pattern}")
+    return check
+
+
+def check_schema(table: Table, frame: pd.DataFrame) -> list[Violation]:
+    """The pandera schema on the declared columns present: types, formats, ranges, values, keys.
+
+    Lazy validation collects every failure; key uniqueness is left to `check_primary_key`.
+    """
+    present = [c for c in table.columns if c in frame.columns]
+    schema = table.schema.select_columns(present)
+    schema.unique = None
+    schema.strict = False
+    try:
+        schema.validate(frame[present], lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return _schema_violations(table, errors.failure_cases)
+    return []
+
+
+def _schema_violations(table: Table, cases: pd.DataFrame) -> list[Violation]:
+    cases = cases[cases["column"].isin(table.columns)]
+    # A column whose values cannot be coerced also fails every check on its type: report the cause once.
+    uncoercible = set(cases.loc[cases["check"].str.startswith("coerce_dtype"), "column"])
+    cases = cases[~(cases["column"].isin(uncoercible) & ~cases["check"].str.startswith("coerce_dtype"))]
+    out = []
+    for (column, check, number), group in cases.groupby(["column", "check", "check_number"], sort=True, dropna=False):
+        group = group.dropna(subset=["index"])
+        values = pd.Series(list(group["failure_case"]), index=list(group["index"].astype(int)))
+        remedy = _remedy_for_table(table, column)
+        if check == "coerce_dtype('int64')" and values.astype(str).str.fullmatch(r"[+-]?\d+\.0*").all():
+            remedy = f"{FIXERS_NOTE}: cast_integers writes whole numbers without the fraction"
+        out.append(_violation(table, "schema", column, values, _expected(table, column, check, number), remedy))
+    return out
+
+
+def check_primary_key(table: Table, frame: pd.DataFrame) -> list[Violation]:
+    """Every row has a key, and no two rows share one: BatchWriteItem would keep only the last."""
+    key = [c for c in table.key if c in frame.columns]
+    if len(key) < len(table.key):
+        return []  # reported by check_columns
+    out = []
+    for column in key:
+        missing = frame[column].isna() | (frame[column] == "")
+        if missing.any():
+            out.append(_violation(table, "primary key", column, frame.loc[missing, column].fillna(""),
+                                  "a key in every row", "give every row its key, or remove rows that have none"))
+    repeated = frame.duplicated(key, keep=False) & ~frame[key].isna().any(axis=1)
+    if repeated.any():
+        policy = table.duplicates
+        if isinstance(policy, NoDuplicates):
+            remedy = (f"no policy is declared, so loading would silently overwrite rows: remove the duplicates, "
+                      f"or declare one in the {table.name} contract (DropExactCopies, MergeIntoSet, KeepLatest)")
+        else:
+            remedy = f"declared policy: {policy.describe}; {FIXERS_NOTE}"
+        keys = frame.loc[repeated, key].astype(str).agg("/".join, axis=1)
+        out.append(_violation(table, "primary key", "/".join(key), keys, "each key once", remedy))
+    return out
+
+
+def check_dynamodb_rules(table: Table, frame: pd.DataFrame) -> list[Violation]:
+    """What AWS refuses and moto accepts: bad numbers, empty key strings, items over 400 KB."""
+    out = []
+    for column in (c for c in table.columns if c in frame.columns):
+        values = frame[column].dropna()
+        kind = table.attribute_type(column)
+        if column in table.key_columns:
+            empty = values[values == ""]
+            if len(empty):
+                where = "the primary key" if column in table.key else "a GSI key"
+                out.append(_violation(table, "DynamoDB: empty string in a key", column, empty,
+                                      f"no empty strings in {where} (AWS refuses them)",
+                                      f"{FIXERS_NOTE}: leave_out_empty_index_keys leaves the attribute out" if column not in table.key
+                                      else "give the row a key"))
+                values = values[values != ""]
+        if kind == "N":
+            problems = values.map(dynamodb.number_problem)
+            bad = problems.dropna()
+            if len(bad):
+                detail = sorted(set(bad))[0]
+                out.append(_violation(table, "DynamoDB: number", column, values[bad.index],
+                                      f"a number DynamoDB can store ({detail})",
+                                      "correct the export; NaN is left out by the fixers, anything else is not guessed"))
+    oversized = _oversized_items(table, frame)
+    if len(oversized):
+        out.append(_violation(table, "DynamoDB: item size", None, oversized.astype(str) + " bytes",
+                              f"items of at most {dynamodb.MAX_ITEM_BYTES} bytes",
+                              "split the large attribute into another table or store it elsewhere (S3) and keep a pointer"))
+    return out
+
+
+def _oversized_items(table: Table, frame: pd.DataFrame) -> pd.Series:
+    """Exact item sizes over the limit; exact sizes are computed only where a cheap bound exceeds it."""
+    columns = list(frame.columns)
+    bound = pd.Series(0, index=frame.index)
+    for column in columns:
+        bound += (frame[column].str.len() * 4 + len(column) + 2).fillna(0)
+    suspects = frame[bound > dynamodb.MAX_ITEM_BYTES]
+    sizes = {}
+    for index, row in suspects.iterrows():
+        item = {}
+        for column, value in row.items():
+            if value is None or column not in table.columns:
+                continue
+            kind = table.attribute_type(column)
+            if kind == "N" and dynamodb.number_problem(value):
+                continue
+            item[column] = (kind, parse_set(value) if kind == "SS" else value)
+        size = dynamodb.item_size(item)
+        if size > dynamodb.MAX_ITEM_BYTES:
+            sizes[index] = size
+    return pd.Series(sizes, dtype=object)

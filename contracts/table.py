@@ -1,0 +1,223 @@
+"""What a table contract is: one declaration per table, from which everything else derives.
+
+A `Table` binds a CSV file to a DynamoDB table. Its pandera model says which
+columns exist, their types, patterns, ranges and accepted values, and which
+hold personal data (`metadata={"pii": True}`). The rest of the declaration says
+what pandera cannot: the key schema, the GSIs, the foreign keys, what to do with
+duplicate keys, and the fixes that turn the upstream export into that shape.
+Attribute types (S, N, SS) are read from the model, never restated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal, Mapping, Union
+
+import pandera.pandas as pa
+
+from contracts import dynamodb
+from contracts.errors import ContractDeclarationError
+
+AttributeType = Literal["S", "N", "SS"]
+
+
+@dataclass(frozen=True)
+class Index:
+    """A global secondary index. Items without its key attributes stay out of it (sparse)."""
+
+    name: str
+    hash_key: str
+    range_key: str | None = None
+    projection: Literal["ALL", "KEYS_ONLY"] = "ALL"
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.hash_key,) + ((self.range_key,) if self.range_key else ())
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """`column` must name an existing row of `parent` (by its hash key unless `parent_column`).
+
+    `on_orphan="quarantine"` declares that rows pointing nowhere are set aside
+    with their reason instead of failing the table.
+    """
+
+    column: str
+    parent: str
+    parent_column: str | None = None
+    on_orphan: Literal["fail", "quarantine"] = "fail"
+
+    def label(self, child: str, parent_key: str) -> str:
+        target = self.parent if parent_key == self.column else f"{self.parent}.{parent_key}"
+        return f"{child}.{self.column}->{target}"
+
+
+# What to do with rows that share a primary key: one policy per table.
+@dataclass(frozen=True)
+class NoDuplicates:
+    """A repeated key is an error: loading it would silently overwrite one row with another."""
+
+    describe = "no duplicate keys allowed"
+
+
+@dataclass(frozen=True)
+class DropExactCopies:
+    """Rows identical in every column are one item; a repeated key with other content is an error."""
+
+    describe = "exact copies are dropped"
+
+
+@dataclass(frozen=True)
+class MergeIntoSet:
+    """Rows that differ only in `column` become one item whose `into` is the set of those values."""
+
+    column: str
+    into: str
+
+    @property
+    def describe(self) -> str:
+        return f"rows differing only in {self.column} merge into the string set {self.into}"
+
+
+@dataclass(frozen=True)
+class KeepLatest:
+    """An event log: the row with the greatest `by` is the item; the earlier ones are merged away."""
+
+    by: str
+
+    @property
+    def describe(self) -> str:
+        return f"the row with the latest {self.by} is kept"
+
+
+DuplicatePolicy = Union[NoDuplicates, DropExactCopies, MergeIntoSet, KeepLatest]
+
+
+# Fixes a table declares: data, carried out by the fixers.
+@dataclass(frozen=True)
+class Rename:
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Fill `target` from `source` where `target` is missing."""
+
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
+class MapValues:
+    """Fill `target` by looking `source` up in `mapping`; rows with an unmapped value are quarantined."""
+
+    source: str
+    target: str
+    mapping: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ParseTimestamps:
+    """Rewrite values written as `source_format` in time zone `zone` as ISO 8601 UTC."""
+
+    column: str
+    source_format: str
+    zone: str
+
+
+Fix = Union[Rename, Copy, MapValues, ParseTimestamps]
+
+
+@dataclass(frozen=True)
+class Table:
+    """The contract of one table. Declared once under `contracts/tables/`."""
+
+    name: str
+    file: str
+    model: type[pa.DataFrameModel]
+    key: tuple[str, ...]
+    indexes: tuple[Index, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    duplicates: DuplicatePolicy = field(default_factory=NoDuplicates)
+    fixes: tuple[Fix, ...] = ()
+    encodings: tuple[str, ...] = ("utf-8",)
+
+    def __post_init__(self) -> None:
+        problems = list(self._declaration_problems())
+        if problems:
+            raise ContractDeclarationError(self.name, problems)
+
+    @cached_property
+    def schema(self) -> pa.DataFrameSchema:
+        """The pandera schema: the model's columns, coerced from text, keys unique."""
+        schema = self.model.to_schema()
+        schema.coerce = True
+        schema.unique = list(self.key)
+        return schema
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(self.schema.columns)
+
+    @property
+    def pii(self) -> frozenset[str]:
+        return frozenset(n for n, c in self.schema.columns.items() if (c.metadata or {}).get("pii"))
+
+    @property
+    def set_columns(self) -> frozenset[str]:
+        if isinstance(self.duplicates, MergeIntoSet):
+            return frozenset({self.duplicates.into})
+        return frozenset()
+
+    @property
+    def key_columns(self) -> frozenset[str]:
+        """Attributes DynamoDB requires to be present, typed and non-empty where given."""
+        names = set(self.key)
+        for index in self.indexes:
+            names.update(index.key)
+        return frozenset(names)
+
+    def attribute_type(self, column: str) -> AttributeType:
+        if column in self.set_columns:
+            return "SS"
+        kind = str(self.schema.columns[column].dtype).lower()
+        return "N" if kind.startswith(("int", "float", "uint")) else "S"
+
+    def nullable(self, column: str) -> bool:
+        return bool(self.schema.columns[column].nullable)
+
+    def _declaration_problems(self):
+        columns = set(self.model.to_schema().columns)
+        for name in self.key:
+            if name not in columns:
+                yield f"key attribute {name!r} is not a column of the model"
+        if not 1 <= len(self.key) <= 2:
+            yield "a key is a hash key and at most one range key"
+        if len(self.indexes) > dynamodb.MAX_GSIS_PER_TABLE:
+            yield f"{len(self.indexes)} GSIs; DynamoDB allows {dynamodb.MAX_GSIS_PER_TABLE}"
+        for index in self.indexes:
+            for name in index.key:
+                if name not in columns:
+                    yield f"GSI {index.name} key {name!r} is not a column of the model"
+        for fk in self.foreign_keys:
+            if fk.column not in columns:
+                yield f"foreign key column {fk.column!r} is not a column of the model"
+        policy = self.duplicates
+        if isinstance(policy, MergeIntoSet) and policy.into not in columns:
+            yield f"merge target {policy.into!r} is not a column of the model"
+        if isinstance(policy, KeepLatest) and policy.by not in columns:
+            yield f"keep-latest column {policy.by!r} is not a column of the model"
+        for fix in self.fixes:
+            target = getattr(fix, "target", None) or getattr(fix, "new", None) or getattr(fix, "column", None)
+            if target not in columns:
+                yield f"fix {type(fix).__name__} writes {target!r}, which is not a column of the model"
+
+
+@dataclass(frozen=True)
+class NotATable:
+    """A CSV that sits in the export folder but is not loaded, and why."""
+
+    file: str
+    reason: str

@@ -1,0 +1,1 @@
+"""One module per domain; each table's contract is declared once, here."""

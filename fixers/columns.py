@@ -1,0 +1,66 @@
+"""Fixers that rename and derive columns, as declared by `Rename`, `Copy` and `MapValues`."""
+from __future__ import annotations
+
+import pandas as pd
+
+from contracts.table import Copy, MapValues, Rename, Table
+from fixers.outcome import Change, FixerError, Outcome, quarantine
+
+
+def rename_column(frame: pd.DataFrame, table: Table, fix: Rename) -> Outcome:
+    if fix.old not in frame.columns:
+        return Outcome(frame)
+    if fix.new in frame.columns:
+        raise FixerError(
+            "rename_column", table.file, fix.new, [],
+            f"both {fix.old} and {fix.new} are present, so renaming would lose one of them",
+            f"Drop one of the two columns from the export, or remove the Rename from the {table.name} contract.",
+        )
+    renamed = frame.rename(columns={fix.old: fix.new})
+    return Outcome(renamed, [Change("rename_column", fix.new, len(frame), f"column {fix.old} renamed to {fix.new}")])
+
+
+def _fill(frame: pd.DataFrame, target: str, values: pd.Series) -> tuple[pd.DataFrame, int]:
+    """Fill `target` with `values` where it is missing; an existing value is never replaced."""
+    out = frame.copy()
+    if target not in out.columns:
+        out[target] = None
+    missing = out[target].isna() & values.notna()
+    out.loc[missing, target] = values[missing]
+    return out, int(missing.sum())
+
+
+def _has_source(frame: pd.DataFrame, table: Table, fixer: str, source: str, target: str) -> bool:
+    """Whether there is anything to derive; without source or target the fixer cannot go on."""
+    if source in frame.columns:
+        return True
+    if target in frame.columns:
+        return False
+    raise FixerError(
+        fixer, table.file, source, [], f"neither {source} nor {target} is a column",
+        f"The export must carry {source} (or {target} itself).",
+    )
+
+
+def copy_column(frame: pd.DataFrame, table: Table, fix: Copy) -> Outcome:
+    if not _has_source(frame, table, "copy_column", fix.source, fix.target):
+        return Outcome(frame)
+    out, filled = _fill(frame, fix.target, frame[fix.source])
+    changes = [Change("copy_column", fix.target, filled, f"{fix.target} copied from {fix.source}")] if filled else []
+    return Outcome(out, changes)
+
+
+def map_values(frame: pd.DataFrame, table: Table, fix: MapValues) -> Outcome:
+    if not _has_source(frame, table, "map_values", fix.source, fix.target):
+        return Outcome(frame)
+    mapped = frame[fix.source].map(fix.mapping)
+    needed = frame[fix.target].isna() if fix.target in frame.columns else pd.Series(True, index=frame.index)
+    unmapped = needed & frame[fix.source].notna() & mapped.isna()
+    known = ", ".join(f"{k} {v}" for k, v in fix.mapping.items())
+    reasons = fix.source + " " + frame[fix.source].astype(str) + f" has no {fix.target} (known: {known})"
+    kept, aside = quarantine(frame, unmapped, reasons)
+    out, filled = _fill(kept, fix.target, mapped[~unmapped])
+    changes = [Change("map_values", fix.target, filled, f"{fix.target} mapped from {fix.source}")] if filled else []
+    if len(aside):
+        changes.append(Change("map_values", fix.source, len(aside), f"unmapped {fix.source} quarantined"))
+    return Outcome(out, changes, aside if len(aside) else None)

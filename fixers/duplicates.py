@@ -1,0 +1,72 @@
+"""Fixers that resolve rows sharing a primary key, by the table's declared policy."""
+from __future__ import annotations
+
+import pandas as pd
+
+from contracts.table import DropExactCopies, KeepLatest, MergeIntoSet, NoDuplicates, Table
+from fixers.outcome import Change, FixerError, Outcome
+
+
+def resolve_duplicates(frame: pd.DataFrame, table: Table) -> Outcome:
+    policy = table.duplicates
+    if isinstance(policy, NoDuplicates):
+        return Outcome(frame)  # nothing to resolve: the key check reports any repeat
+    if isinstance(policy, DropExactCopies):
+        return drop_exact_copies(frame, table)
+    if isinstance(policy, MergeIntoSet):
+        return merge_into_set(frame, table, policy)
+    return keep_latest(frame, table, policy)
+
+
+def _key(table: Table) -> list[str]:
+    return list(table.key)
+
+
+def _conflict(fixer: str, table: Table, frame: pd.DataFrame, rows: pd.Index, problem: str) -> FixerError:
+    keys = frame.loc[rows, _key(table)].drop_duplicates().head(3).astype(str).agg("/".join, axis=1)
+    return FixerError(
+        fixer, table.file, "/".join(table.key), list(rows),
+        f"{problem} (keys {', '.join(keys)})",
+        f"Declare how to resolve them in the {table.name} contract (duplicates=...), or correct the export.",
+    )
+
+
+def drop_exact_copies(frame: pd.DataFrame, table: Table) -> Outcome:
+    copies = frame.duplicated(keep="first")
+    out = frame[~copies]
+    clash = out.duplicated(_key(table), keep=False)
+    if clash.any():
+        raise _conflict("drop_exact_copies", table, out, out.index[clash], f"{int(clash.sum())} rows repeat a key with different content")
+    changes = [Change("drop_exact_copies", None, int(copies.sum()), "exact copies of another row dropped")] if copies.any() else []
+    return Outcome(out, changes, merged=int(copies.sum()))
+
+
+def merge_into_set(frame: pd.DataFrame, table: Table, policy: MergeIntoSet) -> Outcome:
+    if policy.column not in frame.columns:
+        return Outcome(frame)  # already merged
+    others = [c for c in frame.columns if c != policy.column]
+    shape = frame[others].fillna("\0")
+    differing = shape.groupby(_key(table), sort=False).transform("nunique").gt(1).any(axis=1)
+    if differing.any():
+        raise _conflict("merge_into_set", table, frame, frame.index[differing],
+                        f"{int(differing.sum())} rows share a key but differ in more than {policy.column}")
+    merged_values = frame.groupby(_key(table), sort=False)[policy.column].agg(lambda v: sorted(set(v.dropna())))
+    out = frame.drop(columns=[policy.column]).drop_duplicates(_key(table), keep="first")
+    out = out.join(merged_values.rename(policy.into), on=_key(table))
+    merged = len(frame) - len(out)
+    detail = f"rows differing only in {policy.column} merged; {policy.column} became the string set {policy.into}"
+    return Outcome(out, [Change("merge_into_set", policy.into, merged, detail)], merged=merged)
+
+
+def keep_latest(frame: pd.DataFrame, table: Table, policy: KeepLatest) -> Outcome:
+    ordered = frame.sort_values([*_key(table), policy.by], kind="stable")
+    latest = ordered.drop_duplicates(_key(table), keep="last")
+    ties = ordered.duplicated([*_key(table), policy.by], keep=False) & ~ordered.duplicated(keep=False)
+    tied_latest = ties & ordered.index.isin(latest.index)
+    if tied_latest.any():
+        raise _conflict("keep_latest", table, ordered, ordered.index[tied_latest],
+                        f"the latest {policy.by} is shared by rows with different content")
+    out = latest.sort_index()
+    merged = len(frame) - len(out)
+    changes = [Change("keep_latest", policy.by, merged, f"earlier rows of the same key superseded by the latest {policy.by}")] if merged else []
+    return Outcome(out, changes, merged=merged)

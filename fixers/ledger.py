@@ -1,0 +1,51 @@
+"""The ledger: where every raw row went, and every change the fixers made.
+
+For every table `raw_rows == items + merged + quarantined`; a table the fixers
+could not handle carries its `error` instead of counts.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from fixers.outcome import Change
+
+
+@dataclass
+class TableEntry:
+    table: str
+    file: str
+    raw_rows: int | None = None
+    items: int | None = None
+    merged: int | None = None
+    quarantined: int | None = None
+    changes: list[Change] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def reconciles(self) -> bool:
+        return self.error is None and self.raw_rows == self.items + self.merged + self.quarantined
+
+
+@dataclass
+class Ledger:
+    tables: dict[str, TableEntry] = field(default_factory=dict)
+
+    def totals(self) -> dict[str, int]:
+        done = [e for e in self.tables.values() if e.error is None]
+        return {k: sum(getattr(e, k) for e in done) for k in ("raw_rows", "items", "merged", "quarantined")}
+
+    def write(self, path: Path) -> None:
+        body = {"tables": {name: asdict(e) for name, e in self.tables.items()}, "totals": self.totals()}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def read(cls, path: Path) -> "Ledger":
+        body = json.loads(path.read_text(encoding="utf-8"))
+        tables = {}
+        for name, raw in body["tables"].items():
+            raw["changes"] = [Change(**c) for c in raw["changes"]]
+            tables[name] = TableEntry(**raw)
+        return cls(tables)
