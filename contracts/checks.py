@@ -21,7 +21,7 @@ FIXERS_NOTE = "run the fixers (drop --no-fix)"
 
 
 def _remedy_for_table(table: Table, column: str | None = None) -> str:
-    declared = [type(f).__name__ for f in table.fixes if column in (getattr(f, "column", None), getattr(f, "target", None), getattr(f, "new", None))]
+    declared = [type(f).__name__ for f in table.fixes if f.writes == column]
     if declared:
         return f"{FIXERS_NOTE}: the contract declares {', '.join(declared)} for {column}"
     return f"correct the export, or declare a fix in the {table.name} contract (contracts/tables/)"
@@ -51,7 +51,7 @@ def check_columns(table: Table, frame: pd.DataFrame) -> list[Violation]:
         if column not in found:
             role = " (a key attribute)" if column in table.key_columns else ""
             out.append(Violation(table.name, table.file, "missing column", column, len(frame),
-                                 f"a column {column}{role}", _remedy_for_table(table) + f"; found columns: {', '.join(found)}"))
+                                 f"a column {column}{role}", _remedy_for_table(table, column) + f"; found columns: {', '.join(found)}"))
     for column in found:
         if column not in table.columns:
             out.append(Violation(table.name, table.file, "undeclared column", column, len(frame),

@@ -37,7 +37,9 @@ class ForeignKeyCheck:
 
     @property
     def label(self) -> str:
-        return self.fk.label(self.table.name, self.parent_column)
+        """`bookings.flight_id->flights`; the parent column is named when it is not the parent's key."""
+        target = self.fk.parent if self.fk.parent_column is None else f"{self.fk.parent}.{self.parent_column}"
+        return f"{self.table.name}.{self.fk.column}->{target}"
 
 
 def foreign_key_checks(tables) -> list[ForeignKeyCheck]:

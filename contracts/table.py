@@ -48,10 +48,6 @@ class ForeignKey:
     parent_column: str | None = None
     on_orphan: Literal["fail", "quarantine"] = "fail"
 
-    def label(self, child: str, parent_key: str) -> str:
-        target = self.parent if parent_key == self.column else f"{self.parent}.{parent_key}"
-        return f"{child}.{self.column}->{target}"
-
 
 # What to do with rows that share a primary key: one policy per table.
 @dataclass(frozen=True)
@@ -100,6 +96,10 @@ class Rename:
     old: str
     new: str
 
+    @property
+    def writes(self) -> str:
+        return self.new
+
 
 @dataclass(frozen=True)
 class Copy:
@@ -107,6 +107,10 @@ class Copy:
 
     source: str
     target: str
+
+    @property
+    def writes(self) -> str:
+        return self.target
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,10 @@ class MapValues:
     target: str
     mapping: Mapping[str, str]
 
+    @property
+    def writes(self) -> str:
+        return self.target
+
 
 @dataclass(frozen=True)
 class ParseTimestamps:
@@ -125,6 +133,10 @@ class ParseTimestamps:
     column: str
     source_format: str
     zone: str
+
+    @property
+    def writes(self) -> str:
+        return self.column
 
 
 Fix = Union[Rename, Copy, MapValues, ParseTimestamps]
@@ -210,9 +222,10 @@ class Table:
         if isinstance(policy, KeepLatest) and policy.by not in columns:
             yield f"keep-latest column {policy.by!r} is not a column of the model"
         for fix in self.fixes:
-            target = getattr(fix, "target", None) or getattr(fix, "new", None) or getattr(fix, "column", None)
-            if target not in columns:
-                yield f"fix {type(fix).__name__} writes {target!r}, which is not a column of the model"
+            if fix.writes not in columns:
+                yield f"fix {type(fix).__name__} writes {fix.writes!r}, which is not a column of the model"
+        if self.encodings[:1] != ("utf-8",):
+            yield "encodings must start with utf-8, the encoding of the fixers' own output"
 
 
 @dataclass(frozen=True)
