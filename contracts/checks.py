@@ -149,12 +149,10 @@ def check_dynamodb_rules(table: Table, frame: pd.DataFrame) -> list[Violation]:
                                       else "give the row a key"))
                 values = values[values != ""]
         if kind == "N":
-            problems = values.map(dynamodb.number_problem)
-            bad = problems.dropna()
-            if len(bad):
-                detail = sorted(set(bad))[0]
-                out.append(_violation(table, "DynamoDB: number", column, values[bad.index],
-                                      f"a number DynamoDB can store ({detail})",
+            problems = values.map(dynamodb.number_problem).dropna()
+            for problem, rows in problems.groupby(problems, sort=True):
+                out.append(_violation(table, "DynamoDB: number", column, values[rows.index],
+                                      f"a number DynamoDB can store, found {problem}",
                                       "correct the export; NaN is left out by the fixers, anything else is not guessed"))
     oversized = _oversized_items(table, frame)
     if len(oversized):

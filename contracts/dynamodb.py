@@ -6,7 +6,7 @@ Plain Python: contracts never import boto3.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +24,8 @@ RESERVED_WORDS = frozenset(
     Path(__file__).with_name("dynamodb_reserved_words.txt").read_text(encoding="ascii").split()
 )
 
+# Wide enough never to round a number DynamoDB could hold, or one just too long for it.
+_EXACT = Context(prec=1000)
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -35,13 +37,22 @@ def number_problem(text: str) -> str | None:
     value = Decimal(text)
     if value.is_zero():
         return None
-    digits = value.normalize().as_tuple().digits
-    if len(digits) > MAX_NUMBER_DIGITS:
-        return f"{len(digits)} significant digits; DynamoDB keeps {MAX_NUMBER_DIGITS}"
+    digits = significant_digits(value)
+    if digits > MAX_NUMBER_DIGITS:
+        return f"{digits} significant digits; DynamoDB keeps {MAX_NUMBER_DIGITS}"
     exponent = value.adjusted()
     if not MIN_NUMBER_EXPONENT <= exponent <= MAX_NUMBER_EXPONENT:
         return f"magnitude 1E{exponent} is outside DynamoDB's 1E-130 to 1E+125"
     return None
+
+
+def significant_digits(value: Decimal) -> int:
+    return len(value.normalize(_EXACT).as_tuple().digits)
+
+
+def canonical_number(value: Decimal) -> str:
+    """One spelling per value: 1042, 1042.0 and 1.042E+3 all give '1042'."""
+    return format(value.normalize(_EXACT), "f")
 
 
 def to_number(text: str) -> Decimal:
@@ -54,8 +65,7 @@ def to_number(text: str) -> Decimal:
 
 def number_size(text: str) -> int:
     """Bytes AWS counts for a number: one per two significant digits, plus one."""
-    digits = len(Decimal(text).normalize().as_tuple().digits)
-    return (digits + 1) // 2 + 1
+    return (significant_digits(Decimal(text)) + 1) // 2 + 1
 
 
 def item_size(item: dict[str, tuple[str, object]]) -> int:

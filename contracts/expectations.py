@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 
 import pandas as pd
 
 from contracts import TABLES_BY_NAME, ForeignKey, Table, parent_key
+from contracts.dynamodb import canonical_number
 from contracts.keys import comparable
 from contracts.source import line_of
 from contracts.violations import SHOWN_EXAMPLES, Violation, show
@@ -60,7 +60,7 @@ def _canonical(values: pd.Series, attribute_type: str) -> pd.Series:
     """Values GX can compare and serialise: numbers as plain decimal strings."""
     values = comparable(values, attribute_type)
     if attribute_type == "N":
-        return values.map(lambda d: format(d.normalize(), "f") if isinstance(d, Decimal) else None).astype(object)
+        return values.map(canonical_number, na_action="ignore").astype(object)
     return values
 
 

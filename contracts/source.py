@@ -21,6 +21,10 @@ import pandas as pd
 from contracts.errors import UnreadableFile
 from contracts.table import Table
 
+# A cell may be far larger than csv's default 128 KiB; the item-size check, not the reader, decides.
+csv.field_size_limit(64 * 1024 * 1024)
+
+
 def line_of(index: int) -> int:
     """The file line of a row: the header is line 1."""
     return int(index) + 2
@@ -54,7 +58,11 @@ def read_text(path: Path, encodings: tuple[str, ...] = ("utf-8",)) -> tuple[str,
 def read_csv(path: Path, encodings: tuple[str, ...] = ("utf-8",)) -> pd.DataFrame:
     """All cells as text, empty cells as empty strings. `frame.attrs["encoding"]` says how it was read."""
     text, encoding = read_text(path, encodings)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise UnreadableFile(path.name, reader.line_num, f"not valid CSV ({error})", "Repair the export's quoting.") from None
     if not rows:
         raise UnreadableFile(path.name, None, "the file is empty", "Export the header row at least.")
     header, body = rows[0], rows[1:]
