@@ -1,0 +1,51 @@
+"""The checks on small frames: what they report, and that personal data never appears in a message."""
+import pandas as pd
+
+from contracts import TABLES_BY_NAME
+from contracts.checks import check_columns, check_dynamodb_rules, check_primary_key, check_schema
+from contracts.violations import MASK, report
+
+PASSENGERS = TABLES_BY_NAME["passengers"]
+
+
+def passengers(**changes):
+    row = {
+        "passenger_id": "PX0000001", "first_name": "Zoë", "last_name": "Haddad", "email": "zoe.haddad@example.com",
+        "phone": "+971 50 123 4567", "date_of_birth": "1990-01-02", "passport_number": "N1234567",
+        "nationality": "AE", "frequent_flyer_tier": "GOLD",
+    }
+    row.update(changes)
+    return pd.DataFrame([row], dtype=object)
+
+
+def test_a_clean_row_passes_every_check():
+    frame = passengers()
+    assert check_columns(PASSENGERS, frame) + check_schema(PASSENGERS, frame) + check_primary_key(PASSENGERS, frame) == []
+
+
+def test_pii_values_are_masked_in_messages():
+    frame = passengers(email="zoe.haddad(at)example", date_of_birth="02/01/1990")
+    text = report(check_schema(PASSENGERS, frame))
+    assert "zoe.haddad" not in text and "02/01/1990" not in text
+    assert text.count(MASK) == 2
+    assert "column email" in text and "line 2" in text
+
+
+def test_non_pii_values_are_shown():
+    text = report(check_schema(PASSENGERS, passengers(frequent_flyer_tier="DIAMOND")))
+    assert "'DIAMOND'" in text and "frequent_flyer_tier" in text
+
+
+def test_a_missing_column_says_which_columns_were_found():
+    text = report(check_columns(PASSENGERS, passengers().drop(columns=["nationality"])))
+    assert "missing column" in text and "column nationality" in text and "found columns: passenger_id" in text
+
+
+def test_dynamodb_rules_report_numbers_by_problem():
+    table = TABLES_BY_NAME["business_impact_assessment"]
+    frame = pd.DataFrame({"assessment_id": ["BI001", "BI002", "BI003"], "estimated_cost": ["NaN", "1" * 39, "12.5"]}, dtype=object)
+    violations = check_dynamodb_rules(table, frame)
+    assert sorted(v.expected for v in violations) == [
+        "a number DynamoDB can store, found 39 significant digits; DynamoDB keeps 38",
+        "a number DynamoDB can store, found not a finite decimal number",
+    ]

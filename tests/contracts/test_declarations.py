@@ -1,0 +1,68 @@
+"""A contract that contradicts itself fails when it is declared, naming what is wrong."""
+import pandera.pandas as pa
+import pytest
+from pandera.typing import Series
+
+from contracts import TABLES, TABLES_BY_NAME
+from contracts.errors import ContractDeclarationError, UnreadableFile
+from contracts.source import read_csv
+from contracts.table import Copy, ForeignKey, Index, MergeIntoSet, Table
+
+
+class Tiny(pa.DataFrameModel):
+    workorder_id: Series[str]
+    aircraft_registration: Series[str]
+
+
+def test_a_key_that_is_not_a_column_fails_at_declaration():
+    with pytest.raises(ContractDeclarationError, match="key attribute 'work_order_id' is not a column of the model"):
+        Table(name="MaintenanceWorkOrders", file="x.csv", model=Tiny, key=("work_order_id",))
+
+
+def test_index_fix_and_policy_targets_must_be_columns():
+    with pytest.raises(ContractDeclarationError) as caught:
+        Table(
+            name="T", file="x.csv", model=Tiny, key=("workorder_id",),
+            indexes=(Index("reg-index", "registration"),),
+            foreign_keys=(ForeignKey("staff_id", "MaintenanceStaff"),),
+            duplicates=MergeIntoSet("code", "codes"),
+            fixes=(Copy("a", "b"),),
+            encodings=("windows-1252",),
+        )
+    assert caught.value.problems == [
+        "GSI reg-index key 'registration' is not a column of the model",
+        "foreign key column 'staff_id' is not a column of the model",
+        "merge target 'codes' is not a column of the model",
+        "fix Copy writes 'b', which is not a column of the model",
+        "encodings must start with utf-8, the encoding of the fixers' own output",
+    ]
+
+
+def test_more_gsis_than_dynamodb_allows_fail_at_declaration():
+    indexes = tuple(Index(f"i{n}", "aircraft_registration") for n in range(21))
+    with pytest.raises(ContractDeclarationError, match="21 GSIs; DynamoDB allows 20"):
+        Table(name="T", file="x.csv", model=Tiny, key=("workorder_id",), indexes=indexes)
+
+
+def test_the_registry_holds_the_seed_tables_and_gsis():
+    assert len(TABLES) == 30
+    gsis = {(t.name, i.name) for t in TABLES for i in t.indexes}
+    assert len(gsis) == 8
+    assert TABLES_BY_NAME["CrewRoster"].attribute_type("qualifications") == "SS"
+    assert TABLES_BY_NAME["flights"].attribute_type("flight_id") == "N"
+    assert TABLES_BY_NAME["CrewMembers"].attribute_type("employee_number") == "S"
+    assert {"first_name", "passport_number"} <= TABLES_BY_NAME["passengers"].pii
+
+
+def test_parents_come_before_the_tables_that_point_at_them():
+    position = {t.name: n for n, t in enumerate(TABLES)}
+    for table in TABLES:
+        for fk in table.foreign_keys:
+            assert position[fk.parent] < position[table.name], f"{table.name} -> {fk.parent}"
+
+
+def test_a_row_with_the_wrong_number_of_fields_names_file_and_line(tmp_path):
+    path = tmp_path / "flights.csv"
+    path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="flights.csv, line 3: 3 fields where the header has 2"):
+        read_csv(path)
