@@ -1,0 +1,104 @@
+"""boto3 DynamoDB clients: for an endpoint URL (a local or compatible server) or for AWS itself."""
+from __future__ import annotations
+
+import ipaddress
+import os
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.config import Config
+
+from loaders.errors import ClientSetupError
+
+DEFAULT_REGION = "us-east-1"
+# What moto and DynamoDB Local accept; never a real key, so nothing real goes to a local server.
+FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+DEFAULT_WORKERS = 8
+
+
+def is_loopback(endpoint_url: str | None) -> bool:
+    """Whether the endpoint is on this machine (127.0.0.0/8, ::1, localhost); None (AWS) is not."""
+    if not endpoint_url:
+        return False
+    host = urlsplit(endpoint_url if "//" in endpoint_url else f"//{endpoint_url}").hostname
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def configured_region(session: boto3.Session) -> str | None:
+    """The session's region (AWS_DEFAULT_REGION, the profile), else AWS_REGION as the other SDKs and CLI v2 read it."""
+    return session.region_name or os.environ.get("AWS_REGION") or None
+
+
+def client_config(workers: int = DEFAULT_WORKERS, *, max_attempts: int = 3, local: bool = False) -> Config:
+    """Standard retries, `max_attempts` tries in all (botocore backs off throttling and transient errors itself),
+    and a connection pool for every worker.
+
+    A local endpoint gets short timeouts and no proxy (a proxy from the
+    environment must never see requests meant for 127.0.0.1).
+    """
+    return Config(
+        # total_max_attempts counts the first try; botocore's own `max_attempts` would count only retries.
+        retries={"mode": "standard", "total_max_attempts": max_attempts},
+        # One connection per worker plus room for the waits and describes of the main thread.
+        max_pool_connections=workers + 4,
+        connect_timeout=5 if local else 10,
+        read_timeout=30 if local else 60,
+        proxies={} if local else None,
+    )
+
+
+def endpoint_client(endpoint_url: str, *, workers: int = DEFAULT_WORKERS, max_attempts: int = 3,
+                    session: boto3.Session | None = None):
+    """A client for a DynamoDB-compatible endpoint.
+
+    A loopback endpoint always gets the fake credentials `testing` (real ones
+    are never sent to a local server); another endpoint uses the standard
+    credential chain when it finds credentials, else the fake ones. The region
+    is the configured one, or us-east-1.
+    """
+    session = session or boto3.Session()
+    local = is_loopback(endpoint_url)
+    credentials = {} if not local and session.get_credentials() is not None else FAKE_CREDENTIALS
+    return session.client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name=configured_region(session) or DEFAULT_REGION,
+        config=client_config(workers, max_attempts=max_attempts, local=local),
+        **credentials,
+    )
+
+
+def aws_client(*, workers: int = DEFAULT_WORKERS, max_attempts: int = 3, session: boto3.Session | None = None):
+    """A client for AWS DynamoDB through the standard credential chain and region settings."""
+    session = session or boto3.Session()
+    region = configured_region(session)
+    if region is None:
+        raise ClientSetupError(
+            "no AWS region is configured for --aws. Set AWS_REGION (or AWS_DEFAULT_REGION), "
+            "or a region in the profile of ~/.aws/config."
+        )
+    if session.get_credentials() is None:
+        raise ClientSetupError(
+            "no AWS credentials found for --aws. Configure them as for the AWS CLI "
+            "(environment, ~/.aws/credentials, SSO, or an instance role)."
+        )
+    return session.client("dynamodb", region_name=region, config=client_config(workers, max_attempts=max_attempts))
+
+
+def make_client(endpoint_url: str | None = None, *, aws: bool = False, workers: int = DEFAULT_WORKERS,
+                max_attempts: int = 3):
+    """`endpoint_client(endpoint_url)` or, with `aws=True`, `aws_client()`; one of the two must be asked for."""
+    if aws and endpoint_url:
+        raise ClientSetupError("both an endpoint URL and AWS were asked for; choose --endpoint-url or --aws")
+    if aws:
+        return aws_client(workers=workers, max_attempts=max_attempts)
+    if not endpoint_url:
+        raise ClientSetupError("no endpoint URL: pass --endpoint-url, or --aws to use AWS itself")
+    return endpoint_client(endpoint_url, workers=workers, max_attempts=max_attempts)

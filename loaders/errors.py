@@ -1,0 +1,101 @@
+"""Errors of the loaders, named after the fault; each says what to do about it."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from contracts.errors import ContractError
+
+
+def key_label(key: Mapping[str, Any]) -> str:
+    """An item's key (client format) for messages: `flight_id=1042`, `passenger_id=PX001/event_id=EV01`."""
+    return "/".join(f"{name}={next(iter(value.values()))}" for name, value in key.items())
+
+
+class LoaderError(ContractError):
+    """Base of the errors raised while talking to DynamoDB."""
+
+
+class ServerDidNotStart(LoaderError):
+    """The local DynamoDB server never answered; carries the tail of its log."""
+
+    def __init__(self, command: list[str], log_path, seconds: float, log_tail: str, exit_code: int | None):
+        self.command, self.log_path, self.log_tail, self.exit_code = command, log_path, log_tail, exit_code
+        state = f"exited with code {exit_code}" if exit_code is not None else f"did not answer within {seconds:.0f} s"
+        super().__init__(
+            f"the DynamoDB server ({' '.join(command)}) {state}. Last lines of {log_path}:\n{log_tail}\n"
+            "Check that moto[server] is installed in this interpreter, or point --endpoint-url at a running server."
+        )
+
+
+class ClientSetupError(LoaderError):
+    """A client cannot be made as asked (no region, no credentials)."""
+
+
+class ItemConversionError(LoaderError):
+    """A row cannot become a DynamoDB item."""
+
+    def __init__(self, table: str, column: str, line: int | None, problem: str, remedy: str):
+        self.table, self.column, self.line, self.problem, self.remedy = table, column, line, problem, remedy
+        where = f"{table}.{column}" + (f", line {line}" if line else "")
+        super().__init__(f"{where}: {problem}. {remedy}")
+
+
+class DuplicateItemKey(LoaderError):
+    """Two items of one load share a primary key: the second would silently overwrite the first."""
+
+    def __init__(self, table: str, keys: list[dict]):
+        self.table, self.keys = table, keys
+        shown = ", ".join(key_label(k) for k in keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
+        super().__init__(
+            f"{table}: {len(keys)} keys occur more than once in one load ({shown}). "
+            "Declare a duplicate policy in the contract and run the fixers; the loader never drops items silently."
+        )
+
+
+class ItemsNotWritten(LoaderError):
+    """Items DynamoDB did not accept after the last attempt, each named by its key."""
+
+    def __init__(self, table: str, keys: list[dict], attempts: int, last_error: str | None = None):
+        self.table, self.keys, self.attempts, self.last_error = table, keys, attempts, last_error
+        listed = "\n".join(f"  - {key_label(k)}" for k in keys)
+        cause = f" (last error: {last_error})" if last_error else ""
+        super().__init__(
+            f"{table}: {len(keys)} items were not written after {attempts} attempts{cause}:\n{listed}\n"
+            "Run the load again (it is idempotent), with fewer --workers if the table is throttled."
+        )
+
+
+class KeySchemaMismatch(LoaderError):
+    """A table or index that exists has other keys than its contract declares."""
+
+    def __init__(self, table: str, index: str | None, declared, found):
+        self.table, self.index, self.declared, self.found = table, index, declared, found
+        what = f"GSI {index} of {table}" if index else f"table {table}"
+        super().__init__(
+            f"{what} exists with key {found}, but the contract declares {declared}. "
+            "DynamoDB cannot change a key in place: load under another --table-prefix, "
+            "or rerun with --recreate (and --allow-destroy if the endpoint is not local)."
+        )
+
+
+class TableNotReady(LoaderError):
+    """A table or one of its indexes did not become ACTIVE in time, or kept being busy."""
+
+
+class DestroyRefused(LoaderError):
+    """--recreate asked against an endpoint where deleting tables needs --allow-destroy."""
+
+    def __init__(self, endpoint: str):
+        self.endpoint = endpoint
+        super().__init__(
+            f"refusing to delete and recreate tables at {endpoint}: it is not a local (loopback) endpoint. "
+            "Nothing was touched. Add --allow-destroy if deleting those tables is really meant."
+        )
+
+
+class RequestRefusedByAWS(LoaderError):
+    """A request that moto would accept but AWS would refuse; raised before it is sent."""
+
+    def __init__(self, operation: str, rule: str, detail: str, remedy: str):
+        self.operation, self.rule, self.detail, self.remedy = operation, rule, detail, remedy
+        super().__init__(f"{operation} refused ({rule}): {detail}. AWS would reject this request. {remedy}")

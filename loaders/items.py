@@ -1,0 +1,146 @@
+"""Rows of a fixed CSV as DynamoDB items (low-level client format), and items back as rows.
+
+The contract gives each column its type: N is sent as the exact decimal text of
+the cell (never through float, so nothing is rounded), S unchanged (the
+leading zeros of `004512` stay), SS from the JSON array of a merged column. A
+missing cell (None) is an attribute left out: DynamoDB has no null that a
+sparse GSI would skip, and AWS refuses empty strings in key attributes.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from contracts.dynamodb import number_problem, number_size
+from contracts.source import line_of, parse_set
+from contracts.table import Table
+from loaders.errors import ItemConversionError
+
+Item = dict[str, dict[str, Any]]
+
+
+def _column_types(table: Table, columns: Iterable[str]) -> dict[str, str]:
+    types = {}
+    for column in columns:
+        if column not in table.columns:
+            # The pre-upload gate refuses undeclared columns; a type guessed here would go unchecked.
+            raise ItemConversionError(table.name, column, None, "the column is not declared in the contract",
+                                      f"declare it in the {table.name} model, or run the pre-upload checks first")
+        types[column] = table.attribute_type(column)
+    return types
+
+
+def _attribute(table: Table, column: str, kind: str, text: str, line: int | None) -> dict[str, Any] | None:
+    if kind == "N":
+        problem = number_problem(text)
+        if problem:
+            raise ItemConversionError(table.name, column, line, f"{text!r} is not a number DynamoDB can hold: {problem}",
+                                      "run the fixers and the pre-upload checks before loading")
+        return {"N": text}
+    if kind == "SS":
+        try:
+            values = parse_set(text)
+        except ValueError as error:
+            raise ItemConversionError(table.name, column, line, str(error), "a set column holds a JSON array of strings") from None
+        if len(set(values)) != len(values):
+            raise ItemConversionError(table.name, column, line, f"{text!r} repeats a value; a string set cannot",
+                                      "run the fixers, which merge each set once")
+        # AWS refuses an empty set: no values is the attribute left out, as for an empty cell.
+        return {"SS": values} if values else None
+    return {"S": text}
+
+
+def row_to_item(row: Mapping[str, Any], table: Table, line: int | None = None) -> Item:
+    """One row ({column: text or None}) as an item in client format; None cells are left out."""
+    types = _column_types(table, row)
+    return _row_to_item(row, table, types, line)
+
+
+def _row_to_item(row: Mapping[str, Any], table: Table, types: dict[str, str], line: int | None) -> Item:
+    item = {}
+    for column, value in row.items():
+        if _missing(value):
+            continue
+        attribute = _attribute(table, column, types[column], str(value), line)
+        if attribute is not None:
+            item[column] = attribute
+    return item
+
+
+def frame_to_items(frame: pd.DataFrame, table: Table) -> list[Item]:
+    """Every row of a frame read by `contracts.source.read_table(..., fixed=True)` as an item."""
+    types = _column_types(table, frame.columns)
+    columns = list(frame.columns)
+    return [
+        _row_to_item(dict(zip(columns, values)), table, types, line_of(index))
+        for index, values in zip(frame.index, frame.itertuples(index=False, name=None))
+    ]
+
+
+def item_key(item: Mapping[str, Any], table: Table) -> dict[str, Any]:
+    """The primary key of an item, in client format (what DeleteItem or GetItem takes)."""
+    return {name: item[name] for name in table.key if name in item}
+
+
+def item_to_row(item: Mapping[str, Any]) -> dict[str, Any]:
+    """An item read back, typed by its own attribute types: N as Decimal, S as str, SS as frozenset.
+
+    Compare it with `typed_row` of the fixed CSV row: a number stored as a
+    string (or the reverse) then differs, as it should.
+    """
+    return {name: _decode(value) for name, value in item.items()}
+
+
+def typed_row(row: Mapping[str, Any], table: Table) -> dict[str, Any]:
+    """A fixed CSV row as `item_to_row` should give it back: typed by the contract, missing cells left out."""
+    return item_to_row(row_to_item(row, table))
+
+
+def _decode(value: Mapping[str, Any]) -> Any:
+    (kind, content), = value.items()
+    if kind == "N":
+        return Decimal(content)
+    if kind in ("SS", "NS", "BS"):
+        return frozenset(Decimal(v) for v in content) if kind == "NS" else frozenset(content)
+    if kind == "M":
+        return {k: _decode(v) for k, v in content.items()}
+    if kind == "L":
+        return [_decode(v) for v in content]
+    if kind == "NULL":
+        return None
+    return content
+
+
+def item_bytes(item: Mapping[str, Any]) -> int:
+    """Bytes AWS counts for an item in client format (the 400 KB rule and the 16 MB batch rule)."""
+    return sum(len(name.encode("utf-8")) + _value_bytes(value) for name, value in item.items())
+
+
+def _value_bytes(value: Mapping[str, Any]) -> int:
+    (kind, content), = value.items()
+    if kind == "S":
+        return len(content.encode("utf-8"))
+    if kind == "N":
+        return number_size(content) if not number_problem(content) else len(content)
+    if kind == "B":
+        return len(content)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "SS":
+        return sum(len(v.encode("utf-8")) for v in content)
+    if kind == "NS":
+        return sum(number_size(v) if not number_problem(v) else len(v) for v in content)
+    if kind == "BS":
+        return sum(len(v) for v in content)
+    # Lists and maps: 3 bytes of overhead, 1 per list element, plus names and nested values.
+    if kind == "M":
+        return 3 + sum(len(k.encode("utf-8")) + _value_bytes(v) for k, v in content.items())
+    if kind == "L":
+        return 3 + sum(1 + _value_bytes(v) for v in content)
+    return 0
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)

@@ -1,0 +1,210 @@
+"""Tables and GSIs as the contracts declare them: create what is missing, never delete unless asked.
+
+A new table is created on demand with every GSI declared at creation. A table
+that exists without some declared GSI gets them one per UpdateTable, waiting
+until the table and its indexes are ACTIVE in between, as AWS requires. An
+existing table or index whose keys differ from the contract is an error, since
+DynamoDB cannot change a key in place.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
+
+from contracts.table import Index, Table
+from loaders.backoff import Backoff
+from loaders.client import is_loopback
+from loaders.errors import DestroyRefused, KeySchemaMismatch, TableNotReady
+
+# What AWS answers while another table or index operation is under way.
+BUSY_ERRORS = frozenset({"LimitExceededException", "ResourceInUseException"})
+
+
+@dataclass(frozen=True)
+class Wait:
+    """How long to wait for ACTIVE (AWS backfills a GSI for minutes), and how to back off when AWS is busy."""
+
+    timeout: float = 1800.0
+    first_poll: float = 0.1
+    max_poll: float = 10.0
+    busy: Backoff = Backoff(base=1.0, cap=30.0, attempts=10)
+
+
+@dataclass(frozen=True)
+class TableSetup:
+    """What `ensure_table` found and did."""
+
+    name: str
+    created: bool = False
+    indexes_added: tuple[str, ...] = ()
+    # GSIs the live table has and the contract does not declare: left alone, never deleted.
+    undeclared_indexes: tuple[str, ...] = ()
+
+
+def table_name(table: Table, prefix: str = "") -> str:
+    """The DynamoDB name of a table in an environment: `staging-` + `flights`."""
+    return f"{prefix}{table.name}"
+
+
+def key_schema(names: tuple[str, ...]) -> list[dict]:
+    """A KeySchema: the first name is the HASH key, a second the RANGE key."""
+    return [{"AttributeName": name, "KeyType": kind} for name, kind in zip(names, ("HASH", "RANGE"))]
+
+
+def attribute_definitions(table: Table, names=None) -> list[dict]:
+    """Definitions of the table key and GSI key attributes (or just `names`), typed by the contract."""
+    wanted = names if names is not None else list(table.key) + [n for i in table.indexes for n in i.key]
+    return [{"AttributeName": n, "AttributeType": table.attribute_type(n)} for n in dict.fromkeys(wanted)]
+
+
+def gsi_definition(index: Index) -> dict:
+    """A GSI as CreateTable and UpdateTable take it."""
+    # No ProvisionedThroughput: on-demand tables bill their GSIs on demand too.
+    return {"IndexName": index.name, "KeySchema": key_schema(index.key), "Projection": {"ProjectionType": index.projection}}
+
+
+def create_table_request(table: Table, name: str) -> dict:
+    """The CreateTable parameters for a table: on demand, every GSI declared at creation."""
+    request = {
+        "TableName": name,
+        "KeySchema": key_schema(table.key),
+        "AttributeDefinitions": attribute_definitions(table),
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    if table.indexes:
+        request["GlobalSecondaryIndexes"] = [gsi_definition(i) for i in table.indexes]
+    return request
+
+
+def check_destroy_allowed(endpoint_url: str | None, recreate: bool, allow_destroy: bool) -> None:
+    """Refuse --recreate against AWS (endpoint None) or any non-loopback endpoint unless allow_destroy.
+
+    Call it before anything is touched: it only looks at its arguments.
+    """
+    if recreate and not allow_destroy and not is_loopback(endpoint_url):
+        raise DestroyRefused(endpoint_url or "AWS")
+
+
+def describe(client, name: str) -> dict | None:
+    """The table's description, or None if it does not exist."""
+    try:
+        return client.describe_table(TableName=name)["Table"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            return None
+        raise
+
+
+def is_active(description: dict) -> bool:
+    """Whether the table and every one of its GSIs are ACTIVE (an index backfills after the table is ACTIVE)."""
+    return description.get("TableStatus") == "ACTIVE" and all(
+        i.get("IndexStatus") == "ACTIVE" for i in description.get("GlobalSecondaryIndexes", []))
+
+
+def _poll(client, name: str, wait: Wait, done, what: str) -> dict | None:
+    """Describe the table until `done(description or None)`; polls faster at first, bounded by `wait.timeout`."""
+    deadline, poll = time.monotonic() + wait.timeout, wait.first_poll
+    while True:
+        description = describe(client, name)
+        if done(description):
+            return description
+        if time.monotonic() > deadline:
+            state = "missing" if description is None else _states(description)
+            raise TableNotReady(f"{name} is not {what} after {wait.timeout:.0f} s ({state}); check it in the console, then rerun")
+        time.sleep(poll)
+        poll = min(wait.max_poll, poll * 2)
+
+
+def wait_until_active(client, name: str, wait: Wait = Wait()) -> dict:
+    """Poll until the table and every GSI are ACTIVE; returns the description."""
+    return _poll(client, name, wait, lambda d: d is not None and is_active(d), "ACTIVE")
+
+
+def _states(description: dict) -> str:
+    indexes = ", ".join(f"{i['IndexName']} {i.get('IndexStatus')}" for i in description.get("GlobalSecondaryIndexes", []))
+    return f"table {description.get('TableStatus')}" + (f"; {indexes}" if indexes else "")
+
+
+def _when_not_busy(call, wait: Wait):
+    """Run `call`, backing off while AWS answers that another table or index operation is under way."""
+    attempt = 0
+    while True:
+        try:
+            return call()
+        except ClientError as error:
+            attempt += 1
+            if error.response["Error"]["Code"] not in BUSY_ERRORS or attempt >= wait.busy.attempts:
+                raise
+            wait.busy.sleep(attempt - 1)
+
+
+def verify_keys(table: Table, name: str, description: dict) -> tuple[list[Index], list[str]]:
+    """Check the live key schema and GSIs against the contract: (declared GSIs missing, undeclared GSIs).
+
+    Raises `KeySchemaMismatch` if the table key or a declared GSI that exists has other keys.
+    """
+    types = {d["AttributeName"]: d["AttributeType"] for d in description.get("AttributeDefinitions", [])}
+
+    def found(schema):
+        ordered = sorted(schema, key=lambda k: k["KeyType"] != "HASH")
+        return tuple((k["AttributeName"], types.get(k["AttributeName"])) for k in ordered)
+
+    def declared(names):
+        return tuple((n, table.attribute_type(n)) for n in names)
+
+    if found(description["KeySchema"]) != declared(table.key):
+        raise KeySchemaMismatch(name, None, declared(table.key), found(description["KeySchema"]))
+    live = {i["IndexName"]: i for i in description.get("GlobalSecondaryIndexes", [])}
+    missing = []
+    for index in table.indexes:
+        if index.name not in live:
+            missing.append(index)
+            continue
+        want = declared(index.key) + (index.projection,)
+        have = found(live[index.name]["KeySchema"]) + (live[index.name].get("Projection", {}).get("ProjectionType"),)
+        if want != have:
+            raise KeySchemaMismatch(name, index.name, want, have)
+    declared_names = {i.name for i in table.indexes}
+    return missing, sorted(n for n in live if n not in declared_names)
+
+
+def ensure_table(client, table: Table, name: str, *, wait: Wait = Wait()) -> TableSetup:
+    """Create the table if it does not exist, add the declared GSIs it lacks; never deletes."""
+    description = describe(client, name)
+    created = description is None
+    if created:
+        try:
+            client.create_table(**create_table_request(table, name))
+        except ClientError as error:
+            # Someone else created it meanwhile: fall through and check it like any existing table.
+            if error.response["Error"]["Code"] != "ResourceInUseException":
+                raise
+            created = False
+    description = wait_until_active(client, name, wait)
+    missing, undeclared = verify_keys(table, name, description)
+    for index in missing:
+        definitions = {d["AttributeName"]: d for d in description.get("AttributeDefinitions", [])}
+        for new in attribute_definitions(table, index.key):
+            old = definitions.get(new["AttributeName"])
+            if old is not None and old["AttributeType"] != new["AttributeType"]:
+                raise KeySchemaMismatch(name, index.name, (new["AttributeName"], new["AttributeType"]),
+                                        (old["AttributeName"], old["AttributeType"]))
+            definitions[new["AttributeName"]] = new
+        # Every definition, old and new: AWS needs the new index's; moto replaces the list with what it gets.
+        _when_not_busy(lambda: client.update_table(
+            TableName=name,
+            AttributeDefinitions=list(definitions.values()),
+            GlobalSecondaryIndexUpdates=[{"Create": gsi_definition(index)}],
+        ), wait)
+        description = wait_until_active(client, name, wait)
+    return TableSetup(name, created, tuple(i.name for i in missing), tuple(undeclared))
+
+
+def recreate_table(client, table: Table, name: str, *, wait: Wait = Wait()) -> TableSetup:
+    """Delete the table if it exists and create it afresh. Only for --recreate, after `check_destroy_allowed`."""
+    if describe(client, name) is not None:
+        _when_not_busy(lambda: client.delete_table(TableName=name), wait)
+        _poll(client, name, wait, lambda d: d is None, "deleted")
+    return ensure_table(client, table, name, wait=wait)

@@ -1,0 +1,102 @@
+"""Rows to items and back: the contract's types, nothing rounded, nothing invented."""
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from contracts import TABLES_BY_NAME
+from contracts.dynamodb import item_size
+from contracts.source import read_table, write_csv
+from loaders.errors import ItemConversionError
+from loaders.items import frame_to_items, item_bytes, item_key, item_to_row, row_to_item, typed_row
+
+
+def test_strings_keep_their_leading_zeros():
+    crew = TABLES_BY_NAME["CrewMembers"]
+    row = {"crew_id": "CM0001", "employee_number": "004512", "first_name": "Zoë"}
+    item = row_to_item(row, crew)
+    assert item["employee_number"] == {"S": "004512"}
+    assert item["first_name"] == {"S": "Zoë"}
+
+
+def test_numbers_are_sent_as_their_exact_decimal_text(readings_table):
+    pi = "3.14159265358979323846264338327950288"  # 36 significant digits: a float would keep 17
+    item = row_to_item({"reading_id": "R0001", "sensor": "S1", "value": pi, "count": "7"}, readings_table)
+    assert item["value"] == {"N": pi}
+    assert item["count"] == {"N": "7"}
+    assert item_to_row(item)["value"] == Decimal(pi)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("1" * 39, "39 significant digits"),
+    ("NaN", "not a finite decimal number"),
+    ("Infinity", "not a finite decimal number"),
+    ("1E+200", "outside DynamoDB"),
+])
+def test_numbers_dynamodb_cannot_hold_are_refused(readings_table, text, problem):
+    with pytest.raises(ItemConversionError, match=problem) as caught:
+        row_to_item({"reading_id": "R0001", "sensor": "S1", "value": text}, readings_table, line=12)
+    assert (caught.value.table, caught.value.column, caught.value.line) == ("readings", "value", 12)
+
+
+def test_merged_columns_become_string_sets(readings_table):
+    item = row_to_item({"reading_id": "R0001", "sensor": "S1", "tags": '["T0", "T4"]'}, readings_table)
+    assert item["tags"] == {"SS": ["T0", "T4"]}
+    assert item_to_row(item)["tags"] == frozenset({"T0", "T4"})
+
+
+def test_an_empty_set_is_left_out_as_aws_refuses_it(readings_table):
+    assert "tags" not in row_to_item({"reading_id": "R0001", "sensor": "S1", "tags": "[]"}, readings_table)
+
+
+def test_a_set_with_a_repeated_value_is_refused(readings_table):
+    with pytest.raises(ItemConversionError, match="repeats a value"):
+        row_to_item({"reading_id": "R0001", "sensor": "S1", "tags": '["T0", "T0"]'}, readings_table)
+
+
+def test_missing_cells_are_attributes_left_out(readings_table):
+    item = row_to_item({"reading_id": "R0001", "sensor": "S1", "code": None, "value": None, "count": "3", "tags": None},
+                       readings_table)
+    assert item == {"reading_id": {"S": "R0001"}, "sensor": {"S": "S1"}, "count": {"N": "3"}}
+
+
+def test_an_undeclared_column_is_refused_not_guessed(readings_table):
+    with pytest.raises(ItemConversionError, match="not declared in the contract"):
+        row_to_item({"reading_id": "R0001", "sensor": "S1", "colour": "red"}, readings_table)
+
+
+def test_a_fixed_csv_becomes_items_with_empty_cells_left_out(tmp_path, readings_table, make_rows):
+    rows = make_rows(12)
+    write_csv(pd.DataFrame(rows), tmp_path / readings_table.file)
+    items = frame_to_items(read_table(tmp_path / readings_table.file, readings_table, fixed=True), readings_table)
+    assert [item_to_row(i) for i in items] == [typed_row(r, readings_table) for r in rows]
+    assert "code" not in items[0] and items[1]["code"] == {"S": "000001"}
+
+
+def test_a_bad_cell_is_named_by_its_file_line(tmp_path, readings_table):
+    write_csv(pd.DataFrame([{"reading_id": "R0001", "sensor": "S1", "count": "1"},
+                            {"reading_id": "R0002", "sensor": "S1", "count": "1.0.0"}]), tmp_path / "r.csv")
+    with pytest.raises(ItemConversionError, match=r"readings.count, line 3"):
+        frame_to_items(read_table(tmp_path / "r.csv", readings_table, fixed=True), readings_table)
+
+
+def test_read_back_comparison_sees_a_number_stored_as_a_string(readings_table):
+    row = {"reading_id": "R0001", "sensor": "S1", "count": "7"}
+    stored_wrongly = {"reading_id": {"S": "R0001"}, "sensor": {"S": "S1"}, "count": {"S": "7"}}
+    assert item_to_row(stored_wrongly) != typed_row(row, readings_table)
+    assert item_to_row(row_to_item(row, readings_table)) == typed_row(row, readings_table)
+
+
+def test_a_number_reads_back_equal_however_dynamodb_normalises_it(readings_table):
+    assert item_to_row({"count": {"N": "1042"}}) == typed_row({"count": "1042.0"}, readings_table)
+
+
+def test_item_key_takes_the_declared_key(stations_table):
+    item = row_to_item({"sensor": "S1", "site": "AUH", "installed": "2026-03-14"}, stations_table)
+    assert item_key(item, stations_table) == {"sensor": {"S": "S1"}, "site": {"S": "AUH"}}
+
+
+def test_item_bytes_counts_as_aws_does():
+    item = {"name": {"S": "Zoë"}, "n": {"N": "123.45"}, "tags": {"SS": ["a", "bc"]}}
+    assert item_bytes(item) == item_size({"name": ("S", "Zoë"), "n": ("N", "123.45"), "tags": ("SS", ["a", "bc"])})
+    assert item_bytes({"m": {"M": {"a": {"BOOL": True}}}}) == 1 + 3 + 1 + 1
