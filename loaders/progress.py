@@ -6,8 +6,9 @@ import sys
 from contextlib import contextmanager
 from typing import Callable, ContextManager, Iterator, Protocol, TextIO
 
-# Quiet mode prints when the load crosses each of these fractions.
+# Quiet mode prints when the load crosses each of these fractions, for tables large enough to wait on.
 QUIET_STEPS = (0.25, 0.5, 0.75)
+QUIET_STEPS_FROM = 2000
 
 
 class ProgressFactory(Protocol):
@@ -36,7 +37,7 @@ def table_progress(name: str, total: int, *, stream: TextIO | None = None,
         with tqdm(total=total, desc=name, unit="item", file=stream, leave=True, dynamic_ncols=True) as bar:
             yield lambda done: bar.update(done - bar.n)
         return
-    steps = list(QUIET_STEPS)
+    steps = list(QUIET_STEPS) if total >= QUIET_STEPS_FROM else []
     last = 0
 
     def advance(done: int) -> None:

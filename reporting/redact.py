@@ -1,0 +1,25 @@
+"""Keep credentials out of the report: endpoints without user info, environment by allow-list."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+# The report's environment section shows only these; CI variables can carry tokens.
+SHOWN_METADATA = ("Python", "Platform", "Packages", "Plugins")
+
+
+def safe_endpoint(url: str | None) -> str:
+    """An endpoint as it may be shown: no user, password, query or fragment."""
+    if not url:
+        return "AWS (default endpoint for the configured region)"
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def safe_metadata(metadata: dict, extra: dict[str, str]) -> None:
+    """Reduce pytest-metadata's environment to the allow-list, in place, and add `extra`."""
+    for key in list(metadata):
+        if key not in SHOWN_METADATA:
+            del metadata[key]
+    metadata.update(extra)

@@ -1,0 +1,53 @@
+"""What the fixed CSVs predict the deployment holds, computed from them and the contracts."""
+from __future__ import annotations
+
+import pandas as pd
+
+from contracts.queries import QueryPattern
+from contracts.table import Table
+from loaders.items import item_to_row, row_to_item, typed_row
+
+
+def rows_by_key(frame: pd.DataFrame, table: Table) -> dict[tuple, dict]:
+    """Each fixed row, typed as it should come back, by its primary key."""
+    out = {}
+    for row in frame.to_dict("records"):
+        typed = typed_row(row, table)
+        out[tuple(typed[k] for k in table.key)] = typed
+    return out
+
+
+def items_by_key(items: list[dict], table: Table) -> dict[tuple, dict]:
+    out = {}
+    for item in items:
+        row = item_to_row(item)
+        out[tuple(row.get(k) for k in table.key)] = row
+    return out
+
+
+def rows_in_index(frame: pd.DataFrame, index) -> int:
+    """Items a sparse GSI holds: those carrying every one of its key attributes."""
+    return int(frame[list(index.key)].notna().all(axis=1).sum())
+
+
+def query_values(frame: pd.DataFrame, pattern: QueryPattern) -> dict:
+    """The key values to query with: the most frequent combination, so the answer has several items."""
+    present = frame.dropna(subset=list(pattern.conditions))
+    counts = present.groupby(list(pattern.conditions)).size().reset_index(name="n")
+    best = counts.sort_values(["n", *pattern.conditions], ascending=[False, *[True] * len(pattern.conditions)]).iloc[0]
+    return {c: best[c] for c in pattern.conditions}
+
+
+def query_attributes(values: dict, table: Table) -> dict:
+    """The values in client format, typed by the contract."""
+    return row_to_item(values, table)
+
+
+def expected_answer(frame: pd.DataFrame, pattern: QueryPattern, values: dict) -> list[dict]:
+    """The rows the query must return, in range-key order (ties in any order)."""
+    match = frame
+    for column, value in values.items():
+        match = match[match[column] == value]
+    rows = [typed_row(r, pattern.contract) for r in match.to_dict("records")]
+    range_key = pattern.gsi.range_key
+    return sorted(rows, key=lambda r: r[range_key]) if range_key else rows

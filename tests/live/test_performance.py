@@ -1,0 +1,42 @@
+"""GSI queries against the same question answered by a Scan with a filter.
+
+Latencies (median of several runs) go to the report; the assertions are on
+what each one reads, which does not depend on the machine: the query reads
+only its matches, the scan reads the whole table.
+"""
+from __future__ import annotations
+
+from statistics import median
+
+import pytest
+
+from contracts import TABLES_BY_NAME
+from loaders.readback import count_items, query_index, scan_filtered
+from reporting.record import Latency
+from tests.live.expected import expected_answer, query_attributes, query_values
+
+pytestmark = pytest.mark.performance
+
+QUERY_RUNS = 5
+SCAN_RUNS = 3
+
+
+def test_query_reads_only_its_matches(pattern, deployment, dataset, run_record):
+    table = TABLES_BY_NAME[pattern.table]
+    if table.name not in deployment.loaded:
+        pytest.fail(f"{table.name} was not loaded; see its live checks", pytrace=False)
+    frame = dataset.frames[table.name]
+    values = query_values(frame, pattern)
+    matches = len(expected_answer(frame, pattern, values))
+    conditions = query_attributes(values, table)
+    name = deployment.name(table)
+    queries = [query_index(deployment.client, name, pattern.index, conditions) for _ in range(QUERY_RUNS)]
+    scans = [scan_filtered(deployment.client, name, conditions) for _ in range(SCAN_RUNS)]
+    run_record.latencies.append(Latency(
+        pattern=f"{pattern.label}: {pattern.question}", matches=matches,
+        query_ms=median(q.seconds for q in queries) * 1000, scan_ms=median(s.seconds for s in scans) * 1000,
+        query_read=queries[0].scanned, scan_read=scans[0].scanned,
+    ))
+    assert all(q.count == q.scanned == matches for q in queries), "the query read more than its matches"
+    assert all(s.count == matches for s in scans), "the scan and the query disagree"
+    assert scans[0].scanned == count_items(deployment.client, name), "a filtered scan reads the whole table"
