@@ -10,14 +10,16 @@ $(STAMP): requirements.lock
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $(STAMP)
 
+# Fix, check, load into a local moto server, check what is live, compare queries, write report.html.
 run: $(STAMP)
-	$(PYTHON) -m pytest -m preupload --html=report.html --self-contained-html
+	$(PYTHON) -m pytest -m "preupload or live or performance" --html=report.html --self-contained-html
 
 test: $(STAMP)
 	$(PYTHON) -m pytest
 
 benchmark: $(STAMP)
 	$(PYTHON) benchmarks/fix_and_check.py
+	$(PYTHON) benchmarks/load_throughput.py
 
 clean:
 	rm -rf build report.html

@@ -19,7 +19,8 @@ from contracts.expectations import foreign_key_checks
 from contracts.gate import gate
 from contracts.queries import query_patterns
 from fixers.dataset import Dataset, load_dataset
-from loaders.client import is_loopback, make_client
+from loaders.client import make_client
+from loaders.errors import DestroyRefused
 from loaders.guard import install_guard
 from loaders.load import load_tables
 from loaders.progress import table_progress
@@ -31,6 +32,8 @@ from reporting.summary import render
 
 ROOT = Path(__file__).parent
 RUN = pytest.StashKey[RunRecord]()
+MARKER_ORDER = ("preupload", "live", "performance")
+STAGE_OF_MARKER = {"preupload": "pre-upload checks", "live": "live checks", "performance": "performance checks"}
 
 
 @dataclass(frozen=True)
@@ -85,11 +88,12 @@ def _settings(config: pytest.Config) -> Settings:
 
 def pytest_configure(config: pytest.Config) -> None:
     settings = _settings(config)
-    if settings.recreate and settings.endpoint_url:
+    if settings.recreate and (settings.endpoint_url or settings.aws):
         # Refused before any fixture runs, so nothing is touched.
-        check_destroy_allowed(settings.endpoint_url, settings.recreate, settings.allow_destroy)
-    if settings.recreate and settings.aws and not settings.allow_destroy:
-        raise pytest.UsageError("--recreate against AWS deletes tables: add --allow-destroy if that is meant")
+        try:
+            check_destroy_allowed(settings.endpoint_url, settings.recreate, settings.allow_destroy)
+        except DestroyRefused as refused:
+            raise pytest.UsageError(str(refused)) from None
     config.stash[RUN] = RunRecord(endpoint=_shown_endpoint(settings))
 
 
@@ -115,7 +119,8 @@ def dataset(settings: Settings, run_record: RunRecord) -> Dataset:
     """The tables to check: the fixers' output, or with --no-fix the export as it is."""
     if not settings.data_dir.is_dir():
         pytest.exit(f"--data-dir {settings.data_dir} is not a folder; point it at the CSV export", returncode=4)
-    data = load_dataset(settings.data_dir, settings.out_dir, fix=settings.fix)
+    with run_record.timed("fix" if settings.fix else "read"):
+        data = load_dataset(settings.data_dir, settings.out_dir, fix=settings.fix)
     run_record.ledger = data.ledger
     return data
 
@@ -154,12 +159,13 @@ class Deployment:
 @pytest.fixture(scope="session")
 def deployment(settings: Settings, dataset: Dataset, dynamodb, run_record: RunRecord, pytestconfig) -> Deployment:
     """Load every table that passes the pre-upload gate (unless --no-load); a blocked table is named with why."""
-    verdicts = gate(TABLES, dataset.frames, dataset.errors)
+    with run_record.timed("gate"):
+        verdicts = gate(TABLES, dataset.frames, dataset.errors)
     run_record.blocked = {name: reasons for name, reasons in verdicts.items() if reasons}
     loadable = [t for t in TABLES if not verdicts[t.name]]
     if settings.load and loadable:
         capture = pytestconfig.pluginmanager.getplugin("capturemanager")
-        with capture.global_and_fixture_disabled():  # progress goes to the terminal, not into a test's capture
+        with capture.global_and_fixture_disabled(), run_record.timed("load"):  # progress to the terminal, not a capture
             reports = load_tables(dynamodb, loadable, dataset.folder, settings.table_prefix, settings.workers,
                                   progress=table_progress, recreate=settings.recreate, allow_destroy=settings.allow_destroy)
         run_record.loads = {t.name: r for t, r in zip(loadable, reports)}
@@ -204,8 +210,16 @@ def _table_of(item: pytest.Item) -> str | None:
     return None
 
 
+def _stage(item: pytest.Item) -> int:
+    return next((n for n, marker in enumerate(MARKER_ORDER) if item.get_closest_marker(marker)), -1)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With --no-fix there is no ledger, so the ledger checks are deselected (not skipped)."""
+    """Self-tests first, then pre-upload, live and performance checks, in the order the job does them.
+
+    With --no-fix there is no ledger, so the ledger checks are deselected (not skipped).
+    """
+    items.sort(key=_stage)
     if not _settings(config).fix:
         dropped = [i for i in items if "ledger_table" in getattr(i, "fixturenames", ())]
         if dropped:
@@ -217,10 +231,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_makereport(item: pytest.Item, call):
     """Note each check's outcome against its table, for the summary's verdicts."""
     report = yield
+    record = item.config.stash[RUN]
     table = _table_of(item)
     if table and (report.when == "call" or report.failed):
-        item.config.stash[RUN].outcomes[table].append(report.outcome)
+        record.outcomes[table].append(report.outcome)
+    if report.when == "call":
+        for marker, stage in STAGE_OF_MARKER.items():
+            if item.get_closest_marker(marker):
+                record.stages[stage] += report.duration
     return report
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    stages = config.stash[RUN].stage_times()
+    if stages:
+        terminalreporter.write_line("stages: " + " | ".join(f"{name} {seconds:.1f} s" for name, seconds in stages))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    record = session.config.stash.get(RUN, None)
+    if record is not None and record.stages:
+        record.write(_settings(session.config).out_dir / "run.json")
 
 
 def pytest_metadata(metadata: dict, config: pytest.Config) -> None:

@@ -1,8 +1,11 @@
 """What the run learnt, table by table, gathered while the suites run and rendered at the end."""
 from __future__ import annotations
 
+import json
+import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from fixers.ledger import Ledger
 from loaders.batch import LoadReport
@@ -20,6 +23,9 @@ class Latency:
     scan_read: int
 
 
+STAGES = ("read", "fix", "pre-upload checks", "gate", "load", "live checks", "performance checks")
+
+
 @dataclass
 class RunRecord:
     endpoint: str = ""
@@ -30,3 +36,37 @@ class RunRecord:
     indexes: dict[str, dict[str, str]] = field(default_factory=dict)  # table: {index: status}
     latencies: list[Latency] = field(default_factory=list)
     outcomes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # table: test outcomes
+    stages: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # stage: seconds
+
+    def stage_times(self) -> list[tuple[str, float]]:
+        """Seconds per stage, in the order the job runs them."""
+        return [(stage, self.stages[stage]) for stage in STAGES if stage in self.stages]
+
+    def timed(self, stage: str):
+        """A context manager adding the time spent inside it to `stage`."""
+        return _Timer(self.stages, stage)
+
+    def write(self, path: Path) -> None:
+        """The run as JSON (no ledger: that is ledger.json), for CI and the benchmarks."""
+        body = {
+            "endpoint": self.endpoint,
+            "stages": dict(self.stage_times()),
+            "blocked": self.blocked,
+            "loads": {name: asdict(report) | {"items_per_second": report.items_per_second} for name, report in self.loads.items()},
+            "found": self.found,
+            "indexes": self.indexes,
+            "latencies": [asdict(latency) for latency in self.latencies],
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(body, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+class _Timer:
+    def __init__(self, stages: dict[str, float], stage: str):
+        self.stages, self.stage = stages, stage
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc) -> None:
+        self.stages[self.stage] += time.perf_counter() - self.start

@@ -1,6 +1,7 @@
 """Run the project's own pytest suites in a child process, as a user would, and read the verdicts."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -9,11 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_suite(tmp_path: Path, *args: str) -> dict[str, str | None]:
+def run_suite(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, str | None]:
     """{test id: failure message, or None if it passed}. Options take `=` so paths outside the repo work."""
     report = tmp_path / "junit.xml"
     command = [sys.executable, "-m", "pytest", "-q", f"--junitxml={report}", *args]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    environment = {**os.environ, **(env or {})}
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=environment)
     if not report.exists():
         raise AssertionError(f"the suite did not run:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     verdicts = {}

@@ -1,0 +1,108 @@
+"""The live suite run as a user runs it, against a moto server someone else started.
+
+One planted fault (a malformed e-mail in passengers, a PII column) shows the
+gate at work: that table is not loaded and the run says why, the others are
+loaded and stay on the server for any client to read, and neither the
+e-mail nor the credentials in the environment reach the report.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from contracts import TABLES, TABLES_BY_NAME
+from contracts.source import read_table
+from loaders.client import endpoint_client
+from loaders.server import MotoServer
+from tests.gate import ROOT, failures, run_suite
+
+PLANTED_EMAIL = "olga.planted(at)example"
+SECRET = "wJalrXUtnFEMI-PLANTED-SECRET"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with MotoServer(tmp_path_factory.mktemp("server") / "moto.log") as endpoint_url:
+        yield endpoint_url
+
+
+@pytest.fixture(scope="module")
+def run(server, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("live")
+    copy = tmp / "export"
+    shutil.copytree(ROOT / "data" / "raw", copy)
+    lines = (copy / "passengers.csv").read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split(",")
+    fields[3] = PLANTED_EMAIL
+    lines[1] = ",".join(fields)
+    (copy / "passengers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    verdicts = run_suite(
+        tmp, "tests/live", "-m", "live", "-k", "test_item_count or test_table_is_active or test_gsi",
+        f"--endpoint-url={server}", f"--data-dir={copy}", f"--out-dir={tmp / 'build'}",
+        f"--html={tmp / 'report.html'}", "--self-contained-html",
+        env={"AWS_SECRET_ACCESS_KEY": SECRET, "AWS_ACCESS_KEY_ID": "AKIAPLANTEDKEY0000"},
+    )
+    return verdicts, tmp
+
+
+def test_a_table_that_fails_its_contract_is_not_loaded_and_the_run_says_why(run):
+    failed = failures(run[0])
+    assert set(failed) == {"test_item_count[passengers]", "test_table_is_active[passengers]"}
+    message = failed["test_item_count[passengers]"]
+    assert "passengers was not loaded: its pre-upload contract fails" in message
+    assert "column email" in message and "<masked>" in message and PLANTED_EMAIL not in message
+
+
+def test_every_other_table_is_loaded_with_its_gsis(run):
+    passed = [name for name, failure in run[0].items() if failure is None]
+    assert sum(name.startswith("test_item_count[") for name in passed) == 29
+    assert sum(name.startswith("test_gsi[") for name in passed) == 8
+
+
+def test_tables_stay_on_the_server_for_any_client(run, server):
+    client = endpoint_client(server)
+    names = set(client.list_tables()["TableNames"])
+    assert names == {t.name for t in TABLES} - {"passengers"}
+    gsis = {(n, i["IndexName"]) for n in names for i in client.describe_table(TableName=n)["Table"].get("GlobalSecondaryIndexes", [])}
+    assert len(gsis) == 8
+    count = sum(p["Count"] for p in client.get_paginator("scan").paginate(TableName="CrewRoster", Select="COUNT"))
+    assert count == 2057
+
+
+def test_the_crew_query_of_the_seed_answers_from_the_index(run, server):
+    roster = read_table(run[1] / "build" / "fixed" / "crew_roster_enriched.csv", TABLES_BY_NAME["CrewRoster"], fixed=True)
+    flight, position = roster.iloc[0]["flight_id"], roster.iloc[0]["position"]
+    expected = ((roster["flight_id"] == flight) & (roster["position"] == position)).sum()
+    answer = endpoint_client(server).query(
+        TableName="CrewRoster", IndexName="flight-position-index",
+        KeyConditionExpression="#f = :f AND #p = :p",
+        ExpressionAttributeNames={"#f": "flight_id", "#p": "position"},
+        ExpressionAttributeValues={":f": {"N": flight}, ":p": {"S": position}},
+    )
+    assert answer["Count"] == answer["ScannedCount"] == expected
+
+
+def test_the_report_holds_no_personal_data_and_no_credentials(run):
+    html = (run[1] / "report.html").read_text(encoding="utf-8")
+    assert "NOT LOADED" in html and "Deployment to http://127.0.0.1:" in html
+    assert SECRET not in html and "AKIAPLANTEDKEY0000" not in html
+    assert PLANTED_EMAIL not in html
+    passengers = read_table(ROOT / "data" / "raw" / "passengers.csv", TABLES_BY_NAME["passengers"], fixed=False)
+    for column in ("email", "passport_number", "phone"):
+        for value in passengers[column].head(200):
+            assert value not in html, f"a {column} value is in the report"
+
+
+def test_recreate_against_a_remote_endpoint_is_refused_before_anything_is_touched(tmp_path):
+    for target in (["--endpoint-url=https://dynamodb.eu-west-1.amazonaws.com"], ["--aws"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-m", "live", "--recreate", *target, f"--out-dir={tmp_path}"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )
+        assert done.returncode == 4, done.stdout + done.stderr
+        assert "--allow-destroy" in done.stderr
+        assert not (tmp_path / "fixed").exists(), "nothing may run before the refusal"
