@@ -57,10 +57,16 @@ def reserved_names(expression: str, *, update: bool = False) -> list[str]:
     return [name for name in bare_names(expression, update=update) if name.upper() in RESERVED_WORDS]
 
 
+# Parameters that hold items and keys: data, never expressions, and by far the bulk of a write.
+DATA_PARAMETERS = frozenset({"Item", "Key", "Keys", "ExpressionAttributeValues", "ExclusiveStartKey"})
+
+
 def expressions_in(params: Any, path: str = "") -> Iterator[tuple[str, str]]:
     """Every expression parameter anywhere in a request, as (path, expression)."""
     if isinstance(params, dict):
         for key, value in params.items():
+            if key in DATA_PARAMETERS:
+                continue
             where = f"{path}.{key}" if path else key
             if key in EXPRESSION_PARAMETERS and isinstance(value, str):
                 yield where, value

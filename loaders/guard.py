@@ -89,11 +89,13 @@ class Guard:
                 yield ("reserved word in an expression",
                        f"{where} {expression!r} uses {', '.join(words)} bare; DynamoDB reserves {'them' if len(words) > 1 else 'it'}",
                        "Write #name in the expression and pass ExpressionAttributeNames={'#name': '...'}.")
-        for where, text in _numbers(params):
-            problem = dynamodb.number_problem(text)
-            if problem:
-                yield ("number DynamoDB cannot hold", f"{where} = {text!r}: {problem}",
-                       "Store it as a string, or round it to 38 significant digits in the data.")
+        # Paths are spelled out only when some number is bad: every item of every batch passes here.
+        if not _numbers_ok(params):
+            for where, text in _numbers(params):
+                problem = dynamodb.number_problem(text)
+                if problem:
+                    yield ("number DynamoDB cannot hold", f"{where} = {text!r}: {problem}",
+                           "Store it as a string, or round it to 38 significant digits in the data.")
         if operation == "CreateTable":
             count = len(params.get("GlobalSecondaryIndexes", []))
             if count > dynamodb.MAX_GSIS_PER_TABLE:
@@ -126,9 +128,10 @@ class Guard:
             seen = set()
             for position, request in enumerate(requests):
                 item = request.get("PutRequest", {}).get("Item") or request.get("DeleteRequest", {}).get("Key") or {}
-                size += item_bytes(item)
+                item_size = item_bytes(item)
+                size += item_size
                 if "PutRequest" in request:
-                    yield from self._item_problems(table_name, item, f"RequestItems[{table_name}][{position}]")
+                    yield from self._item_problems(table_name, item, f"RequestItems[{table_name}][{position}]", item_size)
                 if schema is not None:
                     key = tuple((name, str(item.get(name))) for name in schema.key)
                     if key in seen:
@@ -139,8 +142,8 @@ class Guard:
             yield ("batch over 16 MB", f"{size} bytes in one BatchWriteItem; AWS allows {dynamodb.MAX_BATCH_WRITE_BYTES}",
                    "Split the items into smaller batches.")
 
-    def _item_problems(self, table_name: str, item: dict, where: str) -> Iterator[tuple[str, str, str]]:
-        size = item_bytes(item)
+    def _item_problems(self, table_name: str, item: dict, where: str, size: int | None = None) -> Iterator[tuple[str, str, str]]:
+        size = item_bytes(item) if size is None else size
         if size > dynamodb.MAX_ITEM_BYTES:
             yield ("item over 400 KB", f"{where} is {size} bytes; AWS allows {dynamodb.MAX_ITEM_BYTES}",
                    "Move the large attribute to S3 and store its address, or split the item.")
@@ -174,6 +177,21 @@ class Guard:
             return None
         with self._lock:
             return self.schemas.get(table_name)
+
+
+def _numbers_ok(params: Any) -> bool:
+    """Whether every N and NS value in a request is a number DynamoDB can hold (the fast path of `_numbers`)."""
+    if isinstance(params, dict):
+        if len(params) == 1:
+            (kind, content), = params.items()
+            if kind == "N" and isinstance(content, str):
+                return dynamodb.number_problem(content) is None
+            if kind == "NS" and isinstance(content, list) and all(isinstance(v, str) for v in content):
+                return all(dynamodb.number_problem(v) is None for v in content)
+        return all(_numbers_ok(value) for value in params.values())
+    if isinstance(params, list):
+        return all(_numbers_ok(value) for value in params)
+    return True
 
 
 def _numbers(params: Any, path: str = "") -> Iterator[tuple[str, str]]:

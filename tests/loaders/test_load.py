@@ -60,6 +60,4 @@ def test_progress_is_reported_per_table(client, prefix, fixed_dir, readings_tabl
     stream = io.StringIO()
     load_tables(client, [readings_table], fixed_dir, prefix=prefix, backoff=fast_backoff, wait=fast_wait,
                 progress=lambda name, total: table_progress(name, total, stream=stream, interactive=False))
-    lines = stream.getvalue().splitlines()
-    assert lines[-1] == f"{prefix}readings: 120/120 items written"
-    assert any("(25%)" in line for line in lines) and any("(75%)" in line for line in lines)
+    assert stream.getvalue().splitlines() == [f"{prefix}readings: 120/120 items written"]

@@ -13,15 +13,22 @@ class _Terminal(io.StringIO):
 
 def test_quiet_mode_prints_every_quarter_and_the_end():
     stream = io.StringIO()
-    with table_progress("flights", 200, stream=stream, interactive=False) as advance:
-        for done in range(25, 201, 25):
+    with table_progress("bookings", 8000, stream=stream, interactive=False) as advance:
+        for done in range(1000, 8001, 1000):
             advance(done)
     assert stream.getvalue().splitlines() == [
-        "flights: 50/200 items (25%)",
-        "flights: 100/200 items (50%)",
-        "flights: 150/200 items (75%)",
-        "flights: 200/200 items written",
+        "bookings: 2000/8000 items (25%)",
+        "bookings: 4000/8000 items (50%)",
+        "bookings: 6000/8000 items (75%)",
+        "bookings: 8000/8000 items written",
     ]
+
+
+def test_quiet_mode_prints_one_line_for_a_small_table():
+    stream = io.StringIO()
+    with table_progress("flights", 200, stream=stream, interactive=False) as advance:
+        advance(200)
+    assert stream.getvalue().splitlines() == ["flights: 200/200 items written"]
 
 
 def test_a_terminal_gets_a_bar():
