@@ -21,6 +21,7 @@ from loaders.server import MotoServer
 from tests.gate import ROOT, failures, run_suite
 
 PLANTED_EMAIL = "olga.planted(at)example"
+PREFIX = "staging-"
 SECRET = "wJalrXUtnFEMI-PLANTED-SECRET"
 
 
@@ -42,11 +43,17 @@ def run(server, tmp_path_factory):
     (copy / "passengers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     verdicts = run_suite(
         tmp, "tests/live", "-m", "live", "-k", "test_item_count or test_table_is_active or test_gsi",
-        f"--endpoint-url={server}", f"--data-dir={copy}", f"--out-dir={tmp / 'build'}",
+        f"--endpoint-url={server}", f"--data-dir={copy}", f"--out-dir={tmp / 'build'}", f"--table-prefix={PREFIX}",
         f"--html={tmp / 'report.html'}", "--self-contained-html",
         env={"AWS_SECRET_ACCESS_KEY": SECRET, "AWS_ACCESS_KEY_ID": "AKIAPLANTEDKEY0000"},
     )
-    return verdicts, tmp
+    return verdicts, tmp, copy
+
+
+def _again(run, server, *options):
+    tmp, copy = run[1], run[2]
+    return run_suite(tmp, "tests/live", "-m", "live", "-k", "test_item_count", f"--endpoint-url={server}",
+                     f"--data-dir={copy}", f"--out-dir={tmp / 'again'}", f"--table-prefix={PREFIX}", *options)
 
 
 def test_a_table_that_fails_its_contract_is_not_loaded_and_the_run_says_why(run):
@@ -66,11 +73,17 @@ def test_every_other_table_is_loaded_with_its_gsis(run):
 def test_tables_stay_on_the_server_for_any_client(run, server):
     client = endpoint_client(server)
     names = set(client.list_tables()["TableNames"])
-    assert names == {t.name for t in TABLES} - {"passengers"}
+    assert names == {PREFIX + t.name for t in TABLES} - {PREFIX + "passengers"}
     gsis = {(n, i["IndexName"]) for n in names for i in client.describe_table(TableName=n)["Table"].get("GlobalSecondaryIndexes", [])}
     assert len(gsis) == 8
-    count = sum(p["Count"] for p in client.get_paginator("scan").paginate(TableName="CrewRoster", Select="COUNT"))
+    count = sum(p["Count"] for p in client.get_paginator("scan").paginate(TableName=PREFIX + "CrewRoster", Select="COUNT"))
     assert count == 2057
+
+
+def test_loading_again_converges_to_the_same_tables(run, server):
+    again = _again(run, server)
+    assert set(failures(again)) == {"test_item_count[passengers]"}
+    assert sum(1 for failure in again.values() if failure is None) == 29
 
 
 def test_the_crew_query_of_the_seed_answers_from_the_index(run, server):
@@ -78,7 +91,7 @@ def test_the_crew_query_of_the_seed_answers_from_the_index(run, server):
     flight, position = roster.iloc[0]["flight_id"], roster.iloc[0]["position"]
     expected = ((roster["flight_id"] == flight) & (roster["position"] == position)).sum()
     answer = endpoint_client(server).query(
-        TableName="CrewRoster", IndexName="flight-position-index",
+        TableName=PREFIX + "CrewRoster", IndexName="flight-position-index",
         KeyConditionExpression="#f = :f AND #p = :p",
         ExpressionAttributeNames={"#f": "flight_id", "#p": "position"},
         ExpressionAttributeValues={":f": {"N": flight}, ":p": {"S": position}},
@@ -106,3 +119,14 @@ def test_recreate_against_a_remote_endpoint_is_refused_before_anything_is_touche
         assert done.returncode == 4, done.stdout + done.stderr
         assert "--allow-destroy" in done.stderr
         assert not (tmp_path / "fixed").exists(), "nothing may run before the refusal"
+
+
+def test_no_load_checks_the_deployment_as_it_is(run, server):
+    """Last: it removes an item from the shared server."""
+    client = endpoint_client(server)
+    flights = PREFIX + "flights"
+    key = client.scan(TableName=flights, Limit=1)["Items"][0]["flight_id"]
+    client.delete_item(TableName=flights, Key={"flight_id": key})
+    verdicts = _again(run, server, "--no-load")
+    assert "holds 255 items; the fixed data has 256" in verdicts["test_item_count[flights]"]
+    assert verdicts["test_item_count[bookings]"] is None
