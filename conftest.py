@@ -9,12 +9,15 @@ are read once into a frozen `Settings`.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import BotoCoreError, ClientError
 
 from contracts import TABLES
+from contracts.errors import ContractError
 from contracts.expectations import foreign_key_checks
 from contracts.gate import gate
 from contracts.queries import query_patterns
@@ -125,22 +128,36 @@ def dataset(settings: Settings, run_record: RunRecord) -> Dataset:
     return data
 
 
+@contextmanager
+def explained(where: str):
+    """Fail with the error's own message, not a traceback from deep inside botocore."""
+    __tracebackhide__ = True
+    try:
+        yield
+    except ContractError as error:
+        raise pytest.fail.Exception(str(error), pytrace=False) from None
+    except (BotoCoreError, ClientError) as error:
+        hint = "Check --endpoint-url or --aws, the region and the credentials."
+        raise pytest.fail.Exception(f"DynamoDB at {where}: {error}. {hint}", pytrace=False) from None
+
+
 @pytest.fixture(scope="session")
 def dynamodb_endpoint(settings: Settings):
     """The endpoint URL (None for AWS). By default a moto server on 127.0.0.1, always stopped."""
     if settings.aws or settings.endpoint_url:
         yield settings.endpoint_url
         return
-    with MotoServer(settings.out_dir / "moto_server.log") as endpoint_url:
+    with explained("127.0.0.1"), MotoServer(settings.out_dir / "moto_server.log") as endpoint_url:
         yield endpoint_url
 
 
 @pytest.fixture(scope="session")
 def dynamodb(settings: Settings, dynamodb_endpoint, run_record: RunRecord):
     """A DynamoDB client whose every request is held to AWS's rules first."""
-    client = make_client(dynamodb_endpoint, aws=settings.aws, workers=settings.workers)
-    install_guard(client)
     run_record.endpoint = safe_endpoint(dynamodb_endpoint)
+    with explained(run_record.endpoint):
+        client = make_client(dynamodb_endpoint, aws=settings.aws, workers=settings.workers)
+    install_guard(client)
     return client
 
 
@@ -165,7 +182,8 @@ def deployment(settings: Settings, dataset: Dataset, dynamodb, run_record: RunRe
     loadable = [t for t in TABLES if not verdicts[t.name]]
     if settings.load and loadable:
         capture = pytestconfig.pluginmanager.getplugin("capturemanager")
-        with capture.global_and_fixture_disabled(), run_record.timed("load"):  # progress to the terminal, not a capture
+        # Progress goes to the terminal, not into a test's capture.
+        with capture.global_and_fixture_disabled(), run_record.timed("load"), explained(run_record.endpoint):
             reports = load_tables(dynamodb, loadable, dataset.folder, settings.table_prefix, settings.workers,
                                   progress=table_progress, recreate=settings.recreate, allow_destroy=settings.allow_destroy)
         run_record.loads = {t.name: r for t, r in zip(loadable, reports)}

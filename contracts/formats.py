@@ -8,6 +8,7 @@ REGISTRATION = r"^A6-[A-Z]{3}$"
 UTC_TIMESTAMP = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$"
 DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 COUNTRY = r"^[A-Z]{2}$"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[a-z]+$"
 AIRCRAFT_TYPES = ["B787-9", "B787-10", "B777-300ER", "A350-1000", "A321neo", "A320", "A380-800", "A330-200", "B777-200LR"]
 QUALIFICATIONS = ["B787", "B777", "A350", "A320", "A380", "A330", "SEP", "CRM", "DG", "FA-SAFETY"]
 CREW_POSITIONS = {"1": "Captain", "2": "First Officer", "3": "Cabin Manager", "4": "Flight Attendant"}
@@ -23,6 +24,7 @@ FORMAT_NAMES = {
     UTC_TIMESTAMP: "ISO 8601 UTC like 2026-03-14T06:35:00Z",
     DATE: "a date like 2026-03-14",
     COUNTRY: "an ISO 3166 country code like AE",
+    EMAIL: "an e-mail address",
 }
 
 

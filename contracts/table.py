@@ -217,6 +217,8 @@ class Table:
             if fk.column not in columns:
                 yield f"foreign key column {fk.column!r} is not a column of the model"
         policy = self.duplicates
+        if isinstance(policy, MergeIntoSet) and policy.into in self.key + tuple(n for i in self.indexes for n in i.key):
+            yield f"the string set {policy.into!r} cannot be a key attribute; DynamoDB keys are S, N or B"
         if isinstance(policy, MergeIntoSet) and policy.into not in columns:
             yield f"merge target {policy.into!r} is not a column of the model"
         if isinstance(policy, KeepLatest) and policy.by not in columns:

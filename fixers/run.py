@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -57,7 +56,7 @@ def fix_table(table: Table, raw: pd.DataFrame, parents: dict[str, pd.DataFrame])
     return steps
 
 
-def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, progress: Callable[[str], None] = lambda _: None) -> Ledger:
+def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES) -> Ledger:
     """Fix every table of `data_dir` into `out_dir`; `data_dir` is only read."""
     fixed_dir, quarantine_dir = out_dir / "fixed", out_dir / "quarantine"
     for folder in (fixed_dir, quarantine_dir):
@@ -66,7 +65,6 @@ def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, p
     ledger = Ledger()
     fixed: dict[str, pd.DataFrame] = {}
     for table in tables:
-        progress(table.name)
         entry = TableEntry(table=table.name, file=table.file)
         ledger.tables[table.name] = entry
         path = data_dir / table.file

@@ -2,7 +2,7 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts.formats import CREW_POSITIONS, QUALIFICATIONS, airport, date, ident, one_of, personal, timestamp
+from contracts.formats import CREW_POSITIONS, DATE, EMAIL, QUALIFICATIONS, airport, date, ident, one_of, personal, timestamp
 from contracts.table import ForeignKey, Index, MapValues, MergeIntoSet, Table
 
 
@@ -12,9 +12,9 @@ class CrewMembers(pa.DataFrameModel):
     employee_number: Series[str] = pa.Field(str_matches=r"^\d{6}$", unique=True)
     first_name: Series[str] = personal()
     last_name: Series[str] = personal()
-    email: Series[str] = personal(str_matches=r"^[^@\s]+@[^@\s]+\.[a-z]+$")
+    email: Series[str] = personal(str_matches=EMAIL)
     phone: Series[str] = personal()
-    date_of_birth: Series[str] = personal(str_matches=r"^\d{4}-\d{2}-\d{2}$")
+    date_of_birth: Series[str] = personal(str_matches=DATE)
     passport_number: Series[str] = personal()
     role: Series[str] = pa.Field(isin=list(CREW_POSITIONS.values()))
     base: Series[str] = airport()

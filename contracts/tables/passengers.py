@@ -2,7 +2,7 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts.formats import COUNTRY, airport, date, ident, one_of, personal, timestamp
+from contracts.formats import COUNTRY, DATE, EMAIL, airport, date, ident, one_of, personal, timestamp
 from contracts.table import Copy, DropExactCopies, ForeignKey, Index, KeepLatest, Table
 
 BAG_STATUSES = ("CHECKED_IN", "LOADED", "IN_TRANSIT", "ARRIVED", "DELIVERED", "MISHANDLED")
@@ -12,9 +12,9 @@ class Passengers(pa.DataFrameModel):
     passenger_id: Series[str] = ident("PX", 7)
     first_name: Series[str] = personal()
     last_name: Series[str] = personal()
-    email: Series[str] = personal(str_matches=r"^[^@\s]+@[^@\s]+\.[a-z]+$")
+    email: Series[str] = personal(str_matches=EMAIL)
     phone: Series[str] = personal()
-    date_of_birth: Series[str] = personal(str_matches=r"^\d{4}-\d{2}-\d{2}$")
+    date_of_birth: Series[str] = personal(str_matches=DATE)
     passport_number: Series[str] = personal()
     nationality: Series[str] = pa.Field(str_matches=COUNTRY)
     frequent_flyer_tier: Series[str] = one_of("NONE", "BRONZE", "SILVER", "GOLD", "PLATINUM")

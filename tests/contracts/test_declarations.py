@@ -66,3 +66,10 @@ def test_a_row_with_the_wrong_number_of_fields_names_file_and_line(tmp_path):
     path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
     with pytest.raises(UnreadableFile, match="flights.csv, line 3: 3 fields where the header has 2"):
         read_csv(path)
+
+
+def test_a_string_set_cannot_be_a_key():
+    with pytest.raises(ContractDeclarationError, match="the string set 'aircraft_registration' cannot be a key attribute"):
+        Table(name="T", file="x.csv", model=Tiny, key=("workorder_id",),
+              indexes=(Index("reg-index", "aircraft_registration"),),
+              duplicates=MergeIntoSet("code", "aircraft_registration"))

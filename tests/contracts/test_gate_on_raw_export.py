@@ -1,7 +1,7 @@
 """`pytest -m preupload --no-fix` on the sample export fails on exactly D1 to D13, and `-m preupload` passes."""
 import pytest
 
-from tests.gate import ROOT, failures, run_suite
+from tests.pytest_run import ROOT, failures, run_suite
 
 # Each defect of DATASET.md: the gate's tests that must fail on it, and what their message must say.
 DEFECTS = {

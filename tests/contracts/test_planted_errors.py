@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from tests.gate import ROOT, failures, run_suite
+from tests.pytest_run import ROOT, failures, run_suite
 
 
 def _replace_in(path, old: bytes, new: bytes, count: int = 1) -> None:

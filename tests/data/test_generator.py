@@ -2,7 +2,7 @@
 import filecmp
 
 from data.generate import generate
-from tests.gate import ROOT
+from tests.pytest_run import ROOT
 
 RAW = ROOT / "data" / "raw"
 

@@ -9,7 +9,7 @@ from contracts import TABLES
 from contracts.source import read_csv
 from fixers.ledger import Ledger
 from fixers.run import fix_all
-from tests.gate import ROOT
+from tests.pytest_run import ROOT
 
 RAW = ROOT / "data" / "raw"
 

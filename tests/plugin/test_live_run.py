@@ -18,7 +18,7 @@ from contracts import TABLES, TABLES_BY_NAME
 from contracts.source import read_table
 from loaders.client import endpoint_client
 from loaders.server import MotoServer
-from tests.gate import ROOT, failures, run_suite
+from tests.pytest_run import ROOT, failures, run_suite
 
 PLANTED_EMAIL = "olga.planted(at)example"
 PREFIX = "staging-"
@@ -108,6 +108,14 @@ def test_the_report_holds_no_personal_data_and_no_credentials(run):
     for column in ("email", "passport_number", "phone"):
         for value in passengers[column].head(200):
             assert value not in html, f"a {column} value is in the report"
+
+
+def test_an_unreachable_endpoint_is_one_clear_line(tmp_path):
+    verdicts = run_suite(tmp_path, "tests/live", "-m", "live", "-k", "test_item_count and flights",
+                         "--endpoint-url=http://127.0.0.1:9", f"--out-dir={tmp_path / 'build'}")
+    message = verdicts["test_item_count[flights]"]
+    assert 'DynamoDB at http://127.0.0.1:9: Could not connect to the endpoint URL' in message
+    assert "Traceback" not in message and "During handling" not in message and "botocore" not in message
 
 
 def test_recreate_against_a_remote_endpoint_is_refused_before_anything_is_touched(tmp_path):
