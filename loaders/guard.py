@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterator
 
 from botocore.exceptions import ClientError
@@ -39,6 +40,12 @@ class KeySchema:
     key: tuple[str, ...]
     indexes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def key_roles(self) -> tuple[tuple[str, str | None], ...]:
+        """(attribute, index name or None for the table key) for every key attribute."""
+        return tuple((name, None) for name in self.key) + tuple(
+            (name, index) for index, names in self.indexes.items() for name in names)
 
     @classmethod
     def from_description(cls, description: dict) -> "KeySchema":
@@ -131,7 +138,7 @@ class Guard:
                 item_size = item_bytes(item)
                 size += item_size
                 if "PutRequest" in request:
-                    yield from self._item_problems(table_name, item, f"RequestItems[{table_name}][{position}]", item_size)
+                    yield from self._item_problems(table_name, item, f"RequestItems[{table_name}][{position}]", item_size, schema)
                 if schema is not None:
                     key = tuple((name, str(item.get(name))) for name in schema.key)
                     if key in seen:
@@ -142,22 +149,22 @@ class Guard:
             yield ("batch over 16 MB", f"{size} bytes in one BatchWriteItem; AWS allows {dynamodb.MAX_BATCH_WRITE_BYTES}",
                    "Split the items into smaller batches.")
 
-    def _item_problems(self, table_name: str, item: dict, where: str, size: int | None = None) -> Iterator[tuple[str, str, str]]:
+    def _item_problems(self, table_name: str, item: dict, where: str, size: int | None = None,
+                       schema: KeySchema | None = None) -> Iterator[tuple[str, str, str]]:
         size = item_bytes(item) if size is None else size
         if size > dynamodb.MAX_ITEM_BYTES:
             yield ("item over 400 KB", f"{where} is {size} bytes; AWS allows {dynamodb.MAX_ITEM_BYTES}",
                    "Move the large attribute to S3 and store its address, or split the item.")
-        schema = self._schema(table_name)
+        schema = schema or self._schema(table_name)
         if schema is None:
             return
-        roles = [(name, f"key attribute of {table_name}") for name in schema.key]
-        roles += [(name, f"key attribute of index {index}") for index, names in schema.indexes.items() for name in names]
-        for name, role in roles:
+        for name, index in schema.key_roles:
             value = item.get(name)
             if not isinstance(value, dict) or len(value) != 1:
                 continue
             (kind, content), = value.items()
             declared = schema.types.get(name)
+            role = f"key attribute of {table_name}" if index is None else f"key attribute of index {index}"
             if declared and kind != declared:
                 yield ("key attribute of the wrong type",
                        f"{where}.{name} is {kind} but is the {role}, declared {declared}",
