@@ -66,6 +66,10 @@ def read_csv(path: Path, encodings: tuple[str, ...] = ("utf-8",)) -> pd.DataFram
     if not rows:
         raise UnreadableFile(path.name, None, "the file is empty", "Export the header row at least.")
     header, body = rows[0], rows[1:]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise UnreadableFile(path.name, 1, f"the header names {', '.join(repeated)} more than once",
+                             "Give every column its own name in the export.")
     for number, row in enumerate(body, start=2):
         if len(row) != len(header):
             raise UnreadableFile(

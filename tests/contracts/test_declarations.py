@@ -4,8 +4,7 @@ import pytest
 from pandera.typing import Series
 
 from contracts import TABLES, TABLES_BY_NAME
-from contracts.errors import ContractDeclarationError, UnreadableFile
-from contracts.source import read_csv
+from contracts.errors import ContractDeclarationError
 from contracts.table import Copy, ForeignKey, Index, MergeIntoSet, Table
 
 
@@ -59,13 +58,6 @@ def test_parents_come_before_the_tables_that_point_at_them():
     for table in TABLES:
         for fk in table.foreign_keys:
             assert position[fk.parent] < position[table.name], f"{table.name} -> {fk.parent}"
-
-
-def test_a_row_with_the_wrong_number_of_fields_names_file_and_line(tmp_path):
-    path = tmp_path / "flights.csv"
-    path.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
-    with pytest.raises(UnreadableFile, match="flights.csv, line 3: 3 fields where the header has 2"):
-        read_csv(path)
 
 
 def test_a_string_set_cannot_be_a_key():
