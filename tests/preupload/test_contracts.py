@@ -11,7 +11,7 @@ from contracts.violations import report
 pytestmark = pytest.mark.preupload
 
 
-def frame_of(dataset, table):
+def checked_frame(dataset, table):
     __tracebackhide__ = True
     if table.name in dataset.errors:
         pytest.fail(f"{table.name}: {dataset.errors[table.name]}", pytrace=False)
@@ -35,39 +35,39 @@ def test_file_is_declared(csv_file):
 
 
 def test_file_reads(table, dataset):
-    frame_of(dataset, table)
+    checked_frame(dataset, table)
 
 
 def test_encoding(table, dataset):
-    assert_no_violations(check_encoding(table, frame_of(dataset, table)))
+    assert_no_violations(check_encoding(table, checked_frame(dataset, table)))
 
 
 def test_columns(table, dataset):
-    assert_no_violations(check_columns(table, frame_of(dataset, table)))
+    assert_no_violations(check_columns(table, checked_frame(dataset, table)))
 
 
 def test_schema(table, dataset):
-    assert_no_violations(check_schema(table, frame_of(dataset, table)))
+    assert_no_violations(check_schema(table, checked_frame(dataset, table)))
 
 
 def test_primary_key(table, dataset):
-    assert_no_violations(check_primary_key(table, frame_of(dataset, table)))
+    assert_no_violations(check_primary_key(table, checked_frame(dataset, table)))
 
 
 def test_dynamodb_rules(table, dataset):
-    assert_no_violations(check_dynamodb_rules(table, frame_of(dataset, table)))
+    assert_no_violations(check_dynamodb_rules(table, checked_frame(dataset, table)))
 
 
 def test_foreign_keys(fk_check, dataset):
-    child = frame_of(dataset, fk_check.table)
-    parent = frame_of(dataset, TABLES_BY_NAME[fk_check.fk.parent])
+    child = checked_frame(dataset, fk_check.table)
+    parent = checked_frame(dataset, TABLES_BY_NAME[fk_check.fk.parent])
     assert_no_violations(check_foreign_key(fk_check, child, parent))
 
 
 def test_ledger_reconciles(ledger_table, dataset):
     """Every raw row is an item, merged by the declared policy, or quarantined; the fixed file holds the items."""
     entry = dataset.ledger.tables[ledger_table.name]
-    frame = frame_of(dataset, ledger_table)
+    frame = checked_frame(dataset, ledger_table)
     assert entry.reconciles, (
         f"{ledger_table.name}: raw_rows {entry.raw_rows} != items {entry.items} + merged {entry.merged} "
         f"+ quarantined {entry.quarantined}"
