@@ -20,6 +20,7 @@ from contracts import dynamodb
 from loaders.errors import RequestRefusedByAWS, key_label
 from loaders.expressions import expressions_in, reserved_names
 from loaders.items import item_bytes
+from loaders.tables import key_names
 
 _GUARDS: "weakref.WeakKeyDictionary[Any, Guard]" = weakref.WeakKeyDictionary()
 
@@ -49,13 +50,10 @@ class KeySchema:
 
     @classmethod
     def from_description(cls, description: dict) -> "KeySchema":
-        def names(schema):
-            return tuple(k["AttributeName"] for k in sorted(schema, key=lambda k: k["KeyType"] != "HASH"))
-
-        indexes = {i["IndexName"]: names(i["KeySchema"])
+        indexes = {i["IndexName"]: key_names(i["KeySchema"])
                    for i in description.get("GlobalSecondaryIndexes", []) + description.get("LocalSecondaryIndexes", [])}
         types = {d["AttributeName"]: d["AttributeType"] for d in description.get("AttributeDefinitions", [])}
-        return cls(names(description["KeySchema"]), indexes, types)
+        return cls(key_names(description["KeySchema"]), indexes, types)
 
 
 class Guard:

@@ -53,6 +53,11 @@ def key_schema(names: tuple[str, ...]) -> list[dict]:
     return [{"AttributeName": name, "KeyType": kind} for name, kind in zip(names, ("HASH", "RANGE"))]
 
 
+def key_names(schema: list[dict]) -> tuple[str, ...]:
+    """The attribute names of a KeySchema as DynamoDB returns it: hash key first."""
+    return tuple(k["AttributeName"] for k in sorted(schema, key=lambda k: k["KeyType"] != "HASH"))
+
+
 def attribute_definitions(table: Table, names=None) -> list[dict]:
     """Definitions of the table key and GSI key attributes (or just `names`), typed by the contract."""
     wanted = names if names is not None else list(table.key) + [n for i in table.indexes for n in i.key]
@@ -148,8 +153,7 @@ def verify_keys(table: Table, name: str, description: dict) -> tuple[list[Index]
     types = {d["AttributeName"]: d["AttributeType"] for d in description.get("AttributeDefinitions", [])}
 
     def found(schema):
-        ordered = sorted(schema, key=lambda k: k["KeyType"] != "HASH")
-        return tuple((k["AttributeName"], types.get(k["AttributeName"])) for k in ordered)
+        return tuple((n, types.get(n)) for n in key_names(schema))
 
     def declared(names):
         return tuple((n, table.attribute_type(n)) for n in names)

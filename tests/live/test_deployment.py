@@ -11,7 +11,7 @@ from contracts.expectations import check_foreign_key
 from contracts.violations import report
 from loaders.items import item_to_row
 from loaders.readback import count_items, query_index, scan_items
-from loaders.tables import describe
+from loaders.tables import describe, key_names
 from tests.live.expected import expected_answer, items_by_key, query_attributes, query_values, rows_by_key, rows_in_index
 
 pytestmark = pytest.mark.live
@@ -49,8 +49,7 @@ def test_table_is_active(table, deployment, run_record):
     description = describe(deployment.client, deployment.name(table))
     assert description is not None, f"{deployment.name(table)} does not exist"
     assert description["TableStatus"] == "ACTIVE"
-    keys = [k["AttributeName"] for k in sorted(description["KeySchema"], key=lambda k: k["KeyType"] != "HASH")]
-    assert tuple(keys) == table.key
+    assert key_names(description["KeySchema"]) == table.key
 
 
 def test_item_count(table, deployment, dataset, run_record):
@@ -74,8 +73,7 @@ def test_gsi(gsi, deployment, dataset, run_record):
     status = live[index.name]["IndexStatus"]
     run_record.indexes.setdefault(table.name, {})[index.name] = status
     assert status == "ACTIVE"
-    keys = tuple(k["AttributeName"] for k in sorted(live[index.name]["KeySchema"], key=lambda k: k["KeyType"] != "HASH"))
-    assert keys == index.key
+    assert key_names(live[index.name]["KeySchema"]) == index.key
     types = {d["AttributeName"]: d["AttributeType"] for d in description["AttributeDefinitions"]}
     assert {k: types[k] for k in index.key} == {k: table.attribute_type(k) for k in index.key}
     assert live[index.name]["Projection"]["ProjectionType"] == index.projection
