@@ -122,7 +122,7 @@ def dataset(settings: Settings, run_record: RunRecord) -> Dataset:
     """The tables to check: the fixers' output, or with --no-fix the export as it is."""
     if not settings.data_dir.is_dir():
         pytest.exit(f"--data-dir {settings.data_dir} is not a folder; point it at the CSV export", returncode=4)
-    with run_record.timed("fix" if settings.fix else "read"):
+    with run_record.timed("fix" if settings.fix else "read"), explained(str(settings.data_dir)):
         data = load_dataset(settings.data_dir, settings.out_dir, fix=settings.fix)
     run_record.ledger = data.ledger
     return data

@@ -21,6 +21,9 @@ import pandas as pd
 from contracts.errors import UnreadableFile
 from contracts.table import Table
 
+# Left in a folder the fixers wrote, so that reading it again (to fix or check) knows what empty cells mean.
+FIXERS_OUTPUT_MARKER = ".written-by-fixers"
+
 # A cell may be far larger than csv's default 128 KiB; the item-size check, not the reader, decides.
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -95,6 +98,10 @@ def as_exported(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 def as_fixed(frame: pd.DataFrame) -> pd.DataFrame:
     """The fixers' output: an empty cell is an attribute left out."""
     return frame.mask(frame == "", None)
+
+
+def is_fixers_output(folder: Path) -> bool:
+    return (folder / FIXERS_OUTPUT_MARKER).exists()
 
 
 def read_table(path: Path, table: Table, *, fixed: bool) -> pd.DataFrame:

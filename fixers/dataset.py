@@ -8,7 +8,7 @@ import pandas as pd
 
 from contracts import TABLES, Table
 from contracts.errors import ContractError
-from contracts.source import read_table
+from contracts.source import is_fixers_output, read_table
 from fixers.ledger import Ledger
 from fixers.run import fix_all
 
@@ -42,7 +42,7 @@ def load_dataset(data_dir: Path, out_dir: Path, *, fix: bool, tables: tuple[Tabl
             dataset.errors[table.name] = f"{table.file} is not in {dataset.folder}; export it, or correct Table.file in the {table.name} contract"
             continue
         try:
-            dataset.frames[table.name] = read_table(path, table, fixed=fix)
+            dataset.frames[table.name] = read_table(path, table, fixed=is_fixers_output(dataset.folder))
         except ContractError as error:
             dataset.errors[table.name] = str(error)
     return dataset

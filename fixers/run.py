@@ -8,7 +8,7 @@ import pandas as pd
 
 from contracts import TABLES, Table
 from contracts.errors import ContractError
-from contracts.source import as_exported, line_of, read_csv, write_csv
+from contracts.source import FIXERS_OUTPUT_MARKER, as_exported, as_fixed, is_fixers_output, line_of, read_csv, write_csv
 from contracts.table import Copy, MapValues, ParseTimestamps, Rename
 from fixers.columns import copy_column, map_values, rename_column
 from fixers.duplicates import resolve_duplicates
@@ -16,6 +16,10 @@ from fixers.ledger import Ledger, TableEntry
 from fixers.orphans import quarantine_orphans
 from fixers.outcome import Change, Outcome
 from fixers.values import cast_integers, leave_out_empty_index_keys, leave_out_not_a_number, parse_timestamps
+
+class OverlappingFolders(ContractError):
+    """The output folder would replace the input."""
+
 
 _DERIVING_FIXERS = {Copy: copy_column, MapValues: map_values, ParseTimestamps: parse_timestamps}
 
@@ -60,10 +64,15 @@ def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES) -
     """Fix every table of `data_dir` into `out_dir`; `data_dir` is only read."""
     fixed_dir, quarantine_dir = out_dir / "fixed", out_dir / "quarantine"
     for folder in (fixed_dir, quarantine_dir):
+        if data_dir.resolve() == folder.resolve() or folder.resolve() in data_dir.resolve().parents:
+            raise OverlappingFolders(f"{data_dir} is inside {folder}, which the fixers empty and rewrite; "
+                                     "choose another --out-dir (the fixers never write over their input)")
+    for folder in (fixed_dir, quarantine_dir):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
     ledger = Ledger()
     fixed: dict[str, pd.DataFrame] = {}
+    refixing = is_fixers_output(data_dir)
     for table in tables:
         entry = TableEntry(table=table.name, file=table.file)
         ledger.tables[table.name] = entry
@@ -78,7 +87,7 @@ def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES) -
             if missing_parents:
                 entry.error = f"cannot check orphans: {', '.join(missing_parents)} could not be fixed"
                 continue
-            steps = fix_table(table, as_exported(raw, table), fixed)
+            steps = fix_table(table, as_fixed(raw) if refixing else as_exported(raw, table), fixed)
         except ContractError as error:
             entry.error = str(error)
             continue
@@ -94,4 +103,5 @@ def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES) -
             quarantined = len(set_aside)
         entry.items, entry.merged, entry.quarantined = len(steps.frame), steps.merged, quarantined
         entry.changes = steps.changes
+    (fixed_dir / FIXERS_OUTPUT_MARKER).write_text("Written by the fixers: an empty cell is an attribute left out.\n")
     return ledger

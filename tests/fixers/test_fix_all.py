@@ -8,7 +8,7 @@ import pytest
 from contracts import TABLES
 from contracts.source import read_csv
 from fixers.ledger import Ledger
-from fixers.run import fix_all
+from fixers.run import OverlappingFolders, fix_all
 from tests.pytest_run import ROOT
 
 RAW = ROOT / "data" / "raw"
@@ -85,7 +85,15 @@ def test_fixed_files_are_utf8_and_keep_leading_zeros(fixed):
 
 def test_fixing_the_fixed_output_changes_nothing(fixed, tmp_path):
     out, _ = fixed
-    fix_all(out / "fixed", tmp_path)
+    again = fix_all(out / "fixed", tmp_path)
+    assert [(name, e.changes, e.merged, e.quarantined) for name, e in again.tables.items() if e.changes or e.merged or e.quarantined] == []
     names = sorted(p.name for p in (out / "fixed").glob("*.csv"))
     _, mismatch, errors = filecmp.cmpfiles(out / "fixed", tmp_path / "fixed", names, shallow=False)
     assert (mismatch, errors) == ([], [])
+
+
+def test_the_fixers_refuse_to_write_over_their_input(fixed):
+    out, _ = fixed
+    with pytest.raises(OverlappingFolders, match="choose another --out-dir"):
+        fix_all(out / "fixed", out)
+    assert (out / "fixed" / "flights.csv").exists()
