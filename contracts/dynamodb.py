@@ -18,7 +18,6 @@ MAX_NUMBER_DIGITS = 38
 # Magnitudes DynamoDB can hold: 1E-130 up to 9.999...E+125.
 MIN_NUMBER_EXPONENT = -130
 MAX_NUMBER_EXPONENT = 125
-KEY_ATTRIBUTE_TYPES = frozenset({"S", "N", "B"})
 
 RESERVED_WORDS = frozenset(
     Path(__file__).with_name("dynamodb_reserved_words.txt").read_text(encoding="ascii").split()
@@ -53,14 +52,6 @@ def significant_digits(value: Decimal) -> int:
 def canonical_number(value: Decimal) -> str:
     """One spelling per value: 1042, 1042.0 and 1.042E+3 all give '1042'."""
     return format(value.normalize(_EXACT), "f")
-
-
-def to_number(text: str) -> Decimal:
-    """The exact Decimal DynamoDB stores for `text`; raises ValueError when it cannot."""
-    problem = number_problem(text)
-    if problem:
-        raise ValueError(f"{text!r}: {problem}")
-    return Decimal(text)
 
 
 def number_size(text: str) -> int:

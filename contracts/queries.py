@@ -46,7 +46,7 @@ def query_patterns(tables: tuple[Table, ...] = TABLES) -> tuple[QueryPattern, ..
     """The seed's patterns, then one on the hash key of every GSI they do not already cover."""
     covered = {(p.table, p.index) for p in SEED_PATTERNS}
     derived = tuple(
-        QueryPattern("any", f"{table.name} by {index.hash_key}", table.name, index.name, (index.hash_key,))
+        QueryPattern("any agent", f"{table.name} by {index.hash_key}", table.name, index.name, (index.hash_key,))
         for table in tables for index in table.indexes if (table.name, index.name) not in covered
     )
     return SEED_PATTERNS + derived

@@ -31,6 +31,18 @@ def _verdict(record: RunRecord, name: str) -> str:
     return f'<span class="dc-pass">PASS</span> ({len(outcomes)} checks)'
 
 
+def _load(load) -> str:
+    if load is None:
+        return "–"
+    lines = [f"{load.items_per_second:,.0f} items/s, {load.retries} retries"]
+    setup = load.setup
+    if setup is not None:
+        lines += ["table created"] if setup.created else []
+        lines += [f"GSI added: {name}" for name in setup.indexes_added]
+        lines += [f"GSI not in the contract, left alone: {name}" for name in setup.undeclared_indexes]
+    return "<br>".join(escape(line) for line in lines)
+
+
 def _number(value) -> str:
     return "–" if value is None else f"{value:,}"
 
@@ -50,7 +62,7 @@ def render(record: RunRecord) -> str:
             _number(entry.quarantined if entry else None),
             _number(entry.items if entry else None),
             _number(record.found.get(table.name)),
-            f"{load.items_per_second:,.0f}/s, {load.retries} retries" if load else "–",
+            _load(load),
             gsis,
             _verdict(record, table.name),
         ])

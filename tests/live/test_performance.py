@@ -33,7 +33,7 @@ def test_query_reads_only_its_matches(pattern, deployment, dataset, run_record):
     queries = [query_index(deployment.client, name, pattern.index, conditions) for _ in range(QUERY_RUNS)]
     scans = [scan_filtered(deployment.client, name, conditions) for _ in range(SCAN_RUNS)]
     run_record.latencies.append(Latency(
-        pattern=f"{pattern.label}: {pattern.question}", matches=matches,
+        pattern=f"{pattern.label}: {pattern.question} ({pattern.agent})", matches=matches,
         query_ms=median(q.seconds for q in queries) * 1000, scan_ms=median(s.seconds for s in scans) * 1000,
         query_read=queries[0].scanned, scan_read=scans[0].scanned,
     ))
