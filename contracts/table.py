@@ -184,21 +184,23 @@ class Table:
         return frozenset()
 
     @property
+    def index_keys(self) -> frozenset[str]:
+        """Key attributes of the GSIs."""
+        return frozenset(name for index in self.indexes for name in index.key)
+
+    @property
     def key_columns(self) -> frozenset[str]:
         """Attributes DynamoDB requires to be present, typed and non-empty where given."""
-        names = set(self.key)
-        for index in self.indexes:
-            names.update(index.key)
-        return frozenset(names)
+        return frozenset(self.key) | self.index_keys
+
+    def dtype(self, column: str) -> str:
+        """The declared pandera dtype, lower case: int64, float64, str."""
+        return str(self.schema.columns[column].dtype).lower()
 
     def attribute_type(self, column: str) -> AttributeType:
         if column in self.set_columns:
             return "SS"
-        kind = str(self.schema.columns[column].dtype).lower()
-        return "N" if kind.startswith(("int", "float", "uint")) else "S"
-
-    def nullable(self, column: str) -> bool:
-        return bool(self.schema.columns[column].nullable)
+        return "N" if self.dtype(column).startswith(("int", "float", "uint")) else "S"
 
     def _declaration_problems(self):
         columns = set(self.model.to_schema().columns)
@@ -217,7 +219,7 @@ class Table:
             if fk.column not in columns:
                 yield f"foreign key column {fk.column!r} is not a column of the model"
         policy = self.duplicates
-        if isinstance(policy, MergeIntoSet) and policy.into in self.key + tuple(n for i in self.indexes for n in i.key):
+        if isinstance(policy, MergeIntoSet) and policy.into in self.key_columns:
             yield f"the string set {policy.into!r} cannot be a key attribute; DynamoDB keys are S, N or B"
         if isinstance(policy, MergeIntoSet) and policy.into not in columns:
             yield f"merge target {policy.into!r} is not a column of the model"

@@ -82,7 +82,7 @@ def leave_out_not_a_number(frame: pd.DataFrame, table: Table) -> Outcome:
 def leave_out_empty_index_keys(frame: pd.DataFrame, table: Table) -> Outcome:
     """An empty GSI key is refused by DynamoDB; without the attribute the item stays out of the index."""
     out, changes = frame, []
-    index_keys = sorted({name for index in table.indexes for name in index.key} - set(table.key))
+    index_keys = sorted(table.index_keys - set(table.key))
     for column in index_keys:
         if column not in frame.columns:
             continue
@@ -95,7 +95,4 @@ def leave_out_empty_index_keys(frame: pd.DataFrame, table: Table) -> Outcome:
 
 
 def _columns_of(frame: pd.DataFrame, table: Table, *kinds: str) -> list[str]:
-    return [
-        name for name, column in table.schema.columns.items()
-        if name in frame.columns and str(column.dtype).lower().startswith(kinds)
-    ]
+    return [name for name in table.columns if name in frame.columns and table.dtype(name).startswith(kinds)]
