@@ -12,16 +12,18 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectionClosedError
 
 from contracts import dynamodb
 from loaders.backoff import Backoff
 from loaders.client import DEFAULT_WORKERS
+from loaders.direct import batch_write_item
 from loaders.errors import DuplicateItemKey, ItemConversionError, ItemsNotWritten
 from loaders.items import Item, item_bytes
 from loaders.tables import TableSetup
 
-# Errors after which the same request may succeed later (botocore has already retried them a few times).
+# Errors after which the same request may succeed later, besides any 5xx answer
+# (on botocore's path, botocore has already retried them a few times).
 RETRYABLE_ERRORS = frozenset({
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -97,7 +99,7 @@ def check_unique_keys(table: str, items: Sequence[Item], key: tuple[str, ...]) -
         raise DuplicateItemKey(table, list(repeated.values()))
 
 
-def _write_batch(client, table: str, batch: list[Item], backoff: Backoff) -> _BatchResult:
+def _write_batch(send: Callable[[dict], dict], table: str, batch: list[Item], backoff: Backoff) -> _BatchResult:
     result = _BatchResult()
     pending = [{"PutRequest": {"Item": item}} for item in batch]
     unprocessed_last = False
@@ -108,10 +110,14 @@ def _write_batch(client, table: str, batch: list[Item], backoff: Backoff) -> _Ba
             if unprocessed_last:
                 result.unprocessed_retried += len(pending)
         try:
-            response = client.batch_write_item(RequestItems={table: pending})
+            response = send({table: pending})
+        except ConnectionClosedError:
+            # A put of the same item again is harmless, so a request cut off midway is simply sent again.
+            result.last_error, unprocessed_last = "connection closed", False
+            continue
         except ClientError as error:
             code = error.response["Error"]["Code"]
-            if code not in RETRYABLE_ERRORS:
+            if code not in RETRYABLE_ERRORS and error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) < 500:
                 raise
             result.retries += error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
             result.throttled += 1
@@ -145,7 +151,8 @@ def write_items(client, table: str, items: Sequence[Item], key: tuple[str, ...],
     total = _BatchResult()
     executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix=f"load-{table}")
     try:
-        futures = [executor.submit(_write_batch, client, table, batch, backoff) for batch in batches]
+        send = batch_write_item(client)
+        futures = [executor.submit(_write_batch, send, table, batch, backoff) for batch in batches]
         for future in as_completed(futures):
             result = future.result()
             total.written += result.written

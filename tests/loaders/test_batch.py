@@ -1,12 +1,22 @@
 """BatchWriteItem from several workers: every item lands exactly once, whatever the server answers."""
 import pytest
+from botocore.exceptions import ConnectionClosedError
 
 from loaders.backoff import Backoff
 from loaders.batch import LoadReport, split_batches, write_items
 from loaders.client import endpoint_client
+from loaders.direct import through_botocore
 from loaders.errors import DuplicateItemKey, ItemsNotWritten, key_label
 from loaders.items import item_key, item_to_row, row_to_item
 from loaders.tables import ensure_table
+
+
+@pytest.fixture(autouse=True, params=["direct", "botocore"])
+def request_path(request, monkeypatch) -> str:
+    """Every test runs on both ways a batch is sent: directly to the local server, and through botocore (AWS's way)."""
+    if request.param == "botocore":
+        monkeypatch.setattr("loaders.batch.batch_write_item", through_botocore)
+    return request.param
 
 
 @pytest.fixture
@@ -68,6 +78,22 @@ def test_unprocessed_items_and_throttling_are_retried_until_all_land(
     stored = scan(readings)
     assert len(stored) == 500
     assert _by_key(stored, readings_table) == _by_key(items, readings_table)
+
+
+def test_a_connection_cut_midway_and_a_server_error_are_retried(
+        client, readings, items, readings_table, scan, fast_backoff, faults):
+    def answer(call, request_items):
+        if call % 4 == 1:
+            raise ConnectionClosedError(endpoint_url="http://127.0.0.1")
+        if call % 4 == 2:
+            return 500, {}
+        return None
+
+    injected = faults(client, answer)
+    report = write_items(client, readings, items, readings_table.key, workers=4, backoff=fast_backoff)
+    assert injected.answered > 0
+    assert report.items == 500 and report.retries >= 20
+    assert _by_key(scan(readings), readings_table) == _by_key(items, readings_table)
 
 
 def test_items_still_unprocessed_after_the_last_attempt_are_named(
