@@ -19,7 +19,7 @@ from loaders.backoff import Backoff
 from loaders.client import endpoint_client
 from loaders.guard import install_guard
 from loaders.server import MotoServer
-from loaders.tables import Wait
+from loaders.tables import Wait, ensure_table
 
 
 class Readings(pa.DataFrameModel):
@@ -148,6 +148,14 @@ class Faults:
             self.answered += 1
         return fabricated(request, *outcome)
 
+
+
+@pytest.fixture
+def readings(client, prefix, readings_table, fast_wait) -> str:
+    """An empty readings table of this test's own."""
+    name = f"{prefix}readings"
+    ensure_table(client, readings_table, name, wait=fast_wait)
+    return name
 
 
 @pytest.fixture

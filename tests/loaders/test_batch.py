@@ -20,14 +20,6 @@ def request_path(request, monkeypatch) -> str:
 
 
 @pytest.fixture
-def readings(client, prefix, readings_table, fast_wait) -> str:
-    """An empty readings table of this test's own."""
-    name = f"{prefix}readings"
-    ensure_table(client, readings_table, name, wait=fast_wait)
-    return name
-
-
-@pytest.fixture
 def items(make_rows, readings_table) -> list[dict]:
     return [row_to_item(row, readings_table) for row in make_rows(500)]
 

@@ -9,14 +9,6 @@ from loaders.client import endpoint_client
 from loaders.direct import DirectBatchWriteItem, batch_write_item
 from loaders.errors import RequestRefusedByAWS
 from loaders.items import row_to_item
-from loaders.tables import ensure_table
-
-
-@pytest.fixture
-def readings(client, prefix, readings_table, fast_wait) -> str:
-    name = f"{prefix}readings"
-    ensure_table(client, readings_table, name, wait=fast_wait)
-    return name
 
 
 @pytest.fixture
