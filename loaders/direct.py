@@ -25,6 +25,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
 
 from loaders.client import is_loopback
+from loaders.errors import UnreadableAnswer
 
 OPERATION = "BatchWriteItem"
 _HEADERS = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": f"DynamoDB_20120810.{OPERATION}"}
@@ -56,13 +57,16 @@ class DirectBatchWriteItem:
             status, body = answer.status_code, answer.content
         else:
             status, body = self._post(prepared)
+        if status == 200:
+            try:
+                return json.loads(body)
+            except ValueError as error:
+                raise UnreadableAnswer(self.url, OPERATION, status, body) from error
         reply = _json(body)
-        if status != 200:
-            code = str(reply.get("__type", f"HTTP {status}")).rpartition("#")[2]
-            message = reply.get("message") or reply.get("Message") or body[:200].decode(errors="replace")
-            raise ClientError({"Error": {"Code": code, "Message": message},
-                               "ResponseMetadata": {"HTTPStatusCode": status}}, OPERATION)
-        return reply
+        code = str(reply.get("__type", f"HTTP {status}")).rpartition("#")[2]
+        message = reply.get("message") or reply.get("Message") or body[:200].decode(errors="replace")
+        raise ClientError({"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}},
+                          OPERATION)
 
     def _post(self, prepared) -> tuple[int, bytes]:
         # One connection per request: moto, like most local servers, closes it after each answer anyway.
@@ -84,6 +88,7 @@ class DirectBatchWriteItem:
 
 
 def _json(body: bytes) -> dict:
+    """An error answer's JSON, or {} for a body that has none (a proxy's or a crashed server's page)."""
     try:
         return json.loads(body) if body else {}
     except ValueError:

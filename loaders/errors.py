@@ -65,6 +65,17 @@ class ItemsNotWritten(LoaderError):
         )
 
 
+class UnreadableAnswer(LoaderError):
+    """A server answered a write with something that is not DynamoDB's JSON: nothing of it counts as written."""
+
+    def __init__(self, endpoint: str, operation: str, status: int, body: bytes):
+        self.endpoint, self.operation, self.status = endpoint, operation, status
+        super().__init__(
+            f"{endpoint} answered {operation} with HTTP {status} and a body that is not JSON ({body[:200]!r}); "
+            "nothing of that request is counted as written. Check that the endpoint is a DynamoDB-compatible server."
+        )
+
+
 class KeySchemaMismatch(LoaderError):
     """A table or index that exists has other keys than its contract declares."""
 

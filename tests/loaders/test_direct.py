@@ -3,11 +3,12 @@ import socket
 import threading
 
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConnectionError
 
 from loaders.client import endpoint_client
 from loaders.direct import DirectBatchWriteItem, batch_write_item
-from loaders.errors import RequestRefusedByAWS
+from loaders.errors import RequestRefusedByAWS, UnreadableAnswer
 from loaders.items import row_to_item
 
 
@@ -54,6 +55,22 @@ def test_an_error_answer_is_a_client_error_with_dynamodbs_code(client, prefix, p
         batch_write_item(client)({f"{prefix}missing": puts})
     assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+class _Page:
+    def stream(self, **_):
+        yield b"<html>502 Bad Gateway</html>"
+
+
+@pytest.mark.parametrize("status", [200, 502])
+def test_an_answer_that_is_not_json_is_never_taken_for_success(client, readings, puts, status):
+    client.meta.events.register("before-send.dynamodb.BatchWriteItem",
+                                lambda request, **_: AWSResponse(request.url, status, {}, _Page()))
+    expected = UnreadableAnswer if status == 200 else ClientError
+    with pytest.raises(expected, match="Bad Gateway") as caught:
+        batch_write_item(client)({readings: puts})
+    if status != 200:
+        assert caught.value.response["Error"]["Code"] == "HTTP 502"
 
 
 def test_a_server_that_is_not_there_is_named(puts):
