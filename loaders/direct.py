@@ -5,7 +5,7 @@ millisecond the client spends on a batch is taken from the server. botocore
 spends about 1.8 ms per batch of 25 items (serializing through the service
 model, urllib3, response parsing); posting the same request with `json.dumps`
 and `http.client` spends about 1.1 ms, which brings the loader from about 87%
-to about 92% of what the server can take (`make benchmark`).
+to 91–94% of what the server can take (`make benchmark`).
 
 The request still goes through the client's own events, in botocore's order:
 `before-parameter-build` (the guard), `request-created` (botocore's signer,
