@@ -186,7 +186,7 @@ def deployment(settings: Settings, dataset: Dataset, dynamodb, run_record: RunRe
         with capture.global_and_fixture_disabled(), run_record.timed("load"), explained(run_record.endpoint):
             reports = load_tables(dynamodb, loadable, dataset.folder, settings.table_prefix, settings.workers,
                                   progress=table_progress, recreate=settings.recreate, allow_destroy=settings.allow_destroy)
-        run_record.loads = {t.name: r for t, r in zip(loadable, reports)}
+        run_record.loads = {t.name: r for t, r in zip(loadable, reports, strict=False)}
     return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in loadable))
 
 

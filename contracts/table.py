@@ -9,9 +9,10 @@ Attribute types (S, N, SS) are read from the model, never restated.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Mapping, Union
+from typing import Literal
 
 import pandera.pandas as pa
 
@@ -87,7 +88,7 @@ class KeepLatest:
         return f"the row with the latest {self.by} is kept"
 
 
-DuplicatePolicy = Union[NoDuplicates, DropExactCopies, MergeIntoSet, KeepLatest]
+DuplicatePolicy = NoDuplicates | DropExactCopies | MergeIntoSet | KeepLatest
 
 
 # Fixes a table declares: data, carried out by the fixers.
@@ -139,7 +140,7 @@ class ParseTimestamps:
         return self.column
 
 
-Fix = Union[Rename, Copy, MapValues, ParseTimestamps]
+Fix = Rename | Copy | MapValues | ParseTimestamps
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ import argparse
 import csv
 import random
 import unicodedata
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 SEED = 20260314
-UTC = timezone.utc
+UTC = UTC
 START = datetime(2026, 3, 11, tzinfo=UTC)
 END = datetime(2026, 3, 18, tzinfo=UTC)  # exclusive: every timestamp is within 11..17 March
 SNAPSHOT = datetime(2026, 3, 14, 8, 0, tzinfo=UTC)  # the export time that flight statuses reflect
@@ -556,7 +556,7 @@ def make_maintenance_roster(staff: list[list]) -> list[list]:
 def make_cargo(flights: list[dict]) -> tuple[list[list], list[list]]:
     rng = rng_for("cargo")
     flying = [f for f in flights if f["status"] != "CANCELLED"]
-    assigned = dict(zip(sorted(rng.sample(range(199), 154)), rng.choices(flying, k=154)))
+    assigned = dict(zip(sorted(rng.sample(range(199), 154)), rng.choices(flying, k=154), strict=False))
     serials = rng.sample(range(1000000, 10000000), 199)
     shipments, weights = [], {}
     for i in range(199):

@@ -42,7 +42,7 @@ class Ledger:
         path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
-    def read(cls, path: Path) -> "Ledger":
+    def read(cls, path: Path) -> Ledger:
         body = json.loads(path.read_text(encoding="utf-8"))
         tables = {}
         for name, raw in body["tables"].items():

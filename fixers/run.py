@@ -17,6 +17,7 @@ from fixers.orphans import quarantine_orphans
 from fixers.outcome import Change, Outcome
 from fixers.values import cast_integers, leave_out_empty_index_keys, leave_out_not_a_number, parse_timestamps
 
+
 class OverlappingFolders(ContractError):
     """The output folder would replace the input."""
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -34,7 +34,7 @@ def parse_timestamps(frame: pd.DataFrame, table: Table, fix: ParseTimestamps) ->
         except ValueError:
             bad.append(index)
             continue
-        converted[index] = local.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        converted[index] = local.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if bad:
         raise FixerError(
             "parse_timestamps", table.file, fix.column, bad,

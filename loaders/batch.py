@@ -8,9 +8,9 @@ lose one of them, so that is refused before anything is written.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from botocore.exceptions import ClientError, ConnectionClosedError
 

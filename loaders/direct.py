@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import http.client
 import json
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSRequest

@@ -1,7 +1,8 @@
 """Errors of the loaders, named after the fault; each says what to do about it."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from contracts.errors import ContractError
 

@@ -11,7 +11,8 @@ is an attribute name.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from contracts.dynamodb import RESERVED_WORDS
 

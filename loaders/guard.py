@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -22,7 +23,7 @@ from loaders.expressions import expressions_in, reserved_names
 from loaders.items import item_bytes
 from loaders.tables import key_names
 
-_GUARDS: "weakref.WeakKeyDictionary[Any, Guard]" = weakref.WeakKeyDictionary()
+_GUARDS: weakref.WeakKeyDictionary[Any, Guard] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class KeySchema:
             (name, index) for index, names in self.indexes.items() for name in names)
 
     @classmethod
-    def from_description(cls, description: dict) -> "KeySchema":
+    def from_description(cls, description: dict) -> KeySchema:
         indexes = {i["IndexName"]: key_names(i["KeySchema"])
                    for i in description.get("GlobalSecondaryIndexes", []) + description.get("LocalSecondaryIndexes", [])}
         types = {d["AttributeName"]: d["AttributeType"] for d in description.get("AttributeDefinitions", [])}

@@ -8,8 +8,9 @@ sparse GSI would skip, and AWS refuses empty strings in key attributes.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -74,8 +75,8 @@ def frame_to_items(frame: pd.DataFrame, table: Table) -> list[Item]:
     types = _column_types(table, frame.columns)
     columns = list(frame.columns)
     return [
-        _row_to_item(dict(zip(columns, values)), table, types, line_of(index))
-        for index, values in zip(frame.index, frame.itertuples(index=False, name=None))
+        _row_to_item(dict(zip(columns, values, strict=False)), table, types, line_of(index))
+        for index, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=False)
     ]
 
 

@@ -1,9 +1,9 @@
 """Load fixed CSVs into DynamoDB, table by table, as their contracts declare them."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
 
 from contracts.source import read_table
 from contracts.table import Table

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
-from typing import Callable, ContextManager, Iterator, Protocol, TextIO
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Protocol, TextIO
 
 # Quiet mode prints when the load crosses each of these fractions, for tables large enough to wait on.
 QUIET_STEPS = (0.25, 0.5, 0.75)
@@ -14,7 +15,7 @@ QUIET_STEPS_FROM = 2000
 class ProgressFactory(Protocol):
     """What `load_tables` takes: given a table name and its item count, a context yielding `advance(done)`."""
 
-    def __call__(self, name: str, total: int) -> ContextManager[Callable[[int], None]]: ...
+    def __call__(self, name: str, total: int) -> AbstractContextManager[Callable[[int], None]]: ...
 
 
 def is_interactive(stream: TextIO | None = None) -> bool:

@@ -8,8 +8,9 @@ are reserved words: moto accepts them bare, AWS does not).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from loaders.items import Item
 

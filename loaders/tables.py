@@ -50,7 +50,7 @@ def table_name(table: Table, prefix: str = "") -> str:
 
 def key_schema(names: tuple[str, ...]) -> list[dict]:
     """A KeySchema: the first name is the HASH key, a second the RANGE key."""
-    return [{"AttributeName": name, "KeyType": kind} for name, kind in zip(names, ("HASH", "RANGE"))]
+    return [{"AttributeName": name, "KeyType": kind} for name, kind in zip(names, ("HASH", "RANGE"), strict=False)]
 
 
 def key_names(schema: list[dict]) -> tuple[str, ...]:
@@ -197,11 +197,9 @@ def ensure_table(client, table: Table, name: str, *, wait: Wait = Wait()) -> Tab
                                         (old["AttributeName"], old["AttributeType"]))
             definitions[new["AttributeName"]] = new
         # Every definition, old and new: AWS needs the new index's; moto replaces the list with what it gets.
-        _when_not_busy(lambda: client.update_table(
-            TableName=name,
-            AttributeDefinitions=list(definitions.values()),
-            GlobalSecondaryIndexUpdates=[{"Create": gsi_definition(index)}],
-        ), wait)
+        update = {"TableName": name, "AttributeDefinitions": list(definitions.values()),
+                  "GlobalSecondaryIndexUpdates": [{"Create": gsi_definition(index)}]}
+        _when_not_busy(lambda update=update: client.update_table(**update), wait)
         description = wait_until_active(client, name, wait)
     return TableSetup(name, created, tuple(i.name for i in missing), tuple(undeclared))
 

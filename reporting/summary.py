@@ -75,7 +75,7 @@ def render(record: RunRecord) -> str:
         html.append("<h2>Queries: GSI against Scan with a filter (median of runs)</h2>")
         html.append(_table(
             ["query pattern", "matches", "query ms", "scan ms", "items read by query", "items read by scan"],
-            [[escape(l.pattern), f"{l.matches:,}", f"{l.query_ms:.1f}", f"{l.scan_ms:.1f}", f"{l.query_read:,}", f"{l.scan_read:,}"]
-             for l in record.latencies],
+            [[escape(q.pattern), f"{q.matches:,}", f"{q.query_ms:.1f}", f"{q.scan_ms:.1f}", f"{q.query_read:,}", f"{q.scan_read:,}"]
+             for q in record.latencies],
         ))
     return "".join(html)

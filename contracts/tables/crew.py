@@ -2,7 +2,7 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts.formats import CREW_POSITIONS, DATE, EMAIL, QUALIFICATIONS, airport, date, ident, one_of, personal, timestamp
+from contracts.formats import CREW_POSITIONS, DATE, EMAIL, QUALIFICATIONS, airport, date, ident, personal, timestamp
 from contracts.table import ForeignKey, Index, MapValues, MergeIntoSet, Table
 
 

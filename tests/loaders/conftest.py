@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 import pandera.pandas as pa
 import pytest

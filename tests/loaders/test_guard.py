@@ -1,6 +1,6 @@
 """The guard refuses what AWS refuses and moto lets through, and accepts the same requests written correctly."""
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 
@@ -61,7 +61,7 @@ def _add_gsis(count: int):
     def call(client, table):
         names = ["crew-a-index", "crew-b-index"][:count]
         client.update_table(TableName=table, AttributeDefinitions=_definitions("roster_id", "crew_id", "duty_start"),
-                            GlobalSecondaryIndexUpdates=[{"Create": _gsi(n, a)} for n, a in zip(names, ["crew_id", "duty_start"])])
+                            GlobalSecondaryIndexUpdates=[{"Create": _gsi(n, a)} for n, a in zip(names, ["crew_id", "duty_start"], strict=False)])
     return call
 
 

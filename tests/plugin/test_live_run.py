@@ -7,7 +7,6 @@ e-mail nor the credentials in the environment reach the report.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
