@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 SEED = 20260314
-UTC = UTC
 START = datetime(2026, 3, 11, tzinfo=UTC)
 END = datetime(2026, 3, 18, tzinfo=UTC)  # exclusive: every timestamp is within 11..17 March
 SNAPSHOT = datetime(2026, 3, 14, 8, 0, tzinfo=UTC)  # the export time that flight statuses reflect
