@@ -3,19 +3,26 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test benchmark clean
+.PHONY: install run test lint benchmark clean
 
-$(STAMP): requirements.lock
+# The pinned packages from requirements.lock, then this project (editable), which registers the pytest plugin.
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# Fix, check, load into a local moto server, check what is live, compare queries, write report.html.
+# Fix, check, plan and sync into a local moto server, check what is live, compare queries, write report.html.
 run: $(STAMP)
 	$(PYTHON) -m pytest -m "preupload or live or performance" --html=report.html --self-contained-html
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(PYTHON) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 benchmark: $(STAMP)
 	$(PYTHON) benchmarks/fix_and_check.py

@@ -71,3 +71,14 @@ def item_size(item: dict[str, tuple[str, object]]) -> int:
         else:
             size += len(str(value).encode("utf-8"))
     return size
+
+
+# Table names: 3 to 255 characters of a-z, A-Z, 0-9, _ - . ("Naming rules and data types", DynamoDB Developer Guide).
+TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+
+
+def table_name_problem(name: str) -> str | None:
+    """Why DynamoDB would refuse `name` as a table name, or None."""
+    if TABLE_NAME.match(name):
+        return None
+    return f"table names are 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.' (got {len(name)} characters: {name!r})"

@@ -1,7 +1,7 @@
-"""The agents' query patterns: which GSI answers which question.
+"""The agents' query patterns, one per GSI, derived from the indexes the contracts declare.
 
-The three patterns of the seed are declared here; every other GSI gets a
-pattern on its hash key, so each index is proven by a query. The values to
+Who queries an index and what for is data on the `Index` itself (`agent`,
+`question`, `query_on`); nothing here names a table or an index. The values to
 query with are taken from the data, and the expected answer is computed from
 the fixed CSVs, never written down.
 """
@@ -9,44 +9,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts import TABLES, TABLES_BY_NAME, Index, Table
+from contracts import TABLES, Index, Table
 
 
 @dataclass(frozen=True)
 class QueryPattern:
-    """Query `index` of `table` with equality on `conditions` (its hash key, optionally its range key)."""
+    """Query `index` of `table` with equality on its `query_conditions`."""
 
-    agent: str
-    question: str
-    table: str
-    index: str
-    conditions: tuple[str, ...]
+    contract: Table
+    gsi: Index
 
     @property
-    def contract(self) -> Table:
-        return TABLES_BY_NAME[self.table]
+    def table(self) -> str:
+        return self.contract.name
 
     @property
-    def gsi(self) -> Index:
-        return next(i for i in self.contract.indexes if i.name == self.index)
+    def index(self) -> str:
+        return self.gsi.name
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        return self.gsi.query_conditions
+
+    @property
+    def agent(self) -> str:
+        return self.gsi.agent
+
+    @property
+    def question(self) -> str:
+        return self.gsi.question or f"{self.table} by {', '.join(self.conditions)}"
 
     @property
     def label(self) -> str:
         return f"{self.table}.{self.index}({','.join(self.conditions)})"
 
 
-SEED_PATTERNS = (
-    QueryPattern("crew_compliance", "crew of a flight in a position", "CrewRoster", "flight-position-index", ("flight_id", "position")),
-    QueryPattern("maintenance", "work orders of an aircraft", "MaintenanceWorkOrders", "aircraft-registration-index", ("aircraft_registration",)),
-    QueryPattern("cargo", "cargo of a flight in loading-priority order", "CargoFlightAssignments", "flight-loading-index", ("flight_id",)),
-)
-
-
 def query_patterns(tables: tuple[Table, ...] = TABLES) -> tuple[QueryPattern, ...]:
-    """The seed's patterns, then one on the hash key of every GSI they do not already cover."""
-    covered = {(p.table, p.index) for p in SEED_PATTERNS}
-    derived = tuple(
-        QueryPattern("any agent", f"{table.name} by {index.hash_key}", table.name, index.name, (index.hash_key,))
-        for table in tables for index in table.indexes if (table.name, index.name) not in covered
-    )
-    return SEED_PATTERNS + derived
+    """One pattern per declared GSI, in table order."""
+    return tuple(QueryPattern(table, index) for table in tables for index in table.indexes)

@@ -24,16 +24,28 @@ AttributeType = Literal["S", "N", "SS"]
 
 @dataclass(frozen=True)
 class Index:
-    """A global secondary index. Items without its key attributes stay out of it (sparse)."""
+    """A global secondary index. Items without its key attributes stay out of it (sparse).
+
+    `agent` and `question` say who queries the index and what for; `query_on`
+    is the key attributes that query gives values for (the hash key unless
+    declared). The live and performance suites prove each index by that query.
+    """
 
     name: str
     hash_key: str
     range_key: str | None = None
     projection: Literal["ALL", "KEYS_ONLY"] = "ALL"
+    agent: str = "any agent"
+    question: str = ""
+    query_on: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, ...]:
         return (self.hash_key,) + ((self.range_key,) if self.range_key else ())
+
+    @property
+    def query_conditions(self) -> tuple[str, ...]:
+        return self.query_on or (self.hash_key,)
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,13 @@ class ParseTimestamps:
 
 Fix = Rename | Copy | MapValues | ParseTimestamps
 
+# What a sync does with live items that are not in the export (dlt's write dispositions, for a table):
+# "mirror" deletes them, so the table equals the export; "upsert" keeps them and only adds and updates.
+SyncPolicy = Literal["mirror", "upsert"]
+# How a table is encrypted at rest: with a key DynamoDB owns, or with the account's AWS managed KMS key
+# (aws/dynamodb), whose use CloudTrail records.
+Encryption = Literal["AWS_OWNED", "AWS_MANAGED_KMS"]
+
 
 @dataclass(frozen=True)
 class Table:
@@ -156,6 +175,13 @@ class Table:
     duplicates: DuplicatePolicy = field(default_factory=NoDuplicates)
     fixes: tuple[Fix, ...] = ()
     encodings: tuple[str, ...] = ("utf-8",)
+    sync: SyncPolicy = "mirror"
+    # The circuit breaker: a sync deletes at most this share of the live items unless --allow-mass-delete,
+    # so a truncated export cannot empty the table.
+    max_delete_share: float = 0.10
+    deletion_protection: bool = True
+    point_in_time_recovery: bool = True
+    encryption: Encryption = "AWS_MANAGED_KMS"
 
     def __post_init__(self) -> None:
         problems = list(self._declaration_problems())
@@ -216,6 +242,10 @@ class Table:
             for name in index.key:
                 if name not in columns:
                     yield f"GSI {index.name} key {name!r} is not a column of the model"
+            if index.query_on and index.query_on != index.key[: len(index.query_on)]:
+                yield f"GSI {index.name} is queried on {index.query_on}, which is not its hash key or its whole key"
+        if not 0 <= self.max_delete_share <= 1:
+            yield f"max_delete_share {self.max_delete_share} is not a share between 0 and 1"
         for fk in self.foreign_keys:
             if fk.column not in columns:
                 yield f"foreign key column {fk.column!r} is not a column of the model"

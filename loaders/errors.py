@@ -66,17 +66,6 @@ class ItemsNotWritten(LoaderError):
         )
 
 
-class UnreadableAnswer(LoaderError):
-    """A server answered a write with something that is not DynamoDB's JSON: nothing of it counts as written."""
-
-    def __init__(self, endpoint: str, operation: str, status: int, body: bytes):
-        self.endpoint, self.operation, self.status = endpoint, operation, status
-        super().__init__(
-            f"{endpoint} answered {operation} with HTTP {status} and a body that is not JSON ({body[:200]!r}); "
-            "nothing of that request is counted as written. Check that the endpoint is a DynamoDB-compatible server."
-        )
-
-
 class KeySchemaMismatch(LoaderError):
     """A table or index that exists has other keys than its contract declares."""
 
@@ -85,8 +74,9 @@ class KeySchemaMismatch(LoaderError):
         what = f"GSI {index} of {table}" if index else f"table {table}"
         super().__init__(
             f"{what} exists with key {found}, but the contract declares {declared}. "
-            "DynamoDB cannot change a key in place: load under another --table-prefix, "
-            "or rerun with --recreate (and --allow-destroy if the endpoint is not local)."
+            "DynamoDB cannot change a key in place: rerun with --migrate, which backs the table up (CreateBackup) "
+            "and recreates " + ("that index" if index else "it") + " with the contract's key "
+            "(add --allow-destroy if the endpoint is not local), or load under another --table-prefix."
         )
 
 
@@ -111,3 +101,12 @@ class RequestRefusedByAWS(LoaderError):
     def __init__(self, operation: str, rule: str, detail: str, remedy: str):
         self.operation, self.rule, self.detail, self.remedy = operation, rule, detail, remedy
         super().__init__(f"{operation} refused ({rule}): {detail}. AWS would reject this request. {remedy}")
+
+
+class WriteRefused(LoaderError):
+    """A request that would change the deployment, sent while the run may only read (--plan)."""
+
+    def __init__(self, operation: str):
+        self.operation = operation
+        super().__init__(f"{operation} refused: this run only plans and may not change the deployment. "
+                         "Run again without --plan to apply the plan.")

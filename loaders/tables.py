@@ -71,13 +71,17 @@ def gsi_definition(index: Index) -> dict:
 
 
 def create_table_request(table: Table, name: str) -> dict:
-    """The CreateTable parameters for a table: on demand, every GSI declared at creation."""
+    """The CreateTable parameters for a table: on demand, every GSI declared at creation, protected as declared."""
     request = {
         "TableName": name,
         "KeySchema": key_schema(table.key),
         "AttributeDefinitions": attribute_definitions(table),
         "BillingMode": "PAY_PER_REQUEST",
+        "DeletionProtectionEnabled": table.deletion_protection,
     }
+    if table.encryption == "AWS_MANAGED_KMS":
+        # Without SSESpecification DynamoDB encrypts with a key it owns; KMS means the account's aws/dynamodb key.
+        request["SSESpecification"] = {"Enabled": True, "SSEType": "KMS"}
     if table.indexes:
         request["GlobalSecondaryIndexes"] = [gsi_definition(i) for i in table.indexes]
     return request
@@ -145,11 +149,19 @@ def _when_not_busy(call, wait: Wait):
             wait.busy.sleep(attempt - 1)
 
 
-def verify_keys(table: Table, name: str, description: dict) -> tuple[list[Index], list[str]]:
-    """Check the live key schema and GSIs against the contract: (declared GSIs missing, undeclared GSIs).
+@dataclass(frozen=True)
+class SchemaDiff:
+    """How a live table's keys and GSIs compare with its contract."""
 
-    Raises `KeySchemaMismatch` if the table key or a declared GSI that exists has other keys.
-    """
+    key_found: tuple | None = None  # the live key (name, type) pairs, when they differ from the contract's
+    key_declared: tuple = ()
+    missing: tuple[Index, ...] = ()  # declared GSIs the table lacks
+    differing: tuple[tuple[Index, tuple], ...] = ()  # declared GSIs that exist with other keys or projection
+    undeclared: tuple[str, ...] = ()  # GSIs the contract does not declare: kept, never deleted
+
+
+def compare_schema(table: Table, description: dict) -> SchemaDiff:
+    """Compare the live key schema and GSIs with the contract, types and projections included."""
     types = {d["AttributeName"]: d["AttributeType"] for d in description.get("AttributeDefinitions", [])}
 
     def found(schema):
@@ -158,10 +170,9 @@ def verify_keys(table: Table, name: str, description: dict) -> tuple[list[Index]
     def declared(names):
         return tuple((n, table.attribute_type(n)) for n in names)
 
-    if found(description["KeySchema"]) != declared(table.key):
-        raise KeySchemaMismatch(name, None, declared(table.key), found(description["KeySchema"]))
+    key_differs = found(description["KeySchema"]) != declared(table.key)
     live = {i["IndexName"]: i for i in description.get("GlobalSecondaryIndexes", [])}
-    missing = []
+    missing, differing = [], []
     for index in table.indexes:
         if index.name not in live:
             missing.append(index)
@@ -169,9 +180,29 @@ def verify_keys(table: Table, name: str, description: dict) -> tuple[list[Index]
         want = declared(index.key) + (index.projection,)
         have = found(live[index.name]["KeySchema"]) + (live[index.name].get("Projection", {}).get("ProjectionType"),)
         if want != have:
-            raise KeySchemaMismatch(name, index.name, want, have)
+            differing.append((index, have))
     declared_names = {i.name for i in table.indexes}
-    return missing, sorted(n for n in live if n not in declared_names)
+    return SchemaDiff(
+        key_found=found(description["KeySchema"]) if key_differs else None,
+        key_declared=declared(table.key),
+        missing=tuple(missing),
+        differing=tuple(differing),
+        undeclared=tuple(sorted(n for n in live if n not in declared_names)),
+    )
+
+
+def verify_keys(table: Table, name: str, description: dict) -> tuple[list[Index], list[str]]:
+    """Check the live key schema and GSIs against the contract: (declared GSIs missing, undeclared GSIs).
+
+    Raises `KeySchemaMismatch` if the table key or a declared GSI that exists has other keys.
+    """
+    diff = compare_schema(table, description)
+    if diff.key_found is not None:
+        raise KeySchemaMismatch(name, None, diff.key_declared, diff.key_found)
+    for index, have in diff.differing:
+        want = tuple((n, table.attribute_type(n)) for n in index.key) + (index.projection,)
+        raise KeySchemaMismatch(name, index.name, want, have)
+    return list(diff.missing), list(diff.undeclared)
 
 
 def ensure_table(client, table: Table, name: str, *, wait: Wait = Wait()) -> TableSetup:
@@ -189,24 +220,67 @@ def ensure_table(client, table: Table, name: str, *, wait: Wait = Wait()) -> Tab
     description = wait_until_active(client, name, wait)
     missing, undeclared = verify_keys(table, name, description)
     for index in missing:
-        definitions = {d["AttributeName"]: d for d in description.get("AttributeDefinitions", [])}
-        for new in attribute_definitions(table, index.key):
-            old = definitions.get(new["AttributeName"])
-            if old is not None and old["AttributeType"] != new["AttributeType"]:
-                raise KeySchemaMismatch(name, index.name, (new["AttributeName"], new["AttributeType"]),
-                                        (old["AttributeName"], old["AttributeType"]))
-            definitions[new["AttributeName"]] = new
-        # Every definition, old and new: AWS needs the new index's; moto replaces the list with what it gets.
-        update = {"TableName": name, "AttributeDefinitions": list(definitions.values()),
-                  "GlobalSecondaryIndexUpdates": [{"Create": gsi_definition(index)}]}
-        _when_not_busy(lambda update=update: client.update_table(**update), wait)
-        description = wait_until_active(client, name, wait)
+        add_gsi(client, table, name, index, wait=wait)
     return TableSetup(name, created, tuple(i.name for i in missing), tuple(undeclared))
+
+
+def add_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait()) -> dict:
+    """Add one declared GSI with one UpdateTable and wait until it has backfilled; returns the description."""
+    description = wait_until_active(client, name, wait)
+    definitions = {d["AttributeName"]: d for d in description.get("AttributeDefinitions", [])}
+    for new in attribute_definitions(table, index.key):
+        old = definitions.get(new["AttributeName"])
+        if old is not None and old["AttributeType"] != new["AttributeType"]:
+            raise KeySchemaMismatch(name, index.name, (new["AttributeName"], new["AttributeType"]),
+                                    (old["AttributeName"], old["AttributeType"]))
+        definitions[new["AttributeName"]] = new
+    # Every definition, old and new: AWS needs the new index's; moto replaces the list with what it gets.
+    update = {"TableName": name, "AttributeDefinitions": list(definitions.values()),
+              "GlobalSecondaryIndexUpdates": [{"Create": gsi_definition(index)}]}
+    _when_not_busy(lambda: client.update_table(**update), wait)
+    return wait_until_active(client, name, wait)
+
+
+def delete_table(client, name: str, *, wait: Wait = Wait()) -> None:
+    """Turn the table's deletion protection off, delete it, and wait until it is gone.
+
+    Only after the destroy checks (`check_destroy_allowed`): protection is
+    lifted for this one table, the moment before it is deleted.
+    """
+    description = describe(client, name)
+    if description is None:
+        return
+    if description.get("DeletionProtectionEnabled"):
+        _when_not_busy(lambda: client.update_table(TableName=name, DeletionProtectionEnabled=False), wait)
+        wait_until_active(client, name, wait)
+    _when_not_busy(lambda: client.delete_table(TableName=name), wait)
+    _poll(client, name, wait, lambda d: d is None, "deleted")
 
 
 def recreate_table(client, table: Table, name: str, *, wait: Wait = Wait()) -> TableSetup:
     """Delete the table if it exists and create it afresh. Only for --recreate, after `check_destroy_allowed`."""
-    if describe(client, name) is not None:
-        _when_not_busy(lambda: client.delete_table(TableName=name), wait)
-        _poll(client, name, wait, lambda d: d is None, "deleted")
+    delete_table(client, name, wait=wait)
     return ensure_table(client, table, name, wait=wait)
+
+
+def enable_point_in_time_recovery(client, table: Table, name: str) -> bool:
+    """Turn PITR on for a table the tool created, as its contract declares; returns whether it was asked for."""
+    if not table.point_in_time_recovery:
+        return False
+    client.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    return True
+
+
+def back_up(client, name: str, run_id: str) -> str:
+    """An on-demand backup of the table (CreateBackup), named after the run; returns its ARN."""
+    # Backup names allow 3-255 characters of [a-zA-Z0-9_.-] (CreateBackup API reference).
+    backup = client.create_backup(TableName=name, BackupName=f"{name}-{run_id}"[:255])
+    return backup["BackupDetails"]["BackupArn"]
+
+
+def replace_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait()) -> None:
+    """Delete a GSI that exists with other keys, wait until it is gone, then add the declared one."""
+    _when_not_busy(lambda: client.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": index.name}}]), wait)
+    _poll(client, name, wait, lambda d: d is not None and is_active(d)
+          and index.name not in {i["IndexName"] for i in d.get("GlobalSecondaryIndexes", [])}, f"without {index.name}")
+    add_gsi(client, table, name, index, wait=wait)

@@ -8,7 +8,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from fixers.ledger import Ledger
-from loaders.batch import LoadReport
+from loaders.plan import Plan
+from loaders.sync import TableSync
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Latency:
     scan_read: int
 
 
-STAGES = ("read", "fix", "pre-upload checks", "gate", "load", "live checks", "performance checks")
+STAGES = ("read", "fix", "pre-upload checks", "gate", "plan", "sync", "read back", "live checks", "performance checks")
 
 
 @dataclass
@@ -31,7 +32,9 @@ class RunRecord:
     endpoint: str = ""
     ledger: Ledger | None = None
     blocked: dict[str, list[str]] = field(default_factory=dict)  # table: why the gate kept it out
-    loads: dict[str, LoadReport] = field(default_factory=dict)
+    plan: Plan | None = None
+    synced: dict[str, TableSync] = field(default_factory=dict)  # table: what the sync did to it
+    rollback: Path | None = None  # where the sync saved what it changed
     found: dict[str, int] = field(default_factory=dict)  # table: items counted live
     indexes: dict[str, dict[str, str]] = field(default_factory=dict)  # table: {index: status}
     latencies: list[Latency] = field(default_factory=list)
@@ -52,7 +55,11 @@ class RunRecord:
             "endpoint": self.endpoint,
             "stages": dict(self.stage_times()),
             "blocked": self.blocked,
-            "loads": {name: asdict(report) | {"items_per_second": report.items_per_second} for name, report in self.loads.items()},
+            "plan": self.plan.totals() if self.plan else None,
+            "synced": {name: {"created": s.created, "updated": s.updated, "deleted": s.deleted, "unchanged": s.unchanged,
+                              "actions": s.actions(), "retries": s.report.retries if s.report else 0}
+                       for name, s in self.synced.items()},
+            "rollback": str(self.rollback) if self.rollback else None,
             "found": self.found,
             "indexes": self.indexes,
             "latencies": [asdict(latency) for latency in self.latencies],

@@ -31,16 +31,13 @@ def _verdict(record: RunRecord, name: str) -> str:
     return f'<span class="dc-pass">PASS</span> ({len(outcomes)} checks)'
 
 
-def _load(load) -> str:
-    if load is None:
+def _load(sync) -> str:
+    if sync is None:
         return "–"
-    lines = [f"{load.items_per_second:,.0f} items/s, {load.retries} retries"]
-    setup = load.setup
-    if setup is not None:
-        lines += ["table created"] if setup.created else []
-        lines += [f"GSI added: {name}" for name in setup.indexes_added]
-        lines += [f"GSI not in the contract, left alone: {name}" for name in setup.undeclared_indexes]
-    return "<br>".join(escape(line) for line in lines)
+    lines = [f"created {sync.created:,}, updated {sync.updated:,}, deleted {sync.deleted:,}, unchanged {sync.unchanged:,}"]
+    if sync.report is not None:
+        lines.append(f"{sync.report.items_per_second:,.0f} requests/s, {sync.report.retries} retries")
+    return "<br>".join(escape(line) for line in lines + sync.actions())
 
 
 def _number(value) -> str:
@@ -54,7 +51,7 @@ def render(record: RunRecord) -> str:
         fixes = "<br>".join(escape(f"{c.fixer} {c.column or ''} ×{c.rows}") for c in entry.changes) if entry else ""
         indexes = record.indexes.get(table.name, {})
         gsis = "<br>".join(escape(f"{index.name}: {indexes.get(index.name, '–')}") for index in table.indexes) or "–"
-        load = record.loads.get(table.name)
+        load = record.synced.get(table.name)
         rows.append([
             escape(table.name),
             _number(entry.raw_rows if entry else None),

@@ -41,7 +41,8 @@ CARGO_FLIGHT_ASSIGNMENTS = Table(
     model=CargoFlightAssignments,
     key=("assignment_id",),
     indexes=(
-        Index("flight-loading-index", "flight_id", "loading_priority"),
+        Index("flight-loading-index", "flight_id", "loading_priority", agent="cargo",
+              question="cargo of a flight in loading-priority order"),
         Index("shipment-index", "shipment_id"),
     ),
     foreign_keys=(ForeignKey("flight_id", "flights"), ForeignKey("shipment_id", "CargoShipments")),

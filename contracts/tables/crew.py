@@ -62,7 +62,8 @@ CREW_ROSTER = Table(
     file="crew_roster_enriched.csv",
     model=CrewRoster,
     key=("roster_id",),
-    indexes=(Index("flight-position-index", "flight_id", "position"),),
+    indexes=(Index("flight-position-index", "flight_id", "position", agent="crew_compliance",
+                     question="crew of a flight in a position", query_on=("flight_id", "position")),),
     foreign_keys=(ForeignKey("crew_id", "CrewMembers"), ForeignKey("flight_id", "flights")),
     # The enrichment join repeats a roster row once per qualification (D5).
     duplicates=MergeIntoSet(column="qualification_code", into="qualifications"),

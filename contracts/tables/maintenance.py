@@ -34,7 +34,8 @@ MAINTENANCE_WORK_ORDERS = Table(
     file="maintenance_work_orders.csv",
     model=MaintenanceWorkOrders,
     key=("workorder_id",),
-    indexes=(Index("aircraft-registration-index", "aircraft_registration"),),
+    indexes=(Index("aircraft-registration-index", "aircraft_registration", agent="maintenance",
+                     question="work orders of an aircraft"),),
     foreign_keys=(
         ForeignKey("aircraft_registration", "AircraftAvailability", "aircraft_registration"),
         ForeignKey("assigned_staff_id", "MaintenanceStaff"),

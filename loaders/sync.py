@@ -1,0 +1,220 @@
+"""Apply a plan: change exactly what it lists, and keep what it changes so that it can be rolled back.
+
+The order follows what AWS makes slow. Tables to migrate are backed up
+(CreateBackup) and deleted; every missing table is created at once, with all
+its GSIs, and waited for together; missing GSIs are added to several tables at
+the same time (one per table at a time, as AWS requires). Before any item is
+written, the live version of every item the sync will update or delete, and
+the key of every item it will create, are saved under the rollback folder.
+Then the items are written, parents before the tables that point at them,
+the tables of one level at once within one bound on requests in flight.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+from loaders.batch import DEFAULT_BACKOFF, LoadReport, write_requests
+from loaders.client import DEFAULT_WORKERS
+from loaders.items import Item
+from loaders.plan import Plan, TablePlan
+from loaders.progress import ProgressFactory, no_progress
+from loaders.tables import (
+    TableSetup,
+    Wait,
+    add_gsi,
+    back_up,
+    create_table_request,
+    delete_table,
+    enable_point_in_time_recovery,
+    replace_gsi,
+    wait_until_active,
+)
+
+ROLLBACK_MANIFEST = "rollback.json"
+
+
+@dataclass
+class TableSync:
+    """What a sync did to one table."""
+
+    name: str
+    created_table: bool = False
+    gsis_added: tuple[str, ...] = ()
+    gsis_replaced: tuple[str, ...] = ()
+    backup: str | None = None
+    point_in_time_recovery: bool = False
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    report: LoadReport | None = None
+
+    @property
+    def setup(self) -> TableSetup:
+        return TableSetup(self.name, self.created_table, self.gsis_added + self.gsis_replaced)
+
+    def actions(self) -> list[str]:
+        done = ["table created"] if self.created_table else []
+        done += [f"GSI added: {n}" for n in self.gsis_added] + [f"GSI replaced: {n}" for n in self.gsis_replaced]
+        done += ["point-in-time recovery enabled"] if self.point_in_time_recovery else []
+        return done + ([f"migrated; backup {self.backup}"] if self.backup else [])
+
+
+@dataclass
+class SyncResult:
+    tables: dict[str, TableSync] = field(default_factory=dict)  # by contract name
+    rollback: Path | None = None
+
+
+def _key_of(item: Item, key: tuple[str, ...]) -> Item:
+    return {name: item[name] for name in key}
+
+
+class RollbackLog:
+    """The rollback folder of one run: one JSON-lines file per table, written before the table is."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.manifest: dict[str, dict] = {}
+
+    def save(self, plan: TablePlan, backup: str | None) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = self.folder / f"{plan.name}.jsonl"
+        key = plan.table.key
+        # The saved items hold personal data: readable by the owner alone, written whole before they are needed.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            for update in plan.update:
+                handle.write(json.dumps({"before": update.before}, ensure_ascii=False) + "\n")
+            for item in plan.delete:
+                handle.write(json.dumps({"before": item}, ensure_ascii=False) + "\n")
+            for item in plan.create:
+                handle.write(json.dumps({"created": _key_of(item, key)}, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.manifest[plan.name] = {"key": list(key), "file": path.name, "backup": backup, "migrated": plan.migrate}
+        temporary = self.folder / f".{ROLLBACK_MANIFEST}.tmp"
+        temporary.write_text(json.dumps({"tables": self.manifest}, indent=2) + "\n", encoding="utf-8")
+        os.replace(temporary, self.folder / ROLLBACK_MANIFEST)
+
+
+def _levels(plans: list[TablePlan]) -> list[list[TablePlan]]:
+    """The plans in levels: a table's parents (its foreign keys) are in earlier levels."""
+    by_name = {p.table.name: p for p in plans}
+    sorter = TopologicalSorter({name: {fk.parent for fk in p.table.foreign_keys if fk.parent in by_name and fk.parent != name}
+                                for name, p in by_name.items()})
+    sorter.prepare()
+    levels = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=list(by_name).index)
+        levels.append([by_name[name] for name in ready])
+        sorter.done(*ready)
+    return levels
+
+
+def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: str, wait: Wait, workers: int) -> None:
+    for plan in plans:
+        if plan.migrate:
+            result.tables[plan.table.name].backup = back_up(client, plan.name, run_id)
+            delete_table(client, plan.name, wait=wait)
+    created = [p for p in plans if not p.exists or p.migrate]
+    for plan in created:
+        client.create_table(**create_table_request(plan.table, plan.name))
+    for plan in created:
+        wait_until_active(client, plan.name, wait)
+        done = result.tables[plan.table.name]
+        done.created_table = True
+        done.point_in_time_recovery = enable_point_in_time_recovery(client, plan.table, plan.name)
+
+    def indexes(plan: TablePlan) -> None:
+        for index in plan.replace_gsis:
+            replace_gsi(client, plan.table, plan.name, index, wait=wait)
+        for index in plan.add_gsis:
+            add_gsi(client, plan.table, plan.name, index, wait=wait)
+        done = result.tables[plan.table.name]
+        done.gsis_added = tuple(i.name for i in plan.add_gsis)
+        done.gsis_replaced = tuple(i.name for i in plan.replace_gsis)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(plans))), thread_name_prefix="gsi") as pool:
+        list(pool.map(indexes, [p for p in plans if p.add_gsis or p.replace_gsis]))
+
+
+def _requests(plan: TablePlan) -> list[dict]:
+    puts = [{"PutRequest": {"Item": item}} for item in plan.create]
+    puts += [{"PutRequest": {"Item": update.item}} for update in plan.update]
+    return puts + [{"DeleteRequest": {"Key": _key_of(item, plan.table.key)}} for item in plan.delete]
+
+
+def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: int = DEFAULT_WORKERS,
+               backoff=DEFAULT_BACKOFF, wait: Wait = Wait(), progress: ProgressFactory | None = None,
+               on_table_done: Callable[[str, TableSync], None] | None = None) -> SyncResult:
+    """Carry out `plan` for every table it does not block; returns what was done, by contract name."""
+    todo = [p for p in plan.tables if p.blocked is None]
+    result = SyncResult(tables={p.table.name: TableSync(p.name, unchanged=p.unchanged) for p in todo})
+    _set_up_tables(client, todo, result, run_id, wait, workers)
+    writing = [p for p in todo if p.writes]
+    if writing:
+        log = RollbackLog(rollback_dir / run_id)
+        for table_plan in writing:
+            log.save(table_plan, result.tables[table_plan.table.name].backup)
+        result.rollback = log.folder
+    # One bound on requests in flight across the tables written at once.
+    in_flight = threading.BoundedSemaphore(max(1, workers))
+
+    def write(table_plan: TablePlan) -> None:
+        requests = _requests(table_plan)
+        with (progress or no_progress)(table_plan.name, len(requests)) as advance:
+            report = write_requests(client, table_plan.name, requests, table_plan.table.key, workers=workers,
+                                    backoff=backoff, progress=advance, limit=in_flight)
+        done = result.tables[table_plan.table.name]
+        done.created, done.updated, done.deleted = len(table_plan.create), len(table_plan.update), len(table_plan.delete)
+        done.report = report
+        if on_table_done is not None:
+            on_table_done(table_plan.table.name, done)
+
+    for level in _levels(writing):
+        with ThreadPoolExecutor(max_workers=len(level), thread_name_prefix="sync") as pool:
+            list(pool.map(write, level))
+    return result
+
+
+@dataclass(frozen=True)
+class RolledBack:
+    name: str
+    restored: int
+    removed: int
+    backup: str | None
+
+
+def rollback(client, folder: Path, *, workers: int = DEFAULT_WORKERS, backoff=DEFAULT_BACKOFF) -> list[RolledBack]:
+    """Put back every item a run updated or deleted, and delete every item it created, table by table.
+
+    A migrated table cannot take its old items back under its new key: its
+    backup is named instead (RestoreTableFromBackup restores it).
+    """
+    manifest = json.loads((folder / ROLLBACK_MANIFEST).read_text(encoding="utf-8"))["tables"]
+    done = []
+    for name, entry in manifest.items():
+        if entry["migrated"]:
+            done.append(RolledBack(name, 0, 0, entry["backup"]))
+            continue
+        before, created = [], []
+        with (folder / entry["file"]).open(encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                if "before" in record:
+                    before.append(record["before"])
+                else:
+                    created.append(record["created"])
+        requests = [{"DeleteRequest": {"Key": key}} for key in created] + [{"PutRequest": {"Item": item}} for item in before]
+        if requests:
+            write_requests(client, name, requests, tuple(entry["key"]), workers=workers, backoff=backoff)
+        done.append(RolledBack(name, len(before), len(created), None))
+    return done

@@ -1,0 +1,18 @@
+"""The job as plain functions, callable without pytest: read, gate, plan, apply, verify, roll back.
+
+    settings = Settings(data_dir=Path("data/raw"), out_dir=Path("build"), endpoint_url="http://127.0.0.1:8000")
+    dataset = read(settings)                 # fix the export (or read it as it is) into memory and build/
+    verdicts = gate(dataset)                 # {table: reasons it must not be loaded}
+    expected = checked_items(dataset, verdicts)
+    client = connect(settings, settings.endpoint_url)
+    the_plan = plan(client, settings, expected)
+    done = apply(client, settings, the_plan)
+    live = verify(client, settings, the_plan, done)
+
+The pytest plugin (`plugin/`) calls exactly these, one stage per session fixture.
+"""
+from pipeline.settings import Settings, SettingsError
+from pipeline.stages import apply, checked_items, connect, gate, plan, read, roll_back, verify, write_plan
+
+__all__ = ["Settings", "SettingsError", "apply", "checked_items", "connect", "gate", "plan", "read", "roll_back",
+           "verify", "write_plan"]

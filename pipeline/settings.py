@@ -1,0 +1,76 @@
+"""What a run is asked to do, made once from the command line (or a caller) and never changed after."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from contracts import TABLES
+from contracts.dynamodb import table_name_problem
+from contracts.errors import ContractError
+from loaders.client import DEFAULT_WORKERS, is_loopback
+
+SERVERS = ("moto", "dynalite")
+
+
+class SettingsError(ContractError):
+    """Options that contradict each other or break a rule; nothing has been touched."""
+
+
+def new_run_id() -> str:
+    """Sortable and unique: the UTC start time and a random suffix, e.g. 20261125T150212Z-3f9a."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    out_dir: Path
+    fix: bool = True
+    endpoint_url: str | None = None
+    aws: bool = False
+    server: str = "moto"
+    table_prefix: str = ""
+    load: bool = True
+    plan_only: bool = False
+    recreate: bool = False
+    migrate: bool = False
+    allow_destroy: bool = False
+    allow_mass_delete: bool = False
+    rollback: str | None = None
+    workers: int = DEFAULT_WORKERS
+    run_id: str = field(default_factory=new_run_id)
+
+    @property
+    def starts_server(self) -> bool:
+        """Whether the run starts its own local server (no endpoint and not AWS)."""
+        return not (self.aws or self.endpoint_url)
+
+    @property
+    def writes(self) -> bool:
+        return self.load and not self.plan_only
+
+    def problems(self) -> list[str]:
+        """Why these settings cannot run, each with what to do; empty when they can."""
+        found = []
+        if self.aws and self.endpoint_url:
+            found.append("--aws goes to AWS itself: drop --endpoint-url and unset AWS_ENDPOINT_URL(_DYNAMODB)")
+        if self.server not in SERVERS:
+            found.append(f"--server={self.server!r}: choose one of {', '.join(SERVERS)}")
+        if self.workers < 1:
+            found.append(f"--workers={self.workers}: at least 1 worker writes")
+        for table in TABLES:
+            problem = table_name_problem(self.table_prefix + table.name)
+            if problem:
+                found.append(f"--table-prefix={self.table_prefix!r} makes the table name {self.table_prefix + table.name!r}, "
+                             f"which DynamoDB refuses: {problem}")
+                break
+        if (self.recreate or self.migrate) and not self.allow_destroy and not self.starts_server \
+                and not is_loopback(self.endpoint_url):
+            option = "--recreate" if self.recreate else "--migrate"
+            found.append(f"{option} deletes tables, and the endpoint is not a local (loopback) one: nothing was touched. "
+                         "Add --allow-destroy if deleting those tables is really meant")
+        if self.rollback and self.starts_server:
+            found.append("--rollback restores a deployment that outlives the run: give --endpoint-url or --aws")
+        return found

@@ -1,0 +1,113 @@
+"""Each stage of the job: what it takes, what it returns. Nothing here knows about pytest."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from contracts import TABLES, TABLES_BY_NAME, Table
+from contracts.gate import gate as gate_tables
+from fixers.dataset import Dataset, load_dataset
+from loaders.client import make_client
+from loaders.guard import install_guard
+from loaders.items import Item, frame_to_items
+from loaders.plan import Plan, plan_tables
+from loaders.progress import ProgressFactory
+from loaders.readback import count_items, scan_items, segments_for
+from loaders.sync import RolledBack, SyncResult, apply_plan, rollback
+from loaders.tables import describe
+from pipeline.settings import Settings
+
+ROLLBACK_FOLDER = "rollback"
+
+
+def read(settings: Settings) -> Dataset:
+    """The tables to check: the fixers' output, or with `fix=False` the export as it is."""
+    return load_dataset(settings.data_dir, settings.out_dir, fix=settings.fix)
+
+
+def gate(dataset: Dataset, tables: tuple[Table, ...] = TABLES) -> dict[str, list[str]]:
+    """{table name: the reasons it must not be loaded}; an empty list means it may be."""
+    return gate_tables(tables, dataset.frames, dataset.errors)
+
+
+def checked_items(dataset: Dataset, verdicts: dict[str, list[str]]) -> dict[str, list[Item]]:
+    """The items of every table that passed the gate, made from the very frames the gate checked.
+
+    Never read again from disk: what is loaded is exactly what was checked.
+    """
+    return {name: frame_to_items(dataset.frames[name], TABLES_BY_NAME[name])
+            for name, reasons in verdicts.items() if not reasons}
+
+
+def connect(settings: Settings, endpoint_url: str | None):
+    """A DynamoDB client for the endpoint (None: AWS) whose every request is held to AWS's rules first."""
+    client = make_client(endpoint_url, aws=settings.aws, workers=settings.workers)
+    install_guard(client)
+    return client
+
+
+def plan(client, settings: Settings, expected: dict[str, list[Item]]) -> Plan:
+    """Read every table that may be loaded and work out what a sync would change. Writes nothing."""
+    tables = [t for t in TABLES if t.name in expected]
+    return plan_tables(client, tables, expected, settings.table_prefix, migrate=settings.migrate or settings.recreate,
+                       recreate=settings.recreate, allow_mass_delete=settings.allow_mass_delete)
+
+
+def write_plan(the_plan: Plan, settings: Settings, path: Path) -> None:
+    """plan.json: per table the counts, the table actions and a few example keys (personal data masked)."""
+    body = {"run_id": settings.run_id, "totals": the_plan.totals(),
+            "tables": {p.table.name: p.summary() for p in the_plan.tables}}
+    _write_atomically(path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def apply(client, settings: Settings, the_plan: Plan, progress: ProgressFactory | None = None,
+          on_table_done=None) -> SyncResult:
+    """Change exactly what the plan lists, saving what it changes under OUT/rollback/RUN_ID first."""
+    return apply_plan(client, the_plan, run_id=settings.run_id, rollback_dir=settings.out_dir / ROLLBACK_FOLDER,
+                      workers=settings.workers, progress=progress, on_table_done=on_table_done)
+
+
+@dataclass(frozen=True)
+class LiveTable:
+    """One read of a live table for the live checks: its items, and one count of each of its GSIs."""
+
+    name: str
+    items: list[Item]
+    index_counts: dict[str, int]
+    description: dict | None
+    reused: bool  # the plan's read, since nothing was written to the table after it
+
+
+def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult | None,
+           tables: list[Table] | None = None) -> dict[str, LiveTable]:
+    """Read each table once for the live checks, reusing the plan's read where the sync wrote nothing."""
+    plans = the_plan.by_table() if the_plan else {}
+    written = {name for name, p in plans.items() if p.changes_anything} if done else set()
+    out = {}
+    for table in tables if tables is not None else TABLES:
+        name = settings.table_prefix + table.name
+        description = describe(client, name)
+        if description is None:
+            out[table.name] = LiveTable(name, [], {}, None, False)
+            continue
+        table_plan = plans.get(table.name)
+        reuse = table_plan is not None and table_plan.live is not None and table.name not in written
+        items = table_plan.live if reuse else scan_items(client, name, segments_for(int(description.get("ItemCount", 0))))
+        live_indexes = {i["IndexName"] for i in description.get("GlobalSecondaryIndexes", [])}
+        counts = {i.name: count_items(client, name, i.name) for i in table.indexes if i.name in live_indexes}
+        out[table.name] = LiveTable(name, items, counts, description, reuse)
+    return out
+
+
+def roll_back(client, settings: Settings, run_id: str) -> list[RolledBack]:
+    """Return the tables to their state before run `run_id`, from OUT/rollback/RUN_ID."""
+    return rollback(client, settings.out_dir / ROLLBACK_FOLDER / run_id, workers=settings.workers)

@@ -1,0 +1,156 @@
+"""The session fixtures: one per stage of the job, each calling the pipeline once and recording what it did."""
+from __future__ import annotations
+
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+
+import pytest
+from botocore.exceptions import BotoCoreError, ClientError
+
+from contracts import TABLES
+from contracts.errors import ContractError
+from fixers.dataset import Dataset
+from loaders.client import read_only
+from loaders.plan import Plan
+from loaders.progress import table_progress
+from loaders.server import MotoServer
+from pipeline import stages
+from pipeline.settings import Settings
+from pipeline.stages import LiveTable
+from plugin.options import SETTINGS
+from reporting.record import RunRecord
+from reporting.redact import safe_endpoint
+
+RUN = pytest.StashKey[RunRecord]()
+
+
+@contextmanager
+def explained(where: str):
+    """Fail with the error's own message, not a traceback from deep inside botocore."""
+    __tracebackhide__ = True
+    try:
+        yield
+    except ContractError as error:
+        raise pytest.fail.Exception(str(error), pytrace=False) from None
+    except (BotoCoreError, ClientError) as error:
+        hint = "Check --endpoint-url or --aws, the region and the credentials."
+        raise pytest.fail.Exception(f"DynamoDB at {where}: {error}. {hint}", pytrace=False) from None
+
+
+def _terminal(config: pytest.Config):
+    """The terminal reporter, and a context in which it writes past pytest's capture (from inside a fixture)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    return reporter, (capture.global_and_fixture_disabled if capture else nullcontext)
+
+
+@pytest.fixture(scope="session")
+def settings(pytestconfig: pytest.Config) -> Settings:
+    """The run's options, made once when pytest starts."""
+    return pytestconfig.stash[SETTINGS]
+
+
+@pytest.fixture(scope="session")
+def run_record(pytestconfig: pytest.Config) -> RunRecord:
+    """What the run learns, for the report's summary and run.json."""
+    return pytestconfig.stash[RUN]
+
+
+@pytest.fixture(scope="session")
+def dataset(settings: Settings, run_record: RunRecord) -> Dataset:
+    """The tables to check: the fixers' output, or with --no-fix the export as it is."""
+    if not settings.data_dir.is_dir():
+        pytest.exit(f"--data-dir {settings.data_dir} is not a folder; point it at the CSV export", returncode=4)
+    with run_record.timed("fix" if settings.fix else "read"), explained(str(settings.data_dir)):
+        data = stages.read(settings)
+    run_record.ledger = data.ledger
+    return data
+
+
+@pytest.fixture(scope="session")
+def verdicts(dataset: Dataset, run_record: RunRecord) -> dict[str, list[str]]:
+    """The pre-upload gate's verdict per table: the reasons it must not be loaded (none: it may be)."""
+    with run_record.timed("gate"):
+        found = stages.gate(dataset)
+    run_record.blocked.update({name: reasons for name, reasons in found.items() if reasons})
+    return found
+
+
+@pytest.fixture(scope="session")
+def dynamodb_endpoint(settings: Settings):
+    """The endpoint URL (None for AWS). By default a local server on 127.0.0.1, always stopped."""
+    if not settings.starts_server:
+        yield settings.endpoint_url
+        return
+    with explained("127.0.0.1"), MotoServer(settings.out_dir / "moto_server.log") as endpoint_url:
+        yield endpoint_url
+
+
+@pytest.fixture(scope="session")
+def dynamodb(settings: Settings, dynamodb_endpoint, run_record: RunRecord):
+    """A DynamoDB client whose every request is held to AWS's rules first."""
+    run_record.endpoint = safe_endpoint(dynamodb_endpoint)
+    with explained(run_record.endpoint):
+        return stages.connect(settings, dynamodb_endpoint)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What the live suite checks: the tables meant to be live, under which names, and one read of each."""
+
+    client: object
+    prefix: str
+    loaded: tuple[str, ...]
+    live: dict[str, LiveTable] = field(default_factory=dict)
+    plan: Plan | None = None
+
+    def name(self, table) -> str:
+        return self.prefix + table.name
+
+
+def _show_plan(reporter, the_plan: Plan) -> None:
+    for table_plan in the_plan.tables:
+        counts = table_plan.counts()
+        if table_plan.blocked:
+            reporter.write_line(f"plan: {table_plan.name}: BLOCKED: {table_plan.blocked.splitlines()[0]}")
+        elif table_plan.changes_anything:
+            changes = ", ".join(f"{kind} {n}" for kind, n in counts.items() if n)
+            actions = "; ".join(table_plan.actions)
+            reporter.write_line(f"plan: {table_plan.name}: {changes}" + (f"; {actions}" if actions else ""))
+    totals = the_plan.totals()
+    reporter.write_line("plan: " + ", ".join(f"{kind} {n}" for kind, n in totals.items()) +
+                        f" items in {len(the_plan.tables)} tables")
+
+
+@pytest.fixture(scope="session")
+def deployment(settings: Settings, dataset: Dataset, verdicts, dynamodb, run_record: RunRecord,
+               pytestconfig: pytest.Config) -> Deployment:
+    """Plan, then sync every table that passes the gate and is not blocked by the plan; read each back once.
+
+    With --plan the client refuses every write; with --no-load nothing is planned or written.
+    """
+    expected = stages.checked_items(dataset, verdicts)
+    reporter, terminal = _terminal(pytestconfig)
+    the_plan, done = None, None
+    if settings.load:
+        with run_record.timed("plan"), explained(run_record.endpoint), read_only(dynamodb):
+            the_plan = stages.plan(dynamodb, settings, expected)
+        stages.write_plan(the_plan, settings, settings.out_dir / "plan.json")
+        run_record.plan = the_plan
+        run_record.blocked.update({p.table.name: [p.blocked] for p in the_plan.tables if p.blocked})
+        with terminal():
+            _show_plan(reporter, the_plan)
+    if settings.writes and the_plan is not None:
+        with terminal(), run_record.timed("sync"), explained(run_record.endpoint):
+            try:
+                done = stages.apply(dynamodb, settings, the_plan, progress=table_progress,
+                                    on_table_done=lambda name, sync: run_record.synced.__setitem__(name, sync))
+            except KeyboardInterrupt:
+                reporter.write_line("the sync was interrupted: the tables are partly written. Run again: it converges, "
+                                    f"and what was changed so far is saved under {settings.out_dir / 'rollback' / settings.run_id}.")
+                raise
+        run_record.rollback = done.rollback
+    checked = [t for t in TABLES if t.name in expected and t.name not in run_record.blocked]
+    with run_record.timed("read back"), explained(run_record.endpoint), (read_only(dynamodb) if not settings.writes else nullcontext()):
+        live = stages.verify(dynamodb, settings, the_plan, done, checked)
+    return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan)

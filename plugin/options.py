@@ -1,0 +1,77 @@
+"""The command-line options, their pytest.ini fallbacks, and the one frozen `Settings` made from them."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from loaders.client import DEFAULT_WORKERS
+from pipeline.settings import SERVERS, Settings
+
+SETTINGS = pytest.StashKey[Settings]()
+
+# Where the export and the output go when neither the command line nor pytest.ini says: relative to the rootdir.
+INI_PATHS = {"data_dir": ("--data-dir", "data/raw"), "out_dir": ("--out-dir", "build")}
+
+
+def addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("contracts", "data contracts")
+    group.addoption("--data-dir", default=None, help="folder of the CSV export to check (ini: data_dir; default data/raw)")
+    group.addoption("--out-dir", default=None,
+                    help="where fixed/, quarantine/, ledger.json, plan.json, run.json and rollback/ go (ini: out_dir; default build)")
+    group.addoption("--no-fix", action="store_true", help="check the files as they are, without running the fixers")
+    for name, (option, default) in INI_PATHS.items():
+        parser.addini(name, f"default of {option}, relative to the rootdir", default=default)
+    group = parser.getgroup("dynamodb", "where the live suite loads and checks")
+    group.addoption("--endpoint-url", default=None,
+                    help="a DynamoDB-compatible endpoint to use instead of starting a local server "
+                         "(default: $AWS_ENDPOINT_URL_DYNAMODB or $AWS_ENDPOINT_URL)")
+    group.addoption("--aws", action="store_true", help="use AWS itself, through the standard credential chain and region")
+    group.addoption("--server", default=None, choices=SERVERS,
+                    help="the local server started when there is no endpoint (ini: dynamodb_server; default moto)")
+    parser.addini("dynamodb_server", "default of --server", default="moto")
+    group.addoption("--table-prefix", default="", help="prefix of every table name, e.g. staging- for staging-flights")
+    group.addoption("--plan", action="store_true",
+                    help="show what a sync would change (and write plan.json), change nothing, check the deployment as it is")
+    group.addoption("--no-load", action="store_true", help="load nothing and plan nothing: check the deployment as it is")
+    group.addoption("--migrate", action="store_true",
+                    help="back up, delete and recreate a table (or replace a GSI) whose keys differ from the contract")
+    group.addoption("--recreate", action="store_true", help="back up, delete and recreate every table before loading")
+    group.addoption("--allow-destroy", action="store_true", help="allow --migrate or --recreate against a non-loopback endpoint or AWS")
+    group.addoption("--allow-mass-delete", action="store_true",
+                    help="let a sync delete more than a table's max_delete_share of its live items")
+    group.addoption("--rollback", default=None, metavar="RUN_ID",
+                    help="restore the tables as they were before run RUN_ID (from OUT/rollback/RUN_ID), then stop")
+    group.addoption("--workers", type=int, default=DEFAULT_WORKERS, help=f"BatchWriteItem requests in flight (default {DEFAULT_WORKERS})")
+
+
+def _path(config: pytest.Config, name: str) -> Path:
+    option, _ = INI_PATHS[name]
+    given = config.getoption(option)
+    if given is not None:
+        return Path(given).resolve()  # relative to where pytest was started, as any path on a command line
+    base = config.inipath.parent if config.inipath else config.rootpath
+    return (base / config.getini(name)).resolve()
+
+
+def make_settings(config: pytest.Config) -> Settings:
+    """The run's settings, from the command line, then pytest.ini, then the environment."""
+    environment = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL")
+    return Settings(
+        data_dir=_path(config, "data_dir"),
+        out_dir=_path(config, "out_dir"),
+        fix=not config.getoption("--no-fix"),
+        endpoint_url=config.getoption("--endpoint-url") or environment,
+        aws=config.getoption("--aws"),
+        server=config.getoption("--server") or config.getini("dynamodb_server"),
+        table_prefix=config.getoption("--table-prefix"),
+        load=not config.getoption("--no-load"),
+        plan_only=config.getoption("--plan"),
+        recreate=config.getoption("--recreate"),
+        migrate=config.getoption("--migrate"),
+        allow_destroy=config.getoption("--allow-destroy"),
+        allow_mass_delete=config.getoption("--allow-mass-delete"),
+        rollback=config.getoption("--rollback"),
+        workers=config.getoption("--workers"),
+    )
