@@ -73,9 +73,6 @@ class Manifest:
     files: dict[str, File]
     defects: dict[str, Defect]
 
-    def defects_in(self, file: str) -> list[Defect]:
-        return [d for d in self.defects.values() if d.file == file]
-
 
 def _lines(runs: list[list[int]]) -> tuple[int, ...]:
     return tuple(line for first, last in runs for line in range(first, last + 1))
