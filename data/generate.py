@@ -1,9 +1,11 @@
 """Deterministic generator of the sample airline dataset in ``data/raw/``.
 
-Writes the 35 CSV files specified in ``DATASET.md`` (an airline-operations
+Writes the 35 CSV files specified in ``data/README.md`` (an airline-operations
 export around a sandstorm at AUH on 2026-03-14), with defects D1-D14 planted on
-purpose. Only the standard library and fixed seeds are used, so regenerating
-reproduces the files byte for byte.
+purpose, and ``manifest.json`` beside the export folder: the rows of each file,
+the file, column and lines of each planted defect, and what fixing must leave
+of each file, all counted from what was made. Only the standard library and
+fixed seeds are used, so regenerating reproduces every file byte for byte.
 
     python data/generate.py [--out DIR] [--scale N]
     python -m data.generate [--out DIR] [--scale N]
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -162,6 +165,12 @@ EVENTS = [  # event_type, airport, start, end (March 2026, UTC), severity, descr
     ("FOG", "MAN", "17 04:00", "17 08:00", "LOW", "Fog, departures metered by ATC"),
 ]
 MAIN_EVENT = [e[:2] for e in EVENTS].index(("SANDSTORM", "AUH"))
+
+# What is planted, named once so the manifest finds exactly the rows that carry it.
+MISSING_FLIGHTS = (9001, 9002, 9003)  # D7
+UNKNOWN_BOOKINGS = ("BK9999998", "BK9999999")  # D6
+UNMAPPABLE_POSITION = 7  # D2
+ENCODINGS = {"crew_members.csv": "windows-1252"}  # D13; every other file is UTF-8
 
 
 def iso(t: datetime) -> str:
@@ -365,7 +374,7 @@ def make_bookings(flights: list[dict], passenger_ids: list[str], scale: int) -> 
                              status=rng.choices(["CONFIRMED", "CHECKED_IN", "CANCELLED"], [55, 38, 7])[0],
                              fare=money(rng.randint(*fares[cls])),
                              booked_at=rand_time(rng, START, f["dep"] - 5 * HOUR, 1)))
-    for fid in (9001, 9002, 9003):  # D7: flights that do not exist
+    for fid in MISSING_FLIGHTS:  # D7: flights that do not exist
         bookings.append(dict(flight=None, flight_id=fid, passenger_id=rng.choice(passenger_ids), cls="Economy",
                              seat=f"{rng.randint(11, 60)}{rng.choice('ABCDEFGHJK')}", status="CONFIRMED",
                              fare=money(rng.randint(45000, 380000)),
@@ -403,7 +412,7 @@ def make_baggage(bookings: list[dict], scale: int) -> list[list]:
             at = b["flight"]["dep"] if end == "origin" else b["flight"]["arr"]
             events.append((step, at + mins(rng.randint(low, high)), b["flight"][end]))
         bags.append((b["id"], rng.randint(50, 320), events))
-    for booking_id in ("BK9999998", "BK9999999"):  # D6: bags whose booking is unknown
+    for booking_id in UNKNOWN_BOOKINGS:  # D6: bags whose booking is unknown
         at = rand_time(rng, START + DAY, START + 5 * DAY, 1)
         bags.insert(rng.randrange(len(bags)), (booking_id, rng.randint(50, 320), [("CHECKED_IN", at, "AUH")]))
     tags = rng.sample(range(100000, 1000000), len(bags))
@@ -459,12 +468,12 @@ def make_roster(flights: list[dict], crew: list[dict]) -> list[dict]:
             entries.append(dict(id=f"RS{len(entries) + 1:05d}", crew=member, flight_id=f["id"],
                                 position=POSITION[role], start=start, end=end))
     for e in rng.sample([e for e in entries if e["position"] == 4], 3):  # D2: an unmappable position code
-        e["position"] = 7
+        e["position"] = UNMAPPABLE_POSITION
     fan_out = [3] * 300 + [2] * 745 + [1] * 1012  # D5: 3,402 rows for the 2,057 mappable roster ids
     rng.shuffle(fan_out)
     mappable = iter(fan_out)
     for e in entries:
-        n = 1 if e["position"] == 7 else next(mappable)
+        n = 1 if e["position"] == UNMAPPABLE_POSITION else next(mappable)
         quals = crew_quals(e["crew"])
         e["quals"] = [quals[0]] + rng.sample(quals[1:], n - 1) if e["crew"]["family"] else rng.sample(quals, n)
     return entries
@@ -572,7 +581,7 @@ def make_cargo(flights: list[dict]) -> tuple[list[list], list[list]]:
             positions[f["id"]] = rng.sample([f"{r}{s}" for r in range(11, 27) for s in "LR"], 32)
         rows.append([f"CA{len(rows) + 1:05d}", f["id"], f"SH{i + 1:05d}", sequence[f["id"]],
                      positions[f["id"]].pop(), tenths(weights[i])])
-    for row in rng.sample(rows, 20):  # D10: a float-typed export
+    for row in rng.sample(rows, 20):  # D10: a float-typed export; the only flight_id written as text
         row[1] = f"{row[1]}.0"
     return shipments, rows
 
@@ -797,72 +806,181 @@ def make_slots_gates_notams(flights: list[dict]) -> tuple[list[list], list[list]
     return slots, gates, notams
 
 
-def generate(out_dir: Path, scale: int = 1) -> None:
-    """Write the 35 CSV files into out_dir (healthy passengers, bookings and bags times scale)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+def make_export(scale: int) -> tuple[dict[str, list[list]], list[dict]]:
+    """The rows of the 35 files, by file name, and the flights they were made from."""
     flights = make_flights()
-    write(out, "flights.csv", [flight_row(f) for f in flights])
-    write(out, "flights_backup_20260301.csv", [backup_row(f) for f in flights[:240]])
-    write(out, "airports.csv", [list(a[:6]) + [f"{a[6]:.4f}", f"{a[7]:.4f}"] for a in AIRPORTS])
-    write(out, "aircraft_types.csv", [list(t[:4]) for t in TYPES])
-    write(out, "aircraft_availability.csv", make_availability())
-
-    distinct, passenger_rows = make_passengers(scale)
-    write(out, "passengers.csv", passenger_rows)
-    passenger_ids = [p[0] for p in distinct]
-    bookings = make_bookings(flights, passenger_ids, scale)
-    write(out, "bookings.csv", [booking_row(b) for b in bookings])
-    write(out, "bookings_sample.csv", [booking_row(b) for b in bookings[:100]])
-    write(out, "baggage.csv", make_baggage(bookings, scale))
-    write(out, "passenger_connections.csv", make_connections(flights, bookings))
+    files = {
+        "flights.csv": [flight_row(f) for f in flights],
+        "flights_backup_20260301.csv": [backup_row(f) for f in flights[:240]],
+        "airports.csv": [list(a[:6]) + [f"{a[6]:.4f}", f"{a[7]:.4f}"] for a in AIRPORTS],
+        "aircraft_types.csv": [list(t[:4]) for t in TYPES],
+        "aircraft_availability.csv": make_availability(),
+    }
+    distinct, files["passengers.csv"] = make_passengers(scale)
+    bookings = make_bookings(flights, [p[0] for p in distinct], scale)
+    files["bookings.csv"] = [booking_row(b) for b in bookings]
+    files["bookings_sample.csv"] = [booking_row(b) for b in bookings[:100]]
+    files["baggage.csv"] = make_baggage(bookings, scale)
+    files["passenger_connections.csv"] = make_connections(flights, bookings)
 
     crew = make_crew()
-    write(out, "crew_members.csv", [c["row"] for c in crew], encoding="cp1252")  # D13
+    files["crew_members.csv"] = [c["row"] for c in crew]
     roster = make_roster(flights, crew)
-    write(out, "crew_roster.csv", [[e["id"], e["crew"]["id"], e["flight_id"], e["position"]] for e in roster])
-    write(out, "crew_roster_enriched.csv", [[e["id"], e["crew"]["id"], e["flight_id"], e["position"], iso(e["start"]),
-                                             iso(e["end"]), q] for e in roster for q in e["quals"]])
-    write(out, "crew_qualifications.csv", make_crew_qualifications(crew))
-    write(out, "crew_duty_history.csv", make_duty_history(crew))
+    files["crew_roster.csv"] = [[e["id"], e["crew"]["id"], e["flight_id"], e["position"]] for e in roster]
+    files["crew_roster_enriched.csv"] = [[e["id"], e["crew"]["id"], e["flight_id"], e["position"], iso(e["start"]),
+                                          iso(e["end"]), q] for e in roster for q in e["quals"]]
+    files["crew_qualifications.csv"] = make_crew_qualifications(crew)
+    files["crew_duty_history.csv"] = make_duty_history(crew)
 
     staff = make_staff()
-    write(out, "maintenance_staff.csv", staff)
-    write(out, "maintenance_roster.csv", make_maintenance_roster(staff))
-    write(out, "maintenance_work_orders.csv", make_work_orders(staff))
-    shipments, assignments = make_cargo(flights)
-    write(out, "cargo_shipments.csv", shipments)
-    write(out, "cargo_flight_assignments.csv", assignments)
+    files["maintenance_staff.csv"] = staff
+    files["maintenance_roster.csv"] = make_maintenance_roster(staff)
+    files["maintenance_work_orders.csv"] = make_work_orders(staff)
+    files["cargo_shipments.csv"], files["cargo_flight_assignments.csv"] = make_cargo(flights)
     weather = make_weather()
-    write(out, "weather.csv", [[f"WX{i + 1:05d}", code, iso(v[0]), metar] + v[1:]
-                               for i, (code, metar, v) in enumerate(weather)])
-    write(out, "weather_raw_metar.csv", [[ICAO[code], f"METAR {metar}="] for code, metar, _ in weather])
+    files["weather.csv"] = [[f"WX{i + 1:05d}", code, iso(v[0]), metar] + v[1:] for i, (code, metar, v) in enumerate(weather)]
+    files["weather_raw_metar.csv"] = [[ICAO[code], f"METAR {metar}="] for code, metar, _ in weather]
 
-    write(out, "disruption_events.csv", [[f"EV{i + 1:03d}", e[0], e[1], iso(event_times(e)[0]), iso(event_times(e)[1]),
-                                          e[4], e[5]] for i, e in enumerate(EVENTS)])
-    scenarios, actions, impacts = make_recovery()
-    write(out, "recovery_scenarios.csv", scenarios)
-    write(out, "recovery_actions.csv", actions)
-    write(out, "business_impact_assessment.csv", impacts)
-    write(out, "safety_constraints.csv", make_safety())
-    disrupted = make_disrupted(flights, bookings)
-    write(out, "disrupted_passengers_scenario.csv", disrupted)
-    stays, vouchers = make_hotels_and_vouchers(disrupted)
-    write(out, "hotel_bookings.csv", stays)
-    write(out, "meal_vouchers.csv", vouchers)
-    swaps, inbound = make_swaps_and_impacts(flights)
-    write(out, "aircraft_swap_options.csv", swaps)
-    write(out, "inbound_flight_impact.csv", inbound)
-    slots, gates, notams = make_slots_gates_notams(flights)
-    write(out, "airport_slots.csv", slots)
-    write(out, "gate_assignments.csv", gates)
-    write(out, "notams.csv", notams)
+    files["disruption_events.csv"] = [[f"EV{i + 1:03d}", e[0], e[1], iso(event_times(e)[0]), iso(event_times(e)[1]),
+                                       e[4], e[5]] for i, e in enumerate(EVENTS)]
+    (files["recovery_scenarios.csv"], files["recovery_actions.csv"],
+     files["business_impact_assessment.csv"]) = make_recovery()
+    files["safety_constraints.csv"] = make_safety()
+    disrupted = files["disrupted_passengers_scenario.csv"] = make_disrupted(flights, bookings)
+    files["hotel_bookings.csv"], files["meal_vouchers.csv"] = make_hotels_and_vouchers(disrupted)
+    files["aircraft_swap_options.csv"], files["inbound_flight_impact.csv"] = make_swaps_and_impacts(flights)
+    files["airport_slots.csv"], files["gate_assignments.csv"], files["notams.csv"] = make_slots_gates_notams(flights)
+    return files, flights
+
+
+def lines_where(rows: list[list], planted) -> list[int]:
+    """The file lines of the rows for which planted(row) holds (the header is line 1)."""
+    return [i + 2 for i, row in enumerate(rows) if planted(row)]
+
+
+def repeated(rows: list[list], column: int) -> tuple[list[int], int]:
+    """The lines of rows whose value in `column` is also another row's, and how many such values there are."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row[column]] = counts.get(row[column], 0) + 1
+    return lines_where(rows, lambda row: counts[row[column]] > 1), sum(1 for n in counts.values() if n > 1)
+
+
+def exact_copies(rows: list[list]) -> list[int]:
+    """The lines of rows equal to an earlier row."""
+    seen, lines = set(), []
+    for line, row in enumerate(rows, 2):
+        if tuple(row) in seen:
+            lines.append(line)
+        seen.add(tuple(row))
+    return lines
+
+
+def ranges(lines: list[int]) -> list[list[int]]:
+    """Ascending lines as [first, last] runs: 2, 3, 4, 9 is [[2, 4], [9, 9]]."""
+    runs: list[list[int]] = []
+    for line in lines:
+        if runs and runs[-1][1] == line - 1:
+            runs[-1][1] = line
+        else:
+            runs.append([line, line])
+    return runs
+
+
+def defect(what: str, file: str, column: str | None, lines: list[int], keys: int | None = None, merged: int = 0,
+           quarantined: tuple[str, list[int]] | None = None) -> dict:
+    """One planted defect as the manifest records it; `quarantined` is (column, lines) of the rows set aside."""
+    aside = None
+    if quarantined:
+        aside = {"column": quarantined[0], "rows": len(quarantined[1]), "lines": ranges(quarantined[1])}
+    return {"what": what, "file": file, "column": column, "rows": len(lines), "keys": keys, "merged": merged,
+            "quarantined": aside, "lines": ranges(lines)}
+
+
+def describe(files: dict[str, list[list]], flights: list[dict], scale: int) -> dict:
+    """The manifest: rows per file, each planted defect with its lines, and what fixing must leave of each file."""
+    def every(name: str) -> list[int]:
+        return lines_where(files[name], lambda row: True)
+
+    roster, bags = files["crew_roster_enriched.csv"], files["baggage.csv"]
+    fan_out, roster_ids = repeated(roster, 0)
+    events, bag_ids = repeated(bags, 0)
+    copies = exact_copies(files["passengers.csv"])
+    orphans = lines_where(files["bookings.csv"], lambda row: row[1] in MISSING_FLIGHTS)
+    flight_lines = {id(f): i + 2 for i, f in enumerate(flights)}
+    defects = {
+        "D1": defect("no loading_priority column (a GSI range key); sequence_number holds it",
+                     "cargo_flight_assignments.csv", "loading_priority", every("cargo_flight_assignments.csv")),
+        "D2": defect("no position column (a GSI range key); position_id holds its code, and some codes map to nothing",
+                     "crew_roster_enriched.csv", "position", every("crew_roster_enriched.csv"),
+                     quarantined=("position_id", lines_where(roster, lambda row: row[3] == UNMAPPABLE_POSITION))),
+        "D3": defect("no status column (queried by the agents); baggage_status holds it",
+                     "baggage.csv", "status", every("baggage.csv")),
+        "D4": defect("the registration column is named aircraftRegistration, not aircraft_registration",
+                     "maintenance_work_orders.csv", "aircraftRegistration", every("maintenance_work_orders.csv")),
+        "D5": defect("join fan-out: rows repeat a roster_id, differing only in qualification_code",
+                     "crew_roster_enriched.csv", "roster_id", fan_out, keys=roster_ids, merged=len(fan_out) - roster_ids),
+        "D6": defect("an event log: rows repeat a baggage_id, one per scan event; some bags have a booking_id "
+                     "that no booking has", "baggage.csv", "baggage_id", events, keys=bag_ids,
+                     merged=len(events) - bag_ids,
+                     quarantined=("booking_id", lines_where(bags, lambda row: row[1] in UNKNOWN_BOOKINGS))),
+        "D7": defect("bookings of flights that do not exist", "bookings.csv", "flight_id", orphans,
+                     quarantined=("flight_id", orphans)),
+        "D8": defect("scheduled_departure as dd/mm/yyyy HH:MM in AUH local time (UTC+4), not ISO 8601 UTC",
+                     "flights.csv", "scheduled_departure", sorted(flight_lines[id(f)] for f in flights if f["d8"])),
+        "D9": defect("empty aircraft_registration (a GSI key): tail not yet assigned",
+                     "flights.csv", "aircraft_registration", sorted(flight_lines[id(f)] for f in flights if f["d9"])),
+        "D10": defect("flight_id written as a float, 1042.0", "cargo_flight_assignments.csv", "flight_id",
+                      lines_where(files["cargo_flight_assignments.csv"], lambda row: isinstance(row[1], str))),
+        "D11": defect("exact copies of other rows", "passengers.csv", None, copies, merged=len(copies)),
+        "D12": defect("NaN as estimated_cost", "business_impact_assessment.csv", "estimated_cost",
+                      lines_where(files["business_impact_assessment.csv"], lambda row: row[2] == "NaN")),
+        "D13": defect(f"encoded in {ENCODINGS['crew_members.csv']}: the lines holding letters outside ASCII",
+                      "crew_members.csv", None,
+                      lines_where(files["crew_members.csv"], lambda row: not all(str(c).isascii() for c in row))),
+        "D14": defect("employee_number with leading zeros: not a defect, text to be stored unchanged",
+                      "crew_members.csv", "employee_number",
+                      lines_where(files["crew_members.csv"], lambda row: row[1].startswith("0"))),
+    }
+    outcome = {}
+    for name in sorted(files):
+        mine = [d for d in defects.values() if d["file"] == name]
+        merged = sum(d["merged"] for d in mine)
+        quarantined = sum(d["quarantined"]["rows"] for d in mine if d["quarantined"])
+        outcome[name] = {"rows": len(files[name]), "encoding": ENCODINGS.get(name, "utf-8"),
+                         "items": len(files[name]) - merged - quarantined, "merged": merged, "quarantined": quarantined}
+    return {"written_by": "data/generate.py", "seed": SEED, "scale": scale, "files": outcome, "defects": defects}
+
+
+def dump(manifest: dict) -> str:
+    """The manifest as JSON with one file or defect per line, so that a change reads as a one-line diff."""
+    parts = []
+    for key, value in manifest.items():
+        if isinstance(value, dict):
+            entries = ",\n".join(f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in value.items())
+            parts.append(f"  {json.dumps(key)}: {{\n{entries}\n  }}")
+        else:
+            parts.append(f"  {json.dumps(key)}: {json.dumps(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def generate(out_dir: Path, scale: int = 1) -> Path:
+    """Write the 35 CSV files into out_dir (healthy passengers, bookings and bags times scale), and the manifest
+    beside out_dir; return the manifest's path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files, flights = make_export(scale)
+    for name, rows in files.items():
+        write(out, name, rows, ENCODINGS.get(name, "utf-8"))
+    manifest = out.parent / "manifest.json"
+    manifest.write_text(dump(describe(files, flights, scale)), encoding="utf-8")
+    return manifest
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "raw",
-                        help="output folder (default: data/raw in the repository)")
+                        help="output folder (default: data/raw in the repository); manifest.json goes beside it")
     parser.add_argument("--scale", type=int, default=1, help="multiply passengers, bookings and baggage")
     args = parser.parse_args(argv)
     if args.scale < 1:

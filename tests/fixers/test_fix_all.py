@@ -7,24 +7,15 @@ import pytest
 
 from contracts import TABLES
 from contracts.source import read_csv
+from data import manifest
 from fixers.ledger import Ledger
 from fixers.run import OverlappingFolders, fix_all
 from tests.pytest_run import ROOT
 
 RAW = ROOT / "data" / "raw"
 
-# DATASET.md: items that must reach DynamoDB, and raw rows where they differ.
-ITEMS = {
-    "flights": 256, "bookings": 7914, "CrewMembers": 325, "CrewRoster": 2057, "AircraftAvailability": 168,
-    "MaintenanceWorkOrders": 500, "MaintenanceStaff": 120, "CargoFlightAssignments": 154, "CargoShipments": 199,
-    "Baggage": 6205, "Weather": 456, "disruption_events": 20, "recovery_scenarios": 60, "recovery_actions": 95,
-    "business_impact_assessment": 23, "safety_constraints": 47, "passengers": 11407,
-    "disrupted_passengers_scenario": 346, "aircraft_swap_options": 4, "inbound_flight_impact": 3,
-    "airports": 45, "aircraft_types": 9, "crew_qualifications": 600, "crew_duty_history": 1300, "airport_slots": 380,
-    "gate_assignments": 256, "hotel_bookings": 140, "meal_vouchers": 410, "passenger_connections": 900, "notams": 35,
-}
-RAW_ROWS = {"bookings": 7917, "CrewRoster": 3405, "Baggage": 11052, "passengers": 11412}
-QUARANTINED = {"bookings": 3, "CrewRoster": 3, "Baggage": 2}
+# What the generator made and planted: the fixers must account for every row of it (data/README.md).
+SAMPLE = manifest.load()
 
 
 def digest(folder):
@@ -41,46 +32,55 @@ def fixed(tmp_path_factory):
     return out, ledger
 
 
-def test_items_per_table_are_those_of_the_dataset(fixed):
+def test_items_per_table_are_those_the_generator_made(fixed):
     _, ledger = fixed
-    assert {name: entry.items for name, entry in ledger.tables.items()} == ITEMS
-    assert sum(list(ITEMS.values())[:20]) == 30359, "the 20 tables the agents need"
+    assert {name: entry.items for name, entry in ledger.tables.items()} == {t.name: SAMPLE.files[t.file].items for t in TABLES}
 
 
 @pytest.mark.parametrize("contract", TABLES, ids=[t.name for t in TABLES])
 def test_every_raw_row_is_accounted_for(contract, fixed):
     entry = fixed[1].tables[contract.name]
+    made = SAMPLE.files[contract.file]
     assert entry.error is None
-    assert entry.raw_rows == RAW_ROWS.get(contract.name, ITEMS[contract.name])
-    assert entry.quarantined == QUARANTINED.get(contract.name, 0)
+    assert (entry.raw_rows, entry.items, entry.merged, entry.quarantined) == (made.rows, made.items, made.merged, made.quarantined)
     assert entry.raw_rows == entry.items + entry.merged + entry.quarantined
 
 
-def test_quarantined_rows_carry_their_line_and_reason(fixed):
+def test_quarantined_rows_are_the_planted_ones_with_their_reason(fixed):
     out, _ = fixed
-    roster = read_csv(out / "quarantine" / "crew_roster_enriched.csv")
+    planted = {}
+    for defect in SAMPLE.defects.values():
+        if defect.quarantined:
+            planted.setdefault(defect.file, []).extend(defect.quarantined.lines)
+    assert sorted(p.name for p in (out / "quarantine").glob("*.csv")) == sorted(planted)
+    for name, lines in planted.items():
+        assert sorted(read_csv(out / "quarantine" / name)["line"].astype(int)) == sorted(lines), name
+    roster = read_csv(out / "quarantine" / SAMPLE.defects["D2"].file)
     assert set(roster["reason"]) == {"position_id 7 has no position (known: 1 Captain, 2 First Officer, 3 Cabin Manager, 4 Flight Attendant)"}
-    bags = read_csv(out / "quarantine" / "baggage.csv")
-    assert sorted(bags["booking_id"]) == ["BK9999998", "BK9999999"]
-    assert all(r.endswith("has no row in bookings") for r in bags["reason"])
-    assert sorted(p.name for p in (out / "quarantine").glob("*.csv")) == ["baggage.csv", "bookings.csv", "crew_roster_enriched.csv"]
+    bags = read_csv(out / "quarantine" / SAMPLE.defects["D6"].file)
+    assert all(r == f"booking_id {b} has no row in bookings" for b, r in zip(bags["booking_id"], bags["reason"], strict=True))
 
 
 def test_the_ledger_records_every_change(fixed):
     out, _ = fixed
     body = json.loads((out / "ledger.json").read_text())
+    d8, d9 = SAMPLE.defects["D8"], SAMPLE.defects["D9"]
     flights = {(c["fixer"], c["column"], c["rows"]) for c in body["tables"]["flights"]["changes"]}
-    assert flights == {("parse_timestamps", "scheduled_departure", 12), ("leave_out_empty_index_keys", "aircraft_registration", 4)}
-    assert body["totals"] == {"raw_rows": 40637, "items": 34434, "merged": 6195, "quarantined": 8}
-    assert Ledger.read(out / "ledger.json").tables["Baggage"].merged == 4845
+    assert flights == {("parse_timestamps", d8.column, d8.rows), ("leave_out_empty_index_keys", d9.column, d9.rows)}
+    made = [SAMPLE.files[t.file] for t in TABLES]
+    assert body["totals"] == {"raw_rows": sum(f.rows for f in made), "items": sum(f.items for f in made),
+                              "merged": sum(f.merged for f in made), "quarantined": sum(f.quarantined for f in made)}
+    assert Ledger.read(out / "ledger.json").tables["Baggage"].merged == SAMPLE.defects["D6"].merged
 
 
 def test_fixed_files_are_utf8_and_keep_leading_zeros(fixed):
     out, _ = fixed
-    crew = (out / "fixed" / "crew_members.csv").read_text(encoding="utf-8")
-    assert "Zoë" in crew or "José" in crew
-    numbers = read_csv(out / "fixed" / "crew_members.csv")["employee_number"]
-    assert numbers.str.startswith("0").sum() > 0 and numbers.str.len().eq(6).all()
+    d13, d14 = SAMPLE.defects["D13"], SAMPLE.defects["D14"]
+    lines = (out / "fixed" / d13.file).read_text(encoding="utf-8").splitlines()
+    assert tuple(number for number, text in enumerate(lines, 1) if not text.isascii()) == d13.lines
+    numbers = read_csv(out / "fixed" / d14.file)[d14.column]
+    assert tuple(numbers.index[numbers.str.startswith("0")] + 2) == d14.lines
+    assert numbers.str.len().eq(6).all()
 
 
 def test_fixing_the_fixed_output_changes_nothing(fixed, tmp_path):

@@ -1,0 +1,98 @@
+"""What `data/generate.py` made, read from the manifest it writes beside the export (`data/manifest.json`).
+
+Tests take the sample's counts and the lines of its planted defects from here
+instead of restating them. Every figure in the manifest is counted by the
+generator from the rows it wrote, so a test comparing the fixers' ledger with
+the manifest compares two independent countings of the same export.
+
+    from data import manifest
+    sample = manifest.load()
+    sample.files["baggage.csv"].items        # 6205 bags after fixing
+    sample.defects["D7"].quarantined.lines   # the lines of the orphan bookings
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST = Path(__file__).resolve().parent / "manifest.json"
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Rows of one file, by their file line (the header is line 1), and the column that marks them."""
+
+    column: str | None
+    lines: tuple[int, ...]
+
+    @property
+    def rows(self) -> int:
+        return len(self.lines)
+
+
+@dataclass(frozen=True)
+class Defect:
+    """A planted defect: its file, column and lines, and what fixing it folds or sets aside.
+
+    `keys` is, for a defect of repeated keys (D5, D6), how many key values the
+    repeated rows share; `merged` the rows the fix folds into another row;
+    `quarantined` the rows it sets aside, if any.
+    """
+
+    id: str
+    what: str
+    file: str
+    column: str | None
+    lines: tuple[int, ...]
+    keys: int | None
+    merged: int
+    quarantined: Lines | None
+
+    @property
+    def rows(self) -> int:
+        return len(self.lines)
+
+
+@dataclass(frozen=True)
+class File:
+    """One CSV of the export: its data rows and encoding, and what fixing must leave of it if it is a table."""
+
+    name: str
+    rows: int
+    encoding: str
+    items: int
+    merged: int
+    quarantined: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    seed: int
+    scale: int
+    files: dict[str, File]
+    defects: dict[str, Defect]
+
+
+def _lines(runs: list[list[int]]) -> tuple[int, ...]:
+    return tuple(line for first, last in runs for line in range(first, last + 1))
+
+
+def _defect(defect_id: str, body: dict) -> Defect:
+    aside = body["quarantined"]
+    return Defect(
+        id=defect_id, what=body["what"], file=body["file"], column=body["column"], lines=_lines(body["lines"]),
+        keys=body["keys"], merged=body["merged"],
+        quarantined=Lines(aside["column"], _lines(aside["lines"])) if aside else None,
+    )
+
+
+def load(path: Path = MANIFEST) -> Manifest:
+    """The manifest at `path` (default: the committed one, `data/manifest.json`)."""
+    body = json.loads(Path(path).read_text(encoding="utf-8"))
+    return Manifest(
+        seed=body["seed"],
+        scale=body["scale"],
+        files={name: File(name=name, **entry) for name, entry in body["files"].items()},
+        defects={defect_id: _defect(defect_id, entry) for defect_id, entry in body["defects"].items()},
+    )
