@@ -30,6 +30,7 @@ from loaders.tables import (
     Wait,
     add_gsi,
     back_up,
+    check_destroy_allowed,
     create_table_request,
     delete_table,
     enable_point_in_time_recovery,
@@ -105,6 +106,11 @@ class RollbackLog:
         os.replace(temporary, self.folder / ROLLBACK_MANIFEST)
 
 
+def _is_aws(client) -> bool:
+    """Whether the client talks to AWS's own endpoint (botocore fills endpoint_url in either case)."""
+    return client.meta.endpoint_url.endswith(".amazonaws.com") or client.meta.endpoint_url.endswith(".amazonaws.com.cn")
+
+
 def _levels(plans: list[TablePlan]) -> list[list[TablePlan]]:
     """The plans in levels: a table's parents (its foreign keys) are in earlier levels."""
     by_name = {p.table.name: p for p in plans}
@@ -154,9 +160,14 @@ def _requests(plan: TablePlan) -> list[dict]:
 
 def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: int = DEFAULT_WORKERS,
                backoff=DEFAULT_BACKOFF, wait: Wait = Wait(), progress: ProgressFactory | None = None,
-               on_table_done: Callable[[str, TableSync], None] | None = None) -> SyncResult:
-    """Carry out `plan` for every table it does not block; returns what was done, by contract name."""
+               allow_destroy: bool = False, on_table_done: Callable[[str, TableSync], None] | None = None) -> SyncResult:
+    """Carry out `plan` for every table it does not block; returns what was done, by contract name.
+
+    A plan that deletes a table (a migration) is refused before anything is
+    sent unless the endpoint is on this machine or `allow_destroy`.
+    """
     todo = [p for p in plan.tables if p.blocked is None]
+    check_destroy_allowed(client.meta.endpoint_url if not _is_aws(client) else None, any(p.migrate for p in todo), allow_destroy)
     result = SyncResult(tables={p.table.name: TableSync(p.name, unchanged=p.unchanged) for p in todo})
     _set_up_tables(client, todo, result, run_id, wait, workers)
     writing = [p for p in todo if p.writes]

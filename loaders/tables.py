@@ -87,12 +87,13 @@ def create_table_request(table: Table, name: str) -> dict:
     return request
 
 
-def check_destroy_allowed(endpoint_url: str | None, recreate: bool, allow_destroy: bool) -> None:
-    """Refuse --recreate against AWS (endpoint None) or any non-loopback endpoint unless allow_destroy.
+def check_destroy_allowed(endpoint_url: str | None, destroy: bool, allow_destroy: bool) -> None:
+    """Refuse to delete tables (--recreate, --migrate) on AWS (endpoint None) or any non-loopback endpoint
+    unless allow_destroy.
 
     Call it before anything is touched: it only looks at its arguments.
     """
-    if recreate and not allow_destroy and not is_loopback(endpoint_url):
+    if destroy and not allow_destroy and not is_loopback(endpoint_url):
         raise DestroyRefused(endpoint_url or "AWS")
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 from contracts import TABLES
 from contracts.dynamodb import table_name_problem
 from contracts.errors import ContractError
-from loaders.client import DEFAULT_WORKERS, is_loopback
+from loaders.client import DEFAULT_WORKERS
+from loaders.errors import DestroyRefused
+from loaders.tables import check_destroy_allowed
 
 SERVERS = ("moto", "dynalite")
 
@@ -66,11 +68,11 @@ class Settings:
                 found.append(f"--table-prefix={self.table_prefix!r} makes the table name {self.table_prefix + table.name!r}, "
                              f"which DynamoDB refuses: {problem}")
                 break
-        if (self.recreate or self.migrate) and not self.allow_destroy and not self.starts_server \
-                and not is_loopback(self.endpoint_url):
-            option = "--recreate" if self.recreate else "--migrate"
-            found.append(f"{option} deletes tables, and the endpoint is not a local (loopback) one: nothing was touched. "
-                         "Add --allow-destroy if deleting those tables is really meant")
+        if (self.recreate or self.migrate) and not self.starts_server:
+            try:
+                check_destroy_allowed(self.endpoint_url, True, self.allow_destroy)
+            except DestroyRefused as refused:
+                found.append(f"{'--recreate' if self.recreate else '--migrate'}: {refused}")
         if self.rollback and self.starts_server:
             found.append("--rollback restores a deployment that outlives the run: give --endpoint-url or --aws")
         return found

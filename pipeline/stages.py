@@ -73,7 +73,8 @@ def apply(client, settings: Settings, the_plan: Plan, progress: ProgressFactory 
           on_table_done=None) -> SyncResult:
     """Change exactly what the plan lists, saving what it changes under OUT/rollback/RUN_ID first."""
     return apply_plan(client, the_plan, run_id=settings.run_id, rollback_dir=settings.out_dir / ROLLBACK_FOLDER,
-                      workers=settings.workers, progress=progress, on_table_done=on_table_done)
+                      workers=settings.workers, progress=progress, allow_destroy=settings.allow_destroy,
+                      on_table_done=on_table_done)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from loaders.backoff import Backoff
 from loaders.client import endpoint_client
 from loaders.guard import install_guard
 from loaders.server import MotoServer
-from loaders.tables import Wait, ensure_table
+from loaders.tables import Wait, delete_table, ensure_table
 
 
 class Readings(pa.DataFrameModel):
@@ -88,13 +88,13 @@ def prefix(admin) -> str:
     for page in admin.get_paginator("list_tables").paginate():
         for name in page["TableNames"]:
             if name.startswith(mine):
-                admin.delete_table(TableName=name)
+                delete_table(admin, name, wait=FAST_WAIT)
 
 
 @pytest.fixture
 def client(moto_endpoint):
-    """A client as the live suite uses it (guarded), without botocore retries so the loader's own are exercised."""
-    made = endpoint_client(moto_endpoint, max_attempts=1)
+    """A client as the live suite uses it: guarded, botocore's standard retries."""
+    made = endpoint_client(moto_endpoint)
     install_guard(made)
     return made
 

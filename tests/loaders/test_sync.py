@@ -1,0 +1,263 @@
+"""Plan and sync: a deployment that exists converges to the export, writing only the difference, and can be rolled back."""
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from loaders.batch import write_items
+from loaders.client import read_only
+from loaders.errors import DestroyRefused, WriteRefused
+from loaders.items import item_to_row, row_to_item
+from loaders.plan import Plan, TablePlan, plan_tables
+from loaders.progress import table_progress
+from loaders.sync import apply_plan, rollback
+from loaders.tables import ensure_table, key_schema
+
+
+def as_stored(row: dict, numbers: tuple[str, ...] = ("value", "count"), sets: tuple[str, ...] = ("tags",)) -> dict:
+    """A fixed row as it must read back, typed here by hand: numbers as Decimal, sets from JSON, empty cells left out."""
+    typed = {}
+    for column, text in row.items():
+        if text is None:
+            continue
+        typed[column] = Decimal(text) if column in numbers else frozenset(json.loads(text)) if column in sets else text
+    return typed
+
+
+def stored(scan, name: str, key: str = "reading_id") -> list[dict]:
+    return sorted((item_to_row(i) for i in scan(name)), key=lambda r: r[key])
+
+
+class Writes:
+    """Counts the put and delete requests a client sends in BatchWriteItem."""
+
+    def __init__(self, client):
+        self.puts = self.deletes = 0
+        client.meta.events.register("provide-client-params.dynamodb.BatchWriteItem", self._count)
+
+    def _count(self, params, **_):
+        for requests in params["RequestItems"].values():
+            self.puts += sum(1 for r in requests if "PutRequest" in r)
+            self.deletes += sum(1 for r in requests if "DeleteRequest" in r)
+
+
+@pytest.fixture
+def sync(client, prefix, tmp_path, fast_backoff, fast_wait):
+    """`sync({table: rows}, **options)`: plan every table, apply the plan, return both."""
+    def run(rows: dict, *, run_id: str = "run-1", workers: int = 4, progress=None, allow_destroy=False, **options):
+        expected = {table.name: [row_to_item(r, table) for r in table_rows] for table, table_rows in rows.items()}
+        plan = plan_tables(client, list(rows), expected, prefix, **options)
+        done = apply_plan(client, plan, run_id=run_id, rollback_dir=tmp_path / "rollback", workers=workers,
+                          backoff=fast_backoff, wait=fast_wait, progress=progress, allow_destroy=allow_destroy)
+        return plan, done
+
+    return run
+
+
+def test_a_first_sync_creates_the_tables_and_loads_every_row(sync, readings_table, stations_table, prefix, scan, make_rows, admin):
+    stations = [{"sensor": f"S{i}", "site": site, "installed": "2026-03-14"} for i in range(7) for site in ("AUH", "LHR")]
+    plan, done = sync({readings_table: make_rows(120), stations_table: stations})
+
+    assert [(p.name, p.counts()["create"], p.actions) for p in plan.tables] == [
+        (f"{prefix}readings", 120, ["create table with 2 GSIs"]), (f"{prefix}stations", 14, ["create table"])]
+    assert stored(scan, f"{prefix}readings") == [as_stored(r) for r in make_rows(120)]
+    assert sorted((item_to_row(i) for i in scan(f"{prefix}stations")), key=lambda r: (r["sensor"], r["site"])) == \
+        sorted(stations, key=lambda r: (r["sensor"], r["site"]))
+    assert done.tables["readings"].created == 120 and done.tables["readings"].created_table
+
+
+def test_a_table_the_tool_creates_is_protected_as_its_contract_declares(sync, readings_table, prefix, admin, make_rows):
+    sync({readings_table: make_rows(3)})
+    name = f"{prefix}readings"
+    live = admin.describe_table(TableName=name)["Table"]
+    assert live["DeletionProtectionEnabled"] is True
+    assert live["SSEDescription"]["SSEType"] == "KMS" and live["SSEDescription"]["Status"] == "ENABLED"
+    backups = admin.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+    assert backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
+
+
+def test_an_unchanged_rerun_writes_nothing(sync, client, readings_table, make_rows):
+    sync({readings_table: make_rows(120)})
+    writes = Writes(client)
+    plan, done = sync({readings_table: make_rows(120)}, run_id="run-2")
+    assert plan.tables[0].counts() == {"create": 0, "update": 0, "delete": 0, "unchanged": 120, "kept": 0}
+    assert (writes.puts, writes.deletes) == (0, 0)
+    assert done.rollback is None, "nothing changed, so nothing needs saving"
+
+
+def test_deleted_changed_and_added_rows_are_exactly_what_is_written(sync, client, readings_table, prefix, scan, make_rows):
+    rows = make_rows(200)
+    sync({readings_table: rows})
+    new = [r for r in rows if r["reading_id"] not in {"R0010", "R0011", "R0012", "R0013", "R0014"}]  # 5 deleted
+    for row in new[:7]:
+        row["sensor"] = "S-moved"  # 7 changed
+    new += [dict(rows[0], reading_id=f"R9{i:03d}") for i in range(3)]  # 3 added
+    writes = Writes(client)
+
+    plan, done = sync({readings_table: new}, run_id="run-2")
+
+    assert plan.tables[0].counts() == {"create": 3, "update": 7, "delete": 5, "unchanged": 188, "kept": 0}
+    assert [u.attributes for u in plan.tables[0].update] == [("sensor",)] * 7
+    assert (writes.puts, writes.deletes) == (10, 5)
+    assert (done.tables["readings"].created, done.tables["readings"].updated, done.tables["readings"].deleted) == (3, 7, 5)
+    assert stored(scan, f"{prefix}readings") == sorted((as_stored(r) for r in new), key=lambda r: r["reading_id"])
+
+
+def test_a_number_stored_as_a_string_is_an_update(sync, admin, readings_table, prefix, make_rows, scan):
+    rows = make_rows(5)
+    sync({readings_table: rows})
+    admin.put_item(TableName=f"{prefix}readings", Item={"reading_id": {"S": "R0003"}, "sensor": {"S": "S3"}, "count": {"S": "3"}})
+    plan, _ = sync({readings_table: rows}, run_id="run-2")
+    assert [(u.item["reading_id"]["S"], u.attributes) for u in plan.tables[0].update] == [("R0003", ("code", "count", "tags", "value"))]
+    assert item_to_row(admin.get_item(TableName=f"{prefix}readings", Key={"reading_id": {"S": "R0003"}})["Item"])["count"] == 3
+
+
+def test_the_circuit_breaker_keeps_a_truncated_export_from_emptying_a_table(sync, client, readings_table, stations_table,
+                                                                            prefix, scan, make_rows):
+    sync({readings_table: make_rows(100)})
+    writes = Writes(client)
+    stations = [{"sensor": "S1", "site": "AUH", "installed": "2026-03-14"}]
+
+    plan, done = sync({readings_table: make_rows(5), stations_table: stations}, run_id="run-2")
+
+    blocked = plan.by_table()["readings"].blocked
+    assert "would delete 95 of its 100 live items (95%), more than the 10% its contract allows" in blocked
+    assert "--allow-mass-delete" in blocked
+    assert len(scan(f"{prefix}readings")) == 100, "nothing of a blocked table is deleted"
+    assert "readings" not in done.tables and done.tables["stations"].created == 1
+    assert (writes.puts, writes.deletes) == (1, 0)
+
+    plan, _ = sync({readings_table: make_rows(5)}, run_id="run-3", allow_mass_delete=True)
+    assert plan.tables[0].blocked is None and len(scan(f"{prefix}readings")) == 5
+
+
+def test_an_upsert_table_keeps_live_items_the_export_does_not_have(sync, readings_table, prefix, scan, make_rows):
+    from dataclasses import replace
+
+    upsert = replace(readings_table, sync="upsert")
+    sync({upsert: make_rows(20)})
+    plan, _ = sync({upsert: make_rows(20)[:10]}, run_id="run-2")
+    assert plan.tables[0].counts() == {"create": 0, "update": 0, "delete": 0, "unchanged": 10, "kept": 10}
+    assert len(scan(f"{prefix}readings")) == 20
+
+
+def _wrong_key_table(admin, name: str) -> None:
+    admin.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=key_schema(("reading_no",)),
+                       AttributeDefinitions=[{"AttributeName": "reading_no", "AttributeType": "N"}])
+    admin.put_item(TableName=name, Item={"reading_no": {"N": "1"}, "sensor": {"S": "old"}})
+
+
+def test_a_table_with_another_key_is_blocked_alone_and_migrate_rebuilds_it(sync, admin, readings_table, stations_table,
+                                                                          prefix, scan, make_rows):
+    _wrong_key_table(admin, f"{prefix}readings")
+    stations = [{"sensor": "S1", "site": "AUH", "installed": "2026-03-14"}]
+
+    plan, done = sync({readings_table: make_rows(10), stations_table: stations})
+    blocked = plan.by_table()["readings"].blocked
+    assert "exists with key (('reading_no', 'N'),), but the contract declares (('reading_id', 'S'),)" in blocked
+    assert "--migrate" in blocked
+    assert scan(f"{prefix}readings") == [{"reading_no": {"N": "1"}, "sensor": {"S": "old"}}], "a blocked table is not touched"
+    assert done.tables["stations"].created == 1
+
+    plan, done = sync({readings_table: make_rows(10)}, run_id="run-2", migrate=True)
+    assert plan.tables[0].migrate and done.tables["readings"].backup.startswith("arn:aws:dynamodb:")
+    assert [b["BackupName"] for b in admin.list_backups(TableName=f"{prefix}readings")["BackupSummaries"]] == [
+        f"{prefix}readings-run-2"]
+    assert stored(scan, f"{prefix}readings") == [as_stored(r) for r in make_rows(10)]
+
+
+def test_a_gsi_with_other_keys_is_replaced_only_with_migrate(sync, admin, readings_table, prefix, make_rows):
+    name = f"{prefix}readings"
+    admin.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=key_schema(("reading_id",)),
+                       AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("reading_id", "sensor")],
+                       GlobalSecondaryIndexes=[{"IndexName": "sensor-count-index", "KeySchema": key_schema(("sensor",)),
+                                                "Projection": {"ProjectionType": "ALL"}},
+                                               {"IndexName": "legacy-index", "KeySchema": key_schema(("sensor",)),
+                                                "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+    plan, _ = sync({readings_table: make_rows(5)})
+    assert "GSI sensor-count-index" in plan.tables[0].blocked
+
+    plan, done = sync({readings_table: make_rows(5)}, run_id="run-2", migrate=True)
+    assert "replace GSI sensor-count-index (was (('sensor', 'S'), 'ALL'))" in plan.tables[0].actions
+    assert "undeclared GSI kept: legacy-index" in plan.tables[0].actions
+    assert done.tables["readings"].gsis_replaced == ("sensor-count-index",)
+    assert done.tables["readings"].gsis_added == ("code-index",)
+    live = admin.describe_table(TableName=name)["Table"]
+    indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]] for i in live["GlobalSecondaryIndexes"]}
+    assert indexes == {"sensor-count-index": ["sensor", "count"], "code-index": ["code"], "legacy-index": ["sensor"]}
+
+
+def test_a_migration_off_this_machine_sends_nothing_without_allow_destroy(tmp_path, readings_table):
+    from loaders.client import endpoint_client
+
+    remote = endpoint_client("http://dynamodb.staging.internal:8000")
+    remote.meta.events.register("before-send.dynamodb", lambda **_: pytest.fail("a request was sent"))
+    plan = Plan([TablePlan(readings_table, "readings", exists=True, migrate=True)])
+    with pytest.raises(DestroyRefused, match="Nothing was touched. Add --allow-destroy"):
+        apply_plan(remote, plan, run_id="run-1", rollback_dir=tmp_path)
+
+
+def test_planning_sends_no_write(client, readings_table, prefix, make_rows):
+    sent = []
+    client.meta.events.register("before-send.dynamodb", lambda request, **_: sent.append(request.headers["X-Amz-Target"].decode()))
+    expected = {"readings": [row_to_item(r, readings_table) for r in make_rows(5)]}
+    with read_only(client):
+        plan = plan_tables(client, [readings_table], expected, prefix)
+        with pytest.raises(WriteRefused, match="PutItem refused: this run only plans"):
+            client.put_item(TableName=f"{prefix}readings", Item={"reading_id": {"S": "R1"}})
+    assert plan.tables[0].actions == ["create table with 2 GSIs"]
+    assert {target.split(".")[1] for target in sent} == {"DescribeTable"}
+
+
+def test_rollback_returns_every_table_to_its_state_before_the_run(sync, client, readings_table, prefix, scan, make_rows, tmp_path):
+    rows = make_rows(60)
+    sync({readings_table: rows})
+    before = scan(f"{prefix}readings")
+    changed = [dict(r, sensor="S-moved") for r in rows[:30]] + [dict(rows[0], reading_id="R9999")]  # 30 gone, 1 added
+
+    _, done = sync({readings_table: changed}, run_id="run-2", allow_mass_delete=True)
+    assert done.rollback == tmp_path / "rollback" / "run-2"
+    assert oct((done.rollback / f"{prefix}readings.jsonl").stat().st_mode & 0o777) == "0o600"
+
+    [restored] = rollback(client, done.rollback, workers=4)
+    assert (restored.restored, restored.removed) == (60, 1)
+    assert sorted(map(json.dumps, scan(f"{prefix}readings"))) == sorted(map(json.dumps, before))
+
+
+def test_a_sync_killed_partway_converges_when_run_again(sync, client, readings_table, prefix, scan, make_rows, faults):
+    rows = make_rows(300)
+    sync({readings_table: make_rows(50)})
+
+    dying = True
+
+    def die_after_three(call, request_items):
+        if dying and call > 3:
+            raise KeyboardInterrupt  # as Ctrl-C would, in the middle of the writes
+        return None
+
+    faults(client, die_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        sync({readings_table: rows[10:]}, run_id="run-2", workers=1, allow_mass_delete=True)
+    dying = False
+    partly = len(scan(f"{prefix}readings"))
+    assert 50 < partly < 300
+
+    plan, _ = sync({readings_table: rows[10:]}, run_id="run-3", allow_mass_delete=True)
+    assert plan.tables[0].counts()["unchanged"] > 0
+    assert stored(scan, f"{prefix}readings") == [as_stored(r) for r in rows[10:]]
+
+
+def test_progress_is_reported_per_table(sync, readings_table, prefix, make_rows):
+    stream = io.StringIO()
+    sync({readings_table: make_rows(120)}, progress=lambda name, total: table_progress(name, total, stream=stream, interactive=False))
+    assert stream.getvalue().splitlines() == [f"{prefix}readings: 120/120 items written"]
+
+
+def test_items_written_before_the_plan_are_seen_by_it(client, readings_table, prefix, make_rows, fast_wait):
+    name = f"{prefix}readings"
+    ensure_table(client, readings_table, name, wait=fast_wait)
+    items = [row_to_item(r, readings_table) for r in make_rows(30)]
+    write_items(client, name, items, readings_table.key)
+    plan = plan_tables(client, [readings_table], {"readings": items}, prefix)
+    assert plan.tables[0].counts()["unchanged"] == 30
