@@ -9,13 +9,17 @@ import pandas as pd
 
 from contracts import Table
 from contracts.checks import check_columns, check_dynamodb_rules, check_encoding, check_primary_key, check_schema
-from contracts.expectations import check_foreign_key, foreign_key_checks
+from contracts.expectations import GxResults, foreign_key_checks
 
 TABLE_CHECKS = (check_encoding, check_columns, check_schema, check_primary_key, check_dynamodb_rules)
 
 
-def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dict[str, str]) -> dict[str, list[str]]:
-    """{table name: reasons it must not be loaded}; an empty list means it may be loaded."""
+def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dict[str, str],
+         expectations: GxResults) -> dict[str, list[str]]:
+    """{table name: reasons it must not be loaded}; an empty list means it may be loaded.
+
+    `expectations` is the pre-upload checkpoint run on the same frames (`contracts.expectations.validate`).
+    """
     reasons: dict[str, list[str]] = {t.name: [] for t in tables}
     for table in tables:
         if table.name in errors:
@@ -30,7 +34,7 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
         if parent not in frames:
             reasons[child].append(f"{fk.label}: the parent table {parent} could not be read")
             continue
-        reasons[child] += [str(v) for v in check_foreign_key(fk, frames[child], frames[parent])]
+        reasons[child] += [str(v) for v in expectations.foreign_key(fk)]
     return reasons
 
 

@@ -1,0 +1,288 @@
+"""One Great Expectations checkpoint per stage over every table, its results as `Violation`s, and Data Docs.
+
+The GX project lives in `<out>/gx/` (a file-backed Data Context): the suites,
+the validation definitions and the two checkpoints (`preupload`, `live`) are
+saved there, every run's validation results under `uncommitted/validations/`,
+and Data Docs under `uncommitted/data_docs/local_site/`.
+
+A checkpoint hands every validation definition the same batch parameters, so
+in-memory frames (one per table) cannot go through one checkpoint. Each table's
+batch is therefore written first, as GX is to see it (`batches.py`), to
+`uncommitted/batches/<stage>/<file>`, and read by a filesystem data source.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from contracts import TABLES, Table
+from contracts.expectations.batches import batch_frame, comparable_values, reader_options, write_batch
+from contracts.expectations.suites import (
+    FOREIGN_KEY,
+    KEY_PRESENT,
+    KEY_UNIQUE,
+    ROW_COUNT,
+    ForeignKeyCheck,
+    build_suite,
+    foreign_key_checks,
+    personal_columns,
+    rows_parameter,
+    suite_columns,
+)
+from contracts.source import line_of
+from contracts.violations import SHOWN_EXAMPLES, Violation, show
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no telemetry leaves the machine
+
+STAGES = ("preupload", "live")
+DATA_SOURCE = "contracts"
+DOCS_SITE = "local_site"
+# The values GX keeps for a failure; a personal column keeps none (see `_forget_personal_values`).
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SHOWN_EXAMPLES}
+_VALUE_LISTS = ("partial_unexpected_list", "partial_unexpected_counts", "partial_unexpected_index_list")
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One expectation's result, as much of it as the messages need."""
+
+    rule: str
+    column: str | None
+    foreign_key: str | None
+    success: bool
+    count: int
+    rows: tuple
+    observed: int | None
+    error: str | None
+
+
+@dataclass
+class GxResults:
+    """A stage's checkpoint run: failures per table as `Violation`s, and where its Data Docs are."""
+
+    stage: str
+    docs_index: Path
+    success: bool
+    tables: dict[str, Table]
+    frames: dict[str, pd.DataFrame]
+    row_counts: dict[str, int] | None
+    outcomes: dict[str, list[_Outcome]] = field(default_factory=dict)
+
+    def violations(self, table_name: str) -> list[Violation]:
+        """Every failed expectation of the table's suite (nothing for a table that had no frame)."""
+        table = self.tables[table_name]
+        checks = [c for c in foreign_key_checks(tuple(self.tables.values())) if c.table.name == table_name]
+        out = [v for check in checks for v in self.foreign_key(check)]
+        out += self.row_count(table_name)
+        for outcome in self._failed(table_name, KEY_PRESENT, KEY_UNIQUE):
+            out.append(self._key_violation(table, outcome))
+        return out
+
+    def foreign_key(self, check: ForeignKeyCheck) -> list[Violation]:
+        """Rows whose foreign key names no row of the parent."""
+        table, fk = check.table, check.fk
+        if table.name not in self.frames:
+            return []
+        if fk.parent not in self.frames:
+            return [Violation(table.name, table.file, "foreign key", fk.column, len(self.frames[table.name]),
+                              f"every {fk.column} to be a {check.parent_column} of {fk.parent}",
+                              f"the parent table {fk.parent} could not be read; see its failure")]
+        child, parent = self.frames[table.name], self.frames[fk.parent]
+        if fk.column not in child.columns or check.parent_column not in parent.columns:
+            missing = fk.column if fk.column not in child.columns else f"{fk.parent}.{check.parent_column}"
+            return [Violation(table.name, table.file, "foreign key", fk.column, len(child), f"a column {missing}",
+                              "see the missing-column failure of the same table")]
+        out = []
+        for outcome in self._failed(table.name, FOREIGN_KEY):
+            if outcome.foreign_key != check.label:
+                continue
+            remedy = ("declare on_orphan=\"quarantine\" and run the fixers" if fk.on_orphan == "fail"
+                      else "run the fixers (drop --no-fix); they quarantine these rows") + f", or add the missing {fk.parent} rows"
+            out.append(Violation(table.name, table.file, "foreign key", fk.column, outcome.count,
+                                 f"every {fk.column} to be a {check.parent_column} of {fk.parent}", remedy,
+                                 self._examples(table, fk.column, outcome.rows)))
+        return out
+
+    def row_count(self, table_name: str) -> list[Violation]:
+        """The table holds exactly the items the ledger accounts for."""
+        table = self.tables[table_name]
+        out = []
+        for outcome in self._failed(table_name, ROW_COUNT):
+            expected = self.row_counts[table_name]
+            where = f"{table.file} as fixed" if self.stage == "preupload" else "the live table"
+            out.append(Violation(table.name, table.file, "row count", None, abs(outcome.observed - expected),
+                                 f"{expected} items as the ledger says ({where} has {outcome.observed})",
+                                 "compare build/ledger.json with the data; a partial load or a lost row shows here"))
+        return out
+
+    def _failed(self, table_name: str, *rules: str) -> list[_Outcome]:
+        return [o for o in self.outcomes.get(table_name, ()) if o.rule in rules and not o.success]
+
+    def _key_violation(self, table: Table, outcome: _Outcome) -> Violation:
+        frame = self.frames[table.name]
+        missing = [c for c in table.key if c not in frame.columns]
+        if missing:
+            return Violation(table.name, table.file, "primary key", missing[0], len(frame), f"a column {missing[0]}",
+                             "see the missing-column failure of the same table")
+        if outcome.rule == KEY_PRESENT:
+            return Violation(table.name, table.file, "primary key", outcome.column, outcome.count, "a key in every row",
+                             "give every row its key, or remove rows that have none",
+                             self._examples(table, outcome.column, outcome.rows))
+        column = "/".join(table.key)
+        return Violation(table.name, table.file, "primary key", column, outcome.count, "each key once",
+                         f"remove the duplicates, or declare a duplicate policy in the {table.name} contract and run the fixers",
+                         self._examples(table, table.key, outcome.rows))
+
+    def _examples(self, table: Table, column, rows: tuple) -> tuple:
+        """(line, value) of the first failing rows, read from the frame the caller gave; personal values masked."""
+        frame = self.frames[table.name]
+        columns = (column,) if isinstance(column, str) else tuple(column)
+        pii = any(c in table.pii for c in columns)
+        out = []
+        for row in rows[:SHOWN_EXAMPLES]:
+            value = "/".join(str(frame.at[row, c]) for c in columns) if len(columns) > 1 else frame.at[row, columns[0]]
+            shown = show(value, pii)
+            if self.stage == "preupload":
+                out.append((line_of(row), shown))
+            else:
+                key = "/".join(show(frame.at[row, k], k in table.pii) for k in table.key)
+                out.append((None, f"item {key}: {shown}"))
+        return tuple(out)
+
+
+def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, int] | None, out_dir: Path,
+             tables=TABLES) -> GxResults:
+    """Run the stage's checkpoint over every table that has a frame, then build Data Docs.
+
+    `frames` are read as `contracts.source` reads them (before upload: text,
+    None for missing, the file line = index + 2) or built from items read back
+    (`loaders.items.item_to_row`). `row_counts` are the ledger's items per
+    table; without a ledger (`--no-fix`) the suites hold no row count.
+    """
+    if stage not in STAGES:
+        raise ValueError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
+    tables = tuple(tables)
+    checked = tuple(t for t in tables if t.name in frames)
+    if row_counts is not None and (missing := [t.name for t in checked if t.name not in row_counts]):
+        raise ValueError(f"no ledger count for {', '.join(missing)}: give every table that has a frame its count")
+    context = _context(Path(out_dir))
+    batches = Path(context.root_directory) / "uncommitted" / "batches"
+    shutil.rmtree(batches / stage, ignore_errors=True)
+    (batches / stage).mkdir(parents=True)
+    secret = secrets.token_bytes(32)
+    source = _data_source(context, batches)
+    validation_definitions = []
+    for table in checked:
+        columns = suite_columns(table)
+        write_batch(batch_frame(table, frames[table.name], columns, personal_columns(table, tables), secret),
+                    batches / stage / table.file)
+        suite = build_suite(table, tables, ledger=row_counts is not None)
+        validation_definitions.append(_validation_definition(context, source, stage, table, columns, suite))
+    checkpoint = _checkpoint(context, stage, validation_definitions)
+    parameters = _parameters(frames, row_counts, tables, secret)
+    result = checkpoint.run(expectation_parameters=parameters)
+    outcomes = {}
+    for identifier, suite_result in result.run_results.items():
+        table = next(t for t in tables if t.name == suite_result.suite_name)
+        outcomes[table.name] = [_outcome(r) for r in suite_result.results]
+        _forget_personal_values(context, identifier, suite_result, personal_columns(table, tables))
+    docs = context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=_docs_resources(result))
+    index = Path(docs[DOCS_SITE].removeprefix("file://"))
+    return GxResults(stage, index, bool(result.success), {t.name: t for t in tables}, frames, row_counts, outcomes)
+
+
+def _context(out_dir: Path):
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # its INFO lines are about its own set-up
+    context = gx.get_context(mode="file", project_root_dir=out_dir)
+    if context.variables.progress_bars != ProgressBarsConfig(globally=False):
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        context.variables.save()
+    return context
+
+
+def _data_source(context, batches: Path):
+    # Made anew each run: assets read back from the saved project lose their link to the context.
+    if DATA_SOURCE in context.data_sources.all():
+        context.data_sources.delete(DATA_SOURCE)
+    return context.data_sources.add_pandas_filesystem(DATA_SOURCE, base_directory=batches)
+
+
+def _validation_definition(context, source, stage: str, table: Table, columns: tuple[str, ...], suite):
+    import great_expectations as gx
+
+    asset = source.add_csv_asset(table.name, **reader_options(columns))
+    batch = asset.add_batch_definition_path(stage, f"{stage}/{table.file}")
+    suite = context.suites.add_or_update(suite)
+    name = f"{table.name} {stage}"
+    return context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+
+
+def _checkpoint(context, stage: str, validation_definitions: list):
+    import great_expectations as gx
+
+    return context.checkpoints.add_or_update(
+        gx.Checkpoint(name=stage, validation_definitions=validation_definitions, result_format=RESULT_FORMAT))
+
+
+def _parameters(frames: dict[str, pd.DataFrame], row_counts: dict[str, int] | None, tables, secret: bytes) -> dict:
+    """The run's values for the suites' parameters: each parent column's keys, each table's ledger count."""
+    parameters = {}
+    for check in foreign_key_checks(tables):
+        if check.parameter in parameters:
+            continue
+        parent = check.parent
+        frame = frames.get(parent.name)
+        if frame is None or check.parent_column not in frame.columns:
+            parameters[check.parameter] = []  # reported as the parent's own failure, see GxResults.foreign_key
+            continue
+        personal = check.parent_column in personal_columns(parent, tables) or check.fk.column in personal_columns(check.table, tables)
+        keys = comparable_values(frame[check.parent_column], parent.attribute_type(check.parent_column),
+                                 secret if personal else None)
+        parameters[check.parameter] = sorted(keys.dropna().unique())
+    for name, count in (row_counts or {}).items():
+        parameters[rows_parameter(name)] = int(count)
+    return parameters
+
+
+def _outcome(result) -> _Outcome:
+    config = result.expectation_config
+    details = result.result or {}
+    info = result.exception_info or {}
+    rows = tuple(entry["_row"] if isinstance(entry, dict) else entry for entry in details.get("partial_unexpected_index_list") or ())
+    return _Outcome(
+        rule=config.meta["rule"],
+        column=config.kwargs.get("column"),
+        foreign_key=config.meta.get("foreign_key"),
+        success=bool(result.success),
+        count=int(details.get("unexpected_count") or 0),
+        rows=rows,
+        observed=details.get("observed_value"),
+        error=info.get("exception_message") if info.get("raised_exception") else None,
+    )
+
+
+def _forget_personal_values(context, identifier, suite_result, personal: frozenset[str]) -> None:
+    """Drop the value lists GX kept for personal columns (hashes already) before Data Docs render them."""
+    changed = False
+    for result in suite_result.results:
+        if result.expectation_config.kwargs.get("column") in personal and result.result:
+            for name in _VALUE_LISTS:
+                changed |= result.result.pop(name, None) is not None
+    if changed:
+        context.validation_results_store.set(identifier, suite_result)
+
+
+def _docs_resources(result) -> list:
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    suites = {r.suite_name for r in result.run_results.values()}
+    return list(result.run_results) + [ExpectationSuiteIdentifier(name=name) for name in sorted(suites)]

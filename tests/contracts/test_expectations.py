@@ -1,0 +1,173 @@
+"""The Great Expectations suites: derived from the contracts, run by checkpoints, reported as violations, no personal data."""
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+from pandera.typing import Series
+
+from contracts import TABLES
+from contracts.expectations import build_suite, foreign_key_checks, validate
+from contracts.formats import personal
+from contracts.source import read_csv
+from contracts.table import ForeignKey, Table
+from contracts.violations import MASK, report
+from fixers.dataset import load_dataset
+
+RAW = Path(__file__).parents[2] / "data" / "raw"
+
+
+class Flights(pa.DataFrameModel):
+    flight_id: Series[int]
+
+
+class Bookings(pa.DataFrameModel):
+    booking_id: Series[str]
+    flight_id: Series[int]
+
+
+class People(pa.DataFrameModel):
+    email: Series[str] = personal()
+
+
+class Passes(pa.DataFrameModel):
+    pass_id: Series[str]
+    email: Series[str] = personal()
+
+
+FLIGHTS = Table(name="t_flights", file="t_flights.csv", model=Flights, key=("flight_id",))
+BOOKINGS = Table(name="t_bookings", file="t_bookings.csv", model=Bookings, key=("booking_id",),
+                 foreign_keys=(ForeignKey("flight_id", "t_flights", on_orphan="quarantine"),))
+PEOPLE = Table(name="t_people", file="t_people.csv", model=People, key=("email",))
+PASSES = Table(name="t_passes", file="t_passes.csv", model=Passes, key=("pass_id",), foreign_keys=(ForeignKey("email", "t_people"),))
+SMALL = (FLIGHTS, BOOKINGS, PEOPLE, PASSES)
+EMAILS = ("zoe.haddad@example.com", "li.wei@example.com", "ghost.rider@example.com")
+
+
+def frame(**columns):
+    return pd.DataFrame(columns, dtype=object)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """One pre-upload run: an orphan flight, a flight written 1042.0, an orphan person, one count off."""
+    frames = {
+        "t_flights": frame(flight_id=["1042", "7"]),
+        "t_bookings": frame(booking_id=["B1", "B2", "B3"], flight_id=["1042.0", "9003", "7"]),
+        "t_people": frame(email=list(EMAILS[:2])),
+        "t_passes": frame(pass_id=["P1", "P2"], email=[EMAILS[0], EMAILS[2]]),
+    }
+    counts = {"t_flights": 2, "t_bookings": 3, "t_people": 2, "t_passes": 5}
+    return validate("preupload", frames, counts, tmp_path_factory.mktemp("out"), tables=SMALL)
+
+
+def check_of(table):
+    check, = (c for c in foreign_key_checks(SMALL) if c.table is table)
+    return check
+
+
+def expectation_types(suite):
+    return [type(e).__name__ for e in suite.expectations]
+
+
+def test_a_foreign_key_is_an_in_set_expectation_whose_keys_the_run_supplies():
+    suite = build_suite(BOOKINGS, SMALL, ledger=True)
+    assert suite.name == "t_bookings"
+    assert expectation_types(suite) == ["ExpectColumnValuesToBeInSet", "ExpectTableRowCountToEqual",
+                                        "ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeUnique"]
+    in_set, rows = suite.expectations[:2]
+    assert (in_set.column, in_set.value_set) == ("flight_id", {"$PARAMETER": "keys_of_t_flights__flight_id"})
+    assert rows.value == {"$PARAMETER": "rows_of_t_bookings"}
+
+
+def test_without_a_ledger_a_suite_holds_no_row_count():
+    assert "ExpectTableRowCountToEqual" not in expectation_types(build_suite(BOOKINGS, SMALL, ledger=False))
+
+
+def test_each_declared_foreign_key_is_one_in_set_expectation(table):
+    """`table`: each declared table, parametrised by the plugin."""
+    suite = build_suite(table, TABLES, ledger=True)
+    columns = [e.column for e in suite.expectations if type(e).__name__ == "ExpectColumnValuesToBeInSet"]
+    assert columns == [fk.column for fk in table.foreign_keys]
+    compound = [e.column_list for e in suite.expectations if type(e).__name__ == "ExpectCompoundColumnsToBeUnique"]
+    assert compound == ([list(table.key)] if len(table.key) == 2 else [])
+
+
+def test_an_orphan_is_reported_with_its_line_and_remedy(small):
+    violation, = small.foreign_key(check_of(BOOKINGS))
+    assert (violation.column, violation.count, violation.examples) == ("flight_id", 1, ((3, "'9003'"),))
+    assert violation.remedy == "run the fixers (drop --no-fix); they quarantine these rows, or add the missing t_flights rows"
+
+
+def test_numbers_match_by_value(small):
+    """1042.0 in the child names flight 1042: only 9003 is an orphan."""
+    assert [line for v in small.foreign_key(check_of(BOOKINGS)) for line, _ in v.examples] == [3]
+
+
+def test_a_personal_foreign_key_still_matches_and_is_masked(small):
+    violation, = small.foreign_key(check_of(PASSES))
+    assert (violation.count, violation.examples) == (1, ((3, MASK),))
+    assert "ghost" not in report([violation])
+
+
+def test_a_row_count_off_the_ledger_is_reported(small):
+    violation, = small.row_count("t_passes")
+    assert (violation.count, violation.expected) == (3, "5 items as the ledger says (t_passes.csv as fixed has 2)")
+    assert small.row_count("t_bookings") == []
+
+
+def test_violations_gathers_every_failure_of_a_table(small):
+    assert [v.check for v in small.violations("t_passes")] == ["foreign key", "row count"]
+    assert small.violations("t_flights") == []
+
+
+def test_data_docs_are_built_under_the_out_dir(small):
+    assert small.docs_index.name == "index.html" and small.docs_index.is_file()
+    assert small.docs_index.parents[3].name == "gx"
+    pages = "".join(p.read_text(encoding="utf-8") for p in small.docs_index.parent.rglob("*.html"))
+    assert "t_bookings" in pages and "9003" in pages, "the failed expectation shows a non-personal unexpected value"
+
+
+def test_no_personal_value_is_stored_or_rendered(small):
+    gx_project = small.docs_index.parents[3]
+    for path in (p for p in gx_project.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".csv", ".yml")):
+        text = path.read_text(encoding="utf-8")
+        assert not [e for e in EMAILS if e in text], path
+
+
+def test_the_live_stage_compares_items_read_back(tmp_path):
+    """Items read back hold Decimals; an orphan is named by its item's key, there being no file line."""
+    frames = {
+        "t_flights": frame(flight_id=[Decimal("1042"), Decimal("7")]),
+        "t_bookings": frame(booking_id=["B1", "B2"], flight_id=[Decimal("1042.0"), Decimal("9003")]),
+    }
+    results = validate("live", frames, {"t_flights": 2, "t_bookings": 2}, tmp_path, tables=(FLIGHTS, BOOKINGS))
+    violation, = results.violations("t_bookings")
+    assert violation.examples == ((None, "item 'B2': 9003"),)
+    assert results.docs_index.is_file()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample")
+    dataset = load_dataset(RAW, out, fix=True)
+    counts = {name: entry.items for name, entry in dataset.ledger.tables.items() if not entry.error}
+    return validate("preupload", dataset.frames, counts, out)
+
+
+def test_the_fixed_sample_meets_every_suite(sample):
+    assert sample.success
+    assert [v for t in TABLES for v in sample.violations(t.name)] == []
+
+
+def test_no_personal_value_of_the_sample_reaches_data_docs(sample):
+    passengers = read_csv(RAW / "passengers.csv")
+    table = next(t for t in TABLES if t.file == "passengers.csv")
+    values = {v for column in table.pii for v in passengers[column] if v}
+    docs = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sample.docs_index.parent.rglob("*") if p.is_file()
+                     and p.suffix in (".html", ".json", ".js", ".css"))
+    words = set(re.findall(r"[\w.@+-]+", docs))
+    assert not values & words
+    assert not [v for v in values if " " in v and v in docs]
