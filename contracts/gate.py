@@ -1,40 +1,68 @@
-"""The pre-upload verdict per table: every check of the gate, run outside pytest for the loader.
+"""The pre-upload gate: every check of every table, run once, kept per check.
 
-The loader writes only tables with no violation; the others are named with
-their reasons. The pre-upload suite runs the same checks one test at a time.
+pandera's checks (contracts.checks) look at one file at a time; the Great
+Expectations checkpoint (contracts.expectations) checks what needs more than
+one: foreign keys against the parents' keys and row counts against the
+ledger. The loader writes only tables with no violation, and the pre-upload
+suite reports these same results one test per check, so what is loaded is
+exactly what the tests passed.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from contracts import Table
 from contracts.checks import check_columns, check_dynamodb_rules, check_encoding, check_primary_key, check_schema
-from contracts.expectations import GxResults, foreign_key_checks
+from contracts.expectations import GxResults, foreign_key_checks, validate
+from contracts.violations import Violation
 
-TABLE_CHECKS = (check_encoding, check_columns, check_schema, check_primary_key, check_dynamodb_rules)
+TABLE_CHECKS = {
+    "encoding": check_encoding,
+    "columns": check_columns,
+    "schema": check_schema,
+    "primary key": check_primary_key,
+    "dynamodb rules": check_dynamodb_rules,
+}
+
+
+@dataclass
+class GateResult:
+    """The violations of each table by check (a foreign key's check is its label), and the reading errors."""
+
+    errors: dict[str, str]  # table: why it could not be read or fixed
+    violations: dict[str, dict[str, list[Violation]]] = field(default_factory=dict)
+    expectations: GxResults | None = None
+
+    def reasons(self, table_name: str) -> list[str]:
+        """Why the table must not be loaded; empty when it may be."""
+        if table_name in self.errors:
+            return [self.errors[table_name]]
+        return [str(v) for found in self.violations.get(table_name, {}).values() for v in found]
+
+    def verdicts(self) -> dict[str, list[str]]:
+        return {name: self.reasons(name) for name in self.violations.keys() | self.errors.keys()}
+
+    def loadable(self, table_name: str) -> bool:
+        return not self.reasons(table_name)
 
 
 def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dict[str, str],
-         expectations: GxResults) -> dict[str, list[str]]:
-    """{table name: reasons it must not be loaded}; an empty list means it may be loaded.
-
-    `expectations` is the pre-upload checkpoint run on the same frames (`contracts.expectations.validate`).
-    """
-    reasons: dict[str, list[str]] = {t.name: [] for t in tables}
+         row_counts: dict[str, int] | None, out_dir: Path) -> GateResult:
+    """Run every check on every table that could be read; the GX checkpoint writes its Data Docs under `out_dir`."""
+    result = GateResult(dict(errors))
+    readable = {t.name: frames[t.name] for t in tables if t.name not in errors and t.name in frames}
     for table in tables:
-        if table.name in errors:
-            reasons[table.name].append(errors[table.name])
-            continue
-        for check in TABLE_CHECKS:
-            reasons[table.name] += [str(v) for v in check(table, frames[table.name])]
+        if table.name in readable:
+            result.violations[table.name] = {name: check(table, readable[table.name]) for name, check in TABLE_CHECKS.items()}
+    counts = {name: row_counts[name] for name in readable} if row_counts is not None else None
+    result.expectations = validate("preupload", readable, counts, out_dir, tables)
     for fk in foreign_key_checks(tables):
-        child, parent = fk.table.name, fk.fk.parent
-        if child in errors:
-            continue
-        if parent not in frames:
-            reasons[child].append(f"{fk.label}: the parent table {parent} could not be read")
-            continue
-        reasons[child] += [str(v) for v in expectations.foreign_key(fk)]
-    return reasons
-
-
+        if fk.table.name in readable:
+            result.violations[fk.table.name][fk.label] = result.expectations.foreign_key(fk)
+    if counts is not None:
+        for name in readable:
+            result.violations[name]["row count"] = result.expectations.row_count(name)
+    return result

@@ -2,17 +2,17 @@
 
     settings = Settings(data_dir=Path("data/raw"), out_dir=Path("build"), endpoint_url="http://127.0.0.1:8000")
     dataset = read(settings)                 # fix the export (or read it as it is) into memory and build/
-    verdicts = gate(dataset)                 # {table: reasons it must not be loaded}
-    expected = checked_items(dataset, verdicts)
+    checked = gate(settings, dataset)        # every check, per table; checked.reasons(table)
+    expected = checked_items(dataset, checked)
     client = connect(settings, settings.endpoint_url)
     the_plan = plan(client, settings, expected)
     done = apply(client, settings, the_plan)
     live = verify(client, settings, the_plan, done)
-
+    expectations = check_live(settings, dataset, live)
 The pytest plugin (`plugin/`) calls exactly these, one stage per session fixture.
 """
 from pipeline.settings import Settings, SettingsError
-from pipeline.stages import apply, checked_items, connect, gate, plan, read, roll_back, verify, write_plan
+from pipeline.stages import apply, check_live, checked_items, connect, gate, plan, read, roll_back, verify, write_plan
 
-__all__ = ["Settings", "SettingsError", "apply", "checked_items", "connect", "gate", "plan", "read", "roll_back",
+__all__ = ["Settings", "SettingsError", "apply", "check_live", "checked_items", "connect", "gate", "plan", "read", "roll_back",
            "verify", "write_plan"]

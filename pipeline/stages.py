@@ -6,12 +6,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from contracts import TABLES, TABLES_BY_NAME, Table
+from contracts.expectations import GxResults, validate
+from contracts.gate import GateResult
 from contracts.gate import gate as gate_tables
 from fixers.dataset import Dataset, load_dataset
 from loaders.client import make_client
 from loaders.guard import install_guard
-from loaders.items import Item, frame_to_items
+from loaders.items import Item, frame_to_items, item_to_row
 from loaders.plan import Plan, plan_tables
 from loaders.progress import ProgressFactory
 from loaders.readback import count_items, scan_items, segments_for
@@ -27,18 +31,25 @@ def read(settings: Settings) -> Dataset:
     return load_dataset(settings.data_dir, settings.out_dir, fix=settings.fix)
 
 
-def gate(dataset: Dataset, tables: tuple[Table, ...] = TABLES) -> dict[str, list[str]]:
-    """{table name: the reasons it must not be loaded}; an empty list means it may be."""
-    return gate_tables(tables, dataset.frames, dataset.errors)
+def ledger_counts(dataset: Dataset) -> dict[str, int] | None:
+    """Items per table as the ledger accounts for them (None without a ledger: --no-fix)."""
+    if dataset.ledger is None:
+        return None
+    return {name: entry.items for name, entry in dataset.ledger.tables.items() if entry.error is None}
 
 
-def checked_items(dataset: Dataset, verdicts: dict[str, list[str]]) -> dict[str, list[Item]]:
+def gate(settings: Settings, dataset: Dataset, tables: tuple[Table, ...] = TABLES) -> GateResult:
+    """Every pre-upload check of every table, once; GX's Data Docs go to OUT/gx/."""
+    return gate_tables(tables, dataset.frames, dataset.errors, ledger_counts(dataset), settings.out_dir)
+
+
+def checked_items(dataset: Dataset, result: GateResult) -> dict[str, list[Item]]:
     """The items of every table that passed the gate, made from the very frames the gate checked.
 
     Never read again from disk: what is loaded is exactly what was checked.
     """
-    return {name: frame_to_items(dataset.frames[name], TABLES_BY_NAME[name])
-            for name, reasons in verdicts.items() if not reasons}
+    return {t.name: frame_to_items(dataset.frames[t.name], t) for t in TABLES
+            if t.name in dataset.frames and result.loadable(t.name)}
 
 
 def connect(settings: Settings, endpoint_url: str | None):
@@ -107,6 +118,14 @@ def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult |
         counts = {i.name: count_items(client, name, i.name) for i in table.indexes if i.name in live_indexes}
         out[table.name] = LiveTable(name, items, counts, description, reuse)
     return out
+
+
+def check_live(settings: Settings, dataset: Dataset, live: dict[str, LiveTable]) -> GxResults:
+    """The Great Expectations suites of the gate, run on the items read back (foreign keys, row counts)."""
+    frames = {name: pd.DataFrame([item_to_row(i) for i in table.items]).reindex(columns=TABLES_BY_NAME[name].columns)
+              for name, table in live.items() if table.description is not None}
+    counts = ledger_counts(dataset)
+    return validate("live", frames, {n: counts[n] for n in frames} if counts is not None else None, settings.out_dir)
 
 
 def roll_back(client, settings: Settings, run_id: str) -> list[RolledBack]:

@@ -18,13 +18,23 @@ from contracts.errors import ContractError
 from contracts.expectations import foreign_key_checks
 from contracts.queries import query_patterns
 from pipeline import stages
-from plugin.fixtures import RUN, dataset, deployment, dynamodb, dynamodb_endpoint, run_record, settings, verdicts
+from plugin.fixtures import (
+    RUN,
+    dataset,
+    deployment,
+    dynamodb,
+    dynamodb_endpoint,
+    gate_result,
+    live_expectations,
+    run_record,
+    settings,
+)
 from plugin.options import SETTINGS, addoption, make_settings
 from reporting.record import RunRecord
 from reporting.redact import safe_endpoint, safe_metadata
 from reporting.summary import render
 
-__all__ = ["dataset", "deployment", "dynamodb", "dynamodb_endpoint", "run_record", "settings", "verdicts"]
+__all__ = ["dataset", "deployment", "dynamodb", "dynamodb_endpoint", "gate_result", "live_expectations", "run_record", "settings"]
 
 MARKERS = {
     "preupload": "contract checks on the CSVs, before anything is written to DynamoDB (pytest -m preupload)",

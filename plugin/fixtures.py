@@ -9,6 +9,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from contracts import TABLES
 from contracts.errors import ContractError
+from contracts.expectations import GxResults
+from contracts.gate import GateResult
 from fixers.dataset import Dataset
 from loaders.client import read_only
 from loaders.plan import Plan
@@ -68,11 +70,12 @@ def dataset(settings: Settings, run_record: RunRecord) -> Dataset:
 
 
 @pytest.fixture(scope="session")
-def verdicts(dataset: Dataset, run_record: RunRecord) -> dict[str, list[str]]:
-    """The pre-upload gate's verdict per table: the reasons it must not be loaded (none: it may be)."""
+def gate_result(settings: Settings, dataset: Dataset, run_record: RunRecord) -> GateResult:
+    """Every pre-upload check of every table, run once: the loader's verdict and the pre-upload tests' results."""
     with run_record.timed("gate"):
-        found = stages.gate(dataset)
-    run_record.blocked.update({name: reasons for name, reasons in found.items() if reasons})
+        found = stages.gate(settings, dataset)
+    run_record.blocked.update({name: reasons for name, reasons in found.verdicts().items() if reasons})
+    run_record.data_docs["pre-upload"] = found.expectations.docs_index
     return found
 
 
@@ -123,13 +126,13 @@ def _show_plan(reporter, the_plan: Plan) -> None:
 
 
 @pytest.fixture(scope="session")
-def deployment(settings: Settings, dataset: Dataset, verdicts, dynamodb, run_record: RunRecord,
+def deployment(settings: Settings, dataset: Dataset, gate_result: GateResult, dynamodb, run_record: RunRecord,
                pytestconfig: pytest.Config) -> Deployment:
     """Plan, then sync every table that passes the gate and is not blocked by the plan; read each back once.
 
     With --plan the client refuses every write; with --no-load nothing is planned or written.
     """
-    expected = stages.checked_items(dataset, verdicts)
+    expected = stages.checked_items(dataset, gate_result)
     reporter, terminal = _terminal(pytestconfig)
     the_plan, done = None, None
     if settings.load:
@@ -154,3 +157,12 @@ def deployment(settings: Settings, dataset: Dataset, verdicts, dynamodb, run_rec
     with run_record.timed("read back"), explained(run_record.endpoint), (read_only(dynamodb) if not settings.writes else nullcontext()):
         live = stages.verify(dynamodb, settings, the_plan, done, checked)
     return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan)
+
+
+@pytest.fixture(scope="session")
+def live_expectations(settings: Settings, dataset: Dataset, deployment: Deployment, run_record: RunRecord) -> GxResults:
+    """The gate's Great Expectations suites on the tables as read back."""
+    with run_record.timed("live checks"):
+        found = stages.check_live(settings, dataset, deployment.live)
+    run_record.data_docs["live"] = found.docs_index
+    return found

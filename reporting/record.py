@@ -35,6 +35,7 @@ class RunRecord:
     plan: Plan | None = None
     synced: dict[str, TableSync] = field(default_factory=dict)  # table: what the sync did to it
     rollback: Path | None = None  # where the sync saved what it changed
+    data_docs: dict[str, Path] = field(default_factory=dict)  # stage: the index of its Great Expectations Data Docs
     found: dict[str, int] = field(default_factory=dict)  # table: items counted live
     indexes: dict[str, dict[str, str]] = field(default_factory=dict)  # table: {index: status}
     latencies: list[Latency] = field(default_factory=list)

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pandas as pd
 import pytest
 
 from contracts import TABLES_BY_NAME
-from contracts.expectations import check_foreign_key
 from contracts.violations import report
 from loaders.items import item_to_row
 from loaders.readback import query_index
@@ -116,13 +114,11 @@ def test_items_equal_fixed_rows(table, deployment, dataset, run_record):
         pytest.fail(f"{len(differing)} items differ from their fixed rows; first {key}: (expected, found) {shown}", pytrace=False)
 
 
-def test_foreign_keys_live(fk_check, deployment, run_record):
-    """The Great Expectations suites of the pre-upload gate, on the tables scanned back."""
+def test_foreign_keys_live(fk_check, deployment, run_record, live_expectations):
+    """The Great Expectations suites of the pre-upload gate, on the tables read back."""
     loaded(deployment, run_record, fk_check.table)
     loaded(deployment, run_record, fk_check.parent)
-    child = pd.DataFrame([item_to_row(i) for i in live(deployment, fk_check.table).items])
-    parent = pd.DataFrame([item_to_row(i) for i in live(deployment, fk_check.parent).items])
-    violations = check_foreign_key(fk_check, child.reindex(columns=fk_check.table.columns), parent)
+    violations = live_expectations.foreign_key(fk_check)
     if violations:
         pytest.fail(report(violations), pytrace=False)
 
