@@ -1,54 +1,106 @@
-"""conftest.py as a plugin, run by pytester: its options become one frozen Settings."""
+"""The installed plugin, run by pytester: its options, their pytest.ini fallbacks, one frozen Settings, its markers."""
+import subprocess
+import sys
+
 import pytest
 
 from tests.pytest_run import ROOT
-
-pytest_plugins = ["pytester"]
 
 PROBE = """
 import dataclasses
 
 def test_settings(settings):
-    print("SETTINGS", sorted((k, str(v)) for k, v in dataclasses.asdict(settings).items()))
+    shown = {k: str(v) for k, v in dataclasses.asdict(settings).items() if k != "run_id"}
+    print("SETTINGS", sorted(shown.items()))
     with __import__("pytest").raises(dataclasses.FrozenInstanceError):
         settings.fix = True
 """
 
 
 @pytest.fixture
-def plugin(pytester):
-    pytester.makeconftest((ROOT / "conftest.py").read_text(encoding="utf-8"))
+def plugin(pytester, monkeypatch):
+    """A project of its own with a probe test; the plugin comes from the entry point, not from a conftest."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
+        monkeypatch.delenv(name, raising=False)
     pytester.makepyfile(test_probe=PROBE)
     return pytester
 
 
-def settings_of(result) -> str:
-    return next(line for line in result.outlines if "SETTINGS" in line)
+def settings_of(result) -> dict:
+    line = next(line for line in result.outlines if "SETTINGS" in line)
+    return dict(eval(line.split("SETTINGS", 1)[1]))  # noqa: S307 - the probe's own repr of (str, str) pairs
 
 
-def test_options_become_settings(plugin, monkeypatch):
-    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+def test_the_plugin_is_registered_by_its_entry_point(plugin):
+    import plugin as the_plugin
+
+    config = plugin.parseconfig()
+    assert config.pluginmanager.get_plugin("dynamodb_contracts") is the_plugin
+
+
+def test_options_become_one_frozen_settings(plugin, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
-    result = plugin.runpytest("-s", "--no-fix", "--table-prefix=staging-", "--workers=4", f"--data-dir={ROOT / 'data' / 'raw'}")
+    result = plugin.runpytest("-s", "--no-fix", "--table-prefix=staging-", "--workers=4", "--plan",
+                              f"--data-dir={ROOT / 'data' / 'raw'}")
     result.assert_outcomes(passed=1)
     shown = settings_of(result)
-    for pair in (("endpoint_url", "http://127.0.0.1:4566"), ("fix", "False"), ("table_prefix", "staging-"), ("workers", "4"),
-                 ("data_dir", str(ROOT / "data" / "raw")), ("load", "True"), ("aws", "False")):
-        assert str(pair) in shown
+    assert shown["endpoint_url"] == "http://127.0.0.1:4566"
+    assert (shown["fix"], shown["table_prefix"], shown["workers"], shown["plan_only"]) == ("False", "staging-", "4", "True")
+    assert (shown["data_dir"], shown["load"], shown["aws"], shown["server"]) == (str(ROOT / "data" / "raw"), "True", "False", "moto")
 
 
-def test_aws_and_an_endpoint_together_are_a_usage_error(plugin):
-    result = plugin.runpytest("--aws", "--endpoint-url=http://127.0.0.1:4566")
+def test_a_path_option_with_a_space_is_the_same_as_with_an_equals_sign(plugin, tmp_path):
+    export, out = tmp_path / "export", tmp_path / "out"
+    spaced = settings_of(plugin.runpytest("-s", "--data-dir", str(export), "--out-dir", str(out)))
+    joined = settings_of(plugin.runpytest("-s", f"--data-dir={export}", f"--out-dir={out}"))
+    assert spaced == joined
+    assert (spaced["data_dir"], spaced["out_dir"]) == (str(export), str(out))
+
+
+def test_pytest_ini_gives_the_defaults_relative_to_the_rootdir(plugin):
+    plugin.makeini("[pytest]\ndata_dir = exports/today\nout_dir = out\ndynamodb_server = dynalite\n")
+    shown = settings_of(plugin.runpytest("-s"))
+    assert shown["data_dir"] == str(plugin.path / "exports" / "today")
+    assert shown["out_dir"] == str(plugin.path / "out")
+    assert shown["server"] == "dynalite"
+
+
+def test_the_markers_are_registered_and_strict(plugin):
+    result = plugin.runpytest("--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.preupload: contract checks on the CSVs*", "@pytest.mark.live:*",
+                                 "@pytest.mark.performance:*"])
+    plugin.makepyfile(test_unknown="import pytest\n\n@pytest.mark.prupload\ndef test_x():\n    pass\n")
+    assert plugin.runpytest("--strict-markers", "test_unknown.py").ret == pytest.ExitCode.INTERRUPTED
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--aws", "--endpoint-url=http://127.0.0.1:4566"], "*--aws goes to AWS itself*"),
+    (["--migrate", "--endpoint-url=https://dynamodb.us-east-1.amazonaws.com"], "*--migrate: refusing to delete*--allow-destroy*"),
+    (["--recreate", "--aws"], "*--recreate: refusing to delete and recreate tables at AWS*"),
+    (["--table-prefix=bad name!"], "*--table-prefix='bad name!' makes the table name 'bad name!*, which DynamoDB refuses*"),
+    (["--rollback=20261125T150212Z-3f9a"], "*--rollback restores a deployment that outlives the run*"),
+    (["--workers=0"], "*--workers=0: at least 1 worker*"),
+], ids=["aws and an endpoint", "migrate against a remote endpoint", "recreate on AWS", "a table prefix DynamoDB refuses",
+        "rollback of an ephemeral server", "no workers"])
+def test_options_that_cannot_run_are_a_usage_error_before_anything_runs(plugin, options, message):
+    result = plugin.runpytest(*options)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--aws goes to AWS itself*"])
+    result.stderr.fnmatch_lines([message])
 
 
-def test_recreate_against_a_remote_endpoint_is_a_usage_error(plugin):
-    result = plugin.runpytest("--recreate", "--endpoint-url=https://dynamodb.us-east-1.amazonaws.com")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--allow-destroy*"])
-
-
-def test_recreate_against_the_local_server_is_allowed(plugin):
-    result = plugin.runpytest("--recreate", "--endpoint-url=http://127.0.0.1:4566", "-k", "nothing")
+def test_migrate_against_the_local_server_is_allowed(plugin):
+    result = plugin.runpytest("--migrate", "--endpoint-url=http://127.0.0.1:4566", "-k", "nothing")
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def test_the_space_form_works_from_the_repository_root(tmp_path):
+    """Installed as a plugin, the options are known before pytest reads the path after them."""
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-m", "preupload", "-k", "test_file_is_declared",
+         "--data-dir", str(ROOT / "data" / "raw"), "--out-dir", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "unrecognized arguments" not in done.stderr
+    assert " passed" in done.stdout
