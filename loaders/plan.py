@@ -24,7 +24,7 @@ from contracts.violations import MASK
 from loaders.errors import KeySchemaMismatch
 from loaders.items import Item
 from loaders.readback import scan_items, segments_for
-from loaders.tables import compare_schema, describe, table_name
+from loaders.tables import PROTECTIONS, compare_schema, describe, missing_protection, table_name
 
 EXAMPLES = 5
 
@@ -83,6 +83,7 @@ class TablePlan:
     add_gsis: tuple[Index, ...] = ()
     replace_gsis: tuple[Index, ...] = ()
     undeclared_gsis: tuple[str, ...] = ()
+    protect: tuple[str, ...] = ()  # protections the contract declares and the live table lacks
     # The items read, when the table exists and keeps its key: the live checks reuse them if nothing is written.
     live: list[Item] | None = None
 
@@ -208,6 +209,8 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
         plan.actions += [f"replace GSI {index.name} (was {have})" for index, have in schema.differing]
     plan.add_gsis = schema.missing
     plan.actions += [f"add GSI {index.name}" for index in schema.missing]
+    plan.protect = missing_protection(client, table, name, description)
+    plan.actions += [PROTECTIONS[kind] for kind in plan.protect]
     plan.live = scan_items(client, name, segments_for(int(description.get("ItemCount", 0))))
     plan.live_count = len(plan.live)
     diff_items(plan, expected, plan.live)

@@ -26,6 +26,7 @@ from loaders.items import Item
 from loaders.plan import Plan, TablePlan
 from loaders.progress import ProgressFactory, no_progress
 from loaders.tables import (
+    PROTECTIONS,
     TableSetup,
     Wait,
     add_gsi,
@@ -34,6 +35,7 @@ from loaders.tables import (
     create_table_request,
     delete_table,
     enable_point_in_time_recovery,
+    protect,
     replace_gsi,
     wait_until_active,
 )
@@ -51,6 +53,7 @@ class TableSync:
     gsis_replaced: tuple[str, ...] = ()
     backup: str | None = None
     point_in_time_recovery: bool = False
+    protected: tuple[str, ...] = ()  # protections given to a table that lacked them
     created: int = 0
     updated: int = 0
     deleted: int = 0
@@ -65,6 +68,7 @@ class TableSync:
         done = ["table created"] if self.created_table else []
         done += [f"GSI added: {n}" for n in self.gsis_added] + [f"GSI replaced: {n}" for n in self.gsis_replaced]
         done += ["point-in-time recovery enabled"] if self.point_in_time_recovery else []
+        done += [PROTECTIONS[kind] for kind in self.protected]
         return done + ([f"migrated; backup {self.backup}"] if self.backup else [])
 
 
@@ -150,6 +154,10 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
 
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(plans))), thread_name_prefix="gsi") as pool:
         list(pool.map(indexes, [p for p in plans if p.add_gsis or p.replace_gsis]))
+    for plan in plans:
+        if plan.protect:
+            protect(client, plan.table, plan.name, plan.protect, wait=wait)
+            result.tables[plan.table.name].protected = plan.protect
 
 
 def _requests(plan: TablePlan) -> list[dict]:

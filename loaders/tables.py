@@ -272,6 +272,41 @@ def enable_point_in_time_recovery(client, table: Table, name: str) -> bool:
     return True
 
 
+# What a table's protection can lack, and the action that gives it (UpdateTable, UpdateContinuousBackups).
+PROTECTIONS = {
+    "deletion protection": "enable deletion protection",
+    "encryption": "encrypt with the AWS managed KMS key",
+    "point-in-time recovery": "enable point-in-time recovery",
+}
+
+
+def missing_protection(client, table: Table, name: str, description: dict) -> tuple[str, ...]:
+    """What the contract declares for the table's protection and the live table lacks (keys of PROTECTIONS)."""
+    missing = []
+    if table.deletion_protection and not description.get("DeletionProtectionEnabled"):
+        missing.append("deletion protection")
+    sse = description.get("SSEDescription") or {}
+    if table.encryption == "AWS_MANAGED_KMS" and not (sse.get("Status") in ("ENABLED", "ENABLING") and sse.get("SSEType") == "KMS"):
+        missing.append("encryption")
+    if table.point_in_time_recovery:
+        backups = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+        if backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") != "ENABLED":
+            missing.append("point-in-time recovery")
+    return tuple(missing)
+
+
+def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: Wait = Wait()) -> None:
+    """Give an existing table the protection its contract declares and it lacks, one change per UpdateTable."""
+    if "deletion protection" in missing:
+        _when_not_busy(lambda: client.update_table(TableName=name, DeletionProtectionEnabled=True), wait)
+        wait_until_active(client, name, wait)
+    if "encryption" in missing:
+        _when_not_busy(lambda: client.update_table(TableName=name, SSESpecification={"Enabled": True, "SSEType": "KMS"}), wait)
+        wait_until_active(client, name, wait)
+    if "point-in-time recovery" in missing:
+        enable_point_in_time_recovery(client, table, name)
+
+
 def back_up(client, name: str, run_id: str) -> str:
     """An on-demand backup of the table (CreateBackup), named after the run; returns its ARN."""
     # Backup names allow 3-255 characters of [a-zA-Z0-9_.-] (CreateBackup API reference).
