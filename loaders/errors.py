@@ -17,15 +17,12 @@ class LoaderError(ContractError):
 
 
 class ServerDidNotStart(LoaderError):
-    """The local DynamoDB server never answered; carries the tail of its log."""
+    """A local DynamoDB server never answered; carries the tail of its log and what to do."""
 
-    def __init__(self, command: list[str], log_path, seconds: float, log_tail: str, exit_code: int | None):
-        self.command, self.log_path, self.log_tail, self.exit_code = command, log_path, log_tail, exit_code
-        state = f"exited with code {exit_code}" if exit_code is not None else f"did not answer within {seconds:.0f} s"
-        super().__init__(
-            f"the DynamoDB server ({' '.join(command)}) {state}. Last lines of {log_path}:\n{log_tail}\n"
-            "Check that moto[server] is installed in this interpreter, or point --endpoint-url at a running server."
-        )
+    def __init__(self, name: str, command: list[str], log_path, state: str, log_tail: str, exit_code: int | None,
+                 remedy: str):
+        self.command, self.log_path, self.log_tail, self.exit_code, self.remedy = command, log_path, log_tail, exit_code, remedy
+        super().__init__(f"the {name} ({' '.join(command)}) {state}. Last lines of {log_path}:\n{log_tail}\n{remedy}")
 
 
 class ClientSetupError(LoaderError):
