@@ -103,8 +103,22 @@ class DestroyRefused(LoaderError):
 
 
 class RequestRefusedByAWS(LoaderError):
-    """A request that moto would accept but AWS would refuse; raised before it is sent."""
+    """A request AWS would refuse (with a ValidationException), stopped before any byte of it is sent.
+
+    `detail` gives AWS's own wording where it has one, after the place in the
+    request (`RequestItems[flights][3].Item.flight_id`).
+    """
+
+    error_code = "ValidationException"
 
     def __init__(self, operation: str, rule: str, detail: str, remedy: str):
         self.operation, self.rule, self.detail, self.remedy = operation, rule, detail, remedy
         super().__init__(f"{operation} refused ({rule}): {detail}. AWS would reject this request. {remedy}")
+
+
+class RuleBroken(Exception):
+    """Raised inside the guard's rules at the first rule a request breaks; the guard reports it as `RequestRefusedByAWS`."""
+
+    def __init__(self, rule: str, detail: str, remedy: str):
+        super().__init__(rule, detail, remedy)
+        self.rule, self.detail, self.remedy = rule, detail, remedy
