@@ -34,6 +34,7 @@ KEYS = "Core components of Amazon DynamoDB: primary key"
 
 # The corpus tables of each server; of one length, so that a name of 255 characters is one on both.
 PREFIXES = {"moto": "corpus-moto-", "dynalite": "corpus-dyna-"}
+FAST_POLL = {"Delay": 0.05, "MaxAttempts": 200}
 
 NO_TRANSACTIONS = "dynalite has no transactions"
 UNSERIALISABLE = "botocore cannot serialise the shape, so no server ever sees it"
@@ -440,7 +441,7 @@ def _corpus_tables(client, prefix: str) -> None:
         client.create_table(**resolved(definition, prefix))
     for definition in (PAIR, SINGLE):
         client.get_waiter("table_exists").wait(TableName=resolved(definition, prefix)["TableName"],
-                                               WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+                                               WaiterConfig=FAST_POLL)
 
 
 def _drop_tables(client, prefix: str) -> None:
@@ -510,6 +511,7 @@ def test_dynalite_decides_as_the_guard_does(shape, dynalite_corpus):
         outcome = "accepted"
         if shape.method == "create_table":
             # Shapes reuse table names: one dynalite wrongly created must not make the next one ResourceInUse.
+            client.get_waiter("table_exists").wait(TableName=params["TableName"], WaiterConfig=FAST_POLL)
             client.delete_table(TableName=params["TableName"])
     except ClientError as error:
         outcome = f"refused with {error.response['Error']['Code']}: {error.response['Error']['Message'][:300]}"
