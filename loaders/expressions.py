@@ -81,7 +81,7 @@ def check_expressions(scope: dict, where: str = "") -> None:
     legacy = [name for name in LEGACY_PARAMETERS if scope.get(name) is not None]
     if expressions and legacy:
         raise RuleBroken("expressions mixed with legacy parameters",
-                         f"{at}: Can not use both expression and non-expression parameters in the same request: "
+                         f"{where or 'the request'}: Can not use both expression and non-expression parameters in the same request: "
                          f"Non-expression parameters: {{{', '.join(legacy)}}} "
                          f"Expression parameters: {{{', '.join(name for name, _ in expressions)}}}",
                          f"Write {', '.join(legacy)} as expressions.")
