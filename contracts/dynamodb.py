@@ -1,19 +1,50 @@
 """DynamoDB's own rules, as AWS enforces them. moto accepts much of what AWS refuses,
 so the project checks these itself, on the data before loading and on every request.
 
-Plain Python: contracts never import boto3.
+Each limit names the page of the Amazon DynamoDB Developer Guide or API
+Reference it comes from. Plain Python: contracts never import boto3.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Context, Decimal
 from functools import lru_cache
 from pathlib import Path
 
+# "Service, account, and table quotas in Amazon DynamoDB" (Developer Guide).
 MAX_GSIS_PER_TABLE = 20
+MAX_LSIS_PER_TABLE = 5
+# NonKeyAttributes summed over every secondary index of a table; an attribute in two indexes counts twice.
+MAX_PROJECTED_ATTRIBUTES = 100
 MAX_ITEM_BYTES = 400 * 1024
+MAX_PARTITION_KEY_BYTES = 2048
+MAX_SORT_KEY_BYTES = 1024
+MAX_NESTING_DEPTH = 32
+MAX_EXPRESSION_BYTES = 4 * 1024
+# "BatchWriteItem" and "BatchGetItem" (API Reference).
 MAX_BATCH_WRITE_ITEMS = 25
 MAX_BATCH_WRITE_BYTES = 16 * 1024 * 1024
+MAX_BATCH_GET_KEYS = 100
+# "TransactWriteItems" and "TransactGetItems" (API Reference).
+MAX_TRANSACT_ITEMS = 100
+# "Query" and "Scan" (API Reference): Limit and TotalSegments are at least 1.
+MIN_LIMIT = 1
+MAX_TOTAL_SEGMENTS = 1_000_000
+
+# "Naming rules and data types" (Developer Guide).
+MIN_NAME_LENGTH, MAX_NAME_LENGTH = 3, 255  # tables and indexes
+NAME_CHARACTERS = "a-z, A-Z, 0-9, _ (underscore), - (dash) and . (dot)"
+_NAME = re.compile(r"[a-zA-Z0-9_.-]+")
+MAX_ATTRIBUTE_NAME_BYTES = 64 * 1024 - 1
+# Key attributes (of the table or an index) and attributes projected into an index.
+MAX_KEY_ATTRIBUTE_NAME_BYTES = 255
+KEY_ATTRIBUTE_TYPES = ("S", "N", "B")
+
+# "Expression attribute names" and "Expression attribute values" (Developer Guide).
+NAME_PLACEHOLDER = re.compile(r"#[A-Za-z0-9_]+")
+VALUE_PLACEHOLDER = re.compile(r":[A-Za-z0-9_]+")
+
 MAX_NUMBER_DIGITS = 38
 # Magnitudes DynamoDB can hold: 1E-130 up to 9.999...E+125.
 MIN_NUMBER_EXPONENT = -130
@@ -73,12 +104,45 @@ def item_size(item: dict[str, tuple[str, object]]) -> int:
     return size
 
 
-# Table names: 3 to 255 characters of a-z, A-Z, 0-9, _ - . ("Naming rules and data types", DynamoDB Developer Guide).
-TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+@lru_cache(maxsize=1024)
+def name_problem(kind: str, name: str) -> str | None:
+    """Why DynamoDB would refuse `name` as the name of a table or an index (`kind`), or None."""
+    if not MIN_NAME_LENGTH <= len(name) <= MAX_NAME_LENGTH:
+        return (f"{kind} name {name!r} has {len(name)} characters; "
+                f"DynamoDB takes {MIN_NAME_LENGTH} to {MAX_NAME_LENGTH} (Naming rules and data types)")
+    if not _NAME.fullmatch(name):
+        bad = "".join(sorted(set(_NAME.sub("", name))))
+        return (f"{kind} name {name!r} contains {bad!r}; DynamoDB takes only {NAME_CHARACTERS} "
+                "(Naming rules and data types)")
+    return None
 
 
 def table_name_problem(name: str) -> str | None:
     """Why DynamoDB would refuse `name` as a table name, or None."""
-    if TABLE_NAME.match(name):
-        return None
-    return f"table names are 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.' (got {len(name)} characters: {name!r})"
+    return name_problem("table", name)
+
+
+def index_name_problem(name: str) -> str | None:
+    """Why DynamoDB would refuse `name` as an index name, or None."""
+    return name_problem("index", name)
+
+
+def table_prefix_problem(prefix: str, table_names: Iterable[str]) -> str | None:
+    """Why a table prefix cannot be used: the first prefixed table name DynamoDB would refuse, or None."""
+    for name in table_names:
+        problem = table_name_problem(f"{prefix}{name}")
+        if problem:
+            return f"--table-prefix={prefix!r} makes an invalid {problem}"
+    return None
+
+
+def attribute_name_problem(name: str, *, key: bool = False) -> str | None:
+    """Why DynamoDB would refuse `name` as an attribute name (`key`: of a key or projected attribute), or None."""
+    if not name:
+        return "an attribute name must not be empty (Naming rules and data types)"
+    limit = MAX_KEY_ATTRIBUTE_NAME_BYTES if key else MAX_ATTRIBUTE_NAME_BYTES
+    # A character is at most 4 bytes in UTF-8: most names need no encoding to be known short enough.
+    if len(name) * 4 > limit and len(name.encode("utf-8")) > limit:
+        what = "a key or projected attribute name" if key else "an attribute name"
+        return f"{what} is {len(name.encode('utf-8'))} bytes; DynamoDB allows {limit} (Naming rules and data types)"
+    return None

@@ -238,6 +238,11 @@ class Table:
             yield "a key is a hash key and at most one range key"
         if len(self.indexes) > dynamodb.MAX_GSIS_PER_TABLE:
             yield f"{len(self.indexes)} GSIs; DynamoDB allows {dynamodb.MAX_GSIS_PER_TABLE}"
+        for problem in (dynamodb.table_name_problem(self.name), *(dynamodb.index_name_problem(i.name) for i in self.indexes)):
+            if problem:
+                yield problem
+        if len({i.name for i in self.indexes}) != len(self.indexes):
+            yield "two GSIs share a name; DynamoDB refuses duplicate index names"
         for index in self.indexes:
             for name in index.key:
                 if name not in columns:

@@ -8,9 +8,9 @@ its `contracts.Table`; this package only knows how DynamoDB wants it.
   a key schema that differs, delete only for --recreate;
 - `batch`: BatchWriteItem from several workers, retries with backoff, `LoadReport`;
 - `load`: all of it for a list of tables; `progress`: a bar or quiet lines;
-- `server`: a local moto server in its own process; `client`: boto3 clients
-  for it, another endpoint, or AWS;
-- `guard` (with `expressions`): refuse, on every request of a client, what
-  AWS would refuse and moto lets through;
+- `server`: a local moto or dynalite server in its own process; `client`:
+  boto3 clients for it, another endpoint, or AWS;
+- `guard` (with `definitions`, `attribute_values`, `expressions`): refuse, on
+  every request of a client and before it is sent, what AWS would refuse;
 - `errors`: the errors, named after the fault; `backoff`: exponential backoff with full jitter.
 """

@@ -17,15 +17,12 @@ class LoaderError(ContractError):
 
 
 class ServerDidNotStart(LoaderError):
-    """The local DynamoDB server never answered; carries the tail of its log."""
+    """A local DynamoDB server never answered; carries the tail of its log and what to do."""
 
-    def __init__(self, command: list[str], log_path, seconds: float, log_tail: str, exit_code: int | None):
-        self.command, self.log_path, self.log_tail, self.exit_code = command, log_path, log_tail, exit_code
-        state = f"exited with code {exit_code}" if exit_code is not None else f"did not answer within {seconds:.0f} s"
-        super().__init__(
-            f"the DynamoDB server ({' '.join(command)}) {state}. Last lines of {log_path}:\n{log_tail}\n"
-            "Check that moto[server] is installed in this interpreter, or point --endpoint-url at a running server."
-        )
+    def __init__(self, name: str, command: list[str], log_path, state: str, log_tail: str, exit_code: int | None,
+                 remedy: str):
+        self.command, self.log_path, self.log_tail, self.exit_code, self.remedy = command, log_path, log_tail, exit_code, remedy
+        super().__init__(f"the {name} ({' '.join(command)}) {state}. Last lines of {log_path}:\n{log_tail}\n{remedy}")
 
 
 class ClientSetupError(LoaderError):
@@ -96,7 +93,13 @@ class DestroyRefused(LoaderError):
 
 
 class RequestRefusedByAWS(LoaderError):
-    """A request that moto would accept but AWS would refuse; raised before it is sent."""
+    """A request AWS would refuse (with a ValidationException), stopped before any byte of it is sent.
+
+    `detail` gives AWS's own wording where it has one, after the place in the
+    request (`RequestItems[flights][3].Item.flight_id`).
+    """
+
+    error_code = "ValidationException"
 
     def __init__(self, operation: str, rule: str, detail: str, remedy: str):
         self.operation, self.rule, self.detail, self.remedy = operation, rule, detail, remedy
@@ -110,3 +113,11 @@ class WriteRefused(LoaderError):
         self.operation = operation
         super().__init__(f"{operation} refused: this run only plans and may not change the deployment. "
                          "Run again without --plan to apply the plan.")
+
+
+class RuleBroken(Exception):
+    """Raised inside the guard's rules at the first rule a request breaks; the guard reports it as `RequestRefusedByAWS`."""
+
+    def __init__(self, rule: str, detail: str, remedy: str):
+        super().__init__(rule, detail, remedy)
+        self.rule, self.detail, self.remedy = rule, detail, remedy

@@ -1,16 +1,20 @@
-"""A local DynamoDB-compatible server: moto_server in its own process, over real HTTP.
+"""Local DynamoDB-compatible servers, each in its own process, over real HTTP.
 
 A separate process (not moto's in-process mock) so the loader and the live
 suite talk to it exactly as to AWS: serialisation, HTTP, connection pool and
-retries included.
+retries included. Two servers share one way of starting and stopping:
+`MotoServer` (moto_server, lenient) and `DynaliteServer` (dynalite from npm,
+which reproduces DynamoDB's validation and messages).
 """
 from __future__ import annotations
 
 import http.client
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import IO
 
@@ -19,6 +23,10 @@ from loaders.errors import ServerDidNotStart
 LOG_TAIL_LINES = 30
 # Another process can take the free port between the check and the bind.
 PORT_ATTEMPTS = 3
+# How a server says that its port was taken: Python's socket error, Node's error code.
+PORT_TAKEN_SIGNS = ("already in use", "EADDRINUSE")
+# node_modules/ lives beside package.json, at the root of the repository (the parent of loaders/).
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -32,7 +40,7 @@ def answers_http(host: str, port: int, timeout: float = 0.5) -> bool:
     """Whether something answers an HTTP request on host:port (any status will do)."""
     connection = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
-        connection.request("GET", "/moto-api/")
+        connection.request("GET", "/")
         connection.getresponse().read()
         return True
     except (OSError, http.client.HTTPException):
@@ -49,13 +57,18 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     return "\n".join(text.splitlines()[-lines:]) or "(the log is empty)"
 
 
-class MotoServer:
-    """moto_server on 127.0.0.1 and a free port, logging to `log_path`.
+class LocalServer(ABC):
+    """A server process on 127.0.0.1 and a free port, logging to `log_path`.
 
-    Use as a context manager: `with MotoServer(path) as endpoint_url: ...`
+    Use as a context manager: `with Server(path) as endpoint_url: ...`
     starts it, waits until it answers (at most `start_timeout` seconds), and
     always stops it (terminate, then kill after `stop_timeout` seconds).
     """
+
+    #: What the server is called in messages.
+    name: str
+    #: What to do when it does not start.
+    remedy: str
 
     def __init__(self, log_path: Path, *, host: str = "127.0.0.1", port: int | None = None,
                  start_timeout: float = 30.0, stop_timeout: float = 5.0):
@@ -65,16 +78,16 @@ class MotoServer:
         self.process: subprocess.Popen | None = None
         self._log: IO[bytes] | None = None
 
+    @abstractmethod
+    def command(self, port: int) -> list[str]:
+        """The command that serves on `port`."""
+
     @property
     def endpoint_url(self) -> str:
         """`http://127.0.0.1:PORT` while the server runs."""
         if self.process is None:
             raise RuntimeError("the server is not running; call start() or use it in a with block")
         return f"http://{self.host}:{self.port}"
-
-    def command(self, port: int) -> list[str]:
-        """The command that serves on `port`: moto_server, run by this interpreter."""
-        return [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(port)]
 
     def start(self) -> str:
         """Start the server and wait until it answers; returns its endpoint URL."""
@@ -90,7 +103,7 @@ class MotoServer:
                 return self.endpoint_url
             except ServerDidNotStart as error:
                 self.stop()
-                port_taken = error.exit_code is not None and "already in use" in error.log_tail
+                port_taken = error.exit_code is not None and any(sign in error.log_tail for sign in PORT_TAKEN_SIGNS)
                 if fixed_port or not port_taken or attempt == PORT_ATTEMPTS:
                     raise
             except BaseException:
@@ -101,16 +114,22 @@ class MotoServer:
     def _launch(self, port: int) -> None:
         command = self.command(port)
         self.port = port
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+        try:
+            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+        except OSError as error:
+            raise self._did_not_start(command, f"cannot be run: {error.strerror}", None) from None
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 self._log.flush()
-                raise ServerDidNotStart(command, self.log_path, self.start_timeout, log_tail(self.log_path), self.process.returncode)
+                raise self._did_not_start(command, f"exited with code {self.process.returncode}", self.process.returncode)
             if answers_http(self.host, port):
                 return
             time.sleep(0.05)
-        raise ServerDidNotStart(command, self.log_path, self.start_timeout, log_tail(self.log_path), None)
+        raise self._did_not_start(command, f"did not answer within {self.start_timeout:.0f} s", None)
+
+    def _did_not_start(self, command: list[str], state: str, exit_code: int | None) -> ServerDidNotStart:
+        return ServerDidNotStart(self.name, command, self.log_path, state, log_tail(self.log_path), exit_code, self.remedy)
 
     def stop(self) -> None:
         """Stop the server if it runs: terminate, then kill if it has not exited after `stop_timeout`."""
@@ -133,3 +152,43 @@ class MotoServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+class MotoServer(LocalServer):
+    """moto_server, run by this interpreter: accepts much that AWS refuses (the guard makes up for it)."""
+
+    name = "moto server"
+    remedy = "Check that moto[server] is installed in this interpreter, or point --endpoint-url at a running server."
+
+    def command(self, port: int) -> list[str]:
+        return [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(port)]
+
+
+class DynaliteServer(LocalServer):
+    """dynalite (npm, pinned in package.json), in memory: refuses what DynamoDB refuses, with its messages.
+
+    Tables stay CREATING, UPDATING and DELETING for the given milliseconds
+    (0 by default; AWS takes seconds, which a benchmark may want to play).
+    """
+
+    name = "dynalite server"
+
+    def __init__(self, log_path: Path, *, create_table_ms: int = 0, update_table_ms: int = 0, delete_table_ms: int = 0,
+                 root: Path = REPOSITORY_ROOT, **options):
+        super().__init__(log_path, **options)
+        self.create_table_ms, self.update_table_ms, self.delete_table_ms = create_table_ms, update_table_ms, delete_table_ms
+        self.executable = Path(root) / "node_modules" / ".bin" / "dynalite"
+        self.remedy = f"Install it with `npm ci` in {root} (Node.js 20 or later), or run the suite on moto."
+
+    def missing(self) -> str | None:
+        """Why dynalite cannot run here (no Node.js, or `npm ci` not run), or None if it can."""
+        if shutil.which("node") is None:
+            return f"Node.js is not installed; {self.remedy}"
+        if not self.executable.exists():
+            return f"{self.executable} does not exist; {self.remedy}"
+        return None
+
+    def command(self, port: int) -> list[str]:
+        return [str(self.executable), "--host", self.host, "--port", str(port),
+                "--createTableMs", str(self.create_table_ms), "--updateTableMs", str(self.update_table_ms),
+                "--deleteTableMs", str(self.delete_table_ms)]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from contracts import TABLES
-from contracts.dynamodb import table_name_problem
+from contracts.dynamodb import table_prefix_problem
 from contracts.errors import ContractError
 from loaders.client import DEFAULT_WORKERS
 from loaders.errors import DestroyRefused
@@ -62,12 +62,9 @@ class Settings:
             found.append(f"--server={self.server!r}: choose one of {', '.join(SERVERS)}")
         if self.workers < 1:
             found.append(f"--workers={self.workers}: at least 1 worker writes")
-        for table in TABLES:
-            problem = table_name_problem(self.table_prefix + table.name)
-            if problem:
-                found.append(f"--table-prefix={self.table_prefix!r} makes the table name {self.table_prefix + table.name!r}, "
-                             f"which DynamoDB refuses: {problem}")
-                break
+        problem = table_prefix_problem(self.table_prefix, (t.name for t in TABLES))
+        if problem:
+            found.append(problem)
         if (self.recreate or self.migrate) and not self.starts_server:
             try:
                 check_destroy_allowed(self.endpoint_url, True, self.allow_destroy)

@@ -4,6 +4,7 @@ import pytest
 from pandera.typing import Series
 
 from contracts import TABLES, TABLES_BY_NAME
+from contracts.dynamodb import table_prefix_problem
 from contracts.errors import ContractDeclarationError
 from contracts.table import Copy, ForeignKey, Index, MergeIntoSet, Table
 
@@ -21,7 +22,7 @@ def test_a_key_that_is_not_a_column_fails_at_declaration():
 def test_index_fix_and_policy_targets_must_be_columns():
     with pytest.raises(ContractDeclarationError) as caught:
         Table(
-            name="T", file="x.csv", model=Tiny, key=("workorder_id",),
+            name="Tiny", file="x.csv", model=Tiny, key=("workorder_id",),
             indexes=(Index("reg-index", "registration"),),
             foreign_keys=(ForeignKey("staff_id", "MaintenanceStaff"),),
             duplicates=MergeIntoSet("code", "codes"),
@@ -38,9 +39,32 @@ def test_index_fix_and_policy_targets_must_be_columns():
 
 
 def test_more_gsis_than_dynamodb_allows_fail_at_declaration():
-    indexes = tuple(Index(f"i{n}", "aircraft_registration") for n in range(21))
+    indexes = tuple(Index(f"index-{n}", "aircraft_registration") for n in range(21))
     with pytest.raises(ContractDeclarationError, match="21 GSIs; DynamoDB allows 20"):
-        Table(name="T", file="x.csv", model=Tiny, key=("workorder_id",), indexes=indexes)
+        Table(name="Tiny", file="x.csv", model=Tiny, key=("workorder_id",), indexes=indexes)
+
+
+def test_table_and_index_names_dynamodb_refuses_fail_at_declaration():
+    with pytest.raises(ContractDeclarationError) as caught:
+        Table(name="work orders", file="x.csv", model=Tiny, key=("workorder_id",),
+              indexes=(Index("by", "aircraft_registration"), Index("by", "aircraft_registration")))
+    assert caught.value.problems == [
+        "table name 'work orders' contains ' '; DynamoDB takes only a-z, A-Z, 0-9, _ (underscore), - (dash) and . (dot) "
+        "(Naming rules and data types)",
+        "index name 'by' has 2 characters; DynamoDB takes 3 to 255 (Naming rules and data types)",
+        "index name 'by' has 2 characters; DynamoDB takes 3 to 255 (Naming rules and data types)",
+        "two GSIs share a name; DynamoDB refuses duplicate index names",
+    ]
+
+
+@pytest.mark.parametrize("prefix, problem", [
+    ("staging-", None),
+    ("bad name!", "--table-prefix='bad name!' makes an invalid table name 'bad name!airports' contains ' !'"),
+    ("x" * 250, "has 258 characters; DynamoDB takes 3 to 255"),
+])
+def test_a_table_prefix_is_checked_with_every_declared_table(prefix, problem):
+    found = table_prefix_problem(prefix, (table.name for table in TABLES))
+    assert found == problem if problem is None else problem in found
 
 
 def test_the_registry_holds_the_seed_tables_and_gsis():

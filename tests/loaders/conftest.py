@@ -18,7 +18,7 @@ from contracts.table import Index, MergeIntoSet, Table
 from loaders.backoff import Backoff
 from loaders.client import endpoint_client
 from loaders.guard import install_guard
-from loaders.server import MotoServer
+from loaders.server import DynaliteServer, MotoServer
 from loaders.tables import Wait, delete_table, ensure_table
 
 
@@ -199,3 +199,13 @@ def fabricate() -> Callable[..., AWSResponse]:
 def faults() -> type[Faults]:
     """`faults(client, answer)` answers that client's BatchWriteItem calls; `faults.THROTTLED` is a throttling answer."""
     return Faults
+
+
+@pytest.fixture(scope="session")
+def dynalite_endpoint(tmp_path_factory) -> str:
+    """A dynalite server (strict, like DynamoDB) for the session; skipped, naming `npm ci`, where it is not installed."""
+    server = DynaliteServer(tmp_path_factory.mktemp("dynalite") / "dynalite.log")
+    if server.missing():
+        pytest.skip(f"dynalite cannot run here: {server.missing()}")
+    with server as endpoint_url:
+        yield endpoint_url

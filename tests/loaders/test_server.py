@@ -1,10 +1,11 @@
-"""The local server: started on a free port, waited for, logged, and always stopped."""
+"""The local servers: started on a free port, waited for, logged, and always stopped."""
 import sys
 
 import pytest
 
+from loaders.client import endpoint_client
 from loaders.errors import ServerDidNotStart
-from loaders.server import MotoServer, answers_http
+from loaders.server import DynaliteServer, MotoServer, answers_http
 
 
 class _Scripted(MotoServer):
@@ -18,9 +19,20 @@ class _Scripted(MotoServer):
         return [sys.executable, "-c", self.script, str(port)]
 
 
-def test_the_server_answers_over_http_and_is_gone_after_the_block(tmp_path):
-    log = tmp_path / "logs" / "moto.log"
-    with MotoServer(log) as endpoint_url:
+def _dynalite(log_path, **options):
+    server = DynaliteServer(log_path, **options)
+    if server.missing():
+        pytest.skip(server.missing())
+    return server
+
+
+SERVERS = {"moto": MotoServer, "dynalite": _dynalite}
+
+
+@pytest.mark.parametrize("make_server", SERVERS.values(), ids=SERVERS.keys())
+def test_the_server_answers_over_http_and_is_gone_after_the_block(make_server, tmp_path):
+    log = tmp_path / "logs" / "server.log"
+    with make_server(log) as endpoint_url:
         port = int(endpoint_url.rsplit(":", 1)[1])
         assert endpoint_url.startswith("http://127.0.0.1:")
         assert answers_http("127.0.0.1", port)
@@ -56,3 +68,24 @@ def test_a_server_that_ignores_terminate_is_killed(tmp_path):
     process = server.process
     server.stop()
     assert process.returncode == -9
+
+
+def test_dynalite_answers_dynamodb_requests(tmp_path):
+    with _dynalite(tmp_path / "dynalite.log") as endpoint_url:
+        assert endpoint_client(endpoint_url).list_tables()["TableNames"] == []
+
+
+def test_dynalite_is_told_how_long_tables_stay_creating_updating_and_deleting(tmp_path):
+    command = DynaliteServer(tmp_path / "d.log", create_table_ms=5000, update_table_ms=7, delete_table_ms=9).command(4567)
+    assert command[0].endswith("node_modules/.bin/dynalite")
+    assert command[1:] == ["--host", "127.0.0.1", "--port", "4567",
+                           "--createTableMs", "5000", "--updateTableMs", "7", "--deleteTableMs", "9"]
+
+
+def test_dynalite_not_installed_is_refused_with_the_remedy(tmp_path):
+    server = DynaliteServer(tmp_path / "d.log", root=tmp_path)
+    assert "npm ci" in server.missing()
+    with pytest.raises(ServerDidNotStart, match="cannot be run") as caught:
+        server.start()
+    assert "npm ci" in str(caught.value)
+    assert server.process is None
