@@ -77,7 +77,7 @@ def test_the_markers_are_registered_and_strict(plugin):
     (["--aws", "--endpoint-url=http://127.0.0.1:4566"], "*--aws goes to AWS itself*"),
     (["--migrate", "--endpoint-url=https://dynamodb.us-east-1.amazonaws.com"], "*--migrate: refusing to delete*--allow-destroy*"),
     (["--recreate", "--aws"], "*--recreate: refusing to delete and recreate tables at AWS*"),
-    (["--table-prefix=bad name!"], "*--table-prefix='bad name!' makes the table name 'bad name!*, which DynamoDB refuses*"),
+    (["--table-prefix=bad name!"], "*--table-prefix='bad name!' makes an invalid table name 'bad name!*' contains*"),
     (["--rollback=20261125T150212Z-3f9a"], "*--rollback restores a deployment that outlives the run*"),
     (["--workers=0"], "*--workers=0: at least 1 worker*"),
 ], ids=["aws and an endpoint", "migrate against a remote endpoint", "recreate on AWS", "a table prefix DynamoDB refuses",
