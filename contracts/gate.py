@@ -1,7 +1,10 @@
 """The pre-upload verdict per table: every check of the gate, run outside pytest for the loader.
 
 The loader writes only tables with no violation; the others are named with
-their reasons. The pre-upload suite runs the same checks one test at a time.
+their reasons. A table whose foreign key points at a blocked table is blocked
+too, with the parent's reason: its rows cannot be checked against rows that
+will not be loaded. The pre-upload suite runs the same checks one test at a
+time.
 """
 from __future__ import annotations
 
@@ -15,7 +18,10 @@ TABLE_CHECKS = (check_encoding, check_columns, check_schema, check_primary_key, 
 
 
 def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dict[str, str]) -> dict[str, list[str]]:
-    """{table name: reasons it must not be loaded}; an empty list means it may be loaded."""
+    """{table name: reasons it must not be loaded}; an empty list means it may be loaded.
+
+    `tables` in load order (parents first), as `contracts.TABLES` is.
+    """
     reasons: dict[str, list[str]] = {t.name: [] for t in tables}
     for table in tables:
         if table.name in errors:
@@ -25,12 +31,19 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
             reasons[table.name] += [str(v) for v in check(table, frames[table.name])]
     for fk in foreign_key_checks(tables):
         child, parent = fk.table.name, fk.fk.parent
-        if child in errors:
+        if child in errors or parent == child:
+            continue
+        if parent not in reasons:
+            reasons[child].append(f"{fk.label}: the parent table {parent} is not among the tables checked")
             continue
         if parent not in frames:
-            reasons[child].append(f"{fk.label}: the parent table {parent} could not be read")
-            continue
+            continue  # blocked below, with the parent's reason
         reasons[child] += [str(v) for v in check_foreign_key(fk, frames[child], frames[parent])]
+    for fk in foreign_key_checks(tables):
+        child, parent = fk.table.name, fk.fk.parent
+        if parent != child and reasons.get(parent) and not reasons[child]:
+            first = reasons[parent][0].splitlines()[0]
+            reasons[child].append(f"{fk.label}: the parent table {parent} is blocked, so these rows cannot be checked ({first})")
     return reasons
 
 

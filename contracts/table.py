@@ -21,6 +21,9 @@ from contracts.errors import ContractDeclarationError
 
 AttributeType = Literal["S", "N", "SS"]
 
+# Files larger than this are refused before they are read: the frame of a file takes several times its size.
+DEFAULT_MAX_BYTES = 1024**3
+
 
 @dataclass(frozen=True)
 class Index:
@@ -156,6 +159,9 @@ class Table:
     duplicates: DuplicatePolicy = field(default_factory=NoDuplicates)
     fixes: tuple[Fix, ...] = ()
     encodings: tuple[str, ...] = ("utf-8",)
+    # A header-only file is an error unless the table may legitimately be empty.
+    allow_empty: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
 
     def __post_init__(self) -> None:
         problems = list(self._declaration_problems())
@@ -194,6 +200,16 @@ class Table:
         """Attributes DynamoDB requires to be present, typed and non-empty where given."""
         return frozenset(self.key) | self.index_keys
 
+    @property
+    def source_columns(self) -> frozenset[str]:
+        """Every column name an export of this table may carry: the declared ones and those its fixes read."""
+        names = set(self.columns)
+        for fix in self.fixes:
+            names.add(fix.old if isinstance(fix, Rename) else getattr(fix, "source", fix.writes))
+        if isinstance(self.duplicates, MergeIntoSet):
+            names.add(self.duplicates.column)
+        return frozenset(names)
+
     def dtype(self, column: str) -> str:
         """The declared pandera dtype, lower case: int64, float64, str."""
         return str(self.schema.columns[column].dtype).lower()
@@ -229,6 +245,8 @@ class Table:
         for fix in self.fixes:
             if fix.writes not in columns:
                 yield f"fix {type(fix).__name__} writes {fix.writes!r}, which is not a column of the model"
+        if self.max_bytes <= 0:
+            yield f"max_bytes must be positive, not {self.max_bytes}"
         if self.encodings[:1] != ("utf-8",):
             yield "encodings must start with utf-8, the encoding of the fixers' own output"
 
