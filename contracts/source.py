@@ -159,7 +159,9 @@ def _problem_and_remedy(error: OSError | MemoryError) -> tuple[str, str]:
 
 def _parse(lines: _Lines, name: str, header_names: frozenset[str] | None) -> tuple[list[str], list[list[str]], list[int]]:
     """The header, the cells column by column, and each row's index; the rows themselves are never all held."""
-    reader = csv.reader(lines)
+    # strict: a quote left open fails at the end of the file instead of swallowing every line after it.
+    reader = csv.reader(lines, strict=True)
+    start = 1
     try:
         header = next(reader, None)
         if header is None:
@@ -181,7 +183,7 @@ def _parse(lines: _Lines, name: str, header_names: frozenset[str] | None) -> tup
             index.append(start - 2)
             start = lines.number + 1
     except csv.Error as error:
-        raise UnreadableFile(name, lines.number, f"not valid CSV ({error})", "Repair the export's quoting.") from None
+        raise UnreadableFile(name, start, f"not valid CSV from this line on ({error})", "Repair the export's quoting.") from None
     return header, columns, index
 
 
