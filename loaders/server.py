@@ -7,10 +7,12 @@ retries included.
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -55,11 +57,14 @@ class MotoServer:
     Use as a context manager: `with MotoServer(path) as endpoint_url: ...`
     starts it, waits until it answers (at most `start_timeout` seconds), and
     always stops it (terminate, then kill after `stop_timeout` seconds).
+    `env` adds to the server's environment (moto's settings, such as
+    INITIAL_NO_AUTH_ACTION_COUNT, which turns IAM enforcement on).
     """
 
     def __init__(self, log_path: Path, *, host: str = "127.0.0.1", port: int | None = None,
-                 start_timeout: float = 30.0, stop_timeout: float = 5.0):
+                 start_timeout: float = 30.0, stop_timeout: float = 5.0, env: Mapping[str, str] | None = None):
         self.log_path = Path(log_path)
+        self.env = dict(env or {})
         self.host, self.port = host, port
         self.start_timeout, self.stop_timeout = start_timeout, stop_timeout
         self.process: subprocess.Popen | None = None
@@ -101,7 +106,8 @@ class MotoServer:
     def _launch(self, port: int) -> None:
         command = self.command(port)
         self.port = port
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+                                        env={**os.environ, **self.env} if self.env else None)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
