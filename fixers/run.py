@@ -30,6 +30,10 @@ class OverlappingFolders(ContractError):
     """The output folder would replace or write into the input."""
 
 
+class UnusableOutDir(ContractError):
+    """The output folder cannot be written at all: nothing can be fixed."""
+
+
 class ForeignFolder(ContractError):
     """An output folder exists and was not written by the fixers: it is not theirs to replace."""
 
@@ -84,7 +88,11 @@ def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, *
     fixed_dir, quarantine_dir = out_dir / "fixed", out_dir / "quarantine"
     _refuse_overlap(data_dir, out_dir, (fixed_dir, quarantine_dir))
     for folder in (fixed_dir, quarantine_dir):
-        _replace_own_folder(folder)
+        try:
+            _replace_own_folder(folder)
+        except OSError as error:
+            raise UnusableOutDir(f"cannot prepare {folder} ({error.strerror or type(error).__name__}); "
+                                 "choose a writable --out-dir with free space") from None
     ledger = Ledger()
     fixed: dict[str, pd.DataFrame] = {}
     refixing = is_fixers_output(data_dir)

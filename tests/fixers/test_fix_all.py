@@ -12,7 +12,7 @@ from contracts import TABLES
 from contracts.source import read_csv
 from fixers.dataset import LEDGER, load_dataset
 from fixers.ledger import Ledger
-from fixers.run import ForeignFolder, OverlappingFolders, fix_all
+from fixers.run import ForeignFolder, OverlappingFolders, UnusableOutDir, fix_all
 from tests.pytest_run import ROOT
 
 RAW = ROOT / "data" / "raw"
@@ -149,3 +149,9 @@ def test_the_ledger_names_its_run_and_a_new_run_removes_the_old_one_first(tmp_pa
     with pytest.raises(OverlappingFolders):
         load_dataset(tmp_path / "fixed", tmp_path, fix=True, run_id="run-2")
     assert not (tmp_path / LEDGER).exists(), "the ledger of a run that did not finish is not left looking current"
+
+
+def test_an_out_dir_that_cannot_be_written_is_named(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(UnusableOutDir, match=f"cannot prepare {tmp_path / 'file' / 'out' / 'fixed'} .*choose a writable --out-dir"):
+        fix_all(RAW, tmp_path / "file" / "out", tables=(TABLES[0],))
