@@ -15,9 +15,11 @@ from contracts import dynamodb
 from contracts.formats import FORMAT_NAMES
 from contracts.source import line_of, parse_set
 from contracts.table import NoDuplicates, Table
-from contracts.violations import SHOWN_EXAMPLES, Violation, show
+from contracts.violations import SHOWN_EXAMPLES, Violation, show, shown_name, shown_names
 
 FIXERS_NOTE = "run the fixers (drop --no-fix)"
+# Column names listed in one message, at most: a file of 10,000 columns must not make a megabyte of text.
+SHOWN_COLUMNS = 10
 
 
 def _remedy_for_table(table: Table, column: str | None = None) -> str:
@@ -44,19 +46,27 @@ def check_encoding(table: Table, frame: pd.DataFrame) -> list[Violation]:
 
 
 def check_columns(table: Table, frame: pd.DataFrame) -> list[Violation]:
-    """Every declared column present, nothing undeclared (it would be loaded unchecked)."""
+    """Every declared column present, nothing undeclared (it would be loaded unchecked).
+
+    Names from the file are shown with repr(); the undeclared ones are named
+    one violation each for the first few, then counted.
+    """
     found = list(frame.columns)
     out = []
     for column in table.columns:
         if column not in found:
             role = " (a key attribute)" if column in table.key_columns else ""
             out.append(Violation(table.name, table.file, "missing column", column, len(frame),
-                                 f"a column {column}{role}", _remedy_for_table(table, column) + f"; found columns: {', '.join(found)}"))
-    for column in found:
-        if column not in table.columns:
-            out.append(Violation(table.name, table.file, "undeclared column", column, len(frame),
-                                 f"only the declared columns ({', '.join(table.columns)})",
-                                 f"declare {column} in the {table.name} model, or check that {table.file} is the right file for {table.name}"))
+                                 f"a column {column}{role}",
+                                 _remedy_for_table(table, column) + f"; found columns: {shown_names(found, SHOWN_COLUMNS)}"))
+    undeclared = [c for c in found if c not in table.columns]
+    for column in undeclared[:SHOWN_COLUMNS]:
+        out.append(Violation(table.name, table.file, "undeclared column", shown_name(column), len(frame),
+                             f"only the declared columns ({', '.join(table.columns)})",
+                             f"declare {shown_name(column)} in the {table.name} model, or check that {table.file} is the right file for {table.name}"))
+    if len(undeclared) > SHOWN_COLUMNS:
+        out.append(Violation(table.name, table.file, f"{len(undeclared) - SHOWN_COLUMNS} more undeclared columns", None, len(frame),
+                             "only the declared columns", f"check that {table.file} is the right file for {table.name}"))
     return out
 
 

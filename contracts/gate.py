@@ -5,7 +5,9 @@ Expectations checkpoint (contracts.expectations) checks what needs more than
 one: foreign keys against the parents' keys and row counts against the
 ledger. The loader writes only tables with no violation, and the pre-upload
 suite reports these same results one test per check, so what is loaded is
-exactly what the tests passed.
+exactly what the tests passed. A table whose foreign key points at a blocked
+table is blocked too, with the parent's reason: loading it would put rows
+live that point at rows that are not.
 """
 from __future__ import annotations
 
@@ -65,4 +67,20 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
     if counts is not None:
         for name in readable:
             result.violations[name]["row count"] = result.expectations.row_count(name)
+    _block_children_of_blocked_parents(tables, readable, result)
     return result
+
+
+def _block_children_of_blocked_parents(tables: tuple[Table, ...], readable: dict[str, pd.DataFrame], result: GateResult) -> None:
+    """In load order, so that a grandchild of a blocked table is blocked through its blocked parent."""
+    for fk in foreign_key_checks(tables):
+        child, parent = fk.table, fk.fk.parent
+        if child.name not in readable or parent == child.name or parent not in readable or result.loadable(parent):
+            continue
+        if result.violations[child.name][fk.label]:
+            continue
+        first = result.reasons(parent)[0].splitlines()[0]
+        result.violations[child.name][fk.label] = [Violation(
+            child.name, child.file, "foreign key", fk.fk.column, len(readable[child.name]),
+            f"every {fk.fk.column} to name a row of {parent}, which is blocked ({first})",
+            f"these rows cannot be checked against rows that will not be loaded: fix {parent} first")]

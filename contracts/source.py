@@ -1,8 +1,15 @@
 """How a table's CSV is read, and what an empty cell means.
 
 Every cell is read as text, so nothing is reinterpreted on the way in (the
-leading zeros of `004512` survive, `1042.0` stays visible as a defect). Rows
-keep their position in the file as the frame index: line = index + 2.
+leading zeros of `004512` survive, `1042.0` stays visible as a defect). Each
+row keeps the file line where its record starts in the frame index, offset so
+that a frame made by hand (index 0, 1, ...) reads like a file whose header is
+line 1: line = index + 2, also after a quoted value spanning several lines.
+
+A file is refused by name before it is read if it is not a regular file, is a
+symbolic link leading out of its folder, or is larger than its table's
+`max_bytes`. It is then streamed: lines are decoded one at a time, so the
+bytes and the text of the whole file are never held besides the frame.
 
 An empty cell in an upstream export is an empty string wherever DynamoDB cares
 (key and GSI key attributes, where AWS refuses it) and a missing value
@@ -11,15 +18,20 @@ left out of the item.
 """
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import json
+import os
+import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from contracts.errors import UnreadableFile
-from contracts.table import Table
+from contracts.table import DEFAULT_MAX_BYTES, Table
+from contracts.violations import SHOWN_EXAMPLES, shown_name, shown_names
 
 # Left in a folder the fixers wrote, so that reading it again (to fix or check) knows what empty cells mean.
 FIXERS_OUTPUT_MARKER = ".written-by-fixers"
@@ -27,96 +39,230 @@ FIXERS_OUTPUT_MARKER = ".written-by-fixers"
 # A cell may be far larger than csv's default 128 KiB; the item-size check, not the reader, decides.
 csv.field_size_limit(64 * 1024 * 1024)
 
+# Files the fixers write may hold personal data: only their owner reads them.
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+# OWASP, "CSV Injection": a cell starting with one of these is run as a formula by spreadsheet programs.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def line_of(index: int) -> int:
-    """The file line of a row: the header is line 1."""
+    """The file line where a row's record starts: the header is line 1."""
     return int(index) + 2
 
 
-def read_text(path: Path, encodings: tuple[str, ...] = ("utf-8",)) -> tuple[str, str]:
-    """The file's text and the first declared encoding that explains every byte.
+def refuse_unsafe(path: Path, folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Refuse, by name and before reading it, what must not be read as a table's file."""
+    name = path.name
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        raise UnreadableFile(name, None, f"is not in {folder}", "Export it, or correct Table.file in its contract.") from None
+    if stat.S_ISLNK(info.st_mode):
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise UnreadableFile(name, None, "is a symbolic link to a file outside the export folder",
+                                 "Copy the file into the export folder; links out of it are not followed.")
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            raise UnreadableFile(name, None, "is a symbolic link to nothing", "Replace the link by the file.") from None
+    _refuse_kind(name, info, max_bytes)
 
-    UTF-8 goes first in every declaration: it is strict, so text that decodes
-    as UTF-8 is UTF-8, and the fixers' own output reads back unchanged.
+
+def _refuse_kind(name: str, info: os.stat_result, max_bytes: int) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise UnreadableFile(name, None, "is a folder, not a file", "Put the table's CSV file in its place.")
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableFile(name, None, "is not a regular file (a pipe, socket or device)", "Put the table's CSV file in its place.")
+    if info.st_size > max_bytes:
+        raise UnreadableFile(name, None, f"is {info.st_size} bytes, over the limit of {max_bytes}",
+                             "Check that it is the right file; if it is, raise max_bytes in the table's contract.")
+
+
+class _Undecodable(Exception):
+    def __init__(self, line: int, byte: bytes):
+        self.line, self.byte = line, byte
+
+
+class _Lines:
+    """Decoded physical lines of an open file, with the number of the last one and where a NUL was seen."""
+
+    def __init__(self, handle, name: str, encoding: str, max_bytes: int):
+        self.handle, self.name, self.encoding, self.max_bytes = handle, name, encoding, max_bytes
+        self.number, self.nul_line = 0, None
+
+    def __iter__(self) -> Iterator[str]:
+        read = 0
+        for raw in self.handle:
+            self.number += 1
+            read += len(raw)
+            if read > self.max_bytes:
+                raise UnreadableFile(self.name, self.number, f"the file grew past the limit of {self.max_bytes} bytes while read",
+                                     "Read the export when it is complete.")
+            if self.number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]  # a byte order mark is not part of the first column's name
+            try:
+                text = raw.decode(self.encoding)
+            except UnicodeDecodeError as error:
+                raise _Undecodable(self.number, raw[error.start:error.start + 1]) from None
+            if "\0" in text and self.nul_line is None:
+                self.nul_line = self.number
+            yield text
+
+
+def _open(path: Path, max_bytes: int):
+    # O_NONBLOCK: a pipe put in the file's place after the check must not hang the read.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        _refuse_kind(path.name, os.fstat(descriptor), max_bytes)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "rb", buffering=1024 * 1024)
+
+
+def read_csv(path: Path, encodings: tuple[str, ...] = ("utf-8",), *, max_bytes: int = DEFAULT_MAX_BYTES,
+             missing_unless: Iterable[str] | None = None, header_names: frozenset[str] | None = None) -> pd.DataFrame:
+    """All cells as text. `frame.attrs["encoding"]` says how it was read.
+
+    Empty cells are empty strings; with `missing_unless`, they are missing
+    values in every column not named there. With `header_names`, a first line
+    naming none of them is refused as no header (without showing it: it is
+    then a row of data). UTF-8 goes first in every declaration: it is strict,
+    so text that decodes as UTF-8 is UTF-8, and the fixers' own output reads
+    back unchanged.
     """
-    data = path.read_bytes()
     failures = []
     for encoding in encodings:
         try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError as error:
+            with _open(path, max_bytes) as handle:
+                header, columns, index = _parse(_Lines(handle, path.name, encoding, max_bytes), path.name, header_names)
+        except _Undecodable as error:
             failures.append((encoding, error))
-    encoding, error = failures[-1]
-    line = data[: error.start].count(b"\n") + 1
-    byte = data[error.start : error.start + 1].hex()
+            continue
+        except (OSError, MemoryError) as error:
+            raise UnreadableFile(path.name, None, *_problem_and_remedy(error)) from None
+        return _frame(header, columns, index, encoding, missing_unless)
     tried = " or ".join(e for e, _ in failures)
-    raise UnreadableFile(
-        path.name,
-        line,
-        f"byte 0x{byte} is not valid {tried}",
-        "Declare the file's real encoding in its contract (Table.encodings) or repair the export.",
-    )
+    error = failures[-1][1]
+    raise UnreadableFile(path.name, error.line, f"byte 0x{error.byte.hex()} is not valid {tried}",
+                         "Declare the file's real encoding in its contract (Table.encodings) or repair the export.")
 
 
-def read_csv(path: Path, encodings: tuple[str, ...] = ("utf-8",)) -> pd.DataFrame:
-    """All cells as text, empty cells as empty strings. `frame.attrs["encoding"]` says how it was read."""
-    text, encoding = read_text(path, encodings)
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _problem_and_remedy(error: OSError | MemoryError) -> tuple[str, str]:
+    if isinstance(error, MemoryError):
+        return ("there is not enough memory to read it",
+                "Split the export, run where there is more memory, or lower the table's max_bytes to refuse such files.")
+    return f"it cannot be read ({error.strerror or type(error).__name__})", "Check the file's permissions and the disk."
+
+
+def _parse(lines: _Lines, name: str, header_names: frozenset[str] | None) -> tuple[list[str], list[list[str]], list[int]]:
+    """The header, the cells column by column, and each row's index; the rows themselves are never all held."""
+    # strict: a quote left open fails at the end of the file instead of swallowing every line after it.
+    reader = csv.reader(lines, strict=True)
+    start = 1
     try:
-        rows = list(reader)
+        header = next(reader, None)
+        if header is None:
+            raise UnreadableFile(name, None, "the file is empty", "Export the header row at least.")
+        _check_header(header, lines, name, header_names)
+        columns: list[list[str]] = [[] for _ in header]
+        index: list[int] = []
+        start = lines.number + 1
+        for row in reader:
+            if len(row) != len(header):
+                raise UnreadableFile(name, start, f"{len(row)} fields where the header has {len(header)}",
+                                     "Quote values that contain commas, or repair the export.")
+            if lines.nul_line is not None:
+                column = next(header[i] for i, value in enumerate(row) if "\0" in value)
+                raise UnreadableFile(name, lines.nul_line, "a NUL byte in a value", "Remove it from the export: no text value holds one.",
+                                     column=shown_name(column))
+            for values, value in zip(columns, row, strict=True):
+                values.append(value)
+            index.append(start - 2)
+            start = lines.number + 1
     except csv.Error as error:
-        raise UnreadableFile(path.name, reader.line_num, f"not valid CSV ({error})", "Repair the export's quoting.") from None
-    if not rows:
-        raise UnreadableFile(path.name, None, "the file is empty", "Export the header row at least.")
-    header, body = rows[0], rows[1:]
-    repeated = sorted({name for name in header if header.count(name) > 1})
+        raise UnreadableFile(name, start, f"not valid CSV from this line on ({error})", "Repair the export's quoting.") from None
+    return header, columns, index
+
+
+def _check_header(header: list[str], lines: _Lines, name: str, header_names: frozenset[str] | None) -> None:
+    if header_names is not None and not header_names.intersection(header):
+        expected = shown_names(sorted(header_names), SHOWN_EXAMPLES)
+        raise UnreadableFile(name, 1, f"no header: none of the {len(header)} fields of line 1 names a column of the table",
+                             f"Export the header row first (columns such as {expected}).")
+    if lines.nul_line is not None:
+        raise UnreadableFile(name, 1, "a NUL byte in the header", "Remove it from the export.")
+    repeated = sorted({n for n in header if header.count(n) > 1}) if len(set(header)) < len(header) else []
     if repeated:
-        raise UnreadableFile(path.name, 1, f"the header names {', '.join(repeated)} more than once",
+        raise UnreadableFile(name, 1, f"the header names {shown_names(repeated, SHOWN_EXAMPLES)} more than once",
                              "Give every column its own name in the export.")
-    for number, row in enumerate(body, start=2):
-        if len(row) != len(header):
-            raise UnreadableFile(
-                path.name,
-                number,
-                f"{len(row)} fields where the header has {len(header)}",
-                "Quote values that contain commas, or repair the export.",
-            )
-    frame = pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _frame(header, columns, index, encoding, missing_unless) -> pd.DataFrame:
+    keep_empty = set(header) if missing_unless is None else set(missing_unless)
+    data = {}
+    for name, values in zip(header, columns, strict=True):
+        cells = np.array(values, dtype=object) if values else np.empty(0, dtype=object)
+        values.clear()  # each column is held once: as the list while read, then as the array
+        if name not in keep_empty:
+            cells[cells == ""] = None
+        data[name] = cells
+    frame = pd.DataFrame(data, index=pd.Index(index, dtype="int64"), columns=header, copy=False)
     frame.attrs["encoding"] = encoding
     return frame
-
-
-def as_exported(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """An upstream export: empty cells are empty strings in key attributes, missing elsewhere."""
-    out = frame.copy()
-    for column in out.columns:
-        if column not in table.key_columns:
-            out[column] = out[column].mask(out[column] == "", None)
-    return out
-
-
-def as_fixed(frame: pd.DataFrame) -> pd.DataFrame:
-    """The fixers' output: an empty cell is an attribute left out."""
-    return frame.mask(frame == "", None)
 
 
 def is_fixers_output(folder: Path) -> bool:
     return (folder / FIXERS_OUTPUT_MARKER).exists()
 
 
-def read_table(path: Path, table: Table, *, fixed: bool) -> pd.DataFrame:
-    frame = read_csv(path, table.encodings)
-    return as_fixed(frame) if fixed else as_exported(frame, table)
+def read_table(path: Path, table: Table, *, fixed: bool, folder: Path | None = None, max_bytes: int | None = None) -> pd.DataFrame:
+    """The table's file as the checks and fixers take it, refused by name if it must not be read.
+
+    `folder` is the export the file belongs to (a link may not lead out of
+    it); `max_bytes` overrides the table's declared limit. An export's empty
+    cells are empty strings in key attributes and missing elsewhere; in the
+    fixers' output (`fixed`) they are all missing.
+    """
+    limit = table.max_bytes if max_bytes is None else max_bytes
+    refuse_unsafe(path, path.parent if folder is None else folder, limit)
+    frame = read_csv(path, table.encodings, max_bytes=limit, missing_unless=() if fixed else table.key_columns,
+                     header_names=table.source_columns)
+    if frame.empty and not table.allow_empty:
+        raise UnreadableFile(path.name, 2, "a header and no rows",
+                             f"Export the rows, or declare allow_empty=True in the {table.name} contract if it may be empty.")
+    return frame
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """UTF-8, missing values as empty cells, lists as JSON arrays."""
+def private_folder(folder: Path) -> None:
+    """Make `folder` (and its parents), readable by its owner only."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    folder.chmod(PRIVATE_FOLDER)
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, neutralise_formulas: bool = False) -> None:
+    """UTF-8, missing values as empty cells, lists as JSON arrays; readable by the owner only.
+
+    With `neutralise_formulas` (for files people open in a spreadsheet, such
+    as the quarantine), a cell that a spreadsheet would run as a formula gets
+    a leading single quote, as OWASP's "CSV Injection" page advises.
+    """
+    cell = _neutral_cell if neutralise_formulas else _cell
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, PRIVATE_FILE)
+    os.fchmod(descriptor, PRIVATE_FILE)  # an existing file keeps its mode through O_CREAT
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(frame.columns)
+        writer.writerow(cell(name) for name in frame.columns)
         for row in frame.itertuples(index=False, name=None):
-            writer.writerow(_cell(v) for v in row)
+            writer.writerow(cell(v) for v in row)
+
+
+def _neutral_cell(value) -> str:
+    text = _cell(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _cell(value) -> str:

@@ -21,6 +21,9 @@ from contracts.errors import ContractDeclarationError
 
 AttributeType = Literal["S", "N", "SS"]
 
+# Files larger than this are refused before they are read: the frame of a file takes several times its size.
+DEFAULT_MAX_BYTES = 1024**3
+
 
 @dataclass(frozen=True)
 class Index:
@@ -182,6 +185,9 @@ class Table:
     deletion_protection: bool = True
     point_in_time_recovery: bool = True
     encryption: Encryption = "AWS_MANAGED_KMS"
+    # A header-only file is an error unless the table may legitimately be empty.
+    allow_empty: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
 
     def __post_init__(self) -> None:
         problems = list(self._declaration_problems())
@@ -219,6 +225,16 @@ class Table:
     def key_columns(self) -> frozenset[str]:
         """Attributes DynamoDB requires to be present, typed and non-empty where given."""
         return frozenset(self.key) | self.index_keys
+
+    @property
+    def source_columns(self) -> frozenset[str]:
+        """Every column name an export of this table may carry: the declared ones and those its fixes read."""
+        names = set(self.columns)
+        for fix in self.fixes:
+            names.add(fix.old if isinstance(fix, Rename) else getattr(fix, "source", fix.writes))
+        if isinstance(self.duplicates, MergeIntoSet):
+            names.add(self.duplicates.column)
+        return frozenset(names)
 
     def dtype(self, column: str) -> str:
         """The declared pandera dtype, lower case: int64, float64, str."""
@@ -264,6 +280,8 @@ class Table:
         for fix in self.fixes:
             if fix.writes not in columns:
                 yield f"fix {type(fix).__name__} writes {fix.writes!r}, which is not a column of the model"
+        if self.max_bytes <= 0:
+            yield f"max_bytes must be positive, not {self.max_bytes}"
         if self.encodings[:1] != ("utf-8",):
             yield "encodings must start with utf-8, the encoding of the fixers' own output"
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 MASK = "<masked>"
 SHOWN_EXAMPLES = 5
+# A name from a file's header is shown with repr() (a trailing space or a BOM stays visible), cut at this length.
+SHOWN_NAME_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,20 @@ def show(value, pii: bool) -> str:
     if pii:
         return MASK
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def shown_name(name: str) -> str:
+    """A column name from a file, as a message may show it."""
+    if len(name) > SHOWN_NAME_CHARS:
+        return repr(name[:SHOWN_NAME_CHARS]) + f"... ({len(name)} characters)"
+    return repr(name)
+
+
+def shown_names(names, limit: int) -> str:
+    """The first `limit` names and how many more: a header of 10,000 columns makes a short message."""
+    names = list(names)
+    text = ", ".join(shown_name(n) for n in names[:limit])
+    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def report(violations: list[Violation]) -> str:

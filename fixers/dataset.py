@@ -1,13 +1,15 @@
 """The tables as the checks see them: the fixers' output, or with `fix=False` the export as it is."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from contracts import TABLES, Table
-from contracts.errors import ContractError
+from contracts.errors import failure_message
 from contracts.source import is_fixers_output, read_table
 from fixers.ledger import Ledger
 from fixers.run import fix_all
@@ -17,7 +19,7 @@ LEDGER = "ledger.json"
 
 @dataclass
 class Dataset:
-    """Frames by table name; a table that could not be read or fixed has its reason in `errors`."""
+    """Frames by table name; a table that could not be read or fixed has its one-line reason in `errors`."""
 
     folder: Path
     fixed: bool
@@ -26,23 +28,32 @@ class Dataset:
     ledger: Ledger | None = None
 
 
-def load_dataset(data_dir: Path, out_dir: Path, *, fix: bool, tables: tuple[Table, ...] = TABLES) -> Dataset:
+def load_dataset(data_dir: Path, out_dir: Path, *, fix: bool, tables: tuple[Table, ...] = TABLES,
+                 run_id: str | None = None, started: datetime | None = None, max_bytes: int | None = None) -> Dataset:
+    """Fix (unless `fix=False`) and read every table; a failure of one table is in `errors`, never raised.
+
+    The ledger carries `run_id` (a new one if not given) and `started` (now if
+    not given). The previous run's ledger is removed first, so a run that
+    stops before the end leaves none rather than one that looks current.
+    `max_bytes` overrides every table's declared file size limit.
+    """
     if fix:
-        ledger = fix_all(data_dir, out_dir, tables)
+        (out_dir / LEDGER).unlink(missing_ok=True)
+        ledger = fix_all(data_dir, out_dir, tables, max_bytes=max_bytes)
+        ledger.run_id = run_id or uuid.uuid4().hex
+        ledger.started = (started or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
         ledger.write(out_dir / LEDGER)
         dataset = Dataset(out_dir / "fixed", fixed=True, ledger=ledger)
         dataset.errors = {name: e.error for name, e in ledger.tables.items() if e.error}
     else:
         dataset = Dataset(data_dir, fixed=False)
+    refixed = is_fixers_output(dataset.folder)
     for table in tables:
-        path = dataset.folder / table.file
         if table.name in dataset.errors:
             continue
-        if not path.exists():
-            dataset.errors[table.name] = f"{table.file} is not in {dataset.folder}; export it, or correct Table.file in the {table.name} contract"
-            continue
         try:
-            dataset.frames[table.name] = read_table(path, table, fixed=is_fixers_output(dataset.folder))
-        except ContractError as error:
-            dataset.errors[table.name] = str(error)
+            dataset.frames[table.name] = read_table(dataset.folder / table.file, table, fixed=refixed,
+                                                    folder=dataset.folder, max_bytes=max_bytes)
+        except Exception as error:  # any failure to read is this table's failure
+            dataset.errors[table.name] = failure_message(table.file, "read", error)
     return dataset

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from contracts.table import DropExactCopies, KeepLatest, MergeIntoSet, NoDuplicates, Table
+from contracts.violations import MASK
 from fixers.outcome import Change, FixerError, Outcome
 
 
@@ -11,6 +12,14 @@ def resolve_duplicates(frame: pd.DataFrame, table: Table) -> Outcome:
     policy = table.duplicates
     if isinstance(policy, NoDuplicates):
         return Outcome(frame)  # nothing to resolve: the key check reports any repeat
+    needed = [*_key(table), *([policy.by] if isinstance(policy, KeepLatest) else [])]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise FixerError(
+            "resolve_duplicates", table.file, missing[0], [],
+            f"the column is missing, so the declared policy ({policy.describe}) cannot be applied",
+            f"Export {missing[0]} under that name, or declare a Rename from its name in the export in the {table.name} contract.",
+        )
     if isinstance(policy, DropExactCopies):
         return drop_exact_copies(frame, table)
     if isinstance(policy, MergeIntoSet):
@@ -23,7 +32,10 @@ def _key(table: Table) -> list[str]:
 
 
 def _conflict(fixer: str, table: Table, frame: pd.DataFrame, rows: pd.Index, problem: str) -> FixerError:
-    keys = frame.loc[rows, _key(table)].drop_duplicates().head(3).astype(str).agg("/".join, axis=1)
+    if table.pii.intersection(table.key):
+        keys = pd.Series([MASK])
+    else:
+        keys = frame.loc[rows, _key(table)].drop_duplicates().head(3).astype(str).agg("/".join, axis=1)
     return FixerError(
         fixer, table.file, "/".join(table.key), list(rows),
         f"{problem} (keys {', '.join(keys)})",

@@ -1,7 +1,10 @@
 """The ledger: where every raw row went, and every change the fixers made.
 
 For every table `raw_rows == items + merged + quarantined`; a table the fixers
-could not handle carries its `error` instead of counts.
+could not handle carries its `error` instead of counts. The ledger names the
+run that wrote it (`run_id`, `started`), is written atomically, and a run
+removes the previous run's ledger before it starts: a ledger on disk is whole
+and belongs to a run that finished fixing.
 """
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from fixers.atomic import write_atomically
 from fixers.outcome import Change
 
 
@@ -31,15 +35,17 @@ class TableEntry:
 @dataclass
 class Ledger:
     tables: dict[str, TableEntry] = field(default_factory=dict)
+    run_id: str | None = None
+    started: str | None = None  # ISO 8601 UTC
 
     def totals(self) -> dict[str, int]:
         done = [e for e in self.tables.values() if e.error is None]
         return {k: sum(getattr(e, k) for e in done) for k in ("raw_rows", "items", "merged", "quarantined")}
 
     def write(self, path: Path) -> None:
-        body = {"tables": {name: asdict(e) for name, e in self.tables.items()}, "totals": self.totals()}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        body = {"run_id": self.run_id, "started": self.started,
+                "tables": {name: asdict(e) for name, e in self.tables.items()}, "totals": self.totals()}
+        write_atomically(path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
 
     @classmethod
     def read(cls, path: Path) -> Ledger:
@@ -48,4 +54,4 @@ class Ledger:
         for name, raw in body["tables"].items():
             raw["changes"] = [Change(**c) for c in raw["changes"]]
             tables[name] = TableEntry(**raw)
-        return cls(tables)
+        return cls(tables, body.get("run_id"), body.get("started"))

@@ -7,8 +7,16 @@ from pathlib import Path
 import pandas as pd
 
 from contracts import TABLES, Table
-from contracts.errors import ContractError
-from contracts.source import FIXERS_OUTPUT_MARKER, as_exported, as_fixed, is_fixers_output, line_of, read_csv, write_csv
+from contracts.errors import ContractError, failure_message
+from contracts.source import (
+    FIXERS_OUTPUT_MARKER,
+    PRIVATE_FILE,
+    is_fixers_output,
+    line_of,
+    private_folder,
+    read_table,
+    write_csv,
+)
 from contracts.table import Copy, MapValues, ParseTimestamps, Rename
 from fixers.columns import copy_column, map_values, rename_column
 from fixers.duplicates import resolve_duplicates
@@ -19,7 +27,15 @@ from fixers.values import cast_integers, leave_out_empty_index_keys, leave_out_n
 
 
 class OverlappingFolders(ContractError):
-    """The output folder would replace the input."""
+    """The output folder would replace or write into the input."""
+
+
+class UnusableOutDir(ContractError):
+    """The output folder cannot be written at all: nothing can be fixed."""
+
+
+class ForeignFolder(ContractError):
+    """An output folder exists and was not written by the fixers: it is not theirs to replace."""
 
 
 _DERIVING_FIXERS = {Copy: copy_column, MapValues: map_values, ParseTimestamps: parse_timestamps}
@@ -40,7 +56,7 @@ class _Steps:
 
 
 def fix_table(table: Table, raw: pd.DataFrame, parents: dict[str, pd.DataFrame]) -> _Steps:
-    """Run the table's fixers in order on an export read by `as_exported`."""
+    """Run the table's fixers in order on an export read by `read_table`."""
     steps = _Steps(raw)
     # Renames first: every later fixer finds columns by their declared names.
     for fix in table.fixes:
@@ -61,48 +77,97 @@ def fix_table(table: Table, raw: pd.DataFrame, parents: dict[str, pd.DataFrame])
     return steps
 
 
-def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES) -> Ledger:
-    """Fix every table of `data_dir` into `out_dir`; `data_dir` is only read."""
+def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, *, max_bytes: int | None = None) -> Ledger:
+    """Fix every table of `data_dir` into `out_dir`; `data_dir` is only read.
+
+    Whatever goes wrong with one table (its file refused or unreadable, a
+    fixer refusing to guess, a full disk, an error nobody foresaw) becomes that
+    table's `error` in the ledger; the other tables are still fixed.
+    `max_bytes` overrides every table's declared file size limit.
+    """
     fixed_dir, quarantine_dir = out_dir / "fixed", out_dir / "quarantine"
+    _refuse_overlap(data_dir, out_dir, (fixed_dir, quarantine_dir))
     for folder in (fixed_dir, quarantine_dir):
-        if data_dir.resolve() == folder.resolve() or folder.resolve() in data_dir.resolve().parents:
-            raise OverlappingFolders(f"{data_dir} is inside {folder}, which the fixers empty and rewrite; "
-                                     "choose another --out-dir (the fixers never write over their input)")
-    for folder in (fixed_dir, quarantine_dir):
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+        try:
+            _replace_own_folder(folder)
+        except OSError as error:
+            raise UnusableOutDir(f"cannot prepare {folder} ({error.strerror or type(error).__name__}); "
+                                 "choose a writable --out-dir with free space") from None
     ledger = Ledger()
     fixed: dict[str, pd.DataFrame] = {}
     refixing = is_fixers_output(data_dir)
     for table in tables:
         entry = TableEntry(table=table.name, file=table.file)
         ledger.tables[table.name] = entry
-        path = data_dir / table.file
-        if not path.exists():
-            entry.error = f"{table.file} is not in {data_dir}"
+        missing_parents = [fk.parent for fk in table.foreign_keys if fk.on_orphan == "quarantine" and fk.parent not in fixed]
+        if missing_parents:
+            entry.error = f"{table.file}: cannot check orphans: {', '.join(missing_parents)} could not be fixed"
             continue
         try:
-            raw = read_csv(path, table.encodings)
-            entry.raw_rows = len(raw)
-            missing_parents = [fk.parent for fk in table.foreign_keys if fk.on_orphan == "quarantine" and fk.parent not in fixed]
-            if missing_parents:
-                entry.error = f"cannot check orphans: {', '.join(missing_parents)} could not be fixed"
-                continue
-            steps = fix_table(table, as_fixed(raw) if refixing else as_exported(raw, table), fixed)
-        except ContractError as error:
-            entry.error = str(error)
+            raw = read_table(data_dir / table.file, table, fixed=refixing, folder=data_dir, max_bytes=max_bytes)
+        except Exception as error:  # any failure to read is this table's failure
+            entry.error = failure_message(table.file, "read", error)
             continue
-        if raw.attrs["encoding"] != "utf-8":
-            steps.changes.insert(0, Change("transcode_to_utf8", None, len(raw), f"read as {raw.attrs['encoding']}, written as UTF-8"))
+        entry.raw_rows, encoding = len(raw), raw.attrs["encoding"]
+        try:
+            steps = fix_table(table, raw, fixed)
+        except Exception as error:  # any failure to fix is this table's failure
+            entry.error = failure_message(table.file, "fix", error)
+            continue
+        del raw
+        if encoding != "utf-8":
+            steps.changes.insert(0, Change("transcode_to_utf8", None, entry.raw_rows, f"read as {encoding}, written as UTF-8"))
+        try:
+            quarantined = _write(steps, table, fixed_dir, quarantine_dir)
+        except Exception as error:  # a full or read-only disk blocks this table, not the run
+            entry.error = failure_message(f"{fixed_dir.name}/{table.file}", "write", error)
+            continue
         fixed[table.name] = steps.frame
-        write_csv(steps.frame, fixed_dir / table.file)
-        quarantined = 0
-        if steps.aside:
-            set_aside = pd.concat(steps.aside).sort_index()
-            set_aside.insert(0, "line", [line_of(i) for i in set_aside.index])
-            write_csv(set_aside, quarantine_dir / table.file)
-            quarantined = len(set_aside)
         entry.items, entry.merged, entry.quarantined = len(steps.frame), steps.merged, quarantined
         entry.changes = steps.changes
-    (fixed_dir / FIXERS_OUTPUT_MARKER).write_text("Written by the fixers: an empty cell is an attribute left out.\n")
     return ledger
+
+
+def _write(steps: _Steps, table: Table, fixed_dir: Path, quarantine_dir: Path) -> int:
+    """Write the fixed rows and the rows set aside; returns how many were set aside. Nothing half-written is left."""
+    written = []
+    try:
+        written.append(fixed_dir / table.file)
+        write_csv(steps.frame, written[-1])
+        if not steps.aside:
+            return 0
+        set_aside = pd.concat(steps.aside).sort_index()
+        set_aside.insert(0, "line", [line_of(i) for i in set_aside.index])
+        written.append(quarantine_dir / table.file)
+        write_csv(set_aside, written[-1], neutralise_formulas=True)
+        return len(set_aside)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _refuse_overlap(data_dir: Path, out_dir: Path, replaced: tuple[Path, ...]) -> None:
+    data, out = data_dir.resolve(), out_dir.resolve()
+    if out == data or data in out.parents:
+        raise OverlappingFolders(f"--out-dir {out_dir} is {'' if out == data else 'inside '}--data-dir {data_dir}; "
+                                 "the fixers never write into the export: choose an --out-dir outside it")
+    for folder in replaced:
+        if data == folder.resolve() or folder.resolve() in data.parents:
+            raise OverlappingFolders(f"{data_dir} is inside {folder}, which the fixers empty and rewrite; "
+                                     "choose another --out-dir (the fixers never write over their input)")
+
+
+def _replace_own_folder(folder: Path) -> None:
+    """Empty `folder` if the fixers wrote it (or it is empty), else refuse; it is left marked and private."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ForeignFolder(f"{folder} is not a folder the fixers wrote; move it away or choose another --out-dir")
+    if folder.exists():
+        if any(folder.iterdir()) and not (folder / FIXERS_OUTPUT_MARKER).is_file():
+            raise ForeignFolder(f"{folder} exists and has no {FIXERS_OUTPUT_MARKER} file, so the fixers did not write it "
+                                "and will not delete it; move it away or choose another --out-dir")
+        shutil.rmtree(folder)
+    private_folder(folder)
+    marker = folder / FIXERS_OUTPUT_MARKER
+    marker.write_text("Written by the fixers: an empty cell is an attribute left out.\n", encoding="utf-8")
+    marker.chmod(PRIVATE_FILE)

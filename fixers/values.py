@@ -9,6 +9,7 @@ import pandas as pd
 
 from contracts.formats import UTC_TIMESTAMP
 from contracts.table import ParseTimestamps, Table
+from contracts.violations import MASK
 from fixers.outcome import Change, FixerError, Outcome
 
 _WHOLE = re.compile(r"^([+-]?\d+)\.0*$")
@@ -55,9 +56,10 @@ def cast_integers(frame: pd.DataFrame, table: Table) -> Outcome:
         whole = values.str.extract(_WHOLE, expand=False).dropna()
         fractional = values[values.str.match(_FRACTION) & ~values.index.isin(whole.index)]
         if len(fractional):
+            shown = MASK if column in table.pii else ", ".join(fractional.head(3))
             raise FixerError(
                 "cast_integers", table.file, column, list(fractional.index),
-                f"{len(fractional)} values have a fraction ({', '.join(fractional.head(3))}) where an integer is declared",
+                f"{len(fractional)} values have a fraction ({shown}) where an integer is declared",
                 "Correct the export; a fraction cannot be cut off without losing data.",
             )
         if len(whole):

@@ -25,6 +25,14 @@ class ServerDidNotStart(LoaderError):
         super().__init__(f"the {name} ({' '.join(command)}) {state}. Last lines of {log_path}:\n{log_tail}\n{remedy}")
 
 
+class UnsafeEndpoint(LoaderError):
+    """An endpoint URL that could be read two ways, or carries secrets; `shown` is the URL without them."""
+
+    def __init__(self, shown: str, problem: str):
+        self.shown, self.problem = shown, problem
+        super().__init__(f"refusing the endpoint URL {shown}: {problem}. Give it as http(s)://host:port, nothing else.")
+
+
 class ClientSetupError(LoaderError):
     """A client cannot be made as asked (no region, no credentials)."""
 

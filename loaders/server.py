@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import http.client
 import shutil
+import os
 import socket
 import subprocess
 import sys
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -63,6 +65,8 @@ class LocalServer(ABC):
     Use as a context manager: `with Server(path) as endpoint_url: ...`
     starts it, waits until it answers (at most `start_timeout` seconds), and
     always stops it (terminate, then kill after `stop_timeout` seconds).
+    `env` adds to the server's environment (moto's settings, such as
+    INITIAL_NO_AUTH_ACTION_COUNT, which turns IAM enforcement on).
     """
 
     #: What the server is called in messages.
@@ -71,8 +75,9 @@ class LocalServer(ABC):
     remedy: str
 
     def __init__(self, log_path: Path, *, host: str = "127.0.0.1", port: int | None = None,
-                 start_timeout: float = 30.0, stop_timeout: float = 5.0):
+                 start_timeout: float = 30.0, stop_timeout: float = 5.0, env: Mapping[str, str] | None = None):
         self.log_path = Path(log_path)
+        self.env = dict(env or {})
         self.host, self.port = host, port
         self.start_timeout, self.stop_timeout = start_timeout, stop_timeout
         self.process: subprocess.Popen | None = None
@@ -115,7 +120,8 @@ class LocalServer(ABC):
         command = self.command(port)
         self.port = port
         try:
-            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+                                            env={**os.environ, **self.env} if self.env else None)
         except OSError as error:
             raise self._did_not_start(command, f"cannot be run: {error.strerror}", None) from None
         deadline = time.monotonic() + self.start_timeout

@@ -38,7 +38,7 @@ def test_non_pii_values_are_shown():
 
 def test_a_missing_column_says_which_columns_were_found():
     text = report(check_columns(PASSENGERS, passengers().drop(columns=["nationality"])))
-    assert "missing column" in text and "column nationality" in text and "found columns: passenger_id" in text
+    assert "missing column" in text and "column nationality" in text and "found columns: 'passenger_id'" in text
 
 
 def test_dynamodb_rules_report_numbers_by_problem():

@@ -1,8 +1,13 @@
 """Reading an export: clear errors for files that are not what their contract says."""
+import stat
+from dataclasses import replace
+
+import pandas as pd
 import pytest
 
+from contracts import TABLES_BY_NAME
 from contracts.errors import UnreadableFile
-from contracts.source import read_csv, read_text
+from contracts.source import line_of, read_csv, read_table, refuse_unsafe, write_csv
 
 
 def test_a_row_with_the_wrong_number_of_fields_names_file_and_line(tmp_path):
@@ -15,7 +20,7 @@ def test_a_row_with_the_wrong_number_of_fields_names_file_and_line(tmp_path):
 def test_a_header_that_repeats_a_column_is_refused(tmp_path):
     path = tmp_path / "flights.csv"
     path.write_text("flight_id,status,status\n1,A,B\n", encoding="utf-8")
-    with pytest.raises(UnreadableFile, match="flights.csv, line 1: the header names status more than once"):
+    with pytest.raises(UnreadableFile, match="flights.csv, line 1: the header names 'status' more than once"):
         read_csv(path)
 
 
@@ -23,11 +28,73 @@ def test_a_byte_no_declared_encoding_explains_names_the_line(tmp_path):
     path = tmp_path / "crew_members.csv"
     path.write_bytes("crew_id,first_name\nCM0001,Zoë\n".encode("cp1252") + b"CM0002,\x81\n")
     with pytest.raises(UnreadableFile, match=r"crew_members.csv, line 3: byte 0x81 is not valid utf-8 or windows-1252"):
-        read_text(path, ("utf-8", "windows-1252"))
+        read_csv(path, ("utf-8", "windows-1252"))
 
 
 def test_windows_1252_is_read_when_declared(tmp_path):
     path = tmp_path / "crew_members.csv"
     path.write_bytes("crew_id,first_name\nCM0001,Zoë\n".encode("cp1252"))
-    text, encoding = read_text(path, ("utf-8", "windows-1252"))
-    assert encoding == "windows-1252" and "Zoë" in text
+    frame = read_csv(path, ("utf-8", "windows-1252"))
+    assert frame.attrs["encoding"] == "windows-1252" and list(frame["first_name"]) == ["Zoë"]
+
+
+def test_rows_keep_the_line_where_their_record_starts(tmp_path):
+    path = tmp_path / "notams.csv"
+    path.write_text('id,text\nN1,"two\nlines"\nN2,one line\nN3,"three\n\nlines"\nN4,last\n', encoding="utf-8")
+    frame = read_csv(path)
+    assert [line_of(i) for i in frame.index] == [2, 4, 5, 8]
+    assert list(frame["text"]) == ["two\nlines", "one line", "three\n\nlines", "last"]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_name(tmp_path):
+    path = tmp_path / "airports.csv"
+    path.write_bytes(b"\xef\xbb\xbfairport_code,name\nAUH,Zayed\n")
+    assert list(read_csv(path).columns) == ["airport_code", "name"]
+
+
+def test_a_nul_byte_is_refused_with_line_and_column(tmp_path):
+    path = tmp_path / "airports.csv"
+    path.write_bytes(b"airport_code,name\nAUH,Zayed\nLHR,Heath\x00row\n")
+    with pytest.raises(UnreadableFile, match="airports.csv, line 3, column 'name': a NUL byte in a value"):
+        read_csv(path)
+
+
+def test_a_quote_left_open_is_refused_where_it_starts(tmp_path):
+    path = tmp_path / "airports.csv"
+    path.write_text('airport_code,name\nAUH,"Zayed\nLHR,Heathrow\n', encoding="utf-8")
+    with pytest.raises(UnreadableFile, match=r"airports.csv, line 2: not valid CSV from this line on \(unexpected end of data\)"):
+        read_csv(path)
+
+
+def test_a_header_only_file_is_an_error_unless_the_table_may_be_empty(tmp_path):
+    airports = TABLES_BY_NAME["airports"]
+    path = tmp_path / airports.file
+    path.write_text(",".join(airports.columns) + "\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="airports.csv, line 2: a header and no rows. .*allow_empty=True"):
+        read_table(path, airports, fixed=False)
+    assert read_table(path, replace(airports, allow_empty=True), fixed=False).empty
+
+
+def test_what_is_not_a_regular_file_inside_the_folder_is_refused_before_it_is_read(tmp_path):
+    export, outside = tmp_path / "export", tmp_path / "outside.csv"
+    export.mkdir()
+    outside.write_text("secret first line\n", encoding="utf-8")
+    (export / "link.csv").symlink_to(outside)
+    (export / "folder.csv").mkdir()
+    with (export / "huge.csv").open("wb") as handle:
+        handle.truncate(2048)
+    refusals = {"link.csv": "a symbolic link to a file outside the export folder", "folder.csv": "is a folder",
+                "huge.csv": "is 2048 bytes, over the limit of 1024"}
+    for name, problem in refusals.items():
+        with pytest.raises(UnreadableFile, match=problem) as refused:
+            refuse_unsafe(export / name, export, max_bytes=1024)
+        assert "secret" not in str(refused.value)
+
+
+def test_written_files_are_private_and_formulas_neutralised_on_request(tmp_path):
+    frame = pd.DataFrame({"a": ["=1+1", "-5", "@x", "plain"]})
+    write_csv(frame, tmp_path / "plain.csv")
+    write_csv(frame, tmp_path / "neutral.csv", neutralise_formulas=True)
+    assert (tmp_path / "plain.csv").read_text() == "a\n=1+1\n-5\n@x\nplain\n"
+    assert (tmp_path / "neutral.csv").read_text() == "a\n'=1+1\n'-5\n'@x\nplain\n"
+    assert stat.S_IMODE((tmp_path / "plain.csv").stat().st_mode) == 0o600

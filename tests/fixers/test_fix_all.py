@@ -2,14 +2,18 @@
 import filecmp
 import hashlib
 import json
+import os
+import stat
+from datetime import UTC, datetime
 
 import pytest
 
 from contracts import TABLES
 from contracts.source import read_csv
 from data import manifest
+from fixers.dataset import LEDGER, load_dataset
 from fixers.ledger import Ledger
-from fixers.run import OverlappingFolders, fix_all
+from fixers.run import ForeignFolder, OverlappingFolders, UnusableOutDir, fix_all
 from tests.pytest_run import ROOT
 
 RAW = ROOT / "data" / "raw"
@@ -97,3 +101,57 @@ def test_the_fixers_refuse_to_write_over_their_input(fixed):
     with pytest.raises(OverlappingFolders, match="choose another --out-dir"):
         fix_all(out / "fixed", out)
     assert (out / "fixed" / "flights.csv").exists()
+
+
+def test_the_fixers_never_write_into_the_export(tmp_path):
+    for out in (RAW, RAW / "build"):
+        with pytest.raises(OverlappingFolders, match="the fixers never write into the export"):
+            fix_all(RAW, out)
+    assert not (RAW / "build").exists() and not (RAW / "fixed").exists()
+
+
+def test_an_output_folder_the_fixers_did_not_write_is_not_replaced(tmp_path):
+    (tmp_path / "quarantine").mkdir()
+    (tmp_path / "quarantine" / "notes.txt").write_text("mine")
+    with pytest.raises(ForeignFolder, match=f"{tmp_path / 'quarantine'} exists and has no .written-by-fixers file"):
+        fix_all(RAW, tmp_path, tables=(TABLES[0],))
+    assert (tmp_path / "quarantine" / "notes.txt").read_text() == "mine"
+
+
+def test_the_output_is_private_and_marked(fixed):
+    out, _ = fixed
+    for folder in (out / "fixed", out / "quarantine"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert (folder / ".written-by-fixers").is_file()
+        assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o600}
+
+
+def test_quarantined_lines_are_those_of_the_file_after_a_multi_line_record(tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    for path in RAW.glob("*.csv"):
+        os.link(path, export / path.name)
+    lines = (RAW / "bookings.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (export / "bookings.csv").unlink()
+    (export / "bookings.csv").write_text("".join(lines[:2] + [lines[2].replace(",Economy,", ',"Eco\nnomy",')] + lines[3:]))
+    fix_all(export, tmp_path / "out")
+    quarantined = read_csv(tmp_path / "out" / "quarantine" / "bookings.csv")
+    assert list(quarantined["line"]) == ["6203", "6536", "6703"], "each one line further down than in the export"
+
+
+def test_the_ledger_names_its_run_and_a_new_run_removes_the_old_one_first(tmp_path):
+    dataset = load_dataset(RAW, tmp_path, fix=True, tables=TABLES[:2], run_id="run-1",
+                           started=datetime(2026, 3, 14, 6, 35, tzinfo=UTC))
+    body = json.loads((tmp_path / LEDGER).read_text())
+    assert (body["run_id"], body["started"]) == ("run-1", "2026-03-14T06:35:00+00:00")
+    assert Ledger.read(tmp_path / LEDGER).run_id == dataset.ledger.run_id == "run-1"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "no temporary file is left"
+    with pytest.raises(OverlappingFolders):
+        load_dataset(tmp_path / "fixed", tmp_path, fix=True, run_id="run-2")
+    assert not (tmp_path / LEDGER).exists(), "the ledger of a run that did not finish is not left looking current"
+
+
+def test_an_out_dir_that_cannot_be_written_is_named(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(UnusableOutDir, match=f"cannot prepare {tmp_path / 'file' / 'out' / 'fixed'} .*choose a writable --out-dir"):
+        fix_all(RAW, tmp_path / "file" / "out", tables=(TABLES[0],))

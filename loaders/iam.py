@@ -1,0 +1,69 @@
+"""Least-privilege IAM policies for the three roles of a run, derived from the contracts.
+
+Each role may do only what its stage does, and only to the declared tables
+(under the run's table prefix) and their indexes:
+
+- `load`: create the tables and their GSIs, read their state, turn on
+  point-in-time recovery, take a backup, tag them, and write, delete and
+  read items (a sync reads what is there to decide what to change);
+- `check` (the live suite): read the tables' state and their items;
+- `plan`: read the tables' state and their items, change nothing.
+
+No role may delete a table: `--recreate` needs `dynamodb:DeleteTable` granted
+separately, for that run only. ARNs follow the Service Authorization
+Reference for Amazon DynamoDB: `arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}`
+and `.../table/${TableName}/index/${IndexName}`.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contracts import TABLES, Table
+from fixers.atomic import write_atomically
+from loaders.tables import table_name
+
+POLICY_VERSION = "2012-10-17"
+
+_READ_STATE = ("DescribeTable", "DescribeContinuousBackups", "ListTagsOfResource")
+_READ_ITEMS = ("GetItem", "BatchGetItem", "Query", "Scan")
+_READ_INDEXES = ("Query", "Scan")
+_MANAGE = ("CreateTable", "UpdateTable", "UpdateContinuousBackups", "CreateBackup", "TagResource")
+_WRITE_ITEMS = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem")
+
+# role: (actions on the tables, actions on their indexes)
+ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "load": (_MANAGE + _READ_STATE + _WRITE_ITEMS + _READ_ITEMS, _READ_INDEXES),
+    "check": (_READ_STATE + _READ_ITEMS, _READ_INDEXES),
+    "plan": (_READ_STATE + _READ_ITEMS, _READ_INDEXES),
+}
+
+
+def table_arn(name: str, region: str, account: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:dynamodb:{region}:{account}:table/{name}"
+
+
+def policy(role: str, prefix: str, region: str, account: str, tables: tuple[Table, ...] = TABLES,
+           partition: str = "aws") -> dict:
+    """The IAM policy document of `role` ("load", "check" or "plan")."""
+    table_actions, index_actions = ROLES[role]
+    arns = [table_arn(table_name(t, prefix), region, account, partition) for t in tables]
+    statements = [_statement("Tables", table_actions, arns)]
+    indexed = [f"{table_arn(table_name(t, prefix), region, account, partition)}/index/*" for t in tables if t.indexes]
+    if indexed:
+        statements.append(_statement("Indexes", index_actions, indexed))
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def _statement(sid: str, actions: tuple[str, ...], resources: list[str]) -> dict:
+    return {"Sid": sid, "Effect": "Allow", "Action": sorted({f"dynamodb:{a}" for a in actions}), "Resource": resources}
+
+
+def write_policies(out_dir: Path, prefix: str, region: str, account: str) -> list[Path]:
+    """Write `iam-<role>.json` for every role into `out_dir`; returns the paths, in the order of `ROLES`."""
+    paths = []
+    for role in ROLES:
+        path = Path(out_dir) / f"iam-{role}.json"
+        write_atomically(path, json.dumps(policy(role, prefix, region, account), indent=2) + "\n")
+        paths.append(path)
+    return paths
