@@ -2,6 +2,7 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint benchmark clean
 
@@ -14,12 +15,20 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# dynalite, the strict second DynamoDB server, pinned in package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for dynalite (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 # Fix, check, plan and sync into a local moto server, check what is live, compare queries, write report.html.
 run: $(STAMP)
 	$(PYTHON) -m pytest -m "preupload or live or performance" --html=report.html --self-contained-html
 
-test: $(STAMP) lint
+# Every test on moto, then the live and performance suites again on dynalite (less the checks of APIs it lacks).
+test: $(STAMP) $(NODE_STAMP) lint
 	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -m "(live or performance) and not protection" --server=dynalite --out-dir=build/dynalite
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

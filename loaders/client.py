@@ -1,15 +1,14 @@
 """boto3 DynamoDB clients: for an endpoint URL (a local or compatible server) or for AWS itself."""
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
 
+from loaders.endpoint import parse_endpoint
 from loaders.errors import ClientSetupError, WriteRefused
 
 DEFAULT_REGION = "us-east-1"
@@ -19,21 +18,6 @@ DEFAULT_WORKERS = 8
 # Tries in all per request, the first included: botocore's legacy mode gave DynamoDB 10, standard mode gives
 # every service 3; a bulk load meets throttling often enough to want more than 3.
 DEFAULT_MAX_ATTEMPTS = 8
-
-
-def is_loopback(endpoint_url: str | None) -> bool:
-    """Whether the endpoint is on this machine (127.0.0.0/8, ::1, localhost); None (AWS) is not."""
-    if not endpoint_url:
-        return False
-    host = urlsplit(endpoint_url if "//" in endpoint_url else f"//{endpoint_url}").hostname
-    if host is None:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def configured_region(session: boto3.Session) -> str | None:
@@ -69,11 +53,12 @@ def endpoint_client(endpoint_url: str, *, workers: int = DEFAULT_WORKERS, max_at
     is the configured one, or us-east-1.
     """
     session = session or boto3.Session()
-    local = is_loopback(endpoint_url)
+    endpoint = parse_endpoint(endpoint_url)
+    local = endpoint.is_loopback
     credentials = {} if not local and session.get_credentials() is not None else FAKE_CREDENTIALS
     return session.client(
         "dynamodb",
-        endpoint_url=endpoint_url,
+        endpoint_url=endpoint.url,
         region_name=configured_region(session) or DEFAULT_REGION,
         config=client_config(workers, max_attempts=max_attempts, local=local),
         **credentials,

@@ -9,8 +9,8 @@ which reproduces DynamoDB's validation and messages).
 from __future__ import annotations
 
 import http.client
-import shutil
 import os
+import shutil
 import socket
 import subprocess
 import sys

@@ -34,7 +34,6 @@ from loaders.tables import (
     check_destroy_allowed,
     create_table_request,
     delete_table,
-    enable_point_in_time_recovery,
     protect,
     replace_gsi,
     wait_until_active,
@@ -52,8 +51,8 @@ class TableSync:
     gsis_added: tuple[str, ...] = ()
     gsis_replaced: tuple[str, ...] = ()
     backup: str | None = None
-    point_in_time_recovery: bool = False
     protected: tuple[str, ...] = ()  # protections given to a table that lacked them
+    unprotected: dict[str, str] = field(default_factory=dict)  # protections that could not be given, and why
     created: int = 0
     updated: int = 0
     deleted: int = 0
@@ -67,8 +66,8 @@ class TableSync:
     def actions(self) -> list[str]:
         done = ["table created"] if self.created_table else []
         done += [f"GSI added: {n}" for n in self.gsis_added] + [f"GSI replaced: {n}" for n in self.gsis_replaced]
-        done += ["point-in-time recovery enabled"] if self.point_in_time_recovery else []
         done += [PROTECTIONS[kind] for kind in self.protected]
+        done += [f"could not {PROTECTIONS[kind]} ({why})" for kind, why in self.unprotected.items()]
         return done + ([f"migrated; backup {self.backup}"] if self.backup else [])
 
 
@@ -141,7 +140,10 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
         wait_until_active(client, plan.name, wait)
         done = result.tables[plan.table.name]
         done.created_table = True
-        done.point_in_time_recovery = enable_point_in_time_recovery(client, plan.table, plan.name)
+        if plan.table.point_in_time_recovery:
+            # Deletion protection and encryption were given at creation; PITR can only be turned on afterwards.
+            done.unprotected = protect(client, plan.table, plan.name, ("point-in-time recovery",), wait=wait)
+            done.protected = () if done.unprotected else ("point-in-time recovery",)
 
     def indexes(plan: TablePlan) -> None:
         for index in plan.replace_gsis:
@@ -156,8 +158,9 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
         list(pool.map(indexes, [p for p in plans if p.add_gsis or p.replace_gsis]))
     for plan in plans:
         if plan.protect:
-            protect(client, plan.table, plan.name, plan.protect, wait=wait)
-            result.tables[plan.table.name].protected = plan.protect
+            done = result.tables[plan.table.name]
+            done.unprotected = protect(client, plan.table, plan.name, plan.protect, wait=wait)
+            done.protected = tuple(kind for kind in plan.protect if kind not in done.unprotected)
 
 
 def _requests(plan: TablePlan) -> list[dict]:

@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 
 from contracts.table import Index, Table
 from loaders.backoff import Backoff
-from loaders.client import is_loopback
+from loaders.endpoint import is_loopback, shown
 from loaders.errors import DestroyRefused, KeySchemaMismatch, TableNotReady
 
 # What AWS answers while another table or index operation is under way.
@@ -94,7 +94,7 @@ def check_destroy_allowed(endpoint_url: str | None, destroy: bool, allow_destroy
     Call it before anything is touched: it only looks at its arguments.
     """
     if destroy and not allow_destroy and not is_loopback(endpoint_url):
-        raise DestroyRefused(endpoint_url or "AWS")
+        raise DestroyRefused(shown(endpoint_url) if endpoint_url else "AWS")
 
 
 def describe(client, name: str) -> dict | None:
@@ -264,14 +264,6 @@ def recreate_table(client, table: Table, name: str, *, wait: Wait = Wait()) -> T
     return ensure_table(client, table, name, wait=wait)
 
 
-def enable_point_in_time_recovery(client, table: Table, name: str) -> bool:
-    """Turn PITR on for a table the tool created, as its contract declares; returns whether it was asked for."""
-    if not table.point_in_time_recovery:
-        return False
-    client.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
-    return True
-
-
 # What a table's protection can lack, and the action that gives it (UpdateTable, UpdateContinuousBackups).
 PROTECTIONS = {
     "deletion protection": "enable deletion protection",
@@ -288,23 +280,44 @@ def missing_protection(client, table: Table, name: str, description: dict) -> tu
     sse = description.get("SSEDescription") or {}
     if table.encryption == "AWS_MANAGED_KMS" and not (sse.get("Status") in ("ENABLED", "ENABLING") and sse.get("SSEType") == "KMS"):
         missing.append("encryption")
-    if table.point_in_time_recovery:
-        backups = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
-        if backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") != "ENABLED":
-            missing.append("point-in-time recovery")
+    if table.point_in_time_recovery and not point_in_time_recovery_enabled(client, name):
+        missing.append("point-in-time recovery")
     return tuple(missing)
 
 
-def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: Wait = Wait()) -> None:
-    """Give an existing table the protection its contract declares and it lacks, one change per UpdateTable."""
-    if "deletion protection" in missing:
-        _when_not_busy(lambda: client.update_table(TableName=name, DeletionProtectionEnabled=True), wait)
+def point_in_time_recovery_enabled(client, name: str) -> bool:
+    """Whether PITR is on; an endpoint without the backup API (DescribeContinuousBackups refused) has none."""
+    try:
+        backups = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+    except ClientError:
+        return False
+    return backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") == "ENABLED"
+
+
+def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: Wait = Wait()) -> dict[str, str]:
+    """Give the table the protection its contract declares and it lacks, one change per request.
+
+    Returns {protection: why it could not be given} (an endpoint without the
+    operation, a role without the permission): the table's data is still
+    synced, and the live checks name what is missing.
+    """
+    def update(**change):
+        _when_not_busy(lambda: client.update_table(TableName=name, **change), wait)
         wait_until_active(client, name, wait)
-    if "encryption" in missing:
-        _when_not_busy(lambda: client.update_table(TableName=name, SSESpecification={"Enabled": True, "SSEType": "KMS"}), wait)
-        wait_until_active(client, name, wait)
-    if "point-in-time recovery" in missing:
-        enable_point_in_time_recovery(client, table, name)
+
+    steps = {
+        "deletion protection": lambda: update(DeletionProtectionEnabled=True),
+        "encryption": lambda: update(SSESpecification={"Enabled": True, "SSEType": "KMS"}),
+        "point-in-time recovery": lambda: client.update_continuous_backups(
+            TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}),
+    }
+    failed = {}
+    for kind in missing:
+        try:
+            steps[kind]()
+        except ClientError as error:
+            failed[kind] = f"{error.response['Error']['Code']}: {error.response['Error'].get('Message', '')}".rstrip(": ")
+    return failed
 
 
 def back_up(client, name: str, run_id: str) -> str:

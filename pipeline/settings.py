@@ -10,7 +10,8 @@ from contracts import TABLES
 from contracts.dynamodb import table_prefix_problem
 from contracts.errors import ContractError
 from loaders.client import DEFAULT_WORKERS
-from loaders.errors import DestroyRefused
+from loaders.endpoint import parse_endpoint
+from loaders.errors import DestroyRefused, UnsafeEndpoint
 from loaders.tables import check_destroy_allowed
 
 SERVERS = ("moto", "dynalite")
@@ -43,6 +44,7 @@ class Settings:
     rollback: str | None = None
     workers: int = DEFAULT_WORKERS
     run_id: str = field(default_factory=new_run_id)
+    started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def starts_server(self) -> bool:
@@ -56,6 +58,11 @@ class Settings:
     def problems(self) -> list[str]:
         """Why these settings cannot run, each with what to do; empty when they can."""
         found = []
+        if self.endpoint_url:
+            try:
+                parse_endpoint(self.endpoint_url)
+            except UnsafeEndpoint as unsafe:
+                found.append(str(unsafe))
         if self.aws and self.endpoint_url:
             found.append("--aws goes to AWS itself: drop --endpoint-url and unset AWS_ENDPOINT_URL(_DYNAMODB)")
         if self.server not in SERVERS:

@@ -28,7 +28,7 @@ ROLLBACK_FOLDER = "rollback"
 
 def read(settings: Settings) -> Dataset:
     """The tables to check: the fixers' output, or with `fix=False` the export as it is."""
-    return load_dataset(settings.data_dir, settings.out_dir, fix=settings.fix)
+    return load_dataset(settings.data_dir, settings.out_dir, fix=settings.fix, run_id=settings.run_id, started=settings.started)
 
 
 def ledger_counts(dataset: Dataset) -> dict[str, int] | None:

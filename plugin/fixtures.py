@@ -13,9 +13,10 @@ from contracts.expectations import GxResults
 from contracts.gate import GateResult
 from fixers.dataset import Dataset
 from loaders.client import read_only
+from loaders.endpoint import scrub
 from loaders.plan import Plan
 from loaders.progress import table_progress
-from loaders.server import MotoServer
+from loaders.server import DynaliteServer, MotoServer
 from pipeline import stages
 from pipeline.settings import Settings
 from pipeline.stages import LiveTable
@@ -24,19 +25,20 @@ from reporting.record import RunRecord
 from reporting.redact import safe_endpoint
 
 RUN = pytest.StashKey[RunRecord]()
+SERVERS = {"moto": MotoServer, "dynalite": DynaliteServer}
 
 
 @contextmanager
-def explained(where: str):
-    """Fail with the error's own message, not a traceback from deep inside botocore."""
+def explained(where: str, endpoint_url: str | None = None):
+    """Fail with the error's own message, not a traceback from deep inside botocore; no secret of the URL in it."""
     __tracebackhide__ = True
     try:
         yield
     except ContractError as error:
-        raise pytest.fail.Exception(str(error), pytrace=False) from None
+        raise pytest.fail.Exception(scrub(str(error), endpoint_url), pytrace=False) from None
     except (BotoCoreError, ClientError) as error:
         hint = "Check --endpoint-url or --aws, the region and the credentials."
-        raise pytest.fail.Exception(f"DynamoDB at {where}: {error}. {hint}", pytrace=False) from None
+        raise pytest.fail.Exception(scrub(f"DynamoDB at {where}: {error}. {hint}", endpoint_url), pytrace=False) from None
 
 
 def _terminal(config: pytest.Config):
@@ -85,7 +87,8 @@ def dynamodb_endpoint(settings: Settings):
     if not settings.starts_server:
         yield settings.endpoint_url
         return
-    with explained("127.0.0.1"), MotoServer(settings.out_dir / "moto_server.log") as endpoint_url:
+    server = SERVERS[settings.server](settings.out_dir / f"{settings.server}.log")
+    with explained("127.0.0.1"), server as endpoint_url:
         yield endpoint_url
 
 
@@ -93,7 +96,7 @@ def dynamodb_endpoint(settings: Settings):
 def dynamodb(settings: Settings, dynamodb_endpoint, run_record: RunRecord):
     """A DynamoDB client whose every request is held to AWS's rules first."""
     run_record.endpoint = safe_endpoint(dynamodb_endpoint)
-    with explained(run_record.endpoint):
+    with explained(run_record.endpoint, settings.endpoint_url):
         return stages.connect(settings, dynamodb_endpoint)
 
 
@@ -136,7 +139,7 @@ def deployment(settings: Settings, dataset: Dataset, gate_result: GateResult, dy
     reporter, terminal = _terminal(pytestconfig)
     the_plan, done = None, None
     if settings.load:
-        with run_record.timed("plan"), explained(run_record.endpoint), read_only(dynamodb):
+        with run_record.timed("plan"), explained(run_record.endpoint, settings.endpoint_url), read_only(dynamodb):
             the_plan = stages.plan(dynamodb, settings, expected)
         stages.write_plan(the_plan, settings, settings.out_dir / "plan.json")
         run_record.plan = the_plan
@@ -144,7 +147,7 @@ def deployment(settings: Settings, dataset: Dataset, gate_result: GateResult, dy
         with terminal():
             _show_plan(reporter, the_plan)
     if settings.writes and the_plan is not None:
-        with terminal(), run_record.timed("sync"), explained(run_record.endpoint):
+        with terminal(), run_record.timed("sync"), explained(run_record.endpoint, settings.endpoint_url):
             try:
                 done = stages.apply(dynamodb, settings, the_plan, progress=table_progress,
                                     on_table_done=lambda name, sync: run_record.synced.__setitem__(name, sync))
@@ -154,7 +157,7 @@ def deployment(settings: Settings, dataset: Dataset, gate_result: GateResult, dy
                 raise
         run_record.rollback = done.rollback
     checked = [t for t in TABLES if t.name in expected and t.name not in run_record.blocked]
-    with run_record.timed("read back"), explained(run_record.endpoint), (read_only(dynamodb) if not settings.writes else nullcontext()):
+    with run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url), (read_only(dynamodb) if not settings.writes else nullcontext()):
         live = stages.verify(dynamodb, settings, the_plan, done, checked)
     return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan)
 

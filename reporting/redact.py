@@ -2,20 +2,16 @@
 from __future__ import annotations
 
 from importlib.metadata import version
-from urllib.parse import urlsplit, urlunsplit
+
+from loaders.endpoint import shown
 
 # The report's environment section shows only these; CI variables can carry tokens.
 SHOWN_METADATA = ("Python", "Platform", "Packages", "Plugins")
 
 
 def safe_endpoint(url: str | None) -> str:
-    """An endpoint as it may be shown: no user, password, query or fragment."""
-    if not url:
-        return "AWS (default endpoint for the configured region)"
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    """An endpoint as it may be shown: no user info, query or fragment (see loaders.endpoint.shown)."""
+    return shown(url)
 
 
 # The packages whose versions decide what a run means.

@@ -48,9 +48,14 @@ def test_table_is_active(table, deployment, run_record):
     assert key_names(description["KeySchema"]) == table.key
 
 
+@pytest.mark.protection
 def test_table_is_protected_as_declared(table, deployment, run_record):
     """Deletion protection, encryption at rest and point-in-time recovery, as the contract declares."""
     loaded(deployment, run_record, table)
+    synced = run_record.synced.get(table.name)
+    if synced is not None and synced.unprotected:
+        pytest.fail(f"{deployment.name(table)}: " + "; ".join(f"could not give {kind}: {why}"
+                                                             for kind, why in synced.unprotected.items()), pytrace=False)
     description = live(deployment, table).description
     assert bool(description.get("DeletionProtectionEnabled")) == table.deletion_protection
     sse = description.get("SSEDescription", {})

@@ -1,7 +1,8 @@
 """Clients: fake credentials for a local endpoint, the credential chain for AWS, a pool for every worker."""
 import pytest
 
-from loaders.client import aws_client, endpoint_client, is_loopback
+from loaders.client import aws_client, endpoint_client
+from loaders.endpoint import is_loopback
 from loaders.errors import ClientSetupError
 
 
