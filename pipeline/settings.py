@@ -44,7 +44,7 @@ class Settings:
     rollback: str | None = None
     workers: int = DEFAULT_WORKERS
     run_id: str = field(default_factory=new_run_id)
-    started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def starts_server(self) -> bool:
