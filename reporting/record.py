@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import json
+import os
 import time
-from collections import defaultdict
+import uuid
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fixers.ledger import Ledger
 from loaders.batch import LoadReport
+from reporting.quarantine import QuarantineReason
+from reporting.verdict import figures, verdict
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,17 @@ class Latency:
     scan_read: int
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A failed check: its test id, its table if it has one, and the first line of what went wrong."""
+
+    test: str
+    table: str | None
+    problem: str
+
+
 STAGES = ("read", "fix", "pre-upload checks", "gate", "load", "live checks", "performance checks")
+CHANGE_KINDS = ("create", "update", "delete", "unchanged")
 
 
 @dataclass
@@ -37,6 +52,28 @@ class RunRecord:
     latencies: list[Latency] = field(default_factory=list)
     outcomes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # table: test outcomes
     stages: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # stage: seconds
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    started: str = ""  # ISO 8601, UTC
+    finished: bool = False  # stays False in run.json if the run is killed
+    # What the deployment is, as a person names it: never an ephemeral port.
+    target: str = ""
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)  # table: {create, update, delete, unchanged}
+    changes_applied: bool = False  # False: `changes` is a plan that was not carried out
+    actions: dict[str, list[str]] = field(default_factory=dict)  # table: "table created", "GSI added: x" ...
+    capacity: dict[str, dict[str, float]] = field(default_factory=dict)  # table: {write_units, read_units}
+    gx_docs: str | None = None  # relative link to the Great Expectations Data Docs index
+    quarantine: dict[str, list[QuarantineReason]] = field(default_factory=dict)  # table: reasons, counted
+    checks: Counter = field(default_factory=Counter)  # outcome: how many checks had it
+    failures: list[Failure] = field(default_factory=list)
+
+    def note(self, test: str, table: str | None, outcome: str, problem: str = "") -> None:
+        """Count one check's outcome, against its table when it has one; keep the first line of a failure."""
+        self.checks[outcome] += 1
+        if table:
+            self.outcomes[table].append(outcome)
+        if outcome == "failed":
+            first = next((line.strip() for line in problem.splitlines() if line.strip()), "failed")
+            self.failures.append(Failure(test, table, first))
 
     def stage_times(self) -> list[tuple[str, float]]:
         """Seconds per stage, in the order the job runs them."""
@@ -46,19 +83,50 @@ class RunRecord:
         """A context manager adding the time spent inside it to `stage`."""
         return _Timer(self.stages, stage)
 
+    def start(self, path: Path) -> None:
+        """Stamp the start and write `path` at once: a run killed later leaves a record saying it did not finish."""
+        self.started = datetime.now(UTC).isoformat(timespec="seconds")
+        self.finished = False
+        self.write(path)
+
+    def finish(self, path: Path) -> None:
+        """Mark the run finished and write `path`."""
+        self.finished = True
+        self.write(path)
+
     def write(self, path: Path) -> None:
-        """The run as JSON (no ledger: that is ledger.json), for CI and the benchmarks."""
+        """The run as JSON (no ledger: that is ledger.json), for CI; replaced atomically, never half written."""
+        decision = verdict(self)
         body = {
+            "run_id": self.run_id,
+            "started": self.started,
+            "finished": self.finished,
+            "verdict": {"deploy": decision.deploy, "reasons": [{"table": r.table, "reason": r.text} for r in decision.reasons]},
+            "figures": asdict(figures(self)),
+            "target": self.target,
             "endpoint": self.endpoint,
             "stages": dict(self.stage_times()),
             "blocked": self.blocked,
+            "changes": self.changes,
+            "changes_applied": self.changes_applied,
+            "actions": self.actions,
+            "capacity": self.capacity,
+            "quarantine": {name: [asdict(r) for r in reasons] for name, reasons in self.quarantine.items()},
+            "checks": dict(self.checks),
+            "failures": [asdict(f) for f in self.failures],
+            "gx_docs": self.gx_docs,
             "loads": {name: asdict(report) | {"items_per_second": report.items_per_second} for name, report in self.loads.items()},
             "found": self.found,
             "indexes": self.indexes,
             "latencies": [asdict(latency) for latency in self.latencies],
         }
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(body, indent=2, default=str) + "\n", encoding="utf-8")
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            partial.write_text(json.dumps(body, indent=2, default=str) + "\n", encoding="utf-8")
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
 
 
 class _Timer:
