@@ -37,16 +37,24 @@ def _legend(x: float, y: float, entries: list[tuple[str, str]]) -> list[str]:
     return body
 
 
-def rows_chart(ledger: Ledger) -> str:
-    """Each table's raw rows as one bar split into items, merged and quarantined (shares of the raw rows)."""
+def rows_chart(ledger: Ledger, stopping: tuple[str, ...] = ()) -> str:
+    """Each table's raw rows as one bar split into items, merged and quarantined (shares of the raw rows).
+
+    The tables in `stopping` (blocked, or with a failed check) are named in red.
+    """
     label_w, bar_w, row_h, top = 175, 200, 15, 34
     width, height = label_w + bar_w + 290, top + row_h * len(TABLES) + 22
     title = "Where each table's raw rows went: items, merged, quarantined"
     body = [_text(0, 12, title, 'font-weight="bold"')]
     body += _legend(0, 27, [(ITEMS, "items"), (MERGED, "merged into another item"), (QUARANTINED, "quarantined")])
+    if stopping:
+        body.append(_text(label_w + bar_w + 8, 12, "a name in red: the table stops the deploy", 'font-weight="bold"', QUARANTINED))
     for n, table in enumerate(TABLES):
         y = top + n * row_h
-        body.append(_text(label_w - 6, y + 10, table.name, 'text-anchor="end"'))
+        if table.name in stopping:
+            body.append(_text(label_w - 6, y + 10, table.name, 'text-anchor="end" font-weight="bold"', QUARANTINED))
+        else:
+            body.append(_text(label_w - 6, y + 10, table.name, 'text-anchor="end"'))
         entry = ledger.tables.get(table.name)
         if entry is None or entry.error is not None or not entry.raw_rows:
             body.append(_text(label_w, y + 10, "not fixed: see the table below" if entry and entry.error else "no rows", colour=QUARANTINED))
@@ -67,8 +75,8 @@ def rows_chart(ledger: Ledger) -> str:
 
 
 def _fitted(text: str, width: float) -> str:
-    """`text` cut to what `width` pixels hold at 11 px (about 6 px a character), marked as cut."""
-    most = int(width / 6)
+    """`text` cut to what `width` pixels hold at 11 px (about 5 px a character in Helvetica), marked as cut."""
+    most = int(width / 5.3)
     return text if len(text) <= most else text[:most - 1] + "…"
 
 

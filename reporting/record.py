@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from contracts import NOT_TABLES
 from fixers.ledger import Ledger
 from loaders.batch import LoadReport
 from reporting.quarantine import QuarantineReason
@@ -101,7 +102,8 @@ class RunRecord:
             "run_id": self.run_id,
             "started": self.started,
             "finished": self.finished,
-            "verdict": {"deploy": decision.deploy, "reasons": [{"table": r.table, "reason": r.text} for r in decision.reasons]},
+            "verdict": {"deploy": decision.deploy, "reasons": [asdict(r) for r in decision.reasons],
+                        "blocked": decision.blocked, "failing": decision.failing},
             "figures": asdict(figures(self)),
             "target": self.target,
             "endpoint": self.endpoint,
@@ -111,6 +113,7 @@ class RunRecord:
             "changes_applied": self.changes_applied,
             "actions": self.actions,
             "capacity": self.capacity,
+            "not_tables": {n.file: n.reason for n in NOT_TABLES},
             "quarantine": {name: [asdict(r) for r in reasons] for name, reasons in self.quarantine.items()},
             "checks": dict(self.checks),
             "failures": [asdict(f) for f in self.failures],

@@ -12,7 +12,7 @@ from contracts import NOT_TABLES, TABLES
 from reporting.charts import queries_chart, rows_chart
 from reporting.record import CHANGE_KINDS, RunRecord
 from reporting.redact import safe_endpoint
-from reporting.verdict import Figures, Verdict, figures, in_short, verdict
+from reporting.verdict import Figures, Verdict, figures, in_short, named, verdict
 
 # pytest-html puts the environment (Python, packages, plugins) above the summary; these
 # rules move the summary up under the title, so the verdict is the first thing seen.
@@ -20,7 +20,7 @@ STYLE = (
     "<style>body{display:flex;flex-direction:column}body>#title{order:-2}body>.summary{order:-1}"
     ".dc{color:#1f2328;font-size:13px}.dc h2{margin:18px 0 6px}"
     ".dc-verdict{display:flex;align-items:baseline;gap:16px;padding:10px 16px;border-radius:6px;color:#fff}"
-    ".dc-verdict b{font-size:28px;letter-spacing:1px}.dc-verdict span{font-size:15px}.dc-go{background:#1a7f37}.dc-stop{background:#cf222e}"
+    ".dc-verdict b{font-size:28px;letter-spacing:1px;white-space:nowrap}.dc-verdict span{font-size:15px}.dc-go{background:#1a7f37}.dc-stop{background:#cf222e}"
     ".dc-reasons{margin:8px 0;padding-left:20px;font-size:14px}.dc-reasons li{margin:2px 0}"
     ".dc-figures{display:flex;flex-wrap:wrap;gap:8px;margin:10px 0}"
     ".dc-figure{border:1px solid #d0d7de;border-radius:6px;padding:6px 12px;min-width:120px}"
@@ -49,7 +49,7 @@ def _verdict(record: RunRecord, decision: Verdict) -> str:
               f"<b>{decision.word}</b>{target}<span>{escape(in_short(record, decision))}</span></div>")
     if decision.deploy:
         return banner
-    items = "".join(f"<li>{f'<b>{escape(r.table)}</b>: ' if r.table else ''}{escape(r.text)}</li>" for r in decision.reasons)
+    items = "".join(f"<li>{f'<b>{escape(named(r.tables, 6))}</b>: ' if r.tables else ''}{escape(r.text)}</li>" for r in decision.reasons)
     return banner + f'<ul class="dc-reasons" id="dc-reasons">{items}</ul>'
 
 
@@ -92,8 +92,9 @@ def _about(record: RunRecord) -> str:
     return '<p class="dc-about">' + " · ".join(parts) + "</p>"
 
 
-def _pictures(record: RunRecord) -> str:
-    pictures = ([rows_chart(record.ledger)] if record.ledger else []) + ([queries_chart(record.latencies)] if record.latencies else [])
+def _pictures(record: RunRecord, decision: Verdict) -> str:
+    pictures = [rows_chart(record.ledger, decision.blocked + decision.failing)] if record.ledger else []
+    pictures += [queries_chart(record.latencies)] if record.latencies else []
     return f'<div class="dc-pictures" id="dc-pictures">{"".join(pictures)}</div>' if pictures else ""
 
 
@@ -183,6 +184,7 @@ def _queries(record: RunRecord) -> str:
 
 def render(record: RunRecord) -> str:
     """The HTML placed at the top of pytest-html's summary."""
-    top = _verdict(record, verdict(record)) + _figures(record, figures(record)) + _about(record) + _pictures(record)
+    decision = verdict(record)
+    top = _verdict(record, decision) + _figures(record, figures(record)) + _about(record) + _pictures(record, decision)
     details = _per_table(record) + _changes(record) + _quarantine(record) + _not_tables() + _queries(record)
     return f'{STYLE}<div class="dc">{top}{details}</div>'

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from reporting.record import CHANGE_KINDS, RunRecord
-from reporting.verdict import figures, in_short, verdict
+from reporting.verdict import figures, in_short, named, verdict
 
 SHOWN_REASONS = 5
 
@@ -12,7 +12,7 @@ def summary_lines(record: RunRecord) -> list[str]:
     decision, f = verdict(record), figures(record)
     lines = [decision.word + (f" to {record.target}" if record.target else "") + f": {in_short(record, decision)}"]
     for reason in decision.reasons[:SHOWN_REASONS]:
-        lines.append(f"  {reason.table + ': ' if reason.table else ''}{reason.text}")
+        lines.append(f"  {named(reason.tables) + ': ' if reason.tables else ''}{reason.text}")
     if len(decision.reasons) > SHOWN_REASONS:
         lines.append(f"  and {len(decision.reasons) - SHOWN_REASONS} more: see report.html")
     shown = [f"tables {f.tables} ({f.loaded} loaded, {f.blocked} blocked)"]

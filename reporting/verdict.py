@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Reason:
-    """Why not: a table (None for a check of no table, or for the run itself) and one line."""
+    """Why not, in one line, and the tables it is about (none for the run itself or a check of no table)."""
 
-    table: str | None
+    tables: tuple[str, ...]
     text: str
 
 
@@ -26,6 +26,8 @@ class Reason:
 class Verdict:
     deploy: bool
     reasons: tuple[Reason, ...]
+    blocked: tuple[str, ...] = ()  # tables the gate kept out
+    failing: tuple[str, ...] = ()  # other tables with a failed check
 
     @property
     def word(self) -> str:
@@ -37,34 +39,54 @@ def _first_line(text: str) -> str:
 
 
 def verdict(record: RunRecord) -> Verdict:
-    """DEPLOY only if the run finished, checks ran, no table was blocked and no check failed."""
+    """DEPLOY only if the run finished, checks ran, no table was blocked and no check failed.
+
+    Blocked tables come first, each with its first reason. Tables whose checks failed
+    for the same first reason (the children of a blocked parent, typically) share one line.
+    """
     reasons = []
     if not record.finished:
-        reasons.append(Reason(None, "the run did not finish"))
+        reasons.append(Reason((), "the run did not finish"))
     if not sum(record.checks.values()):
-        reasons.append(Reason(None, "no check ran"))
-    for table in TABLES:
-        if table.name in record.blocked:
-            first = _first_line(record.blocked[table.name][0]) if record.blocked[table.name] else "blocked by the gate"
-            reasons.append(Reason(table.name, f"not loaded: {first}"))
-            continue
-        failed = [f for f in record.failures if f.table == table.name]
-        if failed:
-            of = len(record.outcomes.get(table.name, ()))
-            count = f"{len(failed)} of {of} checks failed" if of else f"{len(failed)} checks failed"
-            reasons.append(Reason(table.name, f"{failed[0].problem} ({count})"))
-    reasons += [Reason(None, f"{f.test}: {f.problem}") for f in record.failures if f.table is None]
-    return Verdict(not reasons, tuple(reasons))
+        reasons.append(Reason((), "no check ran"))
+    blocked = tuple(t.name for t in TABLES if t.name in record.blocked)
+    for name in blocked:
+        first = _first_line(record.blocked[name][0]) if record.blocked[name] else "blocked by the gate"
+        reasons.append(Reason((name,), f"not loaded: {first}"))
+    by_problem: dict[str, list[str]] = {}
+    failed_checks: dict[str, int] = {}
+    for failure in record.failures:
+        if failure.table and failure.table not in blocked:
+            if failure.table not in failed_checks:
+                by_problem.setdefault(failure.problem, []).append(failure.table)
+            failed_checks[failure.table] = failed_checks.get(failure.table, 0) + 1
+    for problem, tables in by_problem.items():
+        if len(tables) == 1:
+            count = f"{failed_checks[tables[0]]} of {len(record.outcomes.get(tables[0], ()))} checks failed"
+        else:
+            count = f"{sum(failed_checks[t] for t in tables)} checks failed in {len(tables)} tables"
+        reasons.append(Reason(tuple(tables), f"{problem} ({count})"))
+    reasons += [Reason((), f"{f.test}: {f.problem}") for f in record.failures if f.table is None]
+    failing = tuple(t.name for t in TABLES if t.name in failed_checks)
+    return Verdict(not reasons, tuple(reasons), blocked, failing)
+
+
+def named(tables: tuple[str, ...], most: int = 3) -> str:
+    """At most `most` table names, then how many more."""
+    return ", ".join(tables[:most]) + (f" and {len(tables) - most} more" if len(tables) > most else "")
 
 
 def in_short(record: RunRecord, decision: Verdict) -> str:
     """Half a line after the verdict: which tables stop it, or that all pass and whether anything was loaded."""
     if decision.deploy:
         return f"all {len(TABLES)} tables pass" + ("" if record.loads else "; pre-upload checks only, nothing was loaded")
-    tables = sorted({r.table for r in decision.reasons if r.table})
-    if not tables:
-        return "see why below"
-    return f"{len(tables)} table{'s stop' if len(tables) > 1 else ' stops'} it: {', '.join(tables)}"
+    parts = []
+    if decision.blocked:
+        parts.append(f"{len(decision.blocked)} table{'s' * (len(decision.blocked) > 1)} blocked: {named(decision.blocked)}")
+    if decision.failing:
+        more = " more" if decision.blocked else ""
+        parts.append(f"checks failed in {len(decision.failing)}{more} table{'s' * (len(decision.failing) > 1)}: {named(decision.failing)}")
+    return " · ".join(parts) or "see why below"
 
 
 @dataclass(frozen=True)

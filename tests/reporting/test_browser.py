@@ -11,7 +11,10 @@ import struct
 import pytest
 
 from contracts import TABLES
+from contracts.queries import query_patterns
+from reporting.record import Latency, RunRecord
 from reporting.screenshot import INSTALL, ChromiumMissing, screenshot
+from reporting.summary import render
 from tests.pytest_run import ROOT, failures, run_suite
 from tests.reporting.first_screen import first_screen
 
@@ -69,9 +72,26 @@ def test_the_first_screen_of_a_failing_run_names_the_table_and_why(failing, tmp_
     screen = seen(failing / "report.html", tmp_path)
     text = " ".join(screen["text"])
     assert "DO NOT DEPLOY" in screen["text"]
-    assert "1 table stops it: airports" in text
+    assert "checks failed in 1 table: airports" in text
     assert f"{BROKEN_TABLE} ({BROKEN_FILE}, column latitude): schema: 1 row." in text
     assert any(p["label"].startswith("Where each table's raw rows went") and p["shown"] > 0 for p in screen["pictures"])
+
+
+def test_each_query_pattern_is_drawn_with_its_figures_on_the_first_screen(tmp_path):
+    """The live suite's latencies, as the performance suite records them, in the summary of a page."""
+    record = RunRecord(finished=True)
+    patterns = query_patterns()
+    for n, p in enumerate(patterns):
+        record.latencies.append(Latency(f"{p.label}: {p.question} ({p.agent})", 7, 2.0 + n, 40.0 + n, 7, 700 + n))
+    page = tmp_path / "summary.html"
+    page.write_text(f"<!DOCTYPE html><html><body><div class=summary>{render(record)}</div></body></html>", encoding="utf-8")
+    [queries] = [p for p in seen(page, tmp_path)["pictures"] if p["label"].startswith("Each query pattern")]
+    assert queries["shown"] > 300
+    assert {"time, ms (median)", "items read", "GSI query", "Scan with a filter"} <= set(queries["texts"])
+    for n, pattern in enumerate(patterns):
+        assert any(t.startswith(pattern.label) for t in queries["texts"]), f"{pattern.label} is not drawn"
+        assert f"{2.0 + n:.1f} ms · {(40.0 + n) / (2.0 + n):.1f}× faster" in queries["texts"]
+        assert f"{700 + n}" in queries["texts"]
 
 
 def test_a_screenshot_of_the_passing_report_is_kept_in_the_out_dir(passing):

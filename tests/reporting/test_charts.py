@@ -21,8 +21,17 @@ def test_each_table_has_a_labelled_bar_and_a_few_quarantined_rows_still_show():
     assert all(t.name in shown for t in TABLES)
     assert "11,052 rows → 6,205 items (4,845 merged, 2 quarantined)" in shown
     assert "not fixed: see the table below" in shown
+    assert "a name in red: the table stops the deploy" not in shown
+
     [sliver] = [r for r in ET.fromstring(svg).iter(SVG + "rect") if r.get("fill") == QUARANTINED and float(r.get("y")) > 30]
     assert float(sliver.get("width")) >= 2.0
+
+
+def test_a_table_that_stops_the_deploy_is_named_in_red():
+    ledger = Ledger({name: TableEntry(name, f"{name}.csv", 10, 10, 0, 0) for name in ("flights", "airports")})
+    svg = ET.fromstring(rows_chart(ledger, stopping=("flights",)))
+    red = {t.text for t in svg.iter(SVG + "text") if t.get("fill") == QUARANTINED}
+    assert {"a name in red: the table stops the deploy", "flights"} <= red and "airports" not in red
 
 
 def test_each_query_pattern_shows_its_time_and_reads_against_the_scans():

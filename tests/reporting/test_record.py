@@ -15,10 +15,10 @@ def test_a_started_run_says_it_has_not_finished_until_it_does(tmp_path):
     started = json.loads(path.read_text())
     assert started["finished"] is False and started["verdict"]["deploy"] is False
     assert started["run_id"] == record.run_id and started["started"].endswith("+00:00")
-    assert started["verdict"]["reasons"] == [{"table": None, "reason": "the run did not finish"}]
+    assert started["verdict"]["reasons"] == [{"tables": [], "text": "the run did not finish"}]
     record.finish(path)
     done = json.loads(path.read_text())
-    assert done["finished"] is True and done["verdict"] == {"deploy": True, "reasons": []}
+    assert done["finished"] is True and done["verdict"] == {"deploy": True, "reasons": [], "blocked": [], "failing": []}
     assert (done["run_id"], done["started"]) == (started["run_id"], started["started"])
     assert done["figures"]["checks"] == {"passed": 1} and done["target"] == "a local moto server (ephemeral)"
 

@@ -52,7 +52,7 @@ def test_the_verdict_and_the_tables_that_stop_it_come_first():
     html = render(live_run())
     assert html.index("DO NOT DEPLOY") < html.index("<h2>Tables</h2>")
     text = cells(html)
-    assert "|to AWS us-east-1, prefix staging-|2 tables stop it: flights, passengers|" in text
+    assert "|to AWS us-east-1, prefix staging-|1 table blocked: passengers · checks failed in 1 more table: flights|" in text
     assert "|flights|: flights: line 5 differs (1 of 3 checks failed)|" in text
     assert "|passengers|: not loaded: passengers (passengers.csv, column email): schema: 1 row.|" in text
     assert "127.0.0.1:49947" not in html[:html.index("endpoint:")], "an ephemeral port is not the deployment"

@@ -13,7 +13,7 @@ def test_a_blocked_run_says_do_not_deploy_and_why_then_the_figures():
     record.note("test_item_count[passengers]", "passengers", "failed", "passengers was not loaded")
     record.stages["load"] = 2.25
     assert summary_lines(record) == [
-        "DO NOT DEPLOY to a local moto server (ephemeral): 1 table stops it: passengers",
+        "DO NOT DEPLOY to a local moto server (ephemeral): 1 table blocked: passengers",
         "  passengers: not loaded: passengers (passengers.csv, column email): schema: 1 row.",
         "tables 30 (0 loaded, 1 blocked) | items 256 | changes applied: 256 create, 0 update, 0 delete, 0 unchanged"
         " | quarantined 3 | capacity 256 WCU, 0 RCU",

@@ -1,6 +1,6 @@
 """The verdict: deploy only a finished run whose checks ran and passed, with one line per table that stops it."""
 from reporting.record import RunRecord
-from reporting.verdict import figures, verdict
+from reporting.verdict import figures, in_short, verdict
 
 
 def finished(**fields) -> RunRecord:
@@ -20,8 +20,9 @@ def test_a_blocked_table_is_named_with_the_first_line_of_its_first_reason():
     record.note("test_item_count[passengers]", "passengers", "failed", "passengers was not loaded")
     decision = verdict(record)
     assert not decision.deploy and decision.word == "DO NOT DEPLOY"
-    assert [(r.table, r.text) for r in decision.reasons] == [
-        ("passengers", "not loaded: passengers (passengers.csv, column email): schema: 1 row.")]
+    assert [(r.tables, r.text) for r in decision.reasons] == [
+        (("passengers",), "not loaded: passengers (passengers.csv, column email): schema: 1 row.")]
+    assert (decision.blocked, decision.failing) == (("passengers",), ())
 
 
 def test_a_table_with_failed_checks_is_named_with_its_first_failure_and_how_many():
@@ -29,15 +30,30 @@ def test_a_table_with_failed_checks_is_named_with_its_first_failure_and_how_many
     record.note("test_schema[airports]", "airports", "passed")
     record.note("test_columns[airports]", "airports", "failed", "\nairports (airports.csv): columns: 1 row.\n    to do: add it")
     record.note("test_primary_key[airports]", "airports", "failed", "second failure")
-    assert [(r.table, r.text) for r in verdict(record).reasons] == [
-        ("airports", "airports (airports.csv): columns: 1 row. (2 of 3 checks failed)")]
+    assert [(r.tables, r.text) for r in verdict(record).reasons] == [
+        (("airports",), "airports (airports.csv): columns: 1 row. (2 of 3 checks failed)")]
 
 
 def test_a_failed_check_of_no_table_is_named_by_its_test():
     record = finished()
     record.note("test_file_is_declared[extra.csv]", None, "failed", "extra.csv is neither a table nor declared as not one")
-    assert [(r.table, r.text) for r in verdict(record).reasons] == [
-        (None, "test_file_is_declared[extra.csv]: extra.csv is neither a table nor declared as not one")]
+    assert [(r.tables, r.text) for r in verdict(record).reasons] == [
+        ((), "test_file_is_declared[extra.csv]: extra.csv is neither a table nor declared as not one")]
+
+
+def test_tables_failing_for_the_same_reason_share_one_line_after_the_blocked_parent():
+    record = finished(blocked={"airports": ["airports (airports.csv, column latitude): schema: 1 row."]})
+    for child, checks in (("notams", 1), ("flights", 2)):
+        for n in range(checks):
+            record.note(f"test_foreign_keys_live[{child}.{n}->airports]", child, "failed", "airports was not loaded: its contract fails:")
+    record.note("test_schema[Baggage]", "Baggage", "failed", "Baggage (baggage.csv): schema: 1 row.")
+    decision = verdict(record)
+    assert [(r.tables, r.text) for r in decision.reasons] == [
+        (("airports",), "not loaded: airports (airports.csv, column latitude): schema: 1 row."),
+        (("notams", "flights"), "airports was not loaded: its contract fails: (3 checks failed in 2 tables)"),
+        (("Baggage",), "Baggage (baggage.csv): schema: 1 row. (1 of 1 checks failed)"),
+    ]
+    assert in_short(record, decision) == "1 table blocked: airports · checks failed in 3 more tables: notams, flights, Baggage"
 
 
 def test_a_run_that_did_not_finish_or_checked_nothing_is_not_deployed():
