@@ -22,7 +22,6 @@ def test_each_table_has_a_labelled_bar_and_a_few_quarantined_rows_still_show():
     assert "11,052 rows → 6,205 items (4,845 merged, 2 quarantined)" in shown
     assert "not fixed: see the table below" in shown
     assert "a name in red: the table stops the deploy" not in shown
-
     [sliver] = [r for r in ET.fromstring(svg).iter(SVG + "rect") if r.get("fill") == QUARANTINED and float(r.get("y")) > 30]
     assert float(sliver.get("width")) >= 2.0
 
