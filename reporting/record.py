@@ -73,7 +73,8 @@ class RunRecord:
         if table:
             self.outcomes[table].append(outcome)
         if outcome == "failed":
-            first = next((line.strip() for line in problem.splitlines() if line.strip()), "failed")
+            # A first line ending in a colon introduces what follows; alone, the colon dangles.
+            first = next((line.strip().rstrip(":") for line in problem.splitlines() if line.strip()), "failed")
             self.failures.append(Failure(test, table, first))
 
     def stage_times(self) -> list[tuple[str, float]]:

@@ -50,7 +50,7 @@ def test_tables_failing_for_the_same_reason_share_one_line_after_the_blocked_par
     decision = verdict(record)
     assert [(r.tables, r.text) for r in decision.reasons] == [
         (("airports",), "not loaded: airports (airports.csv, column latitude): schema: 1 row."),
-        (("notams", "flights"), "airports was not loaded: its contract fails: (3 checks failed in 2 tables)"),
+        (("notams", "flights"), "airports was not loaded: its contract fails (3 checks failed in 2 tables)"),
         (("Baggage",), "Baggage (baggage.csv): schema: 1 row. (1 of 1 checks failed)"),
     ]
     assert in_short(record, decision) == "1 table blocked: airports · checks failed in 3 more tables: notams, flights, Baggage"
