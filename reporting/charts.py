@@ -43,7 +43,7 @@ def rows_chart(ledger: Ledger, stopping: tuple[str, ...] = ()) -> str:
     The tables in `stopping` (blocked, or with a failed check) are named in red.
     """
     label_w, bar_w, row_h, top = 175, 200, 15, 34
-    width, height = label_w + bar_w + 290, top + row_h * len(TABLES) + 22
+    width, height = label_w + bar_w + 310, top + row_h * len(TABLES) + 22
     title = "Where each table's raw rows went: items, merged, quarantined"
     body = [_text(0, 12, title, 'font-weight="bold"')]
     body += _legend(0, 27, [(ITEMS, "items"), (MERGED, "merged into another item"), (QUARANTINED, "quarantined")])

@@ -23,7 +23,7 @@ STYLE = (
     ".dc-verdict b{font-size:28px;letter-spacing:1px;white-space:nowrap}.dc-verdict span{font-size:15px}.dc-go{background:#1a7f37}.dc-stop{background:#cf222e}"
     ".dc-reasons{margin:8px 0;padding-left:20px;font-size:14px}.dc-reasons li{margin:2px 0}"
     ".dc-figures{display:flex;flex-wrap:wrap;gap:8px;margin:10px 0}"
-    ".dc-figure{border:1px solid #d0d7de;border-radius:6px;padding:6px 12px;min-width:120px}"
+    ".dc-figure{border:1px solid #d0d7de;border-radius:6px;padding:6px 12px;min-width:120px;max-width:250px}"
     ".dc-figure span{display:block;color:#57606a;font-size:11px}.dc-figure b{font-size:18px}"
     ".dc-figure small{display:block;color:#57606a}"
     ".dc-about{color:#57606a;margin:4px 0 10px}.dc-pictures{display:flex;flex-wrap:wrap;gap:28px;align-items:flex-start}"
