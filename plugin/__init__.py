@@ -10,6 +10,9 @@ and writes the summary into the terminal, report.html and run.json.
 """
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -33,6 +36,7 @@ from plugin.options import SETTINGS, addoption, make_settings
 from reporting.record import RunRecord
 from reporting.redact import safe_endpoint, safe_metadata
 from reporting.summary import render
+from reporting.terminal import summary_lines
 
 __all__ = ["dataset", "deployment", "dynamodb", "dynamodb_endpoint", "gate_result", "live_expectations", "run_record", "settings"]
 
@@ -61,7 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
         # Refused before any fixture runs, so nothing is touched.
         raise pytest.UsageError("\n".join(problems))
     config.stash[SETTINGS] = settings
-    config.stash[RUN] = RunRecord(endpoint=_shown_endpoint(settings))
+    config.stash[RUN] = RunRecord(endpoint=_shown_endpoint(settings), target=_target(settings), run_id=settings.run_id)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -77,6 +81,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     lines = [f"{r.name}: {r.restored} items put back, {r.removed} created items deleted" if r.backup is None
              else f"{r.name}: migrated; restore it from backup {r.backup} (RestoreTableFromBackup)" for r in restored]
     pytest.exit("rolled back run " + settings.rollback + ":\n  " + "\n  ".join(lines), returncode=0)
+
+
+def _target(settings) -> str:
+    """What the deployment is, as a person names it: never the ephemeral port of a server the run started."""
+    prefix = f", prefix {settings.table_prefix}" if settings.table_prefix else ""
+    if settings.aws:
+        return "AWS" + prefix
+    if settings.endpoint_url:
+        return safe_endpoint(settings.endpoint_url) + prefix
+    return f"a local {settings.server} server (ephemeral)" + prefix
 
 
 def _shown_endpoint(settings) -> str:
@@ -145,9 +159,8 @@ def pytest_runtest_makereport(item: pytest.Item, call):
     """Note each check's outcome against its table, for the summary's verdicts."""
     report = yield
     record = item.config.stash[RUN]
-    table = _table_of(item)
-    if table and (report.when == "call" or report.failed):
-        record.outcomes[table].append(report.outcome)
+    if report.when == "call" or report.failed:
+        record.note(item.name, _table_of(item), report.outcome, str(call.excinfo.value) if call.excinfo else "")
     if report.when == "call":
         for marker, stage in STAGE_OF_MARKER.items():
             if item.get_closest_marker(marker):
@@ -156,15 +169,23 @@ def pytest_runtest_makereport(item: pytest.Item, call):
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    stages_run = config.stash[RUN].stage_times()
-    if stages_run:
-        terminalreporter.write_line("stages: " + " | ".join(f"{name} {seconds:.1f} s" for name, seconds in stages_run))
+    """The verdict, the reasons, the figures and the stage times, in a few lines (a run of the job only)."""
+    record = config.stash[RUN]
+    if record.stages:
+        for line in summary_lines(record):
+            terminalreporter.write_line(line)
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
+    """run.json says whether the run finished: an interrupted run leaves `finished: false`."""
     record = session.config.stash.get(RUN, None)
-    if record is not None and record.stages:
-        record.write(session.config.stash[SETTINGS].out_dir / "run.json")
+    if record is None or not record.stages:
+        return
+    path = session.config.stash[SETTINGS].out_dir / "run.json"
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        record.write(path)
+    else:
+        record.finish(path)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -181,4 +202,10 @@ def pytest_html_report_title(report) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_html_results_summary(prefix: list, summary: list, postfix: list, session: pytest.Session) -> None:
-    prefix.append(render(session.config.stash[RUN]))
+    record = session.config.stash[RUN]
+    report = getattr(session.config.option, "htmlpath", None)
+    if record.data_docs and report:
+        # One Data Docs site holds both checkpoints' results; the link is relative, so the folder can be moved whole.
+        docs = next(iter(record.data_docs.values()))
+        record.gx_docs = os.path.relpath(docs, Path(report).resolve().parent)
+    prefix.append(render(record))

@@ -21,6 +21,7 @@ from pipeline import stages
 from pipeline.settings import Settings
 from pipeline.stages import LiveTable
 from plugin.options import SETTINGS
+from reporting.quarantine import quarantine_reasons
 from reporting.record import RunRecord
 from reporting.redact import safe_endpoint
 
@@ -65,9 +66,13 @@ def dataset(settings: Settings, run_record: RunRecord) -> Dataset:
     """The tables to check: the fixers' output, or with --no-fix the export as it is."""
     if not settings.data_dir.is_dir():
         pytest.exit(f"--data-dir {settings.data_dir} is not a folder; point it at the CSV export", returncode=4)
+    # Written now, so that a run killed later leaves a run.json that says it did not finish.
+    run_record.start(settings.out_dir / "run.json")
     with run_record.timed("fix" if settings.fix else "read"), explained(str(settings.data_dir)):
         data = stages.read(settings)
     run_record.ledger = data.ledger
+    if settings.fix:
+        run_record.quarantine = quarantine_reasons(settings.out_dir)
     return data
 
 
@@ -137,20 +142,27 @@ def deployment(settings: Settings, dataset: Dataset, gate_result: GateResult, dy
     """
     expected = stages.checked_items(dataset, gate_result)
     reporter, terminal = _terminal(pytestconfig)
+    run_json = settings.out_dir / "run.json"
+
+    def table_done(name, sync) -> None:
+        # run.json as the sync goes: a run killed midway leaves the tables it finished, and finished: false.
+        run_record.synced[name] = sync
+        run_record.write(run_json)
+
     the_plan, done = None, None
     if settings.load:
         with run_record.timed("plan"), explained(run_record.endpoint, settings.endpoint_url), read_only(dynamodb):
             the_plan = stages.plan(dynamodb, settings, expected)
         stages.write_plan(the_plan, settings, settings.out_dir / "plan.json")
         run_record.plan = the_plan
+        run_record.write(run_json)
         run_record.blocked.update({p.table.name: [p.blocked] for p in the_plan.tables if p.blocked})
         with terminal():
             _show_plan(reporter, the_plan)
     if settings.writes and the_plan is not None:
         with terminal(), run_record.timed("sync"), explained(run_record.endpoint, settings.endpoint_url):
             try:
-                done = stages.apply(dynamodb, settings, the_plan, progress=table_progress,
-                                    on_table_done=lambda name, sync: run_record.synced.__setitem__(name, sync))
+                done = stages.apply(dynamodb, settings, the_plan, progress=table_progress, on_table_done=table_done)
             except KeyboardInterrupt:
                 reporter.write_line("the sync was interrupted: the tables are partly written. Run again: it converges, "
                                     f"and what was changed so far is saved under {settings.out_dir / 'rollback' / settings.run_id}.")

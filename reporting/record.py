@@ -2,14 +2,21 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
-from collections import defaultdict
+import uuid
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+from contracts import NOT_TABLES
 from fixers.ledger import Ledger
 from loaders.plan import Plan
 from loaders.sync import TableSync
+from reporting.quarantine import QuarantineReason
+from reporting.verdict import figures, verdict
 
 
 @dataclass(frozen=True)
@@ -23,8 +30,20 @@ class Latency:
     query_read: int
     scan_read: int
 
+_WRITING = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed check: its test id, its table if it has one, and the first line of what went wrong."""
+
+    test: str
+    table: str | None
+    problem: str
+
 
 STAGES = ("read", "fix", "pre-upload checks", "gate", "plan", "sync", "read back", "live checks", "performance checks")
+CHANGE_KINDS = ("create", "update", "delete", "unchanged")
 
 
 @dataclass
@@ -41,6 +60,50 @@ class RunRecord:
     latencies: list[Latency] = field(default_factory=list)
     outcomes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # table: test outcomes
     stages: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # stage: seconds
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    started: str = ""  # ISO 8601, UTC
+    finished: bool = False  # stays False in run.json if the run is killed
+    # What the deployment is, as a person names it: never an ephemeral port.
+    target: str = ""
+    capacity: dict[str, dict[str, float]] = field(default_factory=dict)  # table: {write_units, read_units}
+    gx_docs: str | None = None  # relative link to the Great Expectations Data Docs index
+    quarantine: dict[str, list[QuarantineReason]] = field(default_factory=dict)  # table: reasons, counted
+    checks: Counter = field(default_factory=Counter)  # outcome: how many checks had it
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def changes_applied(self) -> bool:
+        """True once a sync ran; False while `changes` is only a plan (--plan), or nothing was planned."""
+        return bool(self.synced)
+
+    @property
+    def changes(self) -> dict[str, dict[str, int]]:
+        """Per table: create, update, delete, unchanged; what the sync did, else what the plan would do."""
+        if self.synced:
+            return {name: {"create": s.created, "update": s.updated, "delete": s.deleted, "unchanged": s.unchanged}
+                    for name, s in self.synced.items()}
+        if self.plan is None:
+            return {}
+        return {p.table.name: {k: v for k, v in p.counts().items() if k != "kept"} for p in self.plan.tables if not p.blocked}
+
+    @property
+    def actions(self) -> dict[str, list[str]]:
+        """Per table: what was done to the table itself (created, GSIs, protection, migration), or is planned."""
+        if self.synced:
+            return {name: s.actions() for name, s in self.synced.items() if s.actions()}
+        if self.plan is None:
+            return {}
+        return {p.table.name: ["planned: " + a for a in p.actions] for p in self.plan.tables if p.actions and not p.blocked}
+
+    def note(self, test: str, table: str | None, outcome: str, problem: str = "") -> None:
+        """Count one check's outcome, against its table when it has one; keep the first line of a failure."""
+        self.checks[outcome] += 1
+        if table:
+            self.outcomes[table].append(outcome)
+        if outcome == "failed":
+            # A first line ending in a colon introduces what follows; alone, the colon dangles.
+            first = next((line.strip().rstrip(":") for line in problem.splitlines() if line.strip()), "failed")
+            self.failures.append(Failure(test, table, first))
 
     def stage_times(self) -> list[tuple[str, float]]:
         """Seconds per stage, in the order the job runs them."""
@@ -50,23 +113,56 @@ class RunRecord:
         """A context manager adding the time spent inside it to `stage`."""
         return _Timer(self.stages, stage)
 
+    def start(self, path: Path) -> None:
+        """Stamp the start and write `path` at once: a run killed later leaves a record saying it did not finish."""
+        self.started = datetime.now(UTC).isoformat(timespec="seconds")
+        self.finished = False
+        self.write(path)
+
+    def finish(self, path: Path) -> None:
+        """Mark the run finished and write `path`."""
+        self.finished = True
+        self.write(path)
+
     def write(self, path: Path) -> None:
-        """The run as JSON (no ledger: that is ledger.json), for CI and the benchmarks."""
+        """The run as JSON (no ledger: that is ledger.json), for CI; replaced atomically, never half written."""
+        decision = verdict(self)
         body = {
+            "run_id": self.run_id,
+            "started": self.started,
+            "finished": self.finished,
+            "verdict": {"deploy": decision.deploy, "reasons": [asdict(r) for r in decision.reasons],
+                        "blocked": decision.blocked, "failing": decision.failing},
+            "figures": asdict(figures(self)),
+            "target": self.target,
             "endpoint": self.endpoint,
             "stages": dict(self.stage_times()),
             "blocked": self.blocked,
             "plan": self.plan.totals() if self.plan else None,
-            "synced": {name: {"created": s.created, "updated": s.updated, "deleted": s.deleted, "unchanged": s.unchanged,
-                              "actions": s.actions(), "retries": s.report.retries if s.report else 0}
-                       for name, s in self.synced.items()},
+            "retries": {name: s.report.retries for name, s in self.synced.items() if s.report},
             "rollback": str(self.rollback) if self.rollback else None,
+            "changes": self.changes,
+            "changes_applied": self.changes_applied,
+            "actions": self.actions,
+            "capacity": self.capacity,
+            "not_tables": {n.file: n.reason for n in NOT_TABLES},
+            "quarantine": {name: [asdict(r) for r in reasons] for name, reasons in self.quarantine.items()},
+            "checks": dict(self.checks),
+            "failures": [asdict(f) for f in self.failures],
+            "gx_docs": self.gx_docs,
             "found": self.found,
             "indexes": self.indexes,
             "latencies": [asdict(latency) for latency in self.latencies],
         }
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(body, indent=2, default=str) + "\n", encoding="utf-8")
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        # The sync's threads write it as each table is done: one at a time through the one temporary file.
+        with _WRITING:
+            try:
+                partial.write_text(json.dumps(body, indent=2, default=str) + "\n", encoding="utf-8")
+                os.replace(partial, path)
+            finally:
+                partial.unlink(missing_ok=True)
 
 
 class _Timer:

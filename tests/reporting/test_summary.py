@@ -1,8 +1,10 @@
 """The report's summary and what is kept out of it."""
+import re
+
 from fixers.ledger import Ledger, TableEntry
 from fixers.outcome import Change
 from loaders.batch import LoadReport
-from loaders.tables import TableSetup
+from reporting.quarantine import QuarantineReason
 from reporting.record import Latency, RunRecord
 from reporting.redact import safe_endpoint, safe_metadata
 from reporting.summary import render
@@ -20,20 +22,78 @@ def test_the_environment_is_an_allow_list():
     assert "great_expectations" in metadata["Packages"]
 
 
-def test_the_summary_shows_each_table_its_fixes_load_and_verdict():
+def live_run() -> RunRecord:
     ledger = Ledger({"flights": TableEntry("flights", "flights.csv", 256, 256, 0, 0,
                                            [Change("parse_timestamps", "scheduled_departure", 12, "")])})
-    record = RunRecord(endpoint="http://127.0.0.1:5000", ledger=ledger,
-                       blocked={"passengers": ["passengers (passengers.csv, column email): schema: 1 row."]})
-    setup = TableSetup("flights", created=False, indexes_added=("aircraft-registration-index",), undeclared_indexes=("old-index",))
-    record.loads["flights"] = LoadReport("flights", 256, 11, 2, 0, 1, 0.5, setup)
+    record = RunRecord(endpoint="http://admin:s3cret@127.0.0.1:49947", target="AWS us-east-1, prefix staging-", ledger=ledger,
+                       blocked={"passengers": ["passengers (passengers.csv, column email): schema: 1 row.\n    first: line 2: <masked>"]},
+                       finished=True, changes_applied=True, gx_docs="gx/data_docs/local_site/index.html")
+    record.loads["flights"] = LoadReport("flights", 256, 11, 2, 0, 1, 0.5)
     record.found["flights"] = 256
-    record.outcomes["flights"] += ["passed", "passed", "failed"]
+    record.note("test_item_count[flights]", "flights", "passed")
+    record.note("test_gsi[flights.aircraft-registration-index]", "flights", "passed")
+    record.note("test_items_equal_fixed_rows[flights]", "flights", "failed", "flights: line 5 differs")
+    record.note("test_item_count[passengers]", "passengers", "failed", "passengers was not loaded")
+    record.changes["flights"] = {"create": 250, "update": 6, "delete": 0, "unchanged": 0}
+    record.actions["flights"] = ["table created", "GSI added: aircraft-registration-index", "undeclared GSI kept: old-index"]
+    record.capacity["flights"] = {"write_units": 256.0, "read_units": 12.5}
+    record.quarantine["bookings"] = [QuarantineReason("flight_id 9003 has no row in flights", 2, (6202, 6535))]
     record.latencies.append(Latency("flights.flight-number-date-index(flight_number)", 7, 1.5, 12.0, 7, 256))
-    html = render(record)
+    record.stages["fix"] = 0.5
+    return record
+
+
+def cells(html: str) -> str:
+    """The page's text with tags dropped, cells separated by `|`."""
+    return re.sub(r"(\s*\|\s*)+", "|", re.sub(r"<[^>]+>", "|", html))
+
+
+def test_the_verdict_and_the_tables_that_stop_it_come_first():
+    html = render(live_run())
+    assert html.index("DO NOT DEPLOY") < html.index("<h2>Tables</h2>")
+    text = cells(html)
+    assert "|to AWS us-east-1, prefix staging-|1 table blocked: passengers · checks failed in 1 more table: flights|" in text
+    assert "|flights|: flights: line 5 differs (1 of 3 checks failed)|" in text
+    assert "|passengers|: not loaded: passengers (passengers.csv, column email): schema: 1 row.|" in text
+    assert "127.0.0.1:49947" not in html[:html.index("endpoint:")], "an ephemeral port is not the deployment"
+
+
+def test_the_figures_say_what_changed_what_it_cost_and_how_long_it_took():
+    text = cells(render(live_run()))
+    assert "|changes applied|256|250 create · 6 update · 0 delete · 0 unchanged|" in text
+    assert "|capacity|256 WCU|12 RCU|" in text
+    assert "|checks|2 passed|2 failed|" in text
+    assert "|time|0.5 s|fix 0.5|" in text
+
+
+def test_the_sections_follow_in_the_order_a_release_manager_reads():
+    html = render(live_run())
+    headings = re.findall(r"<h2>([^<(]+)", html)
+    assert [h.strip() for h in headings] == ["Tables", "Changes in DynamoDB", "Quarantined rows, by reason",
+                                            "Files that are not tables", "Queries: GSI against Scan with a filter"]
+    assert html.index("<svg") < html.index("<h2>Tables</h2>"), "the pictures are on the first screen"
+
+
+def test_the_details_show_fixes_changes_quarantine_reasons_and_files_left_out():
+    html = render(live_run())
+    text = cells(html)
     assert "parse_timestamps scheduled_departure ×12" in html
     assert "512 items/s, 2 retries" in html
-    assert "GSI added: aircraft-registration-index" in html and "GSI not in the contract, left alone: old-index" in html
-    assert "FAIL</span> (1 of 3 checks)" in html
-    assert "NOT LOADED</span><br>passengers (passengers.csv, column email): schema: 1 row." in html
-    assert "<td>7</td><td>1.5</td><td>12.0</td><td>7</td><td>256</td>" in html
+    assert "|flights|250|6|0|0|table created|GSI added: aircraft-registration-index|undeclared GSI kept: old-index|256.0|12.5|" in text
+    assert "|bookings|bookings.csv|flight_id 9003 has no row in flights|2|6202, 6535|" in text
+    assert "|crew_roster.csv|the roster before enrichment" in text
+    assert "|flights.flight-number-date-index(flight_number)|7|1.5|12.0|7|256|" in text
+    assert '<a href="gx/data_docs/local_site/index.html">Great Expectations Data Docs</a>' in html
+
+
+def test_no_credential_reaches_the_summary():
+    html = render(live_run())
+    assert "s3cret" not in html and "admin" not in html
+    assert "endpoint: http://127.0.0.1:49947" in html
+
+
+def test_a_run_that_did_not_get_far_says_what_was_not_run():
+    text = cells(render(RunRecord(finished=True)))
+    assert "|DO NOT DEPLOY|" in text and "no check ran" in text
+    assert "|Changes in DynamoDB|not run|" in text and "|Quarantined rows|not run|" in text
+    assert "|Queries: GSI against Scan with a filter|not run|" in text

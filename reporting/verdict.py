@@ -1,0 +1,134 @@
+"""Can this be deployed, and if not which tables stop it and why; and the run's figures in numbers.
+
+The HTML summary, the terminal summary and run.json all show what these return,
+so the three never disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from contracts import TABLES
+
+if TYPE_CHECKING:
+    from reporting.record import RunRecord
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why not, in one line, and the tables it is about (none for the run itself or a check of no table)."""
+
+    tables: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    deploy: bool
+    reasons: tuple[Reason, ...]
+    blocked: tuple[str, ...] = ()  # tables the gate kept out
+    failing: tuple[str, ...] = ()  # other tables with a failed check
+
+    @property
+    def word(self) -> str:
+        return "DEPLOY" if self.deploy else "DO NOT DEPLOY"
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def verdict(record: RunRecord) -> Verdict:
+    """DEPLOY only if the run finished, checks ran, no table was blocked and no check failed.
+
+    Blocked tables come first, each with its first reason. Tables whose checks failed
+    for the same first reason (the children of a blocked parent, typically) share one line.
+    """
+    reasons = []
+    if not record.finished:
+        reasons.append(Reason((), "the run did not finish"))
+    if not sum(record.checks.values()):
+        reasons.append(Reason((), "no check ran"))
+    blocked = tuple(t.name for t in TABLES if t.name in record.blocked)
+    for name in blocked:
+        first = _first_line(record.blocked[name][0]) if record.blocked[name] else "blocked by the gate"
+        reasons.append(Reason((name,), f"not loaded: {first}"))
+    by_problem: dict[str, list[str]] = {}
+    failed_checks: dict[str, int] = {}
+    for failure in record.failures:
+        if failure.table and failure.table not in blocked:
+            if failure.table not in failed_checks:
+                by_problem.setdefault(failure.problem, []).append(failure.table)
+            failed_checks[failure.table] = failed_checks.get(failure.table, 0) + 1
+    for problem, tables in by_problem.items():
+        if len(tables) == 1:
+            count = f"{failed_checks[tables[0]]} of {len(record.outcomes.get(tables[0], ()))} checks failed"
+        else:
+            count = f"{sum(failed_checks[t] for t in tables)} checks failed in {len(tables)} tables"
+        reasons.append(Reason(tuple(tables), f"{problem} ({count})"))
+    reasons += [Reason((), f"{f.test}: {f.problem}") for f in record.failures if f.table is None]
+    failing = tuple(t.name for t in TABLES if t.name in failed_checks)
+    return Verdict(not reasons, tuple(reasons), blocked, failing)
+
+
+def named(tables: tuple[str, ...], most: int = 3) -> str:
+    """At most `most` table names, then how many more."""
+    return ", ".join(tables[:most]) + (f" and {len(tables) - most} more" if len(tables) > most else "")
+
+
+def in_short(record: RunRecord, decision: Verdict) -> str:
+    """Half a line after the verdict: which tables stop it, or that all pass and whether anything was loaded."""
+    if decision.deploy:
+        return f"all {len(TABLES)} tables pass" + ("" if record.synced else "; pre-upload checks only, nothing was loaded")
+    parts = []
+    if decision.blocked:
+        parts.append(f"{len(decision.blocked)} table{'s' * (len(decision.blocked) > 1)} blocked: {named(decision.blocked)}")
+    if decision.failing:
+        more = " more" if decision.blocked else ""
+        parts.append(f"checks failed in {len(decision.failing)}{more} table{'s' * (len(decision.failing) > 1)}: {named(decision.failing)}")
+    return " · ".join(parts) or "see why below"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The run in numbers; None where the run did not get that far."""
+
+    tables: int
+    loaded: int
+    blocked: int
+    raw_rows: int | None
+    items: int | None  # after fixing: what should be live
+    found: int | None  # items counted live
+    merged: int | None
+    quarantined: int | None
+    changes: dict[str, int]  # create, update, delete, unchanged: summed over tables
+    changes_applied: bool
+    write_units: float | None
+    read_units: float | None
+    seconds: float  # all stages
+    checks: dict[str, int]  # outcome: count
+
+
+def figures(record: RunRecord) -> Figures:
+    totals = record.ledger.totals() if record.ledger else {}
+    changes: dict[str, int] = {}
+    for counts in record.changes.values():
+        for kind, count in counts.items():
+            changes[kind] = changes.get(kind, 0) + count
+    capacity = record.capacity.values()
+    return Figures(
+        tables=len(TABLES),
+        loaded=len(record.synced),
+        blocked=len(record.blocked),
+        raw_rows=totals.get("raw_rows"),
+        items=totals.get("items"),
+        found=sum(record.found.values()) if record.found else None,
+        merged=totals.get("merged"),
+        quarantined=totals.get("quarantined"),
+        changes=changes,
+        changes_applied=record.changes_applied,
+        write_units=sum(c.get("write_units", 0.0) for c in capacity) if record.capacity else None,
+        read_units=sum(c.get("read_units", 0.0) for c in capacity) if record.capacity else None,
+        seconds=sum(seconds for _, seconds in record.stage_times()),
+        checks=dict(record.checks),
+    )

@@ -1,0 +1,73 @@
+"""The verdict: deploy only a finished run whose checks ran and passed, with one line per table that stops it."""
+from reporting.record import RunRecord
+from reporting.verdict import figures, in_short, verdict
+
+
+def finished(**fields) -> RunRecord:
+    record = RunRecord(finished=True, **fields)
+    record.note("test_schema[flights]", "flights", "passed")
+    return record
+
+
+def test_a_finished_run_whose_checks_passed_may_be_deployed():
+    decision = verdict(finished())
+    assert decision.deploy and decision.word == "DEPLOY" and decision.reasons == ()
+
+
+def test_a_blocked_table_is_named_with_the_first_line_of_its_first_reason():
+    record = finished(blocked={"passengers": ["passengers (passengers.csv, column email): schema: 1 row.\n    first: line 2: <masked>",
+                                              "a second reason"]})
+    record.note("test_item_count[passengers]", "passengers", "failed", "passengers was not loaded")
+    decision = verdict(record)
+    assert not decision.deploy and decision.word == "DO NOT DEPLOY"
+    assert [(r.tables, r.text) for r in decision.reasons] == [
+        (("passengers",), "not loaded: passengers (passengers.csv, column email): schema: 1 row.")]
+    assert (decision.blocked, decision.failing) == (("passengers",), ())
+
+
+def test_a_table_with_failed_checks_is_named_with_its_first_failure_and_how_many():
+    record = finished()
+    record.note("test_schema[airports]", "airports", "passed")
+    record.note("test_columns[airports]", "airports", "failed", "\nairports (airports.csv): columns: 1 row.\n    to do: add it")
+    record.note("test_primary_key[airports]", "airports", "failed", "second failure")
+    assert [(r.tables, r.text) for r in verdict(record).reasons] == [
+        (("airports",), "airports (airports.csv): columns: 1 row. (2 of 3 checks failed)")]
+
+
+def test_a_failed_check_of_no_table_is_named_by_its_test():
+    record = finished()
+    record.note("test_file_is_declared[extra.csv]", None, "failed", "extra.csv is neither a table nor declared as not one")
+    assert [(r.tables, r.text) for r in verdict(record).reasons] == [
+        ((), "test_file_is_declared[extra.csv]: extra.csv is neither a table nor declared as not one")]
+
+
+def test_tables_failing_for_the_same_reason_share_one_line_after_the_blocked_parent():
+    record = finished(blocked={"airports": ["airports (airports.csv, column latitude): schema: 1 row."]})
+    for child, checks in (("notams", 1), ("flights", 2)):
+        for n in range(checks):
+            record.note(f"test_foreign_keys_live[{child}.{n}->airports]", child, "failed", "airports was not loaded: its contract fails:")
+    record.note("test_schema[Baggage]", "Baggage", "failed", "Baggage (baggage.csv): schema: 1 row.")
+    decision = verdict(record)
+    assert [(r.tables, r.text) for r in decision.reasons] == [
+        (("airports",), "not loaded: airports (airports.csv, column latitude): schema: 1 row."),
+        (("notams", "flights"), "airports was not loaded: its contract fails (3 checks failed in 2 tables)"),
+        (("Baggage",), "Baggage (baggage.csv): schema: 1 row. (1 of 1 checks failed)"),
+    ]
+    assert in_short(record, decision) == "1 table blocked: airports · checks failed in 3 more tables: notams, flights, Baggage"
+
+
+def test_a_run_that_did_not_finish_or_checked_nothing_is_not_deployed():
+    unfinished = RunRecord()
+    unfinished.note("test_schema[flights]", "flights", "passed")
+    assert [r.text for r in verdict(unfinished).reasons] == ["the run did not finish"]
+    assert [r.text for r in verdict(RunRecord(finished=True)).reasons] == ["no check ran"]
+
+
+def test_the_figures_sum_changes_and_capacity_over_tables():
+    record = finished(changes={"flights": {"create": 250, "update": 6, "delete": 0, "unchanged": 0},
+                               "airports": {"create": 0, "update": 1, "delete": 2, "unchanged": 42}},
+                      capacity={"flights": {"write_units": 256.0, "read_units": 0.5}, "airports": {"write_units": 3.0, "read_units": 1.0}})
+    f = figures(record)
+    assert f.changes == {"create": 250, "update": 7, "delete": 2, "unchanged": 42}
+    assert (f.write_units, f.read_units) == (259.0, 1.5)
+    assert f.items is None and f.found is None, "no ledger and nothing counted live: no figure, not zero"
