@@ -209,7 +209,8 @@ def _frame(header, columns, index, encoding, missing_unless) -> pd.DataFrame:
         if name not in keep_empty:
             cells[cells == ""] = None
         data[name] = cells
-    frame = pd.DataFrame(data, index=pd.Index(index, dtype="int64"), columns=header, copy=False)
+    # dtype=object: pandas 3 would infer its string dtype, whose missing value is NaN, not None.
+    frame = pd.DataFrame(data, index=pd.Index(index, dtype="int64"), columns=header, dtype=object, copy=False)
     frame.attrs["encoding"] = encoding
     return frame
 

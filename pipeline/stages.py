@@ -1,14 +1,17 @@
 """Each stage of the job: what it takes, what it returns. Nothing here knows about pytest."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
 from contracts import TABLES, TABLES_BY_NAME, Table
+from contracts.errors import ContractError
 from contracts.expectations import GxResults, validate
 from contracts.gate import GateResult
 from contracts.gate import gate as gate_tables
@@ -24,6 +27,22 @@ from loaders.tables import describe
 from pipeline.settings import Settings
 
 ROLLBACK_FOLDER = "rollback"
+
+
+class OutDirBusy(ContractError):
+    """Another run holds the out dir: two runs writing one fixed/ would load rows neither gate checked."""
+
+
+def lock_out_dir(out_dir: Path) -> IO:
+    """Hold OUT/.lock for this run (released when the returned file is closed, or the process ends)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handle = (out_dir / ".lock").open("w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise OutDirBusy(f"another run is using {out_dir}: wait until it ends, or give this one its own --out-dir") from None
+    return handle
 
 
 def read(settings: Settings) -> Dataset:

@@ -62,10 +62,12 @@ def run_record(pytestconfig: pytest.Config) -> RunRecord:
 
 
 @pytest.fixture(scope="session")
-def dataset(settings: Settings, run_record: RunRecord) -> Dataset:
+def dataset(settings: Settings, run_record: RunRecord, pytestconfig: pytest.Config) -> Dataset:
     """The tables to check: the fixers' output, or with --no-fix the export as it is."""
     if not settings.data_dir.is_dir():
         pytest.exit(f"--data-dir {settings.data_dir} is not a folder; point it at the CSV export", returncode=4)
+    with explained(str(settings.out_dir)):
+        pytestconfig.add_cleanup(stages.lock_out_dir(settings.out_dir).close)
     # Written now, so that a run killed later leaves a run.json that says it did not finish.
     run_record.start(settings.out_dir / "run.json")
     with run_record.timed("fix" if settings.fix else "read"), explained(str(settings.data_dir)):
