@@ -22,6 +22,7 @@ from contracts.source import read_csv
 from contracts.table import Table
 from fixers import run as fixers_run
 from fixers.dataset import LEDGER, load_dataset
+from tests.lineage import descendants
 from tests.pytest_run import ROOT
 
 RAW = ROOT / "data" / "raw"
@@ -270,16 +271,6 @@ CASES = [
     Case("Windows line ends", None, whole_file("weather.csv", lambda t: t.replace("\n", "\r\n"))),
     Case("a symbolic link inside the export", None, symlink_in),
 ]
-
-
-def descendants(name: str, quarantine_only: bool) -> set[str]:
-    """Tables reached from `name` by foreign keys (only `on_orphan="quarantine"` ones if asked), in load order."""
-    reached = {name}
-    for table in TABLES:
-        for fk in table.foreign_keys:
-            if fk.parent in reached and fk.parent != table.name and (fk.on_orphan == "quarantine" or not quarantine_only):
-                reached.add(table.name)
-    return reached - {name}
 
 
 @pytest.fixture(scope="module")
