@@ -2,7 +2,8 @@
 
 All three write the same items (the fixed bookings, passengers and baggage)
 into fresh tables on a moto server in its own process:
-  - the loader (loaders.batch.write_items, its default workers, through the guard);
+  - the loader (loaders.batch.write_items, its default workers, through the guard and
+    botocore's own pipeline, parameter validation on: the one transport it has);
   - boto3's `Table.batch_writer`, one thread: what most upload scripts do;
   - the ceiling: pre-built BatchWriteItem requests posted from 8 threads over
     plain HTTP connections, no SDK, no checks: what the server can take.
@@ -145,9 +146,9 @@ def main() -> int:
         print(f"{'method (median of the rounds)':<42} {'items/s':>8} {'x batch_writer':>15} {'of ceiling':>11}")
         for prefix, rate in (("loader", loader), ("writer", writer), ("ceiling", ceiling)):
             print(f"{methods[prefix][0]:<42} {rate:>8,.0f} {rate / writer:>15.2f} {rate / ceiling:>10.0%}")
-        print(f"target: loader within 10% of the ceiling: {'met' if loader >= 0.9 * ceiling else 'NOT MET'}", flush=True)
+        print(f"target: loader at least 1.3x batch_writer: {'met' if loader >= 1.3 * writer else 'NOT MET'}", flush=True)
         wall, stages = stages_of_make_run(Path(tmp) / "run")
-        print(f"\nmake run's command: {wall:.1f} s wall (target under 60 s: {'met' if wall < 60 else 'NOT MET'})")
+        print(f"\nmake run's command: {wall:.1f} s wall (target under 30 s: {'met' if wall < 30 else 'NOT MET'})")
         for stage, seconds in stages.items():
             print(f"  {stage:<20} {seconds:6.1f} s")
     return 0

@@ -145,22 +145,22 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
             done.unprotected = protect(client, plan.table, plan.name, ("point-in-time recovery",), wait=wait)
             done.protected = () if done.unprotected else ("point-in-time recovery",)
 
-    def indexes(plan: TablePlan) -> None:
+    def alter(plan: TablePlan) -> None:
+        # One table's changes in turn (AWS takes one index or table change at a time), several tables at once.
+        done = result.tables[plan.table.name]
         for index in plan.replace_gsis:
             replace_gsi(client, plan.table, plan.name, index, wait=wait)
         for index in plan.add_gsis:
             add_gsi(client, plan.table, plan.name, index, wait=wait)
-        done = result.tables[plan.table.name]
         done.gsis_added = tuple(i.name for i in plan.add_gsis)
         done.gsis_replaced = tuple(i.name for i in plan.replace_gsis)
-
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(plans))), thread_name_prefix="gsi") as pool:
-        list(pool.map(indexes, [p for p in plans if p.add_gsis or p.replace_gsis]))
-    for plan in plans:
         if plan.protect:
-            done = result.tables[plan.table.name]
             done.unprotected = protect(client, plan.table, plan.name, plan.protect, wait=wait)
             done.protected = tuple(kind for kind in plan.protect if kind not in done.unprotected)
+
+    altered = [p for p in plans if p.add_gsis or p.replace_gsis or p.protect]
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(altered))), thread_name_prefix="alter") as pool:
+        list(pool.map(alter, altered))
 
 
 def _requests(plan: TablePlan) -> list[dict]:

@@ -1,0 +1,234 @@
+"""A deployment that exists converges to the contracts and the export, run by run, as a user runs them.
+
+One moto server and one table prefix, in order: the seed's old deployment is
+planned (nothing written), synced (only the table with the wrong key is
+blocked), migrated, and synced again (nothing written). Then an export with
+bookings deleted, changed and added converges in one run that writes exactly
+those, and is rolled back; and an export that lost 95% of its bookings trips
+the circuit breaker.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pytest
+
+from contracts import TABLES, TABLES_BY_NAME
+from data import manifest
+from loaders.client import endpoint_client
+from loaders.server import MotoServer
+from tests.lineage import descendants
+from tests.plugin import old_deployment
+from tests.pytest_run import ROOT, failures, run_suite
+
+PREFIX = "ops-"
+LIVE = "test_item_count or test_items_equal_fixed_rows or test_table_is_active or test_gsi or test_table_is_protected"
+SAMPLE = manifest.load()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with MotoServer(tmp_path_factory.mktemp("server") / "moto.log") as endpoint_url:
+        yield endpoint_url
+
+
+@pytest.fixture(scope="module")
+def admin(server):
+    return endpoint_client(server)
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    return tmp_path_factory.mktemp("sync")
+
+
+def run(work, server, name: str, *options: str, data_dir=ROOT / "data" / "raw"):
+    """The live suite (a subset: counts, items, GSIs, protection) against the shared server, out dir `work/name`."""
+    verdicts = run_suite(work / name, "tests/live", "-m", "live", "-k", LIVE, f"--endpoint-url={server}",
+                         f"--data-dir={data_dir}", f"--out-dir={work / name}", f"--table-prefix={PREFIX}", *options)
+    return verdicts, json.loads((work / name / "plan.json").read_text()), json.loads((work / name / "run.json").read_text())
+
+
+def snapshot(client) -> dict:
+    """Every table under the prefix: its GSIs, its protection and its items."""
+    out = {}
+    for name in sorted(n for n in client.list_tables()["TableNames"] if n.startswith(PREFIX)):
+        description = client.describe_table(TableName=name)["Table"]
+        items = [i for page in client.get_paginator("scan").paginate(TableName=name) for i in page["Items"]]
+        out[name] = (sorted(i["IndexName"] for i in description.get("GlobalSecondaryIndexes", [])),
+                     description.get("DeletionProtectionEnabled"), sorted(json.dumps(i, sort_keys=True) for i in items))
+    return out
+
+
+def changes(plan: dict, name: str) -> dict:
+    return {k: plan["tables"][name][k] for k in ("create", "update", "delete")}
+
+
+@pytest.fixture(scope="module")
+def old(admin):
+    return old_deployment.build(admin, PREFIX)
+
+
+@pytest.fixture(scope="module")
+def planned(old, admin, work, server):
+    before = snapshot(admin)
+    verdicts, plan, _ = run(work, server, "plan", "--plan")
+    return before, snapshot(admin), plan, verdicts
+
+
+def test_the_plan_of_the_old_deployment_lists_every_action(planned, old, work):
+    _, _, plan, _ = planned
+    blocked = plan["tables"]["MaintenanceWorkOrders"]["blocked"]
+    assert "(('work_order_id', 'S'),)" in blocked and "(('workorder_id', 'S'),)" in blocked and "--migrate" in blocked
+    for table in TABLES:
+        entry = plan["tables"][table.name]
+        if table.name == "MaintenanceWorkOrders":
+            continue
+        if table.name not in old:
+            assert entry["actions"] == [f"create table with {len(table.indexes)} GSIs" if table.indexes else "create table"]
+            assert changes(plan, table.name) == {"create": SAMPLE.files[table.file].items, "update": 0, "delete": 0}
+            continue
+        fixed = old_deployment.fixed_keys(work / "plan", table.name)
+        assert entry["actions"] == [f"add GSI {i.name}" for i in table.indexes] + [
+            "enable deletion protection", "enable point-in-time recovery"], table.name
+        assert entry["create"] == len(fixed - old[table.name]), table.name
+        assert entry["delete"] == len(old[table.name] - fixed), table.name
+        assert entry["update"] + entry["unchanged"] == len(fixed & old[table.name]), table.name
+    # A number stored as a string is a change: every old table with a number besides its key has updates.
+    numbered = [n for n in old if n != "MaintenanceWorkOrders" and any(
+        TABLES_BY_NAME[n].attribute_type(c) == "N" for c in TABLES_BY_NAME[n].columns if c not in TABLES_BY_NAME[n].key)]
+    assert numbered and all(plan["tables"][name]["update"] > 0 for name in numbered)
+
+
+def test_the_plan_writes_nothing(planned):
+    before, after, _, _ = planned
+    assert after == before
+
+
+@pytest.fixture(scope="module")
+def synced(planned, work, server):
+    return run(work, server, "sync")
+
+
+def test_a_plain_run_blocks_only_the_table_with_the_wrong_key_and_converges_the_rest(synced):
+    verdicts, plan, record = synced
+    failed = failures(verdicts)
+    assert failed and all("MaintenanceWorkOrders" in test for test in failed), sorted(failed)
+    assert "the plan blocks it" in failed["test_item_count[MaintenanceWorkOrders]"]
+    others = [t for t in TABLES if t.name != "MaintenanceWorkOrders"]
+    assert all(verdicts[f"test_item_count[{t.name}]"] is None for t in others)
+    assert record["finished"] is True and record["changes_applied"] is True
+    deleted = {name: counts["delete"] for name, counts in record["changes"].items() if counts["delete"]}
+    assert deleted == {name: plan["tables"][name]["delete"] for name in deleted}
+    assert deleted, "the orphans and the old roster rows are gone"
+
+
+@pytest.fixture(scope="module")
+def migrated(synced, work, server):
+    return run(work, server, "migrate", "--migrate")
+
+
+def test_migrate_backs_up_and_rebuilds_only_the_table_with_the_wrong_key(migrated, admin):
+    verdicts, plan, record = migrated
+    assert not failures(verdicts)
+    assert [name for name, entry in plan["tables"].items() if any(a.startswith("back up") for a in entry["actions"])] == [
+        "MaintenanceWorkOrders"]
+    backups = admin.list_backups(TableName=PREFIX + "MaintenanceWorkOrders")["BackupSummaries"]
+    assert len(backups) == 1 and backups[0]["BackupName"].startswith(PREFIX + "MaintenanceWorkOrders-")
+    assert any(a.startswith("migrated; backup arn:") for a in record["actions"]["MaintenanceWorkOrders"])
+
+
+@pytest.fixture(scope="module")
+def rerun(migrated, work, server):
+    return run(work, server, "rerun")
+
+
+def test_a_rerun_after_convergence_writes_nothing(rerun):
+    verdicts, plan, _ = rerun
+    assert not failures(verdicts)
+    assert {k: plan["totals"][k] for k in ("create", "update", "delete")} == {"create": 0, "update": 0, "delete": 0}
+    assert all(entry["actions"] == [] for entry in plan["tables"].values())
+
+
+def _bookings(path):
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return reader.fieldnames, list(reader)
+
+
+def _write(path, header, rows):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def changed_export(rerun, work):
+    """20 bookings deleted (none that a bag or a connection points at), 10 changed, 5 added."""
+    export = work / "changed-export"
+    shutil.copytree(ROOT / "data" / "raw", export)
+    header, rows = _bookings(export / "bookings.csv")
+    referenced = set()
+    for file in ("baggage.csv", "passenger_connections.csv"):
+        with (export / file).open(encoding="utf-8", newline="") as handle:
+            referenced |= {row["booking_id"] for row in csv.DictReader(handle)}
+    flights = {row["flight_id"] for row in csv.DictReader((export / "flights.csv").open(encoding="utf-8"))}
+    loadable = [r for r in rows if r["booking_id"] not in referenced and r["flight_id"] in flights]
+    deleted = {r["booking_id"] for r in loadable[-20:]}
+    kept = [r for r in rows if r["booking_id"] not in deleted]
+    for row in loadable[:10]:
+        row["seat_number"] = "1A" if row["seat_number"] != "1A" else "2A"
+    kept += [dict(loadable[0], booking_id=f"BK900000{n}") for n in range(5)]
+    _write(export / "bookings.csv", header, kept)
+    return export
+
+
+@pytest.fixture(scope="module")
+def changed(changed_export, admin, work, server):
+    before = snapshot(admin)
+    return before, run(work, server, "changed", data_dir=changed_export)
+
+
+def test_an_export_with_rows_deleted_changed_and_added_converges_writing_only_those(changed):
+    _, (verdicts, plan, record) = changed
+    assert not failures(verdicts)
+    assert changes(plan, "bookings") == {"create": 5, "update": 10, "delete": 20}
+    assert all(changes(plan, t.name) == {"create": 0, "update": 0, "delete": 0} for t in TABLES if t.name != "bookings")
+    assert record["changes"]["bookings"] == {"create": 5, "update": 10, "delete": 20, "unchanged": plan["tables"]["bookings"]["unchanged"]}
+
+
+def test_rollback_returns_the_tables_to_their_state_before_the_run(changed, admin, work, server):
+    import subprocess
+    import sys
+
+    before, (_, _, record) = changed
+    done = subprocess.run([sys.executable, "-m", "pytest", f"--rollback={record['run_id']}", f"--endpoint-url={server}",
+                           f"--out-dir={work / 'changed'}", f"--table-prefix={PREFIX}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert f"{PREFIX}bookings: 30 items put back, 5 created items deleted" in done.stdout + done.stderr
+    assert snapshot(admin) == before
+
+
+@pytest.fixture(scope="module")
+def truncated(changed, work, admin, server):
+    """Run after the rollback test: the tables hold the converged sample again."""
+    export = work / "truncated-export"
+    shutil.copytree(ROOT / "data" / "raw", export)
+    header, rows = _bookings(export / "bookings.csv")
+    _write(export / "bookings.csv", header, rows[: len(rows) // 20])
+    before = snapshot(admin)
+    return before, run(work, server, "truncated", data_dir=export)
+
+
+def test_an_export_that_lost_most_bookings_trips_the_breaker_and_deletes_nothing(truncated, admin):
+    before, (verdicts, plan, _) = truncated
+    blocked = plan["tables"]["bookings"]["blocked"]
+    assert "more than the 10% its contract allows" in blocked and "--allow-mass-delete" in blocked
+    assert snapshot(admin)[PREFIX + "bookings"] == before[PREFIX + "bookings"]
+    spared = [t for t in TABLES if t.name != "bookings" and t.name not in descendants("bookings")]
+    assert all(verdicts[f"test_item_count[{t.name}]"] is None for t in spared)
+    assert TABLES_BY_NAME["bookings"].max_delete_share == 0.10
