@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test lint benchmark clean
+.PHONY: install chromium run test lint benchmark clean
 
 # The pinned packages from requirements.lock, then this project (editable), which registers the pytest plugin.
 install: $(STAMP)
@@ -21,21 +21,26 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
+# Headless Chromium (Debian's package) for the report's browser test and screenshot.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
 # Fix, check, plan and sync into a local moto server, check what is live, compare queries, write report.html.
 run: $(STAMP)
 	$(PYTHON) -m pytest -m "preupload or live or performance" --html=report.html --self-contained-html
 
 # Every test on moto, then the live and performance suites again on dynalite (less the checks of APIs it lacks).
-test: $(STAMP) $(NODE_STAMP) lint
+test: $(STAMP) $(NODE_STAMP) chromium lint
 	$(PYTHON) -m pytest
 	$(PYTHON) -m pytest -m "(live or performance) and not protection" --server=dynalite --out-dir=build/dynalite
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-benchmark: $(STAMP)
+benchmark: $(STAMP) $(NODE_STAMP)
 	$(PYTHON) benchmarks/fix_and_check.py
 	$(PYTHON) benchmarks/load_throughput.py
+	$(PYTHON) benchmarks/sync.py
 
 clean:
 	rm -rf build report.html

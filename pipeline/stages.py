@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+import boto3
 import pandas as pd
 
 from contracts import TABLES, TABLES_BY_NAME, Table
@@ -18,6 +19,7 @@ from contracts.gate import gate as gate_tables
 from fixers.dataset import Dataset, load_dataset
 from loaders.client import make_client
 from loaders.guard import install_guard
+from loaders.iam import write_policies
 from loaders.items import Item, frame_to_items, item_to_row
 from loaders.plan import Plan, plan_tables
 from loaders.progress import ProgressFactory
@@ -145,6 +147,19 @@ def check_live(settings: Settings, dataset: Dataset, live: dict[str, LiveTable])
               for name, table in live.items() if table.description is not None}
     counts = ledger_counts(dataset)
     return validate("live", frames, {n: counts[n] for n in frames} if counts is not None else None, settings.out_dir)
+
+
+# The account moto and dynalite answer for; AWS's is asked of STS.
+LOCAL_ACCOUNT = "123456789012"
+
+
+def write_iam_policies(settings: Settings, client) -> list[Path]:
+    """The least-privilege policies of a run's three roles (load, check, plan), for this prefix, into the out dir."""
+    account = LOCAL_ACCOUNT
+    if settings.aws:
+        sts = boto3.client("sts", region_name=client.meta.region_name)
+        account = sts.get_caller_identity()["Account"]
+    return write_policies(settings.out_dir, settings.table_prefix, client.meta.region_name, account)
 
 
 def roll_back(client, settings: Settings, run_id: str) -> list[RolledBack]:

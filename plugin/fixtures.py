@@ -104,7 +104,9 @@ def dynamodb(settings: Settings, dynamodb_endpoint, run_record: RunRecord):
     """A DynamoDB client whose every request is held to AWS's rules first."""
     run_record.endpoint = safe_endpoint(dynamodb_endpoint)
     with explained(run_record.endpoint, settings.endpoint_url):
-        return stages.connect(settings, dynamodb_endpoint)
+        client = stages.connect(settings, dynamodb_endpoint)
+        stages.write_iam_policies(settings, client)
+    return client
 
 
 @dataclass(frozen=True)
