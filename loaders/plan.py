@@ -21,6 +21,7 @@ from decimal import Decimal
 from contracts.dynamodb import canonical_number
 from contracts.table import Index, Table
 from contracts.violations import MASK
+from loaders.capacity import scan_read_units
 from loaders.errors import KeySchemaMismatch
 from loaders.items import Item
 from loaders.readback import scan_items, segments_for
@@ -86,6 +87,7 @@ class TablePlan:
     protect: tuple[str, ...] = ()  # protections the contract declares and the live table lacks
     # The items read, when the table exists and keeps its key: the live checks reuse them if nothing is written.
     live: list[Item] | None = None
+    read_units: float = 0.0  # what reading the live table cost
 
     @property
     def writes(self) -> int:
@@ -213,6 +215,7 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
     plan.actions += [PROTECTIONS[kind] for kind in plan.protect]
     plan.live = scan_items(client, name, segments_for(int(description.get("ItemCount", 0))))
     plan.live_count = len(plan.live)
+    plan.read_units = scan_read_units(plan.live)
     diff_items(plan, expected, plan.live)
     _trip_breaker(plan, allow_mass_delete)
     return plan

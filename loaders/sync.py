@@ -21,6 +21,7 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 
 from loaders.batch import DEFAULT_BACKOFF, LoadReport, write_requests
+from loaders.capacity import write_units
 from loaders.client import DEFAULT_WORKERS
 from loaders.items import Item
 from loaders.plan import Plan, TablePlan
@@ -57,6 +58,7 @@ class TableSync:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+    write_units: int = 0  # by DynamoDB's rules, GSIs included (loaders.capacity)
     report: LoadReport | None = None
 
     @property
@@ -197,6 +199,8 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
                                     backoff=backoff, progress=advance, limit=in_flight)
         done = result.tables[table_plan.table.name]
         done.created, done.updated, done.deleted = len(table_plan.create), len(table_plan.update), len(table_plan.delete)
+        written = table_plan.create + [u.item for u in table_plan.update] + table_plan.delete
+        done.write_units = sum(write_units(item, table_plan.table) for item in written)
         done.report = report
         if on_table_done is not None:
             on_table_done(table_plan.table.name, done)

@@ -17,6 +17,7 @@ from contracts.expectations import GxResults, validate
 from contracts.gate import GateResult
 from contracts.gate import gate as gate_tables
 from fixers.dataset import Dataset, load_dataset
+from loaders.capacity import index_count_read_units, scan_read_units
 from loaders.client import make_client
 from loaders.guard import install_guard
 from loaders.iam import write_policies
@@ -118,6 +119,7 @@ class LiveTable:
     index_counts: dict[str, int]
     description: dict | None
     reused: bool  # the plan's read, since nothing was written to the table after it
+    read_units: float = 0.0  # what this read cost (nothing when the plan's read is reused, but the GSI counts)
 
 
 def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult | None,
@@ -137,7 +139,9 @@ def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult |
         items = table_plan.live if reuse else scan_items(client, name, segments_for(int(description.get("ItemCount", 0))))
         live_indexes = {i["IndexName"] for i in description.get("GlobalSecondaryIndexes", [])}
         counts = {i.name: count_items(client, name, i.name) for i in table.indexes if i.name in live_indexes}
-        out[table.name] = LiveTable(name, items, counts, description, reuse)
+        units = (0.0 if reuse else scan_read_units(items)) + sum(
+            index_count_read_units(items, table, i) for i in table.indexes if i.name in counts)
+        out[table.name] = LiveTable(name, items, counts, description, reuse, units)
     return out
 
 

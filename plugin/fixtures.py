@@ -175,6 +175,11 @@ def deployment(settings: Settings, dataset: Dataset, gate_result: GateResult, dy
     checked = [t for t in TABLES if t.name in expected and t.name not in run_record.blocked]
     with run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url), (read_only(dynamodb) if not settings.writes else nullcontext()):
         live = stages.verify(dynamodb, settings, the_plan, done, checked)
+    planned = the_plan.by_table() if the_plan else {}
+    for name, table in live.items():
+        synced = run_record.synced.get(name)
+        read = table.read_units + (planned[name].read_units if name in planned else 0.0)
+        run_record.capacity[name] = {"write_units": float(synced.write_units if synced else 0), "read_units": read}
     return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan)
 
 
