@@ -38,11 +38,11 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
-def answers_http(host: str, port: int, timeout: float = 0.5) -> bool:
-    """Whether something answers an HTTP request on host:port (any status will do)."""
+def answers_http(host: str, port: int, path: str = "/", timeout: float = 0.5) -> bool:
+    """Whether something answers an HTTP request for `path` on host:port (any status will do)."""
     connection = http.client.HTTPConnection(host, port, timeout=timeout)
     try:
-        connection.request("GET", "/")
+        connection.request("GET", path)
         connection.getresponse().read()
         return True
     except (OSError, http.client.HTTPException):
@@ -73,6 +73,8 @@ class LocalServer(ABC):
     name: str
     #: What to do when it does not start.
     remedy: str
+    #: What to ask for to learn that it answers.
+    probe_path: str = "/"
 
     def __init__(self, log_path: Path, *, host: str = "127.0.0.1", port: int | None = None,
                  start_timeout: float = 30.0, stop_timeout: float = 5.0, env: Mapping[str, str] | None = None):
@@ -129,7 +131,7 @@ class LocalServer(ABC):
             if self.process.poll() is not None:
                 self._log.flush()
                 raise self._did_not_start(command, f"exited with code {self.process.returncode}", self.process.returncode)
-            if answers_http(self.host, port):
+            if answers_http(self.host, port, self.probe_path):
                 return
             time.sleep(0.05)
         raise self._did_not_start(command, f"did not answer within {self.start_timeout:.0f} s", None)
@@ -164,6 +166,8 @@ class MotoServer(LocalServer):
     """moto_server, run by this interpreter: accepts much that AWS refuses (the guard makes up for it)."""
 
     name = "moto server"
+    # moto's own API: a request there is not a DynamoDB action, so it does not use up INITIAL_NO_AUTH_ACTION_COUNT.
+    probe_path = "/moto-api/"
     remedy = "Check that moto[server] is installed in this interpreter, or point --endpoint-url at a running server."
 
     def command(self, port: int) -> list[str]:

@@ -11,7 +11,7 @@ from loaders.errors import ClientSetupError
     ("http://127.8.9.10:5000", True),
     ("http://localhost:8000", True),
     ("http://[::1]:8000", True),
-    ("127.0.0.1:5000", True),
+    ("127.0.0.1:5000", False),
     ("http://10.0.0.5:8000", False),
     ("https://dynamodb.us-east-1.amazonaws.com", False),
     ("http://127.0.0.1.example.com:8000", False),
