@@ -75,10 +75,10 @@ def _block_children_of_blocked_parents(tables: tuple[Table, ...], readable: dict
     """In load order, so that a grandchild of a blocked table is blocked through its blocked parent."""
     for fk in foreign_key_checks(tables):
         child, parent = fk.table, fk.fk.parent
-        if child.name not in readable or parent == child.name or parent not in readable or result.loadable(parent):
+        if child.name not in readable or parent == child.name or result.loadable(parent):
             continue
-        if result.violations[child.name][fk.label]:
-            continue
+        if parent in readable and result.violations[child.name][fk.label]:
+            continue  # orphans found against the parent's rows stand on their own
         first = result.reasons(parent)[0].splitlines()[0]
         result.violations[child.name][fk.label] = [Violation(
             child.name, child.file, "foreign key", fk.fk.column, len(readable[child.name]),

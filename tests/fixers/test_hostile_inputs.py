@@ -310,7 +310,7 @@ def test_one_bad_file_blocks_only_its_table(case, tmp_path, monkeypatch, untouch
     dataset = load_dataset(export, tmp_path / "out", fix=True)
     monkeypatch.undo()
     damaged = TABLES_BY_FILE[case.file].name if case.file else None
-    verdicts = gate(TABLES, dataset.frames, dataset.errors) if case.gated else None
+    verdicts = gate(TABLES, dataset.frames, dataset.errors, None, tmp_path / "out").verdicts() if case.gated else None
     messages = list(dataset.errors.values()) + [r for reasons in (verdicts or {}).values() for r in reasons]
     messages.append((tmp_path / "out" / LEDGER).read_text(encoding="utf-8"))
 
@@ -341,7 +341,7 @@ def test_a_headerless_passengers_file_blocks_it_and_what_points_at_it(tmp_path):
     export = export_copy(tmp_path)
     rewrite(export, "passengers.csv", headerless(text("passengers.csv")))
     dataset = load_dataset(export, tmp_path / "out", fix=True)
-    verdicts = gate(TABLES, dataset.frames, dataset.errors)
+    verdicts = gate(TABLES, dataset.frames, dataset.errors, None, tmp_path / "out").verdicts()
     reason = verdicts["passengers"]
     assert len(reason) == 1 and "\n" not in reason[0] and reason[0].startswith("passengers.csv, line 1: no header")
     children = descendants("passengers", quarantine_only=False)
