@@ -102,8 +102,9 @@ class Guard:
                 if problem:
                     yield ("number DynamoDB cannot hold", f"{where} = {text!r}: {problem}",
                            "Store it as a string, or round it to 38 significant digits in the data.")
-        if operation == "CreateTable":
-            count = len(params.get("GlobalSecondaryIndexes", []))
+        if operation in ("CreateTable", "ImportTable"):
+            creation = params if operation == "CreateTable" else params.get("TableCreationParameters", {})
+            count = len(creation.get("GlobalSecondaryIndexes", []))
             if count > dynamodb.MAX_GSIS_PER_TABLE:
                 yield ("too many GSIs", f"{count} GSIs in one table; AWS allows {dynamodb.MAX_GSIS_PER_TABLE}",
                        "Declare fewer GSIs in the contract.")
@@ -150,27 +151,7 @@ class Guard:
 
     def _item_problems(self, table_name: str, item: dict, where: str, size: int | None = None,
                        schema: KeySchema | None = None) -> Iterator[tuple[str, str, str]]:
-        size = item_bytes(item) if size is None else size
-        if size > dynamodb.MAX_ITEM_BYTES:
-            yield ("item over 400 KB", f"{where} is {size} bytes; AWS allows {dynamodb.MAX_ITEM_BYTES}",
-                   "Move the large attribute to S3 and store its address, or split the item.")
-        schema = schema or self._schema(table_name)
-        if schema is None:
-            return
-        for name, index in schema.key_roles:
-            value = item.get(name)
-            if not isinstance(value, dict) or len(value) != 1:
-                continue
-            (kind, content), = value.items()
-            declared = schema.types.get(name)
-            role = f"key attribute of {table_name}" if index is None else f"key attribute of index {index}"
-            if declared and kind != declared:
-                yield ("key attribute of the wrong type",
-                       f"{where}.{name} is {kind} but is the {role}, declared {declared}",
-                       f"Send {name} as {declared}, as the contract and AttributeDefinitions declare.")
-            elif kind in ("S", "B") and content in ("", b""):
-                yield ("empty string in a key attribute", f"{where}.{name} is empty and is the {role}",
-                       "Leave the attribute out of the item (it then stays out of the sparse index).")
+        yield from item_problems(table_name, item, where, schema or self._schema(table_name), size)
 
     def _schema(self, table_name: str) -> KeySchema | None:
         with self._lock:
@@ -183,6 +164,32 @@ class Guard:
             return None
         with self._lock:
             return self.schemas.get(table_name)
+
+
+def item_problems(table_name: str, item: dict, where: str, schema: KeySchema | None,
+                  size: int | None = None) -> Iterator[tuple[str, str, str]]:
+    """(rule, detail, remedy) for each AWS rule one item breaks: its size, and the type and emptiness of its key
+    attributes when the table's `schema` is known. For items that reach DynamoDB in no request (ImportTable)."""
+    size = item_bytes(item) if size is None else size
+    if size > dynamodb.MAX_ITEM_BYTES:
+        yield ("item over 400 KB", f"{where} is {size} bytes; AWS allows {dynamodb.MAX_ITEM_BYTES}",
+               "Move the large attribute to S3 and store its address, or split the item.")
+    if schema is None:
+        return
+    for name, index in schema.key_roles:
+        value = item.get(name)
+        if not isinstance(value, dict) or len(value) != 1:
+            continue
+        (kind, content), = value.items()
+        declared = schema.types.get(name)
+        role = f"key attribute of {table_name}" if index is None else f"key attribute of index {index}"
+        if declared and kind != declared:
+            yield ("key attribute of the wrong type",
+                   f"{where}.{name} is {kind} but is the {role}, declared {declared}",
+                   f"Send {name} as {declared}, as the contract and AttributeDefinitions declare.")
+        elif kind in ("S", "B") and content in ("", b""):
+            yield ("empty string in a key attribute", f"{where}.{name} is empty and is the {role}",
+                   "Leave the attribute out of the item (it then stays out of the sparse index).")
 
 
 def _numbers_ok(params: Any) -> bool:
