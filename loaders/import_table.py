@@ -157,7 +157,7 @@ def stage_items(s3, items: Sequence[Item], bucket: str, prefix: str, *, object_b
     return Staged(bucket, prefix, tuple(keys), len(items), total)
 
 
-def import_request(table: Table, name: str, staged: Staged, client) -> dict:
+def import_request(client, table: Table, name: str, staged: Staged) -> dict:
     """The ImportTable parameters for `staged`: the table's CreateTable request as TableCreationParameters.
 
     `client`'s service model says which CreateTable fields an import takes; a
@@ -211,7 +211,7 @@ def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, 
     check_items(table, name, items)
     staged = stage_items(s3, items, bucket, f"{key_prefix}{name}/{uuid.uuid4().hex}/")
     staged_at = time.perf_counter()
-    answer = client.import_table(**import_request(table, name, staged, client))["ImportTableDescription"]
+    answer = client.import_table(**import_request(client, table, name, staged))["ImportTableDescription"]
     description = wait_for_import(client, answer["ImportArn"], wait)
     status = description["ImportStatus"]
     counts = {k: description.get(k, 0) for k in ("ProcessedItemCount", "ImportedItemCount", "ErrorCount", "ProcessedSizeBytes")}

@@ -232,4 +232,4 @@ def test_a_table_needing_what_an_import_cannot_create_is_refused(client, monkeyp
                         lambda table, name: {**create_table_request(table, name), "StreamSpecification": {"StreamEnabled": True}})
     staged = importing.Staged("b", "p/", ("p/part-00000.json.gz",), 1, 10)
     with pytest.raises(RequestRefusedByAWS, match="readings needs StreamSpecification, which TableCreationParameters does not take"):
-        import_request(readings_table, "readings", staged, client)
+        import_request(client, readings_table, "readings", staged)
