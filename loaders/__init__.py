@@ -8,6 +8,7 @@ its `contracts.Table`; this package only knows how DynamoDB wants it.
   a key schema that differs, delete only for --recreate;
 - `batch`: BatchWriteItem from several workers, retries with backoff, `LoadReport`;
 - `load`: all of it for a list of tables; `progress`: a bar or quiet lines;
+- `import_table`: a big new table through ImportTable, its items staged in S3;
 - `server`: a local moto or dynalite server in its own process; `client`:
   boto3 clients for it, another endpoint, or AWS;
 - `guard` (with `definitions`, `attribute_values`, `expressions`): refuse, on

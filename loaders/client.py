@@ -44,23 +44,24 @@ def client_config(workers: int = DEFAULT_WORKERS, *, max_attempts: int = DEFAULT
 
 
 def endpoint_client(endpoint_url: str, *, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-                    session: boto3.Session | None = None):
-    """A client for a DynamoDB-compatible endpoint.
+                    session: boto3.Session | None = None, service: str = "dynamodb", config: Config | None = None):
+    """A client for a DynamoDB-compatible endpoint (or, with `service`, another service on it: moto serves S3 too).
 
     A loopback endpoint always gets the fake credentials `testing` (real ones
     are never sent to a local server); another endpoint uses the standard
     credential chain when it finds credentials, else the fake ones. The region
-    is the configured one, or us-east-1.
+    is the configured one, or us-east-1. `config` is merged over the defaults.
     """
     session = session or boto3.Session()
     endpoint = parse_endpoint(endpoint_url)
     local = endpoint.is_loopback
     credentials = {} if not local and session.get_credentials() is not None else FAKE_CREDENTIALS
+    defaults = client_config(workers, max_attempts=max_attempts, local=local)
     return session.client(
-        "dynamodb",
+        service,
         endpoint_url=endpoint.url,
         region_name=configured_region(session) or DEFAULT_REGION,
-        config=client_config(workers, max_attempts=max_attempts, local=local),
+        config=defaults.merge(config) if config else defaults,
         **credentials,
     )
 

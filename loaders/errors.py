@@ -129,3 +129,34 @@ class RuleBroken(Exception):
     def __init__(self, rule: str, detail: str, remedy: str):
         super().__init__(rule, detail, remedy)
         self.rule, self.detail, self.remedy = rule, detail, remedy
+
+
+class ImportNotPossible(LoaderError):
+    """ImportTable was asked for a table that exists: an import only ever creates a new table."""
+
+    def __init__(self, table: str):
+        self.table = table
+        super().__init__(
+            f"{table} exists, and ImportTable only creates new tables (DynamoDB: 'Import from Amazon S3'). "
+            "Load it with BatchWriteItem (leave out the option forcing the import), "
+            "or recreate it first if deleting it is really meant."
+        )
+
+
+class ImportFailed(LoaderError):
+    """An ImportTable job ended other than COMPLETED, with errors, or with fewer items than were staged."""
+
+    def __init__(self, table: str, import_arn: str, status: str, *, staged: int, processed: int, imported: int,
+                 errors: int, failure: str | None, log_group: str | None, source: str):
+        self.table, self.import_arn, self.status = table, import_arn, status
+        self.staged, self.processed, self.imported, self.errors = staged, processed, imported, errors
+        self.failure, self.log_group, self.source = failure, log_group, source
+        reason = f"; AWS says {failure}" if failure else ""
+        logs = (f"Each item error is in the CloudWatch log group {log_group}." if log_group
+                else "The server reported no CloudWatch log group for this import.")
+        super().__init__(
+            f"{table}: the import {import_arn} ended {status}: {imported} of {staged} staged items imported, "
+            f"{processed} processed, {errors} errors{reason}. {logs} The staged items are kept in {source}. "
+            f"The import created {table}: delete it before importing again (an import only creates new tables), "
+            "or load the table with BatchWriteItem."
+        )

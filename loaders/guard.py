@@ -111,6 +111,10 @@ class Guard:
     def _create_table(self, params: dict) -> None:
         check_create_table(params)
 
+    def _import_table(self, params: dict) -> None:
+        """ImportTable creates its table from TableCreationParameters: the same rules as CreateTable."""
+        check_create_table(params.get("TableCreationParameters") or {})
+
     def _update_table(self, params: dict) -> None:
         creates = any(isinstance(u, dict) and "Create" in u for u in params.get("GlobalSecondaryIndexUpdates") or [])
         schema = self._schema(params.get("TableName")) if creates else None
@@ -331,6 +335,7 @@ class Guard:
 
 _RULES: dict[str, Callable[[Guard, dict], None]] = {
     "CreateTable": Guard._create_table,
+    "ImportTable": Guard._import_table,
     "UpdateTable": Guard._update_table,
     "PutItem": Guard._put_item,
     "GetItem": Guard._key_operation,
@@ -408,6 +413,14 @@ def _check_paging(params: dict) -> None:
 def _key_label(names: tuple[str, ...], parts: tuple) -> str:
     return "/".join(f"{name}={content.decode(errors='replace') if isinstance(content, bytes) else content}"
                     for name, (_, content) in zip(names, parts, strict=False))
+
+
+def check_item(operation: str, table: str, item: Any, where: str, schema: KeySchema) -> None:
+    """Refuse, as the guard refuses it in a write request, an item that reaches DynamoDB by another way (ImportTable)."""
+    try:
+        Guard(client=None)._item(table, item, where, schema)
+    except RuleBroken as broken:
+        raise RequestRefusedByAWS(operation, broken.rule, broken.detail, broken.remedy) from None
 
 
 def install_guard(client) -> Guard:

@@ -1,0 +1,234 @@
+"""Big new tables through ImportTable: items staged in S3 as gzipped DynamoDB JSON, the table created by the import.
+
+AWS's managed import ("Import from Amazon S3" in the DynamoDB developer guide)
+creates the table itself, consumes no write capacity and is billed by the
+uncompressed size of the source, so it suits a large table that does not exist
+yet; it never writes into an existing table. The table is created from the same
+request as `loaders.tables.create_table_request` (on demand, every declared
+GSI), converted to the fields `TableCreationParameters` takes.
+
+What the import is told about the items it does not check as a request would
+be: so every item is held to the guard's rules before it is staged, and its
+keys must be unique (AWS lets a later item with the same key overwrite an
+earlier one, neither counted as an error nor logged).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import boto3
+from botocore.config import Config
+
+from contracts.table import Table
+from loaders.batch import check_unique_keys
+from loaders.client import client_config, configured_region, endpoint_client
+from loaders.errors import ImportFailed, ImportNotPossible, RequestRefusedByAWS, TableNotReady, key_label
+from loaders.guard import KeySchema, check_item
+from loaders.items import Item, item_key
+from loaders.tables import Wait, create_table_request, protect, wait_until_active
+
+# Below about a million items BatchWriteItem is done before an import would be: at the 4,000 writes per
+# second a new on-demand table takes at first ("Initial throughput and scaling properties"), a million
+# small items take about four minutes, and an import job spends minutes of its own before the first item
+# is in (provisioning, reading S3) however small its source. Above it the import is faster, consumes no
+# write capacity, and is billed by source gigabyte instead of by write request unit ("Amazon DynamoDB
+# pricing"). The sample's passengers table has 11,402 items at 1x (writes) and 1,140,200 at 100x (import).
+IMPORT_THRESHOLD = 1_000_000
+# "For items under 1 KB, consider placing 4,000,000 items into each S3 object" ("Best practices for
+# importing from Amazon S3 into DynamoDB"): objects are read in parallel, so a bigger source is split.
+OBJECT_BYTES = 4_000_000 * 1024
+# An import runs for minutes to hours; DescribeImport is polled less often as it goes on.
+IMPORT_WAIT = Wait(timeout=6 * 3600.0, first_poll=0.5, max_poll=30.0)
+
+
+def should_import(name: str, item_count: int, table_exists: bool, force: bool | None = None,
+                  threshold: int = IMPORT_THRESHOLD) -> bool:
+    """Whether to load table `name` with ImportTable (True) or BatchWriteItem (False).
+
+    `force` True or False chooses; None decides by size: a table that does not
+    exist and has at least `threshold` items is imported. An existing table is
+    never imported, and forcing it raises `ImportNotPossible`.
+    """
+    if table_exists:
+        if force:
+            raise ImportNotPossible(name)
+        return False
+    return force if force is not None else item_count >= threshold
+
+
+def s3_client(endpoint_url: str | None = None, *, session: boto3.Session | None = None):
+    """An S3 client for staging: AWS through the standard chain, or an S3-compatible endpoint (moto serves S3
+    and DynamoDB on one port).
+
+    An endpoint gets path-style addresses (`http://127.0.0.1:PORT/bucket/key`:
+    a local server has no DNS name per bucket), and credentials as
+    `loaders.client.endpoint_client` gives them: the fake `testing` ones for a
+    loopback endpoint, never real ones.
+    """
+    session = session or boto3.Session()
+    if endpoint_url is None:
+        return session.client("s3", region_name=configured_region(session), config=client_config())
+    return endpoint_client(endpoint_url, session=session, service="s3", config=Config(s3={"addressing_style": "path"}))
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Items written to S3 for one import: every object under `prefix`, and only those."""
+
+    bucket: str
+    prefix: str
+    keys: tuple[str, ...]
+    items: int
+    # Uncompressed DynamoDB JSON: what AWS bills the import by.
+    bytes: int
+
+    @property
+    def source(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one table's import did, in the import's own counts (DescribeImport)."""
+
+    table: str
+    import_arn: str
+    staged: Staged
+    processed_items: int
+    imported_items: int
+    errors: int
+    processed_bytes: int
+    stage_seconds: float
+    import_seconds: float
+    unprotected: dict[str, str] = field(default_factory=dict)  # protections that could not be given, and why
+
+    @property
+    def seconds(self) -> float:
+        return self.stage_seconds + self.import_seconds
+
+
+def check_items(table: Table, name: str, items: Sequence[Item]) -> None:
+    """Refuse what AWS would refuse of these items had they come in a request, and repeated keys."""
+    check_unique_keys(name, [{"PutRequest": {"Item": item}} for item in items], table.key)
+    schema = KeySchema.from_description(create_table_request(table, name))
+    for item in items:
+        check_item("ImportTable", name, item, key_label(item_key(item, table)), schema)
+
+
+def stage_items(s3, items: Sequence[Item], bucket: str, prefix: str, *, object_bytes: int = OBJECT_BYTES,
+                seed: int = 0) -> Staged:
+    """Write `items` as gzipped DynamoDB JSON (one `{"Item": ...}` per line) under `prefix` in `bucket`.
+
+    The order is shuffled (AWS: "Randomize sorted data", or one partition after
+    another runs hot) and a new object starts after `object_bytes` of
+    uncompressed lines. Each object is compressed into a temporary file first,
+    so memory holds the items and not their JSON.
+    """
+    order = list(range(len(items)))
+    random.Random(seed).shuffle(order)
+    keys, total, position = [], 0, 0
+    while position < len(order) or not keys:
+        key = f"{prefix}part-{len(keys):05d}.json.gz"
+        with tempfile.TemporaryFile() as spool:
+            size = 0
+            with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=6) as archive:
+                while position < len(order) and size < object_bytes:
+                    line = json.dumps({"Item": items[order[position]]}, ensure_ascii=False, separators=(",", ":"))
+                    data = (line + "\n").encode("utf-8")
+                    archive.write(data)
+                    size += len(data)
+                    position += 1
+            spool.seek(0)
+            s3.upload_fileobj(spool, bucket, key)
+        keys.append(key)
+        total += size
+    return Staged(bucket, prefix, tuple(keys), len(items), total)
+
+
+def import_request(client, table: Table, name: str, staged: Staged) -> dict:
+    """The ImportTable parameters for `staged`: the table's CreateTable request as TableCreationParameters.
+
+    `client`'s service model says which CreateTable fields an import takes; a
+    field it does not take is refused rather than dropped, since the import
+    would then make a table other than the contract declares.
+    """
+    creation = create_table_request(table, name)
+    # Deletion protection and PITR are switched on once the import has made the table (`import_table`).
+    creation.pop("DeletionProtectionEnabled", None)
+    accepted = client.meta.service_model.operation_model("ImportTable").input_shape.members["TableCreationParameters"].members
+    refused = sorted(set(creation) - set(accepted))
+    if refused:
+        raise RequestRefusedByAWS("ImportTable", "a table ImportTable cannot create",
+                                  f"{name} needs {', '.join(refused)}, which TableCreationParameters does not take",
+                                  "Load this table with BatchWriteItem.")
+    return {
+        "S3BucketSource": {"S3Bucket": staged.bucket, "S3KeyPrefix": staged.prefix},
+        "InputFormat": "DYNAMODB_JSON",
+        "InputCompressionType": "GZIP",
+        "TableCreationParameters": creation,
+    }
+
+
+def wait_for_import(client, import_arn: str, wait: Wait = IMPORT_WAIT) -> dict:
+    """Poll DescribeImport until the import leaves IN_PROGRESS (or CANCELLING); returns its description.
+
+    Raises `TableNotReady` after `wait.timeout`: the import goes on at AWS, and DescribeImport follows it.
+    """
+    deadline, poll = time.monotonic() + wait.timeout, wait.first_poll
+    while True:
+        description = client.describe_import(ImportArn=import_arn)["ImportTableDescription"]
+        if description["ImportStatus"] not in ("IN_PROGRESS", "CANCELLING"):
+            return description
+        if time.monotonic() > deadline:
+            raise TableNotReady(f"the import {import_arn} is still {description['ImportStatus']} after {wait.timeout:.0f} s; "
+                                "follow it with DescribeImport (or in the console), then run the live checks")
+        time.sleep(poll)
+        poll = min(wait.max_poll, poll * 2)
+
+
+def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, bucket: str, key_prefix: str = "",
+                 wait: Wait = IMPORT_WAIT, table_wait: Wait = Wait()) -> ImportReport:
+    """Create table `name` (which must not exist) holding exactly `items`, through ImportTable.
+
+    The items are checked, staged under a prefix of this import's own
+    (`key_prefix` + name + a unique id, so nothing older is imported with them),
+    imported, and the table waited for until it and its GSIs are ACTIVE. The
+    staged objects are deleted once the table holds the items (they carry
+    personal data); on failure they stay, and `ImportFailed` names them with
+    AWS's reason, counts and CloudWatch log group.
+    """
+    started = time.perf_counter()
+    check_items(table, name, items)
+    staged = stage_items(s3, items, bucket, f"{key_prefix}{name}/{uuid.uuid4().hex}/")
+    staged_at = time.perf_counter()
+    answer = client.import_table(**import_request(client, table, name, staged))["ImportTableDescription"]
+    description = wait_for_import(client, answer["ImportArn"], wait)
+    status = description["ImportStatus"]
+    counts = {k: description.get(k, 0) for k in ("ProcessedItemCount", "ImportedItemCount", "ErrorCount", "ProcessedSizeBytes")}
+    if status != "COMPLETED" or counts["ErrorCount"] or counts["ImportedItemCount"] != staged.items:
+        failure = ": ".join(filter(None, (description.get("FailureCode"), description.get("FailureMessage")))) or None
+        raise ImportFailed(name, answer["ImportArn"], status, staged=staged.items, processed=counts["ProcessedItemCount"],
+                           imported=counts["ImportedItemCount"], errors=counts["ErrorCount"], failure=failure,
+                           log_group=description.get("CloudWatchLogGroupArn"), source=staged.source)
+    wait_until_active(client, name, table_wait)
+    declared = (("deletion protection",) if table.deletion_protection else ()) + (
+        ("point-in-time recovery",) if table.point_in_time_recovery else ())
+    unprotected = protect(client, table, name, declared, wait=table_wait)
+    remove_staged(s3, staged)
+    return ImportReport(name, answer["ImportArn"], staged, counts["ProcessedItemCount"], counts["ImportedItemCount"],
+                        counts["ErrorCount"], counts["ProcessedSizeBytes"], staged_at - started,
+                        time.perf_counter() - staged_at, unprotected=unprotected)
+
+
+def remove_staged(s3, staged: Staged) -> None:
+    """Delete the objects of one staging (DeleteObjects takes at most 1,000 keys per call)."""
+    keys = list(staged.keys)
+    for start in range(0, len(keys), 1000):
+        s3.delete_objects(Bucket=staged.bucket, Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
