@@ -10,7 +10,7 @@ PROBE = """
 import dataclasses
 
 def test_settings(settings):
-    shown = {k: str(v) for k, v in dataclasses.asdict(settings).items() if k != "run_id"}
+    shown = {k: str(v) for k, v in dataclasses.asdict(settings).items() if k not in ("run_id", "started")}
     print("SETTINGS", sorted(shown.items()))
     with __import__("pytest").raises(dataclasses.FrozenInstanceError):
         settings.fix = True
