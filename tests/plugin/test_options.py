@@ -104,3 +104,33 @@ def test_the_space_form_works_from_the_repository_root(tmp_path):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "unrecognized arguments" not in done.stderr
     assert " passed" in done.stdout
+
+
+CANARY = "CANARY-7f3a9c"
+
+
+@pytest.mark.parametrize("url", [f"http://u:{CANARY}@127.0.0.1:9/", f"http://127.0.0.1:9/?token={CANARY}",
+                                 f"http://127.0.0.1:9/#{CANARY}"], ids=["password", "query", "fragment"])
+def test_a_secret_in_the_endpoint_url_is_refused_and_shown_nowhere(plugin, url, tmp_path):
+    result = plugin.runpytest(f"--endpoint-url={url}", f"--junitxml={tmp_path / 'junit.xml'}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "refusing the endpoint URL" in "\n".join(result.errlines)
+    shown = "\n".join(result.outlines + result.errlines)
+    assert CANARY not in shown
+    assert not (tmp_path / "junit.xml").exists() or CANARY not in (tmp_path / "junit.xml").read_text()
+
+
+def test_a_url_two_parsers_read_differently_is_refused_for_recreate(plugin):
+    result = plugin.runpytest("--recreate", "--endpoint-url=http://10.255.255.1:8000\\@127.0.0.1:8000")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*refusing the endpoint URL*backslash*"])
+
+
+def test_a_second_run_on_the_same_out_dir_is_refused(tmp_path):
+    from pipeline.stages import OutDirBusy, lock_out_dir
+
+    first = lock_out_dir(tmp_path)
+    with pytest.raises(OutDirBusy, match="another run is using .*give this one its own --out-dir"):
+        lock_out_dir(tmp_path)
+    first.close()
+    lock_out_dir(tmp_path).close()
