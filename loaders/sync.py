@@ -53,6 +53,7 @@ class TableSync:
     gsis_replaced: tuple[str, ...] = ()
     backup: str | None = None
     protected: tuple[str, ...] = ()  # protections given to a table that lacked them
+    undeclared_gsis: tuple[str, ...] = ()  # GSIs the contract does not declare: kept, never deleted
     unprotected: dict[str, str] = field(default_factory=dict)  # protections that could not be given, and why
     created: int = 0
     updated: int = 0
@@ -70,6 +71,7 @@ class TableSync:
         done += [f"GSI added: {n}" for n in self.gsis_added] + [f"GSI replaced: {n}" for n in self.gsis_replaced]
         done += [PROTECTIONS[kind] for kind in self.protected]
         done += [f"could not {PROTECTIONS[kind]} ({why})" for kind, why in self.unprotected.items()]
+        done += [f"undeclared GSI kept: {name}" for name in self.undeclared_gsis]
         return done + ([f"migrated; backup {self.backup}"] if self.backup else [])
 
 
@@ -181,7 +183,8 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
     """
     todo = [p for p in plan.tables if p.blocked is None]
     check_destroy_allowed(client.meta.endpoint_url if not _is_aws(client) else None, any(p.migrate for p in todo), allow_destroy)
-    result = SyncResult(tables={p.table.name: TableSync(p.name, unchanged=p.unchanged) for p in todo})
+    result = SyncResult(tables={p.table.name: TableSync(p.name, unchanged=p.unchanged, undeclared_gsis=p.undeclared_gsis)
+                                for p in todo})
     _set_up_tables(client, todo, result, run_id, wait, workers)
     writing = [p for p in todo if p.writes]
     if writing:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -122,18 +123,21 @@ class LiveTable:
     read_units: float = 0.0  # what this read cost (nothing when the plan's read is reused, but the GSI counts)
 
 
+# Tables read at once by the live checks: each read waits on round trips that the others can use.
+PARALLEL_READS = 4
+
+
 def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult | None,
            tables: list[Table] | None = None) -> dict[str, LiveTable]:
-    """Read each table once for the live checks, reusing the plan's read where the sync wrote nothing."""
+    """Read each table once for the live checks, several at once, reusing the plan's read where the sync wrote nothing."""
     plans = the_plan.by_table() if the_plan else {}
     written = {name for name, p in plans.items() if p.changes_anything} if done else set()
-    out = {}
-    for table in tables if tables is not None else TABLES:
+
+    def one(table: Table) -> LiveTable:
         name = settings.table_prefix + table.name
         description = describe(client, name)
         if description is None:
-            out[table.name] = LiveTable(name, [], {}, None, False)
-            continue
+            return LiveTable(name, [], {}, None, False)
         table_plan = plans.get(table.name)
         reuse = table_plan is not None and table_plan.live is not None and table.name not in written
         items = table_plan.live if reuse else scan_items(client, name, segments_for(int(description.get("ItemCount", 0))))
@@ -141,8 +145,11 @@ def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult |
         counts = {i.name: count_items(client, name, i.name) for i in table.indexes if i.name in live_indexes}
         units = (0.0 if reuse else scan_read_units(items)) + sum(
             index_count_read_units(items, table, i) for i in table.indexes if i.name in counts)
-        out[table.name] = LiveTable(name, items, counts, description, reuse, units)
-    return out
+        return LiveTable(name, items, counts, description, reuse, units)
+
+    chosen = list(tables if tables is not None else TABLES)
+    with ThreadPoolExecutor(max_workers=PARALLEL_READS, thread_name_prefix="verify") as pool:
+        return {table.name: live for table, live in zip(chosen, pool.map(one, chosen))}
 
 
 def check_live(settings: Settings, dataset: Dataset, live: dict[str, LiveTable]) -> GxResults:

@@ -18,7 +18,8 @@ from reporting.summary import render
 from tests.pytest_run import ROOT, failures, run_suite
 from tests.reporting.first_screen import first_screen
 
-BROKEN_TABLE, BROKEN_FILE = "airports", "airports.csv"
+# A table no other table points at, so that it alone is blocked.
+BROKEN_TABLE, BROKEN_FILE, BROKEN_COLUMN, BROKEN_VALUE = "Weather", "weather.csv", "temperature_c", "124"
 
 
 def preupload_report(tmp_path, data_dir) -> tuple[dict, object]:
@@ -41,7 +42,7 @@ def failing(tmp_path_factory):
     shutil.copytree(ROOT / "data" / "raw", export)
     lines = (export / BROKEN_FILE).read_text(encoding="utf-8").splitlines()
     header, first = lines[0].split(","), lines[1].split(",")
-    first[header.index("latitude")] = "124.4330"  # beyond the pole
+    first[header.index(BROKEN_COLUMN)] = BROKEN_VALUE  # hotter than anywhere on Earth
     lines[1] = ",".join(first)
     (export / BROKEN_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
     verdicts, tmp = preupload_report(tmp, export)
@@ -72,8 +73,8 @@ def test_the_first_screen_of_a_failing_run_names_the_table_and_why(failing, tmp_
     screen = seen(failing / "report.html", tmp_path)
     text = " ".join(screen["text"])
     assert "DO NOT DEPLOY" in screen["text"]
-    assert "checks failed in 1 table: airports" in text
-    assert f"{BROKEN_TABLE} ({BROKEN_FILE}, column latitude): schema: 1 row." in text
+    assert f"1 table blocked: {BROKEN_TABLE}" in text
+    assert f"{BROKEN_TABLE} ({BROKEN_FILE}, column {BROKEN_COLUMN}): schema: 1 row." in text
     assert any(p["label"].startswith("Where each table's raw rows went") and p["shown"] > 0 for p in screen["pictures"])
 
 

@@ -4,6 +4,7 @@ import re
 from fixers.ledger import Ledger, TableEntry
 from fixers.outcome import Change
 from loaders.batch import LoadReport
+from loaders.sync import TableSync
 from reporting.quarantine import QuarantineReason
 from reporting.record import Latency, RunRecord
 from reporting.redact import safe_endpoint, safe_metadata
@@ -11,7 +12,7 @@ from reporting.summary import render
 
 
 def test_an_endpoint_is_shown_without_credentials():
-    assert safe_endpoint("http://admin:s3cret@db.internal:8000/path?token=abc#x") == "http://db.internal:8000/path"
+    assert safe_endpoint("http://admin:s3cret@db.internal:8000/path?token=abc#x") == "http://***@db.internal:8000/path"
     assert safe_endpoint(None).startswith("AWS")
 
 
@@ -27,15 +28,15 @@ def live_run() -> RunRecord:
                                            [Change("parse_timestamps", "scheduled_departure", 12, "")])})
     record = RunRecord(endpoint="http://admin:s3cret@127.0.0.1:49947", target="AWS us-east-1, prefix staging-", ledger=ledger,
                        blocked={"passengers": ["passengers (passengers.csv, column email): schema: 1 row.\n    first: line 2: <masked>"]},
-                       finished=True, changes_applied=True, gx_docs="gx/data_docs/local_site/index.html")
-    record.loads["flights"] = LoadReport("flights", 256, 11, 2, 0, 1, 0.5)
+                       finished=True, gx_docs="gx/data_docs/local_site/index.html")
+    record.synced["flights"] = TableSync("flights", created_table=True, gsis_added=("aircraft-registration-index",),
+                                         undeclared_gsis=("old-index",), created=250, updated=6,
+                                         report=LoadReport("flights", 256, 11, 2, 0, 0.5))
     record.found["flights"] = 256
     record.note("test_item_count[flights]", "flights", "passed")
     record.note("test_gsi[flights.aircraft-registration-index]", "flights", "passed")
     record.note("test_items_equal_fixed_rows[flights]", "flights", "failed", "flights: line 5 differs")
     record.note("test_item_count[passengers]", "passengers", "failed", "passengers was not loaded")
-    record.changes["flights"] = {"create": 250, "update": 6, "delete": 0, "unchanged": 0}
-    record.actions["flights"] = ["table created", "GSI added: aircraft-registration-index", "undeclared GSI kept: old-index"]
     record.capacity["flights"] = {"write_units": 256.0, "read_units": 12.5}
     record.quarantine["bookings"] = [QuarantineReason("flight_id 9003 has no row in flights", 2, (6202, 6535))]
     record.latencies.append(Latency("flights.flight-number-date-index(flight_number)", 7, 1.5, 12.0, 7, 256))
@@ -78,7 +79,7 @@ def test_the_details_show_fixes_changes_quarantine_reasons_and_files_left_out():
     html = render(live_run())
     text = cells(html)
     assert "parse_timestamps scheduled_departure ×12" in html
-    assert "512 items/s, 2 retries" in html
+    assert "512 requests/s, 2 retries" in html
     assert "|flights|250|6|0|0|table created|GSI added: aircraft-registration-index|undeclared GSI kept: old-index|256.0|12.5|" in text
     assert "|bookings|bookings.csv|flight_id 9003 has no row in flights|2|6202, 6535|" in text
     assert "|crew_roster.csv|the roster before enrichment" in text
@@ -89,7 +90,7 @@ def test_the_details_show_fixes_changes_quarantine_reasons_and_files_left_out():
 def test_no_credential_reaches_the_summary():
     html = render(live_run())
     assert "s3cret" not in html and "admin" not in html
-    assert "endpoint: http://127.0.0.1:49947" in html
+    assert "endpoint: http://***@127.0.0.1:49947" in html
 
 
 def test_a_run_that_did_not_get_far_says_what_was_not_run():

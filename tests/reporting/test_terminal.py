@@ -1,5 +1,6 @@
 """The terminal summary: the verdict, why, and the figures, in a few lines."""
 from fixers.ledger import Ledger, TableEntry
+from loaders.sync import TableSync
 from reporting.record import RunRecord
 from reporting.terminal import summary_lines
 
@@ -8,16 +9,16 @@ def test_a_blocked_run_says_do_not_deploy_and_why_then_the_figures():
     record = RunRecord(target="a local moto server (ephemeral)", finished=True,
                        ledger=Ledger({"flights": TableEntry("flights", "flights.csv", 260, 256, 1, 3)}),
                        blocked={"passengers": ["passengers (passengers.csv, column email): schema: 1 row.\n    to do: fix it"]},
-                       changes={"flights": {"create": 256, "update": 0, "delete": 0, "unchanged": 0}}, changes_applied=True,
+                       synced={"flights": TableSync("flights", created=256)},
                        capacity={"flights": {"write_units": 256.0, "read_units": 0.0}})
     record.note("test_item_count[passengers]", "passengers", "failed", "passengers was not loaded")
-    record.stages["load"] = 2.25
+    record.stages["sync"] = 2.25
     assert summary_lines(record) == [
         "DO NOT DEPLOY to a local moto server (ephemeral): 1 table blocked: passengers",
         "  passengers: not loaded: passengers (passengers.csv, column email): schema: 1 row.",
-        "tables 30 (0 loaded, 1 blocked) | items 256 | changes applied: 256 create, 0 update, 0 delete, 0 unchanged"
+        "tables 30 (1 loaded, 1 blocked) | items 256 | changes applied: 256 create, 0 update, 0 delete, 0 unchanged"
         " | quarantined 3 | capacity 256 WCU, 0 RCU",
-        "stages: load 2.2 s",
+        "stages: sync 2.2 s",
     ]
 
 

@@ -1,4 +1,5 @@
 """The verdict: deploy only a finished run whose checks ran and passed, with one line per table that stops it."""
+from loaders.sync import TableSync
 from reporting.record import RunRecord
 from reporting.verdict import figures, in_short, verdict
 
@@ -64,8 +65,8 @@ def test_a_run_that_did_not_finish_or_checked_nothing_is_not_deployed():
 
 
 def test_the_figures_sum_changes_and_capacity_over_tables():
-    record = finished(changes={"flights": {"create": 250, "update": 6, "delete": 0, "unchanged": 0},
-                               "airports": {"create": 0, "update": 1, "delete": 2, "unchanged": 42}},
+    record = finished(synced={"flights": TableSync("flights", created=250, updated=6),
+                              "airports": TableSync("airports", updated=1, deleted=2, unchanged=42)},
                       capacity={"flights": {"write_units": 256.0, "read_units": 0.5}, "airports": {"write_units": 3.0, "read_units": 1.0}})
     f = figures(record)
     assert f.changes == {"create": 250, "update": 7, "delete": 2, "unchanged": 42}
