@@ -29,15 +29,17 @@ ROW = "_row"
 
 def comparable_values(values: pd.Series, attribute_type: str, secret: bytes | None) -> pd.Series:
     """Text GX can compare and store: canonical numbers, hashed when `secret` is given; missing stays None."""
+    # Worked out once per distinct value: a foreign key column repeats its parents' few keys.
+    distinct = pd.Series(values.dropna().unique(), dtype=object)
+    text = distinct.map(_text)
     if attribute_type == "N":
-        numbers = comparable(values, "N").map(canonical_number, na_action="ignore")
+        numbers = comparable(distinct, "N").map(canonical_number, na_action="ignore")
         # A cell that is no number is kept as written: it names no parent row, and pandera reports its type.
-        values = numbers.where(numbers.notna(), values.map(_text, na_action="ignore"))
-    else:
-        values = values.map(_text, na_action="ignore")
+        text = numbers.where(numbers.notna(), text)
     if secret is not None:
-        values = values.map(lambda v: _pseudonym(secret, v), na_action="ignore")
-    return values.astype(object).where(values.notna(), None)
+        text = text.map(lambda v: _pseudonym(secret, v))
+    out = values.map(dict(zip(distinct, text)), na_action="ignore")
+    return out.astype(object).where(values.notna(), None)
 
 
 def _text(value) -> str:

@@ -16,6 +16,11 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 
+DOCS_SITE = "local_site"
+# The validation results the Data Docs index lists, newest first: the last few runs of both stages. Every
+# result stays in the store and keeps its page.
+INDEX_RESULTS = 200
+
 # The last context opened, kept for the next stage of the same run: opening one parses the whole project file.
 _opened: dict[Path, object] = {}
 
@@ -37,14 +42,21 @@ def _open(out_dir: Path):
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)  # its INFO lines are about its own set-up
     found = gx.get_context(mode="file", project_root_dir=out_dir)
-    bars = found.variables.progress_bars  # read back from the file as a dict
-    if not dict(bars or {}).get("globally", True) and found.variables.config_variables_file_path is None:
+    settings = found.variables
+    sites = settings.data_docs_sites
+    index = sites[DOCS_SITE]["site_index_builder"]
+    bars = settings.progress_bars  # read back from the file as a dict
+    if (not dict(bars or {}).get("globally", True) and settings.config_variables_file_path is None
+            and index.get("validation_results_limit") == INDEX_RESULTS):
         return found
-    found.variables.progress_bars = ProgressBarsConfig(globally=False)
+    settings.progress_bars = ProgressBarsConfig(globally=False)
     # GX reads and parses the config variables file again at each look-up of a setting, hundreds of times
     # a run; the project uses no variable.
-    found.variables.config_variables_file_path = None
-    found.variables.save()
+    settings.config_variables_file_path = None
+    # The index page reads every result it lists: without a limit, each run's Data Docs take longer than the last.
+    index["validation_results_limit"] = INDEX_RESULTS
+    settings.data_docs_sites = sites
+    settings.save()
     return gx.get_context(mode="file", project_root_dir=out_dir)
 
 
@@ -76,6 +88,10 @@ def checkpoint(context, stage: str, source, suites: list, result_format: dict) -
     """
     import great_expectations as gx
 
+    saved = _saved(context.checkpoints, stage)
+    if saved is not None and saved.result_format == result_format and len(saved.validation_definitions) == len(suites) and all(
+            _same_definition(d, stage, source, suite) for d, suite in zip(saved.validation_definitions, suites)):
+        return saved, []
     rewritten = []
     definitions = []
     for suite in suites:
@@ -84,14 +100,15 @@ def checkpoint(context, stage: str, source, suites: list, result_format: dict) -
             saved_suite = context.suites.add_or_update(suite)
             rewritten.append(suite.name)
         definitions.append(_validation_definition(context, stage, source, saved_suite))
-    saved = _saved(context.checkpoints, stage)
-    names = [d.name for d in definitions]
-    if saved is not None and [d.name for d in saved.validation_definitions] == names and saved.result_format == result_format:
-        return saved, rewritten
     if saved is not None:
         context.checkpoints.delete(stage)
     return context.checkpoints.add(gx.Checkpoint(name=stage, validation_definitions=definitions,
                                                  result_format=result_format)), rewritten
+
+
+def _same_definition(saved, stage: str, source, suite) -> bool:
+    batch = source.get_asset(suite.name).get_batch_definition(stage)
+    return saved.name == f"{suite.name} {stage}" and saved.data.id == batch.id and _same_suite(saved.suite, suite)
 
 
 def _same_suite(saved, suite) -> bool:
@@ -108,7 +125,7 @@ def _validation_definition(context, stage: str, source, suite):
     name = f"{suite.name} {stage}"
     batch = source.get_asset(suite.name).get_batch_definition(stage)
     saved = _saved(context.validation_definitions, name)
-    if saved is not None and saved.suite.id == suite.id and saved.data.id == batch.id:
+    if saved is not None and _same_definition(saved, stage, source, suite):
         return saved
     if saved is not None:
         context.validation_definitions.delete(name)

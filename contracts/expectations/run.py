@@ -43,7 +43,6 @@ from contracts.violations import SHOWN_EXAMPLES, Violation, show
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no telemetry leaves the machine
 
 STAGES = ("preupload", "live")
-DOCS_SITE = "local_site"
 # What GX keeps of a failure: counts, the first rows and their values, no query listing them; a personal column
 # keeps no value (see `_forget_personal_values`).
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SHOWN_EXAMPLES,
@@ -189,8 +188,8 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
         table = next(t for t in tables if t.name == suite_result.suite_name)
         outcomes[table.name] = [_outcome(r) for r in suite_result.results]
         _forget_personal_values(context, identifier, suite_result, personal_columns(table, tables))
-    docs = context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=_docs_resources(result, rewritten))
-    index = Path(docs[DOCS_SITE].removeprefix("file://"))
+    docs = context.build_data_docs(site_names=[project.DOCS_SITE], resource_identifiers=_docs_resources(result, rewritten))
+    index = Path(docs[project.DOCS_SITE].removeprefix("file://"))
     return GxResults(stage, index, bool(result.success), {t.name: t for t in tables}, frames, row_counts, outcomes)
 
 
