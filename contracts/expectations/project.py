@@ -13,9 +13,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-logger = logging.getLogger(__name__)
-
-
 DOCS_SITE = "local_site"
 # The validation results the Data Docs index lists, newest first: the last few runs of both stages. Every
 # result stays in the store and keeps its page.
@@ -26,7 +23,10 @@ _opened: dict[Path, object] = {}
 
 
 def context(out_dir: Path):
-    """The file-backed context in `out_dir/gx`, made on first use; no progress bars, no config variables file."""
+    """The file-backed context in `out_dir/gx`, made on first use and set once.
+
+    Set: no progress bars, no config variables file, a bounded Data Docs index.
+    """
     out_dir = Path(out_dir).resolve()
     kept = _opened.get(out_dir)
     if kept is not None and Path(kept.root_directory, "great_expectations.yml").is_file():
