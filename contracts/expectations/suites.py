@@ -104,7 +104,7 @@ def expectations(table: Table, tables, *, ledger: bool) -> list:
         if check.table.name != table.name:
             continue
         out.append(ExpectForeignKeyValuesToNameAParentRow(
-            unexpected_rows_query=check.orphans_query(tables), description=f"Every {check.fk.column} is a {check.parent_column} of {check.fk.parent}",
+            unexpected_rows_query=check.orphans_query(tables), description=f"Every {check.fk.column} is the {check.parent_column} of a {check.fk.parent} row",
             meta={"rule": FOREIGN_KEY, "foreign_key": check.label, "column": check.fk.column}))
     if ledger:
         out.append(gxe.ExpectTableRowCountToEqual(value={"$PARAMETER": rows_parameter(table.name)}, meta={"rule": ROW_COUNT}))
