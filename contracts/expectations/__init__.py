@@ -10,6 +10,8 @@ Where each rule sits:
 - Great Expectations checks what needs more than one file or the ledger:
   every foreign key against its parent's keys, every table's row count against
   the ledger, before upload and again on the tables read back from DynamoDB.
+  A stage's tables are the tables of one SQLite database, read by a GX SQL
+  data source, so a foreign key is a query against its parent's table.
   The suites also hold the key rule, so the read-back is shown to have one
   item per key. The suites, every run's results and the Data Docs built from
   them stay under `<out>/gx/` as the audit trail.

@@ -5,11 +5,16 @@ Numbers become one spelling per value (1042, 1042.0 and 1.042E+3 all read
 Personal values are replaced by a keyed hash whose key is drawn for each run
 and never written anywhere: equal values still match, and nothing GX stores
 or renders can be traced back to a person.
+
+A stage's batches are the tables of one SQLite database, so that a foreign
+key is checked by GX as a query against its parent table.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -24,15 +29,17 @@ ROW = "_row"
 
 def comparable_values(values: pd.Series, attribute_type: str, secret: bytes | None) -> pd.Series:
     """Text GX can compare and store: canonical numbers, hashed when `secret` is given; missing stays None."""
+    # Worked out once per distinct value: a foreign key column repeats its parents' few keys.
+    distinct = pd.Series(values.dropna().unique(), dtype=object)
+    text = distinct.map(_text)
     if attribute_type == "N":
-        numbers = comparable(values, "N").map(canonical_number, na_action="ignore")
+        numbers = comparable(distinct, "N").map(canonical_number, na_action="ignore")
         # A cell that is no number is kept as written: it names no parent row, and pandera reports its type.
-        values = numbers.where(numbers.notna(), values.map(_text, na_action="ignore"))
-    else:
-        values = values.map(_text, na_action="ignore")
+        text = numbers.where(numbers.notna(), text)
     if secret is not None:
-        values = values.map(lambda v: _pseudonym(secret, v), na_action="ignore")
-    return values.astype(object).where(values.notna(), None)
+        text = text.map(lambda v: _pseudonym(secret, v))
+    out = values.map(dict(zip(distinct, text)), na_action="ignore")
+    return out.astype(object).where(values.notna(), None)
 
 
 def _text(value) -> str:
@@ -43,19 +50,37 @@ def _pseudonym(secret: bytes, value: str) -> str:
     return hmac.new(secret, value.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
 
 
-def batch_frame(table: Table, frame: pd.DataFrame, columns: tuple[str, ...], personal: frozenset[str],
+def batch_frame(table: Table, frame: pd.DataFrame | None, columns: tuple[str, ...], personal: frozenset[str],
                 secret: bytes) -> pd.DataFrame:
-    """The columns of `columns` present in `frame`, as GX is to see them, indexed like `frame`."""
+    """The columns of `columns` present in `frame`, as GX is to see them, indexed like `frame`.
+
+    A table with no frame (it could not be read) is empty, so its children's foreign keys find no parent row.
+    """
+    if frame is None:
+        return pd.DataFrame(columns=list(columns), dtype=object)
     present = [c for c in columns if c in frame.columns]
     return pd.DataFrame({c: comparable_values(frame[c], table.attribute_type(c), secret if c in personal else None)
                          for c in present}, index=frame.index)
 
 
-def write_batch(batch: pd.DataFrame, path: Path) -> None:
+def write_batches(batches: dict[str, pd.DataFrame], path: Path) -> None:
+    """Make the database at `path` hold exactly `batches`: one table each, every value as text, the row beside it.
+
+    The file is rewritten in place rather than replaced, so a connection GX
+    keeps open from an earlier run reads this run's tables.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    batch.to_csv(path, index_label=ROW)
+    with closing(sqlite3.connect(path)) as db, db:
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            db.execute(f"DROP TABLE {quoted(name)}")
+        for name, batch in batches.items():
+            columns = [f"{quoted(ROW)} INTEGER PRIMARY KEY"] + [f"{quoted(c)} TEXT" for c in batch.columns]
+            db.execute(f"CREATE TABLE {quoted(name)} ({', '.join(columns)})")
+            marks = ", ".join("?" * (len(batch.columns) + 1))
+            db.executemany(f"INSERT INTO {quoted(name)} VALUES ({marks})",
+                           zip(map(int, batch.index), *(batch[c] for c in batch.columns)))
 
 
-def reader_options(columns: tuple[str, ...]) -> dict:
-    """How GX reads a batch back: every value as text, only an empty cell as missing, the row as the index."""
-    return {"dtype": {c: "str" for c in columns}, "keep_default_na": False, "na_values": "", "index_col": ROW}
+def quoted(identifier: str) -> str:
+    """A table or column name as SQL reads it whatever it holds."""
+    return '"' + identifier.replace('"', '""') + '"'

@@ -6,23 +6,25 @@ saved there, every run's validation results under `uncommitted/validations/`,
 and Data Docs under `uncommitted/data_docs/local_site/`.
 
 A checkpoint hands every validation definition the same batch parameters, so
-in-memory frames (one per table) cannot go through one checkpoint. Each table's
-batch is therefore written first, as GX is to see it (`batches.py`), to
-`uncommitted/batches/<stage>/<file>`, and read by a filesystem data source.
+in-memory frames (one per table) cannot go through one checkpoint. Each
+stage's batches are therefore written first, as GX is to see them
+(`batches.py`), as the tables of `uncommitted/<stage>.db`, a SQLite database
+read by a SQL data source named after the stage: a foreign key is then a query
+against its parent's table, not a list of the parent's keys copied into every
+result and page.
 """
 from __future__ import annotations
 
-import logging
 import os
 import secrets
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from contracts import TABLES, Table
-from contracts.expectations.batches import batch_frame, comparable_values, reader_options, write_batch
+from contracts.expectations import project
+from contracts.expectations.batches import ROW, batch_frame, write_batches
 from contracts.expectations.suites import (
     FOREIGN_KEY,
     KEY_PRESENT,
@@ -41,10 +43,10 @@ from contracts.violations import SHOWN_EXAMPLES, Violation, show
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no telemetry leaves the machine
 
 STAGES = ("preupload", "live")
-DATA_SOURCE = "contracts"
-DOCS_SITE = "local_site"
-# The values GX keeps for a failure; a personal column keeps none (see `_forget_personal_values`).
-RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SHOWN_EXAMPLES}
+# What GX keeps of a failure: counts, the first rows and their values, no query listing them; a personal column
+# keeps no value (see `_forget_personal_values`).
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SHOWN_EXAMPLES,
+                 "unexpected_index_column_names": [ROW], "return_unexpected_index_query": False}
 _VALUE_LISTS = ("partial_unexpected_list", "partial_unexpected_counts", "partial_unexpected_index_list")
 
 
@@ -171,93 +173,31 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
     checked = tuple(t for t in tables if t.name in frames)
     if row_counts is not None and (missing := [t.name for t in checked if t.name not in row_counts]):
         raise ValueError(f"no ledger count for {', '.join(missing)}: give every table that has a frame its count")
-    context = _context(Path(out_dir))
-    batches = Path(context.root_directory) / "uncommitted" / "batches"
-    shutil.rmtree(batches / stage, ignore_errors=True)
-    (batches / stage).mkdir(parents=True)
+    context = project.context(Path(out_dir))
     secret = secrets.token_bytes(32)
-    source = _data_source(context, batches)
-    validation_definitions = []
-    for table in checked:
-        columns = suite_columns(table)
-        write_batch(batch_frame(table, frames[table.name], columns, personal_columns(table, tables), secret),
-                    batches / stage / table.file)
-        suite = build_suite(table, tables, ledger=row_counts is not None)
-        validation_definitions.append(_validation_definition(context, source, stage, table, columns, suite))
-    checkpoint = _checkpoint(context, stage, validation_definitions)
-    parameters = _parameters(frames, row_counts, tables, secret)
+    database = Path(context.root_directory) / "uncommitted" / f"{stage}.db"
+    write_batches({t.name: batch_frame(t, frames.get(t.name), suite_columns(t, tables), personal_columns(t, tables), secret)
+                   for t in tables}, database)
+    source = project.data_source(context, stage, database, [t.name for t in tables])
+    suites = [build_suite(t, tables, ledger=row_counts is not None) for t in checked]
+    checkpoint, rewritten = project.checkpoint(context, stage, source, suites, RESULT_FORMAT)
+    parameters = {rows_parameter(name): int(count) for name, count in (row_counts or {}).items()}
     result = checkpoint.run(expectation_parameters=parameters)
     outcomes = {}
     for identifier, suite_result in result.run_results.items():
         table = next(t for t in tables if t.name == suite_result.suite_name)
         outcomes[table.name] = [_outcome(r) for r in suite_result.results]
         _forget_personal_values(context, identifier, suite_result, personal_columns(table, tables))
-    docs = context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=_docs_resources(result))
-    index = Path(docs[DOCS_SITE].removeprefix("file://"))
+    docs = context.build_data_docs(site_names=[project.DOCS_SITE], resource_identifiers=_docs_resources(result, rewritten))
+    index = Path(docs[project.DOCS_SITE].removeprefix("file://"))
     return GxResults(stage, index, bool(result.success), {t.name: t for t in tables}, frames, row_counts, outcomes)
-
-
-def _context(out_dir: Path):
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # its INFO lines are about its own set-up
-    context = gx.get_context(mode="file", project_root_dir=out_dir)
-    if context.variables.progress_bars != ProgressBarsConfig(globally=False):
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        context.variables.save()
-    return context
-
-
-def _data_source(context, batches: Path):
-    # Made anew each run: assets read back from the saved project lose their link to the context.
-    if DATA_SOURCE in context.data_sources.all():
-        context.data_sources.delete(DATA_SOURCE)
-    return context.data_sources.add_pandas_filesystem(DATA_SOURCE, base_directory=batches)
-
-
-def _validation_definition(context, source, stage: str, table: Table, columns: tuple[str, ...], suite):
-    import great_expectations as gx
-
-    asset = source.add_csv_asset(table.name, **reader_options(columns))
-    batch = asset.add_batch_definition_path(stage, f"{stage}/{table.file}")
-    suite = context.suites.add_or_update(suite)
-    name = f"{table.name} {stage}"
-    return context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-
-
-def _checkpoint(context, stage: str, validation_definitions: list):
-    import great_expectations as gx
-
-    return context.checkpoints.add_or_update(
-        gx.Checkpoint(name=stage, validation_definitions=validation_definitions, result_format=RESULT_FORMAT))
-
-
-def _parameters(frames: dict[str, pd.DataFrame], row_counts: dict[str, int] | None, tables, secret: bytes) -> dict:
-    """The run's values for the suites' parameters: each parent column's keys, each table's ledger count."""
-    parameters = {}
-    for check in foreign_key_checks(tables):
-        if check.parameter in parameters:
-            continue
-        parent = check.parent
-        frame = frames.get(parent.name)
-        if frame is None or check.parent_column not in frame.columns:
-            parameters[check.parameter] = []  # reported as the parent's own failure, see GxResults.foreign_key
-            continue
-        personal = check.parent_column in personal_columns(parent, tables) or check.fk.column in personal_columns(check.table, tables)
-        keys = comparable_values(frame[check.parent_column], parent.attribute_type(check.parent_column),
-                                 secret if personal else None)
-        parameters[check.parameter] = sorted(keys.dropna().unique())
-    for name, count in (row_counts or {}).items():
-        parameters[rows_parameter(name)] = int(count)
-    return parameters
 
 
 def _outcome(result) -> _Outcome:
     config = result.expectation_config
     details = result.result or {}
     info = result.exception_info or {}
-    rows = tuple(entry["_row"] if isinstance(entry, dict) else entry for entry in details.get("partial_unexpected_index_list") or ())
+    rows = tuple(entry[ROW] for entry in details.get("partial_unexpected_index_list") or ())
     return _Outcome(
         rule=config.meta["rule"],
         column=config.kwargs.get("column"),
@@ -281,8 +221,8 @@ def _forget_personal_values(context, identifier, suite_result, personal: frozens
         context.validation_results_store.set(identifier, suite_result)
 
 
-def _docs_resources(result) -> list:
+def _docs_resources(result, rewritten: list[str]) -> list:
+    """This run's validation results, and the pages of the suites saved anew (the others are already rendered)."""
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
-    suites = {r.suite_name for r in result.run_results.values()}
-    return list(result.run_results) + [ExpectationSuiteIdentifier(name=name) for name in sorted(suites)]
+    return list(result.run_results) + [ExpectationSuiteIdentifier(name=name) for name in rewritten]

@@ -2,9 +2,10 @@
 
 A suite names its table and says: every foreign key value is one of the
 parent's keys, the table holds as many rows as the ledger accounts for, and
-every row has its key, once. The parent's keys and the ledger's count are not
-in the suite: each is a `$PARAMETER` the run supplies, so the saved suite is
-the same whatever the data, and the same suites serve both stages.
+every row has its key, once. A foreign key is a query for the rows whose value
+names no row of the parent table, which sits beside the child in the stage's
+database; the ledger's count is a `$PARAMETER` the run supplies. So the saved
+suite is the same whatever the data, and the same suites serve both stages.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from contracts import TABLES_BY_NAME, ForeignKey, Table, parent_key
+from contracts.expectations.batches import ROW, quoted
 
 # What each expectation checks, kept in its `meta` so a result maps back to the rule that failed.
 FOREIGN_KEY = "foreign key"
@@ -36,9 +38,19 @@ class ForeignKeyCheck:
         target = self.fk.parent if self.fk.parent_column is None else f"{self.fk.parent}.{self.parent_column}"
         return f"{self.table.name}.{self.fk.column}->{target}"
 
-    @property
-    def parameter(self) -> str:
-        return keys_parameter(self.fk.parent, self.parent_column)
+    def orphans_query(self, tables) -> str:
+        """The child's rows, in order, whose value names no row of the parent; GX puts the child's table in `{batch}`.
+
+        The value is selected beside the row only when it is not personal, so
+        that GX keeps and renders no personal value, not even pseudonymised.
+        A query with a join gets the batch without an alias of GX's own, so
+        `child` names it.
+        """
+        column, parent = quoted(self.fk.column), quoted(self.parent_column)
+        shown = "" if self.fk.column in personal_columns(self.table, tables) else f", child.{column}"
+        return (f"SELECT child.{quoted(ROW)}{shown} FROM {{batch}} AS child"
+                f" LEFT JOIN {quoted(self.fk.parent)} AS parent ON parent.{parent} = child.{column}"
+                f" WHERE child.{column} IS NOT NULL AND parent.{parent} IS NULL ORDER BY child.{quoted(ROW)}")
 
 
 def foreign_key_checks(tables) -> list[ForeignKeyCheck]:
@@ -52,18 +64,17 @@ def _name(text: str) -> str:
     return re.sub(r"\W", "_", text)
 
 
-def keys_parameter(table_name: str, column: str) -> str:
-    """The run parameter holding the values of a parent column, shared by every child pointing at it."""
-    return f"keys_of_{_name(table_name)}__{_name(column)}"
-
-
 def rows_parameter(table_name: str) -> str:
     return f"rows_of_{_name(table_name)}"
 
 
-def suite_columns(table: Table) -> tuple[str, ...]:
-    """The columns the suite reads: the key and the foreign keys. GX is handed nothing else."""
-    return tuple(dict.fromkeys(table.key + tuple(fk.column for fk in table.foreign_keys)))
+def suite_columns(table: Table, tables) -> tuple[str, ...]:
+    """The columns the suites read: the key, the foreign keys, and the columns a child's foreign key names.
+
+    GX is handed nothing else.
+    """
+    referenced = tuple(c.parent_column for c in foreign_key_checks(tables) if c.parent.name == table.name)
+    return tuple(dict.fromkeys(table.key + tuple(fk.column for fk in table.foreign_keys) + referenced))
 
 
 def personal_columns(table: Table, tables) -> frozenset[str]:
@@ -79,20 +90,22 @@ def personal_columns(table: Table, tables) -> frozenset[str]:
             personal.add(check.fk.column)
         if linked and parent.name == table.name:
             personal.add(check.parent_column)
-    return frozenset(personal) & frozenset(suite_columns(table))
+    return frozenset(personal) & frozenset(suite_columns(table, tables))
 
 
 def expectations(table: Table, tables, *, ledger: bool) -> list:
     """The table's expectations; the row count only when a ledger says how many rows there should be."""
     import great_expectations.expectations as gxe
 
+    from contracts.expectations.orphans import ExpectForeignKeyValuesToNameAParentRow
+
     out = []
     for check in foreign_key_checks(tables):
         if check.table.name != table.name:
             continue
-        out.append(gxe.ExpectColumnValuesToBeInSet(
-            column=check.fk.column, value_set={"$PARAMETER": check.parameter},
-            meta={"rule": FOREIGN_KEY, "foreign_key": check.label}))
+        out.append(ExpectForeignKeyValuesToNameAParentRow(
+            unexpected_rows_query=check.orphans_query(tables), description=f"Every {check.fk.column} is the {check.parent_column} of a {check.fk.parent} row",
+            meta={"rule": FOREIGN_KEY, "foreign_key": check.label, "column": check.fk.column}))
     if ledger:
         out.append(gxe.ExpectTableRowCountToEqual(value={"$PARAMETER": rows_parameter(table.name)}, meta={"rule": ROW_COUNT}))
     for column in table.key:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+from great_expectations.expectations import UnexpectedRowsExpectation
 from pandera.typing import Series
 
 from contracts import TABLES
@@ -72,13 +73,16 @@ def expectation_types(suite):
     return [type(e).__name__ for e in suite.expectations]
 
 
-def test_a_foreign_key_is_an_in_set_expectation_whose_keys_the_run_supplies():
+def test_a_foreign_key_is_a_query_against_the_parent_table_and_the_count_a_run_parameter():
     suite = build_suite(BOOKINGS, SMALL, ledger=True)
     assert suite.name == "t_bookings"
-    assert expectation_types(suite) == ["ExpectColumnValuesToBeInSet", "ExpectTableRowCountToEqual",
+    assert expectation_types(suite) == ["ExpectForeignKeyValuesToNameAParentRow", "ExpectTableRowCountToEqual",
                                         "ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeUnique"]
-    in_set, rows = suite.expectations[:2]
-    assert (in_set.column, in_set.value_set) == ("flight_id", {"$PARAMETER": "keys_of_t_flights__flight_id"})
+    orphans, rows = suite.expectations[:2]
+    assert isinstance(orphans, UnexpectedRowsExpectation)
+    assert orphans.unexpected_rows_query == (
+        'SELECT child."_row", child."flight_id" FROM {batch} AS child LEFT JOIN "t_flights" AS parent ON parent."flight_id" = child."flight_id"'
+        ' WHERE child."flight_id" IS NOT NULL AND parent."flight_id" IS NULL ORDER BY child."_row"')
     assert rows.value == {"$PARAMETER": "rows_of_t_bookings"}
 
 
@@ -86,10 +90,10 @@ def test_without_a_ledger_a_suite_holds_no_row_count():
     assert "ExpectTableRowCountToEqual" not in expectation_types(build_suite(BOOKINGS, SMALL, ledger=False))
 
 
-def test_each_declared_foreign_key_is_one_in_set_expectation(table):
+def test_each_declared_foreign_key_is_one_query(table):
     """`table`: each declared table, parametrised by the plugin."""
     suite = build_suite(table, TABLES, ledger=True)
-    columns = [e.column for e in suite.expectations if type(e).__name__ == "ExpectColumnValuesToBeInSet"]
+    columns = [e.meta["column"] for e in suite.expectations if isinstance(e, UnexpectedRowsExpectation)]
     assert columns == [fk.column for fk in table.foreign_keys]
     compound = [e.column_list for e in suite.expectations if type(e).__name__ == "ExpectCompoundColumnsToBeUnique"]
     assert compound == ([list(table.key)] if len(table.key) == 2 else [])
@@ -131,10 +135,13 @@ def test_data_docs_are_built_under_the_out_dir(small):
 
 
 def test_no_personal_value_is_stored_or_rendered(small):
+    """Nor in the batches' database, which holds only what GX is handed."""
     gx_project = small.docs_index.parents[3]
-    for path in (p for p in gx_project.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".csv", ".yml")):
-        text = path.read_text(encoding="utf-8")
-        assert not [e for e in EMAILS if e in text], path
+    stored = [p for p in gx_project.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".yml", ".db")]
+    assert any(p.suffix == ".db" for p in stored)
+    for path in stored:
+        data = path.read_bytes()
+        assert not [e for e in EMAILS if e.encode("utf-8") in data], path
 
 
 def test_the_live_stage_compares_items_read_back(tmp_path):
@@ -171,3 +178,36 @@ def test_no_personal_value_of_the_sample_reaches_data_docs(sample):
     words = set(re.findall(r"[\w.@+-]+", docs))
     assert not values & words
     assert not [v for v in values if " " in v and v in docs]
+
+
+def test_a_personal_foreign_key_query_selects_no_value():
+    assert 'child."email"' not in check_of(PASSES).orphans_query(SMALL).split(" FROM ")[0]
+    assert 'child."flight_id"' in check_of(BOOKINGS).orphans_query(SMALL).split(" FROM ")[0]
+
+
+def test_a_child_whose_parent_could_not_be_read_says_so(tmp_path):
+    frames = {"t_bookings": frame(booking_id=["B1"], flight_id=["7"])}
+    violation, = validate("preupload", frames, None, tmp_path, tables=(FLIGHTS, BOOKINGS)).foreign_key(check_of(BOOKINGS))
+    assert violation.remedy == "the parent table t_flights could not be read; see its failure"
+
+
+def test_the_saved_project_is_reused_and_follows_the_contracts(tmp_path):
+    """A second run in the same out dir reuses what is saved; other tables or another ledger rewrite only what changed."""
+    frames = {"t_flights": frame(flight_id=["7"]), "t_bookings": frame(booking_id=["B1"], flight_id=["8"])}
+    first = validate("preupload", frames, {"t_flights": 1, "t_bookings": 1}, tmp_path, tables=(FLIGHTS, BOOKINGS))
+    gx_project = first.docs_index.parents[3]
+
+    def saved():
+        """Project file, suites, validation definitions, checkpoints: all but the run's own output."""
+        return {p: p.stat().st_mtime_ns for p in gx_project.rglob("*") if p.is_file() and "uncommitted" not in p.parts}
+
+    written = saved()
+    assert any(p.name == "preupload.json" for p in written) and len(written) >= 6
+    again = validate("preupload", frames, {"t_flights": 1, "t_bookings": 1}, tmp_path, tables=(FLIGHTS, BOOKINGS))
+    assert saved() == written
+    assert [v.count for v in again.violations("t_bookings")] == [1]
+    people = {"t_people": frame(email=[EMAILS[0]]), "t_passes": frame(pass_id=["P1"], email=[EMAILS[1]])}
+    other = validate("preupload", people, None, tmp_path, tables=(PEOPLE, PASSES))
+    assert [v.check for v in other.violations("t_passes")] == ["foreign key"]
+    back = validate("preupload", frames, None, tmp_path, tables=(FLIGHTS, BOOKINGS))
+    assert [v.check for v in back.violations("t_bookings")] == ["foreign key"]
