@@ -41,7 +41,7 @@ from loaders.client import FAKE_CREDENTIALS, endpoint_client  # noqa: E402
 from loaders.guard import install_guard  # noqa: E402
 from loaders.items import frame_to_items  # noqa: E402
 from loaders.server import MotoServer  # noqa: E402
-from loaders.tables import create_table_request, wait_until_active  # noqa: E402
+from loaders.tables import create_table_request, delete_table, wait_until_active  # noqa: E402
 
 TABLES = ("bookings", "passengers", "Baggage")
 CEILING_THREADS = 8
@@ -56,7 +56,7 @@ def prepare(client, prefix: str) -> None:
 
 def remove(client, prefix: str) -> None:
     for name in TABLES:
-        client.delete_table(TableName=prefix + name)
+        delete_table(client, prefix + name)
 
 
 def with_loader(client, items: dict) -> float:
