@@ -88,15 +88,10 @@ def item_key(item: Mapping[str, Any], table: Table) -> dict[str, Any]:
 def item_to_row(item: Mapping[str, Any]) -> dict[str, Any]:
     """An item read back, typed by its own attribute types: N as Decimal, S as str, SS as frozenset.
 
-    Compare it with `typed_row` of the fixed CSV row: a number stored as a
-    string (or the reverse) then differs, as it should.
+    A number stored as a string (or the reverse) then differs from the
+    contract's type, as it should.
     """
     return {name: _decode(value) for name, value in item.items()}
-
-
-def typed_row(row: Mapping[str, Any], table: Table) -> dict[str, Any]:
-    """A fixed CSV row as `item_to_row` should give it back: typed by the contract, missing cells left out."""
-    return item_to_row(row_to_item(row, table))
 
 
 def _decode(value: Mapping[str, Any]) -> Any:

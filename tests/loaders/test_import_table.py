@@ -21,9 +21,10 @@ from loaders.import_table import (
     stage_items,
     wait_for_import,
 )
-from loaders.items import item_key, item_to_row, row_to_item, typed_row
+from loaders.items import item_key, item_to_row, row_to_item
 from loaders.readback import count_items
 from loaders.tables import create_table_request, describe, verify_keys
+from tests.live.expected import typed_row
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 QUICK = importing.Wait(timeout=60.0, first_poll=0.05, max_poll=0.5)
