@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import boto3  # noqa: E402
-from benchmarks.latency_proxy import LatencyProxy  # noqa: E402
 from boto3.dynamodb.types import TypeDeserializer  # noqa: E402
 
+from benchmarks.latency_proxy import LatencyProxy  # noqa: E402
 from contracts import TABLES  # noqa: E402
 from loaders.client import FAKE_CREDENTIALS  # noqa: E402
 from loaders.server import DynaliteServer, MotoServer  # noqa: E402
