@@ -13,7 +13,7 @@ QUIET_STEPS_FROM = 2000
 
 
 class ProgressFactory(Protocol):
-    """What `load_tables` takes: given a table name and its item count, a context yielding `advance(done)`."""
+    """What a sync takes: given a table name and its request count, a context yielding `advance(done)`."""
 
     def __call__(self, name: str, total: int) -> AbstractContextManager[Callable[[int], None]]: ...
 
