@@ -24,7 +24,6 @@ from loaders.backoff import Backoff
 from loaders.client import DEFAULT_WORKERS
 from loaders.errors import DuplicateItemKey, ItemConversionError, ItemsNotWritten
 from loaders.items import Item, item_bytes
-from loaders.tables import TableSetup
 
 # What botocore's standard mode retries and may still answer after its last attempt: the batch's items
 # are then named as not written, and the other batches go on. Any other error stops the load.
@@ -56,7 +55,6 @@ class LoadReport:
     unprocessed_retried: int
     seconds: float
     deleted: int = 0
-    setup: TableSetup | None = None
 
     @property
     def items_per_second(self) -> float:

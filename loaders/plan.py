@@ -203,12 +203,11 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
         return plan
     if schema.differing:
         if not migrate:
-            index, have = schema.differing[0]
-            want = tuple((n, table.attribute_type(n)) for n in index.key) + (index.projection,)
+            index, want, have = schema.differing[0]
             plan.blocked = str(KeySchemaMismatch(name, index.name, want, have))
             return plan
-        plan.replace_gsis = tuple(index for index, _ in schema.differing)
-        plan.actions += [f"replace GSI {index.name} (was {have})" for index, have in schema.differing]
+        plan.replace_gsis = tuple(index for index, _, _ in schema.differing)
+        plan.actions += [f"replace GSI {index.name} (was {have})" for index, _, have in schema.differing]
     plan.add_gsis = schema.missing
     plan.actions += [f"add GSI {index.name}" for index in schema.missing]
     plan.protect = missing_protection(client, table, name, description)

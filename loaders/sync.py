@@ -28,7 +28,6 @@ from loaders.plan import Plan, TablePlan
 from loaders.progress import ProgressFactory, no_progress
 from loaders.tables import (
     PROTECTIONS,
-    TableSetup,
     Wait,
     add_gsi,
     back_up,
@@ -61,10 +60,6 @@ class TableSync:
     unchanged: int = 0
     write_units: int = 0  # by DynamoDB's rules, GSIs included (loaders.capacity)
     report: LoadReport | None = None
-
-    @property
-    def setup(self) -> TableSetup:
-        return TableSetup(self.name, self.created_table, self.gsis_added + self.gsis_replaced)
 
     def actions(self) -> list[str]:
         done = ["table created"] if self.created_table else []

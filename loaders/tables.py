@@ -157,7 +157,8 @@ class SchemaDiff:
     key_found: tuple | None = None  # the live key (name, type) pairs, when they differ from the contract's
     key_declared: tuple = ()
     missing: tuple[Index, ...] = ()  # declared GSIs the table lacks
-    differing: tuple[tuple[Index, tuple], ...] = ()  # declared GSIs that exist with other keys or projection
+    # Declared GSIs that exist with other keys or projection: (index, declared, found), each (name, type)s + projection.
+    differing: tuple[tuple[Index, tuple, tuple], ...] = ()
     undeclared: tuple[str, ...] = ()  # GSIs the contract does not declare: kept, never deleted
 
 
@@ -181,7 +182,7 @@ def compare_schema(table: Table, description: dict) -> SchemaDiff:
         want = declared(index.key) + (index.projection,)
         have = found(live[index.name]["KeySchema"]) + (live[index.name].get("Projection", {}).get("ProjectionType"),)
         if want != have:
-            differing.append((index, have))
+            differing.append((index, want, have))
     declared_names = {i.name for i in table.indexes}
     return SchemaDiff(
         key_found=found(description["KeySchema"]) if key_differs else None,
@@ -200,8 +201,7 @@ def verify_keys(table: Table, name: str, description: dict) -> tuple[list[Index]
     diff = compare_schema(table, description)
     if diff.key_found is not None:
         raise KeySchemaMismatch(name, None, diff.key_declared, diff.key_found)
-    for index, have in diff.differing:
-        want = tuple((n, table.attribute_type(n)) for n in index.key) + (index.projection,)
+    for index, want, have in diff.differing:
         raise KeySchemaMismatch(name, index.name, want, have)
     return list(diff.missing), list(diff.undeclared)
 
@@ -256,12 +256,6 @@ def delete_table(client, name: str, *, wait: Wait = Wait()) -> None:
         wait_until_active(client, name, wait)
     _when_not_busy(lambda: client.delete_table(TableName=name), wait)
     _poll(client, name, wait, lambda d: d is None, "deleted")
-
-
-def recreate_table(client, table: Table, name: str, *, wait: Wait = Wait()) -> TableSetup:
-    """Delete the table if it exists and create it afresh. Only for --recreate, after `check_destroy_allowed`."""
-    delete_table(client, name, wait=wait)
-    return ensure_table(client, table, name, wait=wait)
 
 
 # What a table's protection can lack, and the action that gives it (UpdateTable, UpdateContinuousBackups).

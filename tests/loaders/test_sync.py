@@ -261,3 +261,12 @@ def test_items_written_before_the_plan_are_seen_by_it(client, readings_table, pr
     write_items(client, name, items, readings_table.key)
     plan = plan_tables(client, [readings_table], {"readings": items}, prefix)
     assert plan.tables[0].counts()["unchanged"] == 30
+
+
+def test_recreate_on_a_local_endpoint_starts_the_table_afresh(sync, admin, readings_table, prefix, scan, make_rows):
+    sync({readings_table: make_rows(3)})
+    admin.put_item(TableName=f"{prefix}readings", Item={"reading_id": {"S": "R9999"}, "sensor": {"S": "stale"}})
+    plan, done = sync({readings_table: make_rows(3)}, run_id="run-2", recreate=True)
+    assert plan.tables[0].migrate and done.tables["readings"].created_table
+    assert done.tables["readings"].backup.startswith("arn:aws:dynamodb:")
+    assert stored(scan, f"{prefix}readings") == [as_stored(r) for r in make_rows(3)], "the stale item is gone"

@@ -3,7 +3,7 @@ import pytest
 
 from contracts import TABLES_BY_NAME
 from loaders.errors import DestroyRefused, KeySchemaMismatch
-from loaders.tables import check_destroy_allowed, ensure_table, key_schema, recreate_table, table_name
+from loaders.tables import check_destroy_allowed, ensure_table, key_schema, table_name
 
 
 def _calls(client, operation: str) -> list[dict]:
@@ -113,13 +113,3 @@ def test_recreate_is_refused_off_this_machine_without_allow_destroy(endpoint, al
     else:
         check_destroy_allowed(endpoint, True, allow_destroy)
     check_destroy_allowed(endpoint, False, False)  # without --recreate or --migrate nothing is ever deleted
-
-
-def test_recreate_on_a_local_endpoint_starts_the_table_afresh(client, admin, prefix, readings_table, fast_wait):
-    name = f"{prefix}readings"
-    ensure_table(client, readings_table, name, wait=fast_wait)
-    admin.put_item(TableName=name, Item={"reading_id": {"S": "R0001"}, "sensor": {"S": "S1"}})
-    setup = recreate_table(client, readings_table, name, wait=fast_wait)
-    assert setup.created
-    assert admin.scan(TableName=name, Select="COUNT")["Count"] == 0
-
