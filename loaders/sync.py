@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 from pathlib import Path
 
+from fixers.atomic import write_atomically
 from loaders.batch import DEFAULT_BACKOFF, LoadReport, write_requests
 from loaders.capacity import write_units
 from loaders.client import DEFAULT_WORKERS
@@ -103,9 +104,7 @@ class RollbackLog:
             handle.flush()
             os.fsync(handle.fileno())
         self.manifest[plan.name] = {"key": list(key), "file": path.name, "backup": backup, "migrated": plan.migrate}
-        temporary = self.folder / f".{ROLLBACK_MANIFEST}.tmp"
-        temporary.write_text(json.dumps({"tables": self.manifest}, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, self.folder / ROLLBACK_MANIFEST)
+        write_atomically(self.folder / ROLLBACK_MANIFEST, json.dumps({"tables": self.manifest}, indent=2) + "\n")
 
 
 def _is_aws(client) -> bool:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from contracts.errors import ContractError
 from contracts.expectations import GxResults, validate
 from contracts.gate import GateResult
 from contracts.gate import gate as gate_tables
+from fixers.atomic import write_atomically
 from fixers.dataset import Dataset, load_dataset
 from loaders.capacity import index_count_read_units, scan_read_units
 from loaders.client import make_client
@@ -27,7 +27,7 @@ from loaders.plan import Plan, plan_tables
 from loaders.progress import ProgressFactory
 from loaders.readback import count_items, scan_items, segments_for
 from loaders.sync import RolledBack, SyncResult, apply_plan, rollback
-from loaders.tables import describe
+from loaders.tables import describe, table_name
 from pipeline.settings import Settings
 
 ROLLBACK_FOLDER = "rollback"
@@ -93,14 +93,7 @@ def write_plan(the_plan: Plan, settings: Settings, path: Path) -> None:
     """plan.json: per table the counts, the table actions and a few example keys (personal data masked)."""
     body = {"run_id": settings.run_id, "totals": the_plan.totals(),
             "tables": {p.table.name: p.summary() for p in the_plan.tables}}
-    _write_atomically(path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomically(path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
 
 
 def apply(client, settings: Settings, the_plan: Plan, progress: ProgressFactory | None = None,
@@ -134,7 +127,7 @@ def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult |
     written = {name for name, p in plans.items() if p.changes_anything} if done else set()
 
     def one(table: Table) -> LiveTable:
-        name = settings.table_prefix + table.name
+        name = table_name(table, settings.table_prefix)
         description = describe(client, name)
         if description is None:
             return LiveTable(name, [], {}, None, False)

@@ -17,6 +17,7 @@ from loaders.endpoint import scrub
 from loaders.plan import Plan
 from loaders.progress import table_progress
 from loaders.server import DynaliteServer, MotoServer
+from loaders.tables import table_name
 from pipeline import stages
 from pipeline.settings import Settings
 from pipeline.stages import LiveTable
@@ -120,7 +121,7 @@ class Deployment:
     plan: Plan | None = None
 
     def name(self, table) -> str:
-        return self.prefix + table.name
+        return table_name(table, self.prefix)
 
 
 def _show_plan(reporter, the_plan: Plan) -> None:

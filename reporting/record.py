@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import uuid
@@ -12,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from contracts import NOT_TABLES
+from fixers.atomic import write_atomically
 from fixers.ledger import Ledger
 from loaders.plan import Plan
 from loaders.sync import TableSync
@@ -154,15 +154,9 @@ class RunRecord:
             "indexes": self.indexes,
             "latencies": [asdict(latency) for latency in self.latencies],
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        # The sync's threads write it as each table is done: one at a time through the one temporary file.
+        # The sync's threads write it as each table is done: one at a time, so a later state is never overwritten.
         with _WRITING:
-            try:
-                partial.write_text(json.dumps(body, indent=2, default=str) + "\n", encoding="utf-8")
-                os.replace(partial, path)
-            finally:
-                partial.unlink(missing_ok=True)
+            write_atomically(path, json.dumps(body, indent=2, default=str) + "\n")
 
 
 class _Timer:
