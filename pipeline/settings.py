@@ -8,17 +8,12 @@ from pathlib import Path
 
 from contracts import TABLES
 from contracts.dynamodb import table_prefix_problem
-from contracts.errors import ContractError
 from loaders.client import DEFAULT_WORKERS
 from loaders.endpoint import parse_endpoint
 from loaders.errors import DestroyRefused, UnsafeEndpoint
 from loaders.tables import check_destroy_allowed
 
 SERVERS = ("moto", "dynalite")
-
-
-class SettingsError(ContractError):
-    """Options that contradict each other or break a rule; nothing has been touched."""
 
 
 def new_run_id() -> str:

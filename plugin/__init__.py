@@ -20,6 +20,7 @@ from contracts import TABLES
 from contracts.errors import ContractError
 from contracts.expectations import foreign_key_checks
 from contracts.queries import query_patterns
+from loaders.endpoint import shown
 from pipeline import stages
 from plugin.fixtures import (
     RUN,
@@ -34,7 +35,7 @@ from plugin.fixtures import (
 )
 from plugin.options import SETTINGS, addoption, make_settings
 from reporting.record import RunRecord
-from reporting.redact import safe_endpoint, safe_metadata
+from reporting.redact import safe_metadata
 from reporting.summary import render
 from reporting.terminal import summary_lines
 
@@ -89,14 +90,14 @@ def _target(settings) -> str:
     if settings.aws:
         return "AWS" + prefix
     if settings.endpoint_url:
-        return safe_endpoint(settings.endpoint_url) + prefix
+        return shown(settings.endpoint_url) + prefix
     return f"a local {settings.server} server (ephemeral)" + prefix
 
 
 def _shown_endpoint(settings) -> str:
     if settings.starts_server:
         return f"a local {settings.server} server started on 127.0.0.1"
-    return safe_endpoint(settings.endpoint_url)
+    return shown(settings.endpoint_url)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -13,7 +13,7 @@ from contracts.expectations import GxResults
 from contracts.gate import GateResult
 from fixers.dataset import Dataset
 from loaders.client import read_only
-from loaders.endpoint import scrub
+from loaders.endpoint import scrub, shown
 from loaders.plan import Plan
 from loaders.progress import table_progress
 from loaders.server import DynaliteServer, MotoServer
@@ -24,7 +24,6 @@ from pipeline.stages import LiveTable
 from plugin.options import SETTINGS
 from reporting.quarantine import quarantine_reasons
 from reporting.record import RunRecord
-from reporting.redact import safe_endpoint
 
 RUN = pytest.StashKey[RunRecord]()
 SERVERS = {"moto": MotoServer, "dynalite": DynaliteServer}
@@ -103,7 +102,7 @@ def dynamodb_endpoint(settings: Settings):
 @pytest.fixture(scope="session")
 def dynamodb(settings: Settings, dynamodb_endpoint, run_record: RunRecord):
     """A DynamoDB client whose every request is held to AWS's rules first."""
-    run_record.endpoint = safe_endpoint(dynamodb_endpoint)
+    run_record.endpoint = shown(dynamodb_endpoint)
     with explained(run_record.endpoint, settings.endpoint_url):
         client = stages.connect(settings, dynamodb_endpoint)
         stages.write_iam_policies(settings, client)

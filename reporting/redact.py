@@ -1,17 +1,10 @@
-"""Keep credentials out of the report: endpoints without user info, environment by allow-list."""
+"""Keep credentials out of the report's environment: an allow-list of what it shows (endpoints: loaders.endpoint.shown)."""
 from __future__ import annotations
 
 from importlib.metadata import version
 
-from loaders.endpoint import shown
-
 # The report's environment section shows only these; CI variables can carry tokens.
 SHOWN_METADATA = ("Python", "Platform", "Packages", "Plugins")
-
-
-def safe_endpoint(url: str | None) -> str:
-    """An endpoint as it may be shown: no user info, query or fragment (see loaders.endpoint.shown)."""
-    return shown(url)
 
 
 # The packages whose versions decide what a run means.

@@ -9,9 +9,9 @@ from __future__ import annotations
 from html import escape
 
 from contracts import NOT_TABLES, TABLES
+from loaders.endpoint import shown
 from reporting.charts import queries_chart, rows_chart
 from reporting.record import CHANGE_KINDS, RunRecord
-from reporting.redact import safe_endpoint
 from reporting.verdict import Figures, Verdict, figures, in_short, named, verdict
 
 # pytest-html puts the environment (Python, packages, plugins) above the summary; these
@@ -85,7 +85,7 @@ def _figures(record: RunRecord, f: Figures) -> str:
 
 
 def _about(record: RunRecord) -> str:
-    parts = [f"endpoint: {escape(safe_endpoint(record.endpoint))}"] if record.endpoint else []
+    parts = [f"endpoint: {escape(shown(record.endpoint))}"] if record.endpoint else []
     parts.append(f"run {escape(record.run_id)}" + (f", started {escape(record.started)}" if record.started else ""))
     if record.gx_docs:
         parts.append(f'<a href="{escape(record.gx_docs)}">Great Expectations Data Docs</a>')

@@ -4,16 +4,17 @@ import re
 from fixers.ledger import Ledger, TableEntry
 from fixers.outcome import Change
 from loaders.batch import LoadReport
+from loaders.endpoint import shown
 from loaders.sync import TableSync
 from reporting.quarantine import QuarantineReason
 from reporting.record import Latency, RunRecord
-from reporting.redact import safe_endpoint, safe_metadata
+from reporting.redact import safe_metadata
 from reporting.summary import render
 
 
 def test_an_endpoint_is_shown_without_credentials():
-    assert safe_endpoint("http://admin:s3cret@db.internal:8000/path?token=abc#x") == "http://***@db.internal:8000/path"
-    assert safe_endpoint(None).startswith("AWS")
+    assert shown("http://admin:s3cret@db.internal:8000/path?token=abc#x") == "http://***@db.internal:8000/path"
+    assert shown(None).startswith("AWS")
 
 
 def test_the_environment_is_an_allow_list():
