@@ -171,6 +171,8 @@ def deployment(settings: Settings, dataset: Dataset, gate_result: GateResult, dy
                 reporter.write_line("the sync was interrupted: the tables are partly written. Run again: it converges, "
                                     f"and what was changed so far is saved under {settings.out_dir / 'rollback' / settings.run_id}.")
                 raise
+        # Tables with nothing to write still had their table actions (GSIs, protection) done, or tried.
+        run_record.synced.update(done.tables)
         run_record.rollback = done.rollback
     checked = [t for t in TABLES if t.name in expected and t.name not in run_record.blocked]
     with run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url), (read_only(dynamodb) if not settings.writes else nullcontext()):
