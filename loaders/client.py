@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ProfileNotFound
 
 from loaders.endpoint import parse_endpoint
 from loaders.errors import ClientSetupError, WriteRefused
@@ -43,19 +44,33 @@ def client_config(workers: int = DEFAULT_WORKERS, *, max_attempts: int = DEFAULT
     )
 
 
+def profile_session(profile: str | None = None) -> boto3.Session:
+    """A boto3 session for the named profile of ~/.aws/config and ~/.aws/credentials (None: the default chain)."""
+    try:
+        return boto3.Session(profile_name=profile)
+    except ProfileNotFound:
+        raise ClientSetupError(
+            f"no AWS profile named {profile!r}: add it to ~/.aws/credentials or ~/.aws/config "
+            "(or the files AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE name), or drop --aws-profile"
+        ) from None
+
+
 def endpoint_client(endpoint_url: str, *, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-                    session: boto3.Session | None = None, service: str = "dynamodb", config: Config | None = None):
+                    profile: str | None = None, service: str = "dynamodb", config: Config | None = None):
     """A client for a DynamoDB-compatible endpoint (or, with `service`, another service on it: moto serves S3 too).
 
-    A loopback endpoint always gets the fake credentials `testing` (real ones
-    are never sent to a local server); another endpoint uses the standard
-    credential chain when it finds credentials, else the fake ones. The region
-    is the configured one, or us-east-1. `config` is merged over the defaults.
+    A loopback endpoint gets the fake credentials `testing` unless a profile
+    is named: real credentials are never sent to a local server by accident,
+    only when asked (a local server that enforces IAM, say). Another endpoint
+    uses the profile, or the standard credential chain, when it finds
+    credentials, else the fake ones. The region is the configured one, or
+    us-east-1. `config` is merged over the defaults.
     """
-    session = session or boto3.Session()
+    session = profile_session(profile)
     endpoint = parse_endpoint(endpoint_url)
     local = endpoint.is_loopback
-    credentials = {} if not local and session.get_credentials() is not None else FAKE_CREDENTIALS
+    chosen = profile is not None or not local
+    credentials = {} if chosen and session.get_credentials() is not None else FAKE_CREDENTIALS
     defaults = client_config(workers, max_attempts=max_attempts, local=local)
     return session.client(
         service,
@@ -66,9 +81,9 @@ def endpoint_client(endpoint_url: str, *, workers: int = DEFAULT_WORKERS, max_at
     )
 
 
-def aws_client(*, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MAX_ATTEMPTS, session: boto3.Session | None = None):
-    """A client for AWS DynamoDB through the standard credential chain and region settings."""
-    session = session or boto3.Session()
+def aws_client(*, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MAX_ATTEMPTS, profile: str | None = None):
+    """A client for AWS DynamoDB through the named profile, or the standard credential chain, and region settings."""
+    session = profile_session(profile)
     region = configured_region(session)
     if region is None:
         raise ClientSetupError(
@@ -84,15 +99,15 @@ def aws_client(*, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MA
 
 
 def make_client(endpoint_url: str | None = None, *, aws: bool = False, workers: int = DEFAULT_WORKERS,
-                max_attempts: int = DEFAULT_MAX_ATTEMPTS):
+                max_attempts: int = DEFAULT_MAX_ATTEMPTS, profile: str | None = None):
     """`endpoint_client(endpoint_url)` or, with `aws=True`, `aws_client()`; one of the two must be asked for."""
     if aws and endpoint_url:
         raise ClientSetupError("both an endpoint URL and AWS were asked for; choose --endpoint-url or --aws")
     if aws:
-        return aws_client(workers=workers, max_attempts=max_attempts)
+        return aws_client(workers=workers, max_attempts=max_attempts, profile=profile)
     if not endpoint_url:
         raise ClientSetupError("no endpoint URL: pass --endpoint-url, or --aws to use AWS itself")
-    return endpoint_client(endpoint_url, workers=workers, max_attempts=max_attempts)
+    return endpoint_client(endpoint_url, workers=workers, max_attempts=max_attempts, profile=profile)
 
 
 # Every DynamoDB operation that only reads; anything else changes the deployment.

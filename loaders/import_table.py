@@ -23,12 +23,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import boto3
 from botocore.config import Config
 
 from contracts.table import Table
 from loaders.batch import check_unique_keys
-from loaders.client import client_config, configured_region, endpoint_client
+from loaders.client import client_config, configured_region, endpoint_client, profile_session
 from loaders.errors import ImportFailed, ImportNotPossible, RequestRefusedByAWS, TableNotReady, key_label
 from loaders.guard import KeySchema, check_item
 from loaders.items import Item, item_key
@@ -63,19 +62,19 @@ def should_import(name: str, item_count: int, table_exists: bool, force: bool | 
     return force if force is not None else item_count >= threshold
 
 
-def s3_client(endpoint_url: str | None = None, *, session: boto3.Session | None = None):
+def s3_client(endpoint_url: str | None = None, *, profile: str | None = None):
     """An S3 client for staging: AWS through the standard chain, or an S3-compatible endpoint (moto serves S3
     and DynamoDB on one port).
 
     An endpoint gets path-style addresses (`http://127.0.0.1:PORT/bucket/key`:
     a local server has no DNS name per bucket), and credentials as
     `loaders.client.endpoint_client` gives them: the fake `testing` ones for a
-    loopback endpoint, never real ones.
+    loopback endpoint unless a profile is named.
     """
-    session = session or boto3.Session()
     if endpoint_url is None:
+        session = profile_session(profile)
         return session.client("s3", region_name=configured_region(session), config=client_config())
-    return endpoint_client(endpoint_url, session=session, service="s3", config=Config(s3={"addressing_style": "path"}))
+    return endpoint_client(endpoint_url, profile=profile, service="s3", config=Config(s3={"addressing_style": "path"}))
 
 
 @dataclass(frozen=True)

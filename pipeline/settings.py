@@ -28,6 +28,7 @@ class Settings:
     fix: bool = True
     endpoint_url: str | None = None
     aws: bool = False
+    aws_profile: str | None = None
     server: str = "moto"
     table_prefix: str = ""
     load: bool = True

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-import boto3
 import pandas as pd
 
 from contracts import TABLES, TABLES_BY_NAME, Table
@@ -19,7 +18,7 @@ from contracts.gate import gate as gate_tables
 from fixers.atomic import write_atomically
 from fixers.dataset import Dataset, load_dataset
 from loaders.capacity import index_count_read_units, scan_read_units
-from loaders.client import make_client
+from loaders.client import make_client, profile_session
 from loaders.guard import install_guard
 from loaders.iam import write_policies
 from loaders.items import Item, frame_to_items, item_to_row
@@ -77,7 +76,7 @@ def checked_items(dataset: Dataset, result: GateResult) -> dict[str, list[Item]]
 
 def connect(settings: Settings, endpoint_url: str | None):
     """A DynamoDB client for the endpoint (None: AWS) whose every request is held to AWS's rules first."""
-    client = make_client(endpoint_url, aws=settings.aws, workers=settings.workers)
+    client = make_client(endpoint_url, aws=settings.aws, workers=settings.workers, profile=settings.aws_profile)
     install_guard(client)
     return client
 
@@ -161,7 +160,7 @@ def write_iam_policies(settings: Settings, client) -> list[Path]:
     """The least-privilege policies of a run's three roles (load, check, plan), for this prefix, into the out dir."""
     account = LOCAL_ACCOUNT
     if settings.aws:
-        sts = boto3.client("sts", region_name=client.meta.region_name)
+        sts = profile_session(settings.aws_profile).client("sts", region_name=client.meta.region_name)
         account = sts.get_caller_identity()["Account"]
     return write_policies(settings.out_dir, settings.table_prefix, client.meta.region_name, account)
 

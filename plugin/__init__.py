@@ -28,6 +28,7 @@ from plugin.fixtures import (
     deployment,
     dynamodb,
     dynamodb_endpoint,
+    explained,
     gate_result,
     live_expectations,
     run_record,
@@ -153,6 +154,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = [i for i in items if i not in dropped]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """A request a live check makes that the server refuses (access denied, say) fails with one line, not botocore's traceback."""
+    if not any(item.get_closest_marker(marker) for marker in ("live", "performance")):
+        return (yield)
+    with explained(item.config.stash[RUN].endpoint, item.config.stash[SETTINGS].endpoint_url):
+        return (yield)
 
 
 @pytest.hookimpl(wrapper=True)

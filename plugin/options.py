@@ -28,6 +28,10 @@ def addoption(parser: pytest.Parser) -> None:
                     help="a DynamoDB-compatible endpoint to use instead of starting a local server "
                          "(default: $AWS_ENDPOINT_URL_DYNAMODB or $AWS_ENDPOINT_URL)")
     group.addoption("--aws", action="store_true", help="use AWS itself, through the standard credential chain and region")
+    group.addoption("--aws-profile", default=None,
+                    help="sign with this profile of the AWS config files, for --aws or an --endpoint-url, also a local one "
+                         "that enforces IAM (ini: aws_profile; default: the standard chain for AWS, fake keys for 127.0.0.1)")
+    parser.addini("aws_profile", "default of --aws-profile", default=None)
     group.addoption("--server", default=None, choices=SERVERS,
                     help="the local server started when there is no endpoint (ini: dynamodb_server; default moto)")
     parser.addini("dynamodb_server", "default of --server", default="moto")
@@ -64,6 +68,7 @@ def make_settings(config: pytest.Config) -> Settings:
         fix=not config.getoption("--no-fix"),
         endpoint_url=config.getoption("--endpoint-url") or environment,
         aws=config.getoption("--aws"),
+        aws_profile=config.getoption("--aws-profile") or config.getini("aws_profile") or None,
         server=config.getoption("--server") or config.getini("dynamodb_server"),
         table_prefix=config.getoption("--table-prefix"),
         load=not config.getoption("--no-load"),

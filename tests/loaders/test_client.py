@@ -65,3 +65,19 @@ def test_aws_uses_the_credential_chain(clean_aws_env, monkeypatch):
     made = aws_client()
     assert made._request_signer._credentials.access_key == "AKIACHAINKEY00000000"
     assert not is_loopback(made.meta.endpoint_url)
+
+
+def write_profile(path, name: str, key: str, secret: str) -> None:
+    path.write_text(f"[{name}]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n")
+
+
+def test_a_named_profile_signs_also_for_a_local_endpoint(clean_aws_env, monkeypatch, tmp_path):
+    write_profile(tmp_path / "credentials", "loader", "AKIALOADERKEY0000000", "loader-secret")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    credentials = endpoint_client("http://127.0.0.1:5000", profile="loader")._request_signer._credentials
+    assert (credentials.access_key, credentials.secret_key) == ("AKIALOADERKEY0000000", "loader-secret")
+
+
+def test_a_missing_profile_is_refused_with_the_remedy(clean_aws_env):
+    with pytest.raises(ClientSetupError, match="no AWS profile named 'nobody'.*drop --aws-profile"):
+        endpoint_client("http://127.0.0.1:5000", profile="nobody")

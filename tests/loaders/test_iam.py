@@ -1,11 +1,10 @@
 """The IAM policies derived from the contracts: linted, scoped, and enforced by a server.
 
-moto enforces a policy's actions but not its resources (for DynamoDB it
-authorises every request against the resource "*"), so the server tests give
-each user the generated actions on "*", and the scoping to the declared
-tables under the prefix is checked by `allows` below, a small evaluator of
-IAM's Allow statements (Action and Resource wildcards, as the IAM User
-Guide's "IAM JSON policy elements: Resource" describes).
+The server tests give each user the generated actions on "*" (tests/iam_users.py
+says why); the scoping to the declared tables under the prefix is checked
+by `allows` below, a small evaluator of IAM's Allow statements (Action and
+Resource wildcards, as the IAM User Guide's "IAM JSON policy elements:
+Resource" describes).
 """
 from __future__ import annotations
 
@@ -24,6 +23,7 @@ from loaders.client import FAKE_CREDENTIALS
 from loaders.iam import ROLES, policy, table_arn, write_policies
 from loaders.server import MotoServer
 from loaders.tables import create_table_request
+from tests.iam_users import REQUESTS_PER_USER, make_users
 
 ACCOUNT, REGION, PREFIX = "123456789012", "us-east-1", "stage-"
 # IAM quotas: a managed policy holds at most 6,144 characters, white space not counted.
@@ -103,33 +103,17 @@ def test_write_policies_writes_one_file_per_role(tmp_path):
         assert json.loads(path.read_text()) == policy(role, PREFIX, REGION, ACCOUNT)
 
 
-# On a moto server with IAM enforced: the users and their keys are made by the first requests, then every
-# request is authorised against the caller's policies.
-SETUP_REQUESTS = 8
-
-
-def on_moto(document: dict) -> dict:
-    return {**document, "Statement": [{**s, "Resource": "*"} for s in document["Statement"]]}
-
-
 @pytest.fixture(scope="module")
 def enforcing_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("iam") / "moto_server.log"
-    with MotoServer(log, env={"INITIAL_NO_AUTH_ACTION_COUNT": str(SETUP_REQUESTS)}) as endpoint_url:
+    with MotoServer(log, env={"INITIAL_NO_AUTH_ACTION_COUNT": str(2 * REQUESTS_PER_USER)}) as endpoint_url:
         yield endpoint_url
 
 
 @pytest.fixture(scope="module")
 def clients(enforcing_server):
     """A DynamoDB client per role, each holding only that role's policy."""
-    iam = boto3.client("iam", endpoint_url=enforcing_server, region_name=REGION, **FAKE_CREDENTIALS)
-    keys = {}
-    for role in ("load", "check"):
-        iam.create_user(UserName=role)
-        document = json.dumps(on_moto(policy(role, PREFIX, REGION, ACCOUNT)))
-        policy_arn = iam.create_policy(PolicyName=role, PolicyDocument=document)["Policy"]["Arn"]
-        iam.attach_user_policy(UserName=role, PolicyArn=policy_arn)
-        keys[role] = iam.create_access_key(UserName=role)["AccessKey"]
+    keys = make_users(enforcing_server, ("load", "check"), PREFIX, REGION, ACCOUNT)
     return {role: boto3.client("dynamodb", endpoint_url=enforcing_server, region_name=REGION,
                                aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"],
                                config=Config(retries={"mode": "standard", "total_max_attempts": 1}))

@@ -1,0 +1,36 @@
+"""IAM users on a moto server that enforces IAM, each holding one generated policy.
+
+moto enforces a policy's actions but not its resources (for DynamoDB it
+authorises every request against the resource "*"), so a user gets the
+generated actions on "*"; the scoping to the declared tables is checked
+separately, by a policy evaluator (tests/loaders/test_iam.py).
+"""
+from __future__ import annotations
+
+import json
+
+import boto3
+
+from loaders.client import FAKE_CREDENTIALS
+from loaders.iam import policy
+
+# The requests that make one user (user, policy, attachment, key): moto lets the first
+# INITIAL_NO_AUTH_ACTION_COUNT requests through unauthorised, then checks every one.
+REQUESTS_PER_USER = 4
+
+
+def on_moto(document: dict) -> dict:
+    return {**document, "Statement": [{**s, "Resource": "*"} for s in document["Statement"]]}
+
+
+def make_users(endpoint_url: str, roles: tuple[str, ...], prefix: str, region: str, account: str) -> dict[str, dict]:
+    """One user per role holding only that role's policy; {role: its access key (AccessKeyId, SecretAccessKey)}."""
+    iam = boto3.client("iam", endpoint_url=endpoint_url, region_name=region, **FAKE_CREDENTIALS)
+    keys = {}
+    for role in roles:
+        iam.create_user(UserName=role)
+        document = json.dumps(on_moto(policy(role, prefix, region, account)))
+        policy_arn = iam.create_policy(PolicyName=role, PolicyDocument=document)["Policy"]["Arn"]
+        iam.attach_user_policy(UserName=role, PolicyArn=policy_arn)
+        keys[role] = iam.create_access_key(UserName=role)["AccessKey"]
+    return keys
