@@ -11,19 +11,20 @@ from contracts.source import read_table
 from contracts.tables.passengers import PASSENGERS
 from fixers.run import fix_all
 from loaders import import_table as importing
-from loaders.errors import DuplicateItemKey, ImportFailed, ImportNotPossible, RequestRefusedByAWS, TableNotReady, key_label
+from loaders.errors import DuplicateItemKey, ImportFailed, RequestRefusedByAWS, TableNotReady, key_label
 from loaders.import_table import (
     IMPORT_THRESHOLD,
+    ImportPolicy,
     import_request,
     import_table,
+    parse_staging,
     s3_client,
-    should_import,
     stage_items,
     wait_for_import,
 )
 from loaders.items import item_key, item_to_row, row_to_item
 from loaders.readback import count_items
-from loaders.tables import create_table_request, describe, verify_keys
+from loaders.tables import create_table_request, describe, missing_protection, verify_keys
 from tests.live.expected import typed_row
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
@@ -70,22 +71,31 @@ def expected_items(rows, table) -> dict:
     return {key_label(item_key(row_to_item(r, table), table)): typed_row(r, table) for r in rows}
 
 
-@pytest.mark.parametrize(("items", "exists", "force", "expected"), [
-    (IMPORT_THRESHOLD, False, None, True),
-    (IMPORT_THRESHOLD - 1, False, None, False),
-    (IMPORT_THRESHOLD * 5, True, None, False),
-    (10, False, True, True),
-    (IMPORT_THRESHOLD * 5, False, False, False),
-    (IMPORT_THRESHOLD * 5, True, False, False),
-], ids=["a big new table is imported", "a smaller new table is written", "an existing table is written",
-        "forcing imports a small new table", "forcing writes a big new table", "forcing writes an existing table"])
-def test_should_import_decides_by_size_existence_and_force(items, exists, force, expected):
-    assert should_import("passengers", items, exists, force) is expected
+@pytest.mark.parametrize(("mode", "items", "expected"), [
+    ("auto", IMPORT_THRESHOLD, True),
+    ("auto", IMPORT_THRESHOLD - 1, False),
+    ("always", 10, True),
+    ("always", 0, False),
+    ("never", IMPORT_THRESHOLD * 5, False),
+], ids=["a big new table is imported", "a smaller new table is written", "forcing imports a small new table",
+        "an empty new table is created, not imported", "forcing writes a big new table"])
+def test_the_policy_chooses_by_size_and_mode(mode, items, expected):
+    assert ImportPolicy(mode).chooses(items) is expected
 
 
-def test_forcing_an_import_into_an_existing_table_is_refused():
-    with pytest.raises(ImportNotPossible, match="passengers exists, and ImportTable only creates new tables"):
-        should_import("passengers", 5, True, force=True)
+@pytest.mark.parametrize(("uri", "expected"), [
+    ("s3://imports", ("imports", "")),
+    ("s3://imports/", ("imports", "")),
+    ("s3://imports/dynamodb/staging", ("imports", "dynamodb/staging/")),
+], ids=["a bucket", "a bucket and a slash", "a bucket and a prefix"])
+def test_a_staging_location_is_a_bucket_and_a_prefix(uri, expected):
+    assert parse_staging(uri) == expected
+
+
+@pytest.mark.parametrize("uri", ["imports/dynamodb", "s3:///dynamodb", "https://imports.s3.amazonaws.com/x"])
+def test_a_staging_location_that_is_not_an_s3_uri_is_refused(uri):
+    with pytest.raises(ValueError, match="give it as s3://BUCKET/PREFIX"):
+        parse_staging(uri)
 
 
 def test_staging_writes_shuffled_gzipped_dynamodb_json_in_several_objects(s3, bucket, readings_table, make_rows):
@@ -119,6 +129,8 @@ def test_a_new_table_is_imported_with_its_gsis_and_holds_exactly_its_rows(
         name, 300, 300, 0, 300)
     assert report.staged.prefix.startswith(f"imports/{name}/")
     assert verify_keys(readings_table, name, describe(admin, name)) == ([], [])
+    # What the import could not be asked for (deletion protection, PITR), or did not give, was given afterwards.
+    assert missing_protection(admin, readings_table, name, describe(admin, name)) == () and report.unprotected == {}
     differing = differences(by_key(scan(name), readings_table), expected_items(rows, readings_table))
     assert differing == []
     for index in readings_table.indexes:
