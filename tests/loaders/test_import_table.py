@@ -24,7 +24,7 @@ from loaders.import_table import (
 )
 from loaders.items import item_key, item_to_row, row_to_item
 from loaders.readback import count_items
-from loaders.tables import create_table_request, describe, missing_protection, verify_keys
+from loaders.tables import create_table_request, describe, missing_protection, point_in_time_recovery_enabled, verify_keys
 from tests.live.expected import typed_row
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
@@ -129,8 +129,9 @@ def test_a_new_table_is_imported_with_its_gsis_and_holds_exactly_its_rows(
         name, 300, 300, 0, 300)
     assert report.staged.prefix.startswith(f"imports/{name}/")
     assert verify_keys(readings_table, name, describe(admin, name)) == ([], [])
-    # What the import could not be asked for (deletion protection, PITR), or did not give, was given afterwards.
-    assert missing_protection(admin, readings_table, name, describe(admin, name)) == () and report.unprotected == {}
+    # What an import cannot be asked for is given once it has made the table.
+    assert describe(admin, name)["DeletionProtectionEnabled"] and point_in_time_recovery_enabled(admin, name)
+    assert report.unprotected == {}
     differing = differences(by_key(scan(name), readings_table), expected_items(rows, readings_table))
     assert differing == []
     for index in readings_table.indexes:
@@ -174,6 +175,16 @@ def test_passengers_with_an_apostrophe_in_their_name_read_back_exactly(client, a
     # Only keys and column names reach the message: the values are personal data.
     differing = differences(by_key(stored, PASSENGERS), expected_items(rows, PASSENGERS))
     assert differing == []
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "moto 5.1.22's ImportTable creates the table with sse_specification=None, and its UpdateTable ignores "
+    "SSESpecification; AWS takes SSESpecification in TableCreationParameters (ImportTable API reference)"))
+def test_an_imported_table_is_encrypted_with_the_aws_managed_key(client, admin, s3, bucket, prefix, readings_table, make_rows):
+    name = f"{prefix}readings"
+    import_table(client, s3, readings_table, name, [row_to_item(r, readings_table) for r in make_rows(5)],
+                 bucket=bucket, wait=QUICK)
+    assert missing_protection(admin, readings_table, name, describe(admin, name)) == ()
 
 
 def test_an_import_with_item_errors_names_the_table_and_keeps_the_staged_items(
