@@ -1,7 +1,6 @@
 """ImportTable for big new tables, on moto's S3 and ImportTable in the same moto server process, over HTTP."""
 import gzip
 import json
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from loaders.import_table import (
     import_request,
     import_table,
     parse_staging,
-    s3_client,
     stage_items,
     wait_for_import,
 )
@@ -29,23 +27,6 @@ from tests.live.expected import typed_row
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 QUICK = importing.Wait(timeout=60.0, first_poll=0.05, max_poll=0.5)
-
-
-@pytest.fixture(scope="module")
-def s3(moto_endpoint):
-    return s3_client(moto_endpoint)
-
-
-@pytest.fixture
-def bucket(s3) -> str:
-    """A bucket of this test's own, emptied and deleted afterwards."""
-    name = f"stage-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    yield name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-        for entry in page.get("Contents", []):
-            s3.delete_object(Bucket=name, Key=entry["Key"])
-    s3.delete_bucket(Bucket=name)
 
 
 def stored_keys(s3, bucket: str) -> list[str]:
