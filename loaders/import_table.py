@@ -276,10 +276,11 @@ def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, 
 
 
 def ensure_bucket(s3, bucket: str) -> None:
-    """Create the staging bucket on a local endpoint if it is missing; on AWS the bucket is given and must exist.
+    """Create `bucket` if it is missing.
 
-    Only for a loopback endpoint, with the fake credentials `s3_client` gives
-    it: creating buckets in an AWS account is not this tool's business.
+    The run calls it for a server on this machine only (`pipeline.stages.apply`):
+    in an AWS account the staging bucket is given and must exist, since
+    creating buckets there is not this tool's business.
     """
     try:
         s3.head_bucket(Bucket=bucket)
