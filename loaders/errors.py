@@ -131,15 +131,15 @@ class RuleBroken(Exception):
         self.rule, self.detail, self.remedy = rule, detail, remedy
 
 
-class ImportNotPossible(LoaderError):
-    """ImportTable was asked for a table that exists: an import only ever creates a new table."""
+class StagingMissing(LoaderError):
+    """A table is to be created by ImportTable, and no S3 location was given to stage its items in."""
 
-    def __init__(self, table: str):
-        self.table = table
+    def __init__(self, table: str, items: int, reason: str):
+        self.table, self.items = table, items
         super().__init__(
-            f"{table} exists, and ImportTable only creates new tables (DynamoDB: 'Import from Amazon S3'). "
-            "Load it with BatchWriteItem (leave out the option forcing the import), "
-            "or recreate it first if deleting it is really meant."
+            f"{table}: {items:,} items {reason}, so it is created by ImportTable, which reads them from S3; "
+            "no staging location was given. Give --import-staging=s3://BUCKET/PREFIX (a bucket in the table's "
+            "region that the load role may write and read), or --import=never to write it with BatchWriteItem."
         )
 
 

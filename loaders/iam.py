@@ -13,6 +13,12 @@ No role may delete a table: `--recreate` needs `dynamodb:DeleteTable` granted
 separately, for that run only. ARNs follow the Service Authorization
 Reference for Amazon DynamoDB: `arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}`
 and `.../table/${TableName}/index/${IndexName}`.
+
+When a run may create tables by ImportTable, the load role may also import
+into the declared tables, stage objects under the staging prefix (the bucket
+must exist), and write the import's CloudWatch logs, as AWS's "Requesting a
+table import in DynamoDB" lists; a bucket encrypted with a customer-managed
+KMS key needs `kms:Decrypt` and `kms:GenerateDataKey` on it besides.
 """
 from __future__ import annotations
 
@@ -44,26 +50,45 @@ def table_arn(name: str, region: str, account: str, partition: str = "aws") -> s
 
 
 def policy(role: str, prefix: str, region: str, account: str, tables: tuple[Table, ...] = TABLES,
-           partition: str = "aws") -> dict:
-    """The IAM policy document of `role` ("load", "check" or "plan")."""
+           partition: str = "aws", staging: tuple[str, str] | None = None) -> dict:
+    """The IAM policy document of `role` ("load", "check" or "plan"); `staging` (bucket, prefix) when imports may run."""
     table_actions, index_actions = ROLES[role]
     arns = [table_arn(table_name(t, prefix), region, account, partition) for t in tables]
     statements = [_statement("Tables", table_actions, arns)]
-    indexed = [f"{table_arn(table_name(t, prefix), region, account, partition)}/index/*" for t in tables if t.indexes]
+    indexed = [f"{arn}/index/*" for arn, t in zip(arns, tables, strict=True) if t.indexes]
     if indexed:
         statements.append(_statement("Indexes", index_actions, indexed))
+    if role == "load" and staging is not None:
+        statements += _import_statements(arns, staging, region, account, partition)
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 
-def _statement(sid: str, actions: tuple[str, ...], resources: list[str]) -> dict:
-    return {"Sid": sid, "Effect": "Allow", "Action": sorted({f"dynamodb:{a}" for a in actions}), "Resource": resources}
+def _import_statements(arns: list[str], staging: tuple[str, str], region: str, account: str, partition: str) -> list[dict]:
+    bucket, key_prefix = staging
+    return [
+        _statement("Import", ("ImportTable",), arns),
+        _statement("ImportStatus", ("DescribeImport",), [f"{arn}/import/*" for arn in arns]),
+        _statement("Staging", ("PutObject", "GetObject", "DeleteObject", "AbortMultipartUpload"),
+                   [f"arn:{partition}:s3:::{bucket}/{key_prefix}*"], service="s3"),
+        {**_statement("StagingList", ("ListBucket",), [f"arn:{partition}:s3:::{bucket}"], service="s3"),
+         "Condition": {"StringLike": {"s3:prefix": [f"{key_prefix}*"]}}},
+        _statement("ImportLogs", ("CreateLogGroup", "CreateLogStream", "DescribeLogStreams", "PutLogEvents", "PutRetentionPolicy"),
+                   [f"arn:{partition}:logs:{region}:{account}:log-group:/aws-dynamodb/*"], service="logs"),
+        # DescribeLogGroups takes no resource narrower than "*" (the Service Authorization Reference, CloudWatch Logs).
+        _statement("ImportLogGroups", ("DescribeLogGroups",), ["*"], service="logs"),
+    ]
 
 
-def write_policies(out_dir: Path, prefix: str, region: str, account: str) -> list[Path]:
+def _statement(sid: str, actions: tuple[str, ...], resources: list[str], service: str = "dynamodb") -> dict:
+    return {"Sid": sid, "Effect": "Allow", "Action": sorted({f"{service}:{a}" for a in actions}), "Resource": resources}
+
+
+def write_policies(out_dir: Path, prefix: str, region: str, account: str,
+                   staging: tuple[str, str] | None = None) -> list[Path]:
     """Write `iam-<role>.json` for every role into `out_dir`; returns the paths, in the order of `ROLES`."""
     paths = []
     for role in ROLES:
         path = Path(out_dir) / f"iam-{role}.json"
-        write_atomically(path, json.dumps(policy(role, prefix, region, account), indent=2) + "\n")
+        write_atomically(path, json.dumps(policy(role, prefix, region, account, staging=staging), indent=2) + "\n")
         paths.append(path)
     return paths

@@ -24,14 +24,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from contracts.table import Table
 from loaders.batch import check_unique_keys
 from loaders.client import client_config, configured_region, endpoint_client, profile_session
-from loaders.errors import ImportFailed, ImportNotPossible, RequestRefusedByAWS, TableNotReady, key_label
+from loaders.errors import ImportFailed, RequestRefusedByAWS, TableNotReady, key_label
 from loaders.guard import KeySchema, check_item
 from loaders.items import Item, item_key
-from loaders.tables import Wait, create_table_request, protect, wait_until_active
+from loaders.tables import Wait, create_table_request, missing_protection, protect, wait_until_active
 
 # Below about a million items BatchWriteItem is done before an import would be: at the 4,000 writes per
 # second a new on-demand table takes at first ("Initial throughput and scaling properties"), a million
@@ -47,19 +48,44 @@ OBJECT_BYTES = 4_000_000 * 1024
 IMPORT_WAIT = Wait(timeout=6 * 3600.0, first_poll=0.5, max_poll=30.0)
 
 
-def should_import(name: str, item_count: int, table_exists: bool, force: bool | None = None,
-                  threshold: int = IMPORT_THRESHOLD) -> bool:
-    """Whether to load table `name` with ImportTable (True) or BatchWriteItem (False).
+IMPORT_MODES = ("auto", "always", "never")
+# Where a local server's imports are staged when no --import-staging is given: a bucket on the same endpoint.
+LOCAL_STAGING = "s3://dynamodb-contracts-staging/imports/"
 
-    `force` True or False chooses; None decides by size: a table that does not
-    exist and has at least `threshold` items is imported. An existing table is
-    never imported, and forcing it raises `ImportNotPossible`.
+
+def parse_staging(uri: str) -> tuple[str, str]:
+    """`s3://BUCKET/PREFIX` as (bucket, prefix); the prefix, when there is one, ends with `/`."""
+    if not uri.startswith("s3://") or not uri[len("s3://"):].split("/", 1)[0]:
+        raise ValueError(f"--import-staging={uri!r}: give it as s3://BUCKET/PREFIX, e.g. s3://my-imports/dynamodb/")
+    bucket, _, prefix = uri[len("s3://"):].partition("/")
+    return bucket, prefix.strip("/") + "/" if prefix.strip("/") else ""
+
+
+@dataclass(frozen=True)
+class ImportPolicy:
+    """Which new tables are created by ImportTable, and where their items are staged.
+
+    `mode` is `auto` (a new table of at least `threshold` items), `always`
+    (every new table holding items) or `never`. `bucket` None means no staging
+    place was given: a table the policy would import is then blocked by the plan.
     """
-    if table_exists:
-        if force:
-            raise ImportNotPossible(name)
-        return False
-    return force if force is not None else item_count >= threshold
+
+    mode: str = "auto"
+    threshold: int = IMPORT_THRESHOLD
+    bucket: str | None = None
+    prefix: str = ""
+
+    def chooses(self, items: int) -> bool:
+        """Whether a table that does not exist yet, to hold `items` items, is created by ImportTable.
+
+        An empty table is created by CreateTable: an import of nothing would
+        still take minutes. An existing table is never imported (an import only
+        creates tables), so nothing here is asked about one.
+        """
+        return items > 0 and (self.mode == "always" or (self.mode == "auto" and items >= self.threshold))
+
+
+NO_IMPORTS = ImportPolicy(mode="never")
 
 
 def s3_client(endpoint_url: str | None = None, *, profile: str | None = None):
@@ -106,11 +132,32 @@ class ImportReport:
     processed_bytes: int
     stage_seconds: float
     import_seconds: float
+    protected: tuple[str, ...] = ()  # protections given once the import had made the table
     unprotected: dict[str, str] = field(default_factory=dict)  # protections that could not be given, and why
 
     @property
     def seconds(self) -> float:
         return self.stage_seconds + self.import_seconds
+
+    def counts(self) -> ImportCounts:
+        return ImportCounts("COMPLETED", self.staged.items, self.processed_items, self.imported_items, self.errors,
+                            round(self.seconds, 1))
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    """What an import did in its own counts (DescribeImport), as run.json and the report show them."""
+
+    status: str
+    staged: int
+    processed: int
+    imported: int
+    errors: int
+    seconds: float | None = None  # staging and import; None when the import failed
+
+    @classmethod
+    def of_failure(cls, failed: ImportFailed) -> ImportCounts:
+        return cls(failed.status, failed.staged, failed.processed, failed.imported, failed.errors)
 
 
 def check_items(table: Table, name: str, items: Sequence[Item]) -> None:
@@ -216,14 +263,30 @@ def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, 
         raise ImportFailed(name, answer["ImportArn"], status, staged=staged.items, processed=counts["ProcessedItemCount"],
                            imported=counts["ImportedItemCount"], errors=counts["ErrorCount"], failure=failure,
                            log_group=description.get("CloudWatchLogGroupArn"), source=staged.source)
-    wait_until_active(client, name, table_wait)
-    declared = (("deletion protection",) if table.deletion_protection else ()) + (
-        ("point-in-time recovery",) if table.point_in_time_recovery else ())
-    unprotected = protect(client, table, name, declared, wait=table_wait)
+    description = wait_until_active(client, name, table_wait)
+    # Deletion protection and PITR cannot be asked of an import; encryption can, but what the import made is
+    # checked rather than trusted, like any table found lacking protection.
+    lacking = missing_protection(client, table, name, description)
+    unprotected = protect(client, table, name, lacking, wait=table_wait)
     remove_staged(s3, staged)
     return ImportReport(name, answer["ImportArn"], staged, counts["ProcessedItemCount"], counts["ImportedItemCount"],
                         counts["ErrorCount"], counts["ProcessedSizeBytes"], staged_at - started,
-                        time.perf_counter() - staged_at, unprotected=unprotected)
+                        time.perf_counter() - staged_at, tuple(k for k in lacking if k not in unprotected), unprotected)
+
+
+def ensure_bucket(s3, bucket: str) -> None:
+    """Create `bucket` if it is missing.
+
+    The run calls it for a server on this machine only (`pipeline.stages.apply`):
+    in an AWS account the staging bucket is given and must exist, since
+    creating buckets there is not this tool's business.
+    """
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("404", "NoSuchBucket"):
+            raise
+        s3.create_bucket(Bucket=bucket)
 
 
 def remove_staged(s3, staged: Staged) -> None:

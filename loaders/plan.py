@@ -22,7 +22,8 @@ from contracts.dynamodb import canonical_number
 from contracts.table import Index, Table
 from contracts.violations import MASK
 from loaders.capacity import scan_read_units
-from loaders.errors import KeySchemaMismatch
+from loaders.errors import KeySchemaMismatch, StagingMissing
+from loaders.import_table import NO_IMPORTS, ImportPolicy
 from loaders.items import Item
 from loaders.readback import scan_items, segments_for
 from loaders.tables import PROTECTIONS, compare_schema, describe, missing_protection, table_name
@@ -85,6 +86,7 @@ class TablePlan:
     replace_gsis: tuple[Index, ...] = ()
     undeclared_gsis: tuple[str, ...] = ()
     protect: tuple[str, ...] = ()  # protections the contract declares and the live table lacks
+    by_import: bool = False  # a new table created by ImportTable, holding `create`, instead of CreateTable and writes
     # The items read, when the table exists and keeps its key: the live checks reuse them if nothing is written.
     live: list[Item] | None = None
     read_units: float = 0.0  # what reading the live table cost
@@ -176,17 +178,23 @@ def _trip_breaker(plan: TablePlan, allow_mass_delete: bool) -> None:
 
 
 def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate: bool = False,
-               recreate: bool = False, allow_mass_delete: bool = False) -> TablePlan:
+               recreate: bool = False, allow_mass_delete: bool = False, imports: ImportPolicy = NO_IMPORTS) -> TablePlan:
     """Read the live table and compare it with `expected`; writes nothing.
 
     `migrate` lets a table or GSI whose keys differ be rebuilt; `recreate`
-    rebuilds every existing table (backed up first) whatever its keys.
+    rebuilds every existing table (backed up first) whatever its keys;
+    `imports` says which missing tables are created by ImportTable.
     """
     description = describe(client, name)
     plan = TablePlan(table, name, exists=description is not None)
     if description is None:
-        plan.actions.append("create table" + (f" with {len(table.indexes)} GSIs" if table.indexes else ""))
+        plan.by_import = imports.chooses(len(expected))
+        plan.actions.append("create table" + (f" with {len(table.indexes)} GSIs" if table.indexes else "")
+                            + (" by ImportTable" if plan.by_import else ""))
         plan.create = list(expected)
+        if plan.by_import and imports.bucket is None:
+            reason = "and --import=always" if imports.mode == "always" else f"reach --import-threshold={imports.threshold}"
+            plan.blocked = str(StagingMissing(name, len(expected), reason))
         return plan
     schema = compare_schema(table, description)
     plan.undeclared_gsis = schema.undeclared
@@ -221,11 +229,12 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
 
 
 def plan_tables(client, tables: list[Table], expected: dict[str, list[Item]], prefix: str = "", *,
-                migrate: bool = False, recreate: bool = False, allow_mass_delete: bool = False, parallel: int = 4) -> Plan:
+                migrate: bool = False, recreate: bool = False, allow_mass_delete: bool = False,
+                imports: ImportPolicy = NO_IMPORTS, parallel: int = 4) -> Plan:
     """Plan every table, several at once (each reads its own table); the order of `tables` is kept."""
     def one(table: Table) -> TablePlan:
         return plan_table(client, table, table_name(table, prefix), expected[table.name],
-                          migrate=migrate, recreate=recreate, allow_mass_delete=allow_mass_delete)
+                          migrate=migrate, recreate=recreate, allow_mass_delete=allow_mass_delete, imports=imports)
 
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="plan") as pool:
         return Plan(list(pool.map(one, tables)))

@@ -7,7 +7,10 @@ the same time (one per table at a time, as AWS requires). Before any item is
 written, the live version of every item the sync will update or delete, and
 the key of every item it will create, are saved under the rollback folder.
 Then the items are written, parents before the tables that point at them,
-the tables of one level at once within one bound on requests in flight.
+the tables of one level at once within one bound on requests in flight. A new
+table the plan creates by ImportTable is made and filled by its import in that
+same order, its items staged in S3; its rollback entry is the keys it created,
+as for any new table.
 """
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ from fixers.atomic import write_atomically
 from loaders.batch import DEFAULT_BACKOFF, LoadReport, write_requests
 from loaders.capacity import write_units
 from loaders.client import DEFAULT_WORKERS
+from loaders.errors import ImportFailed
+from loaders.import_table import NO_IMPORTS, ImportCounts, ImportPolicy, import_table
 from loaders.items import Item
 from loaders.plan import Plan, TablePlan
 from loaders.progress import ProgressFactory, no_progress
@@ -59,11 +64,14 @@ class TableSync:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
-    write_units: int = 0  # by DynamoDB's rules, GSIs included (loaders.capacity)
+    write_units: int = 0  # by DynamoDB's rules, GSIs included (loaders.capacity); an import consumes none
     report: LoadReport | None = None
+    imported: ImportCounts | None = None  # the import's own counts, when ImportTable created the table
+    import_failure: str | None = None  # why the import failed (no item value in it): the table's live checks fail
 
     def actions(self) -> list[str]:
         done = ["table created"] if self.created_table else []
+        done += ["table created by ImportTable"] if self.imported else []
         done += [f"GSI added: {n}" for n in self.gsis_added] + [f"GSI replaced: {n}" for n in self.gsis_replaced]
         done += [PROTECTIONS[kind] for kind in self.protected]
         done += [f"could not {PROTECTIONS[kind]} ({why})" for kind, why in self.unprotected.items()]
@@ -131,7 +139,7 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
         if plan.migrate:
             result.tables[plan.table.name].backup = back_up(client, plan.name, run_id)
             delete_table(client, plan.name, wait=wait)
-    created = [p for p in plans if not p.exists or p.migrate]
+    created = [p for p in plans if (not p.exists or p.migrate) and not p.by_import]
     for plan in created:
         client.create_table(**create_table_request(plan.table, plan.name))
     for plan in created:
@@ -169,11 +177,15 @@ def _requests(plan: TablePlan) -> list[dict]:
 
 def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: int = DEFAULT_WORKERS,
                backoff=DEFAULT_BACKOFF, wait: Wait = Wait(), progress: ProgressFactory | None = None,
-               allow_destroy: bool = False, on_table_done: Callable[[str, TableSync], None] | None = None) -> SyncResult:
+               allow_destroy: bool = False, on_table_done: Callable[[str, TableSync], None] | None = None,
+               s3=None, imports: ImportPolicy = NO_IMPORTS) -> SyncResult:
     """Carry out `plan` for every table it does not block; returns what was done, by contract name.
 
     A plan that deletes a table (a migration) is refused before anything is
-    sent unless the endpoint is on this machine or `allow_destroy`.
+    sent unless the endpoint is on this machine or `allow_destroy`. Tables the
+    plan creates by ImportTable are staged through `s3` in `imports.bucket`; an
+    import that fails is recorded on its table (`import_failure`), not raised,
+    and the other tables go on.
     """
     todo = [p for p in plan.tables if p.blocked is None]
     check_destroy_allowed(client.meta.endpoint_url if not _is_aws(client) else None, any(p.migrate for p in todo), allow_destroy)
@@ -189,12 +201,29 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
     # One bound on requests in flight across the tables written at once.
     in_flight = threading.BoundedSemaphore(max(1, workers))
 
+    def load_by_import(table_plan: TablePlan, done: TableSync) -> None:
+        with (progress or no_progress)(table_plan.name, len(table_plan.create)) as advance:
+            try:
+                report = import_table(client, s3, table_plan.table, table_plan.name, table_plan.create,
+                                      bucket=imports.bucket, key_prefix=imports.prefix, table_wait=wait)
+            except ImportFailed as failed:
+                done.imported, done.import_failure = ImportCounts.of_failure(failed), str(failed)
+                return
+            advance(len(table_plan.create))
+        done.imported, done.created = report.counts(), report.imported_items
+        done.protected, done.unprotected = report.protected, report.unprotected
+
     def write(table_plan: TablePlan) -> None:
+        done = result.tables[table_plan.table.name]
+        if table_plan.by_import:
+            load_by_import(table_plan, done)
+            if on_table_done is not None:
+                on_table_done(table_plan.table.name, done)
+            return
         requests = _requests(table_plan)
         with (progress or no_progress)(table_plan.name, len(requests)) as advance:
             report = write_requests(client, table_plan.name, requests, table_plan.table.key, workers=workers,
                                     backoff=backoff, progress=advance, limit=in_flight)
-        done = result.tables[table_plan.table.name]
         done.created, done.updated, done.deleted = len(table_plan.create), len(table_plan.update), len(table_plan.delete)
         written = table_plan.create + [u.item for u in table_plan.update] + table_plan.delete
         done.write_units = sum(write_units(item, table_plan.table) for item in written)

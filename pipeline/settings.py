@@ -9,8 +9,9 @@ from pathlib import Path
 from contracts import TABLES
 from contracts.dynamodb import table_prefix_problem
 from loaders.client import DEFAULT_WORKERS
-from loaders.endpoint import parse_endpoint
+from loaders.endpoint import is_loopback, parse_endpoint
 from loaders.errors import DestroyRefused, UnsafeEndpoint
+from loaders.import_table import IMPORT_MODES, IMPORT_THRESHOLD, LOCAL_STAGING, ImportPolicy, parse_staging
 from loaders.tables import check_destroy_allowed
 
 SERVERS = ("moto", "dynalite")
@@ -39,6 +40,9 @@ class Settings:
     allow_mass_delete: bool = False
     rollback: str | None = None
     workers: int = DEFAULT_WORKERS
+    import_mode: str = "auto"  # which new tables ImportTable creates: auto (from import_threshold items), always, never
+    import_threshold: int = IMPORT_THRESHOLD
+    import_staging: str | None = None  # s3://BUCKET/PREFIX; on a local server, LOCAL_STAGING when not given
     run_id: str = field(default_factory=new_run_id)
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -50,6 +54,17 @@ class Settings:
     @property
     def writes(self) -> bool:
         return self.load and not self.plan_only
+
+    @property
+    def local(self) -> bool:
+        """Whether the deployment is a server on this machine (started by the run, or a loopback endpoint)."""
+        return self.starts_server or (not self.aws and is_loopback(self.endpoint_url))
+
+    def imports(self) -> ImportPolicy:
+        """Which new tables ImportTable creates, and where their items are staged (call once `problems()` is empty)."""
+        staging = self.import_staging or (LOCAL_STAGING if self.local else None)
+        bucket, prefix = parse_staging(staging) if staging else (None, "")
+        return ImportPolicy(self.import_mode, self.import_threshold, bucket, prefix)
 
     def problems(self) -> list[str]:
         """Why these settings cannot run, each with what to do; empty when they can."""
@@ -73,6 +88,18 @@ class Settings:
                 check_destroy_allowed(self.endpoint_url, True, self.allow_destroy)
             except DestroyRefused as refused:
                 found.append(f"{'--recreate' if self.recreate else '--migrate'}: {refused}")
+        if self.import_mode not in IMPORT_MODES:
+            found.append(f"--import={self.import_mode!r}: choose one of {', '.join(IMPORT_MODES)}")
+        if self.import_threshold < 1:
+            found.append(f"--import-threshold={self.import_threshold}: at least 1 item")
+        if self.import_staging:
+            try:
+                parse_staging(self.import_staging)
+            except ValueError as wrong:
+                found.append(str(wrong))
+        elif self.import_mode == "always" and not self.local:
+            found.append("--import=always stages every new table's items in S3: give --import-staging=s3://BUCKET/PREFIX "
+                         "(a bucket in the tables' region that the load role may write and read)")
         if self.rollback and self.starts_server:
             found.append("--rollback restores a deployment that outlives the run: give --endpoint-url or --aws")
         return found

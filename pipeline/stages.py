@@ -21,6 +21,7 @@ from loaders.capacity import index_count_read_units, scan_read_units
 from loaders.client import make_client, profile_session
 from loaders.guard import install_guard
 from loaders.iam import write_policies
+from loaders.import_table import ensure_bucket, s3_client
 from loaders.items import Item, frame_to_items, item_to_row
 from loaders.plan import Plan, plan_tables
 from loaders.progress import ProgressFactory
@@ -85,7 +86,7 @@ def plan(client, settings: Settings, expected: dict[str, list[Item]]) -> Plan:
     """Read every table that may be loaded and work out what a sync would change. Writes nothing."""
     tables = [t for t in TABLES if t.name in expected]
     return plan_tables(client, tables, expected, settings.table_prefix, migrate=settings.migrate or settings.recreate,
-                       recreate=settings.recreate, allow_mass_delete=settings.allow_mass_delete)
+                       recreate=settings.recreate, allow_mass_delete=settings.allow_mass_delete, imports=settings.imports())
 
 
 def write_plan(the_plan: Plan, settings: Settings, path: Path) -> None:
@@ -97,10 +98,20 @@ def write_plan(the_plan: Plan, settings: Settings, path: Path) -> None:
 
 def apply(client, settings: Settings, the_plan: Plan, progress: ProgressFactory | None = None,
           on_table_done=None) -> SyncResult:
-    """Change exactly what the plan lists, saving what it changes under OUT/rollback/RUN_ID first."""
+    """Change exactly what the plan lists, saving what it changes under OUT/rollback/RUN_ID first.
+
+    Tables the plan creates by ImportTable are staged through S3 at the same
+    endpoint (AWS's own with --aws); on a local server the staging bucket is
+    created if it is missing.
+    """
+    imports, s3 = settings.imports(), None
+    if any(p.by_import and p.blocked is None for p in the_plan.tables):
+        s3 = s3_client(None if settings.aws else client.meta.endpoint_url, profile=settings.aws_profile)
+        if settings.local:
+            ensure_bucket(s3, imports.bucket)
     return apply_plan(client, the_plan, run_id=settings.run_id, rollback_dir=settings.out_dir / ROLLBACK_FOLDER,
                       workers=settings.workers, progress=progress, allow_destroy=settings.allow_destroy,
-                      on_table_done=on_table_done)
+                      on_table_done=on_table_done, s3=s3, imports=imports)
 
 
 @dataclass(frozen=True)
@@ -162,7 +173,10 @@ def write_iam_policies(settings: Settings, client) -> list[Path]:
     if settings.aws:
         sts = profile_session(settings.aws_profile).client("sts", region_name=client.meta.region_name)
         account = sts.get_caller_identity()["Account"]
-    return write_policies(settings.out_dir, settings.table_prefix, client.meta.region_name, account)
+    imports = settings.imports()
+    # The import's rights only where this run may import: a staging place, and not --import=never.
+    staging = (imports.bucket, imports.prefix) if imports.mode != "never" and imports.bucket else None
+    return write_policies(settings.out_dir, settings.table_prefix, client.meta.region_name, account, staging)
 
 
 def roll_back(client, settings: Settings, run_id: str) -> list[RolledBack]:

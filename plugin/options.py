@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from loaders.client import DEFAULT_WORKERS
+from loaders.import_table import IMPORT_MODES, IMPORT_THRESHOLD
 from pipeline.settings import SERVERS, Settings
 
 SETTINGS = pytest.StashKey[Settings]()
@@ -48,6 +49,17 @@ def addoption(parser: pytest.Parser) -> None:
     group.addoption("--rollback", default=None, metavar="RUN_ID",
                     help="restore the tables as they were before run RUN_ID (from OUT/rollback/RUN_ID), then stop")
     group.addoption("--workers", type=int, default=DEFAULT_WORKERS, help=f"BatchWriteItem requests in flight (default {DEFAULT_WORKERS})")
+    group.addoption("--import", dest="import_mode", default=None, choices=IMPORT_MODES,
+                    help="create new tables by ImportTable from S3: auto (those of at least --import-threshold items), "
+                         "always, never (ini: import_mode; default auto)")
+    parser.addini("import_mode", "default of --import", default="auto")
+    group.addoption("--import-threshold", type=int, default=None, metavar="N",
+                    help=f"items from which --import=auto imports a new table (ini: import_threshold; default {IMPORT_THRESHOLD})")
+    parser.addini("import_threshold", "default of --import-threshold", default=str(IMPORT_THRESHOLD))
+    group.addoption("--import-staging", default=None, metavar="s3://BUCKET/PREFIX",
+                    help="where imported tables' items are staged (ini: import_staging); on a local server, "
+                         "a bucket on the same endpoint by default; on AWS it must be given")
+    parser.addini("import_staging", "default of --import-staging", default="")
 
 
 def _path(config: pytest.Config, name: str) -> Path:
@@ -79,4 +91,17 @@ def make_settings(config: pytest.Config) -> Settings:
         allow_mass_delete=config.getoption("--allow-mass-delete"),
         rollback=config.getoption("--rollback"),
         workers=config.getoption("--workers"),
+        import_mode=config.getoption("import_mode") or config.getini("import_mode"),
+        import_threshold=_threshold(config),
+        import_staging=config.getoption("--import-staging") or config.getini("import_staging") or None,
     )
+
+
+def _threshold(config: pytest.Config) -> int:
+    given = config.getoption("--import-threshold")
+    if given is not None:
+        return given
+    try:
+        return int(config.getini("import_threshold"))
+    except ValueError:
+        raise pytest.UsageError(f"import_threshold = {config.getini('import_threshold')!r} in the ini file: give a whole number of items") from None

@@ -140,6 +140,9 @@ class RunRecord:
             "blocked": self.blocked,
             "plan": self.plan.totals() if self.plan else None,
             "retries": {name: s.report.retries for name, s in self.synced.items() if s.report},
+            # ImportTable's own counts (DescribeImport) for the tables it created, and why one failed.
+            "imports": {name: {**asdict(s.imported), "failure": s.import_failure}
+                        for name, s in self.synced.items() if s.imported},
             "rollback": str(self.rollback) if self.rollback else None,
             "changes": self.changes,
             "changes_applied": self.changes_applied,

@@ -116,6 +116,11 @@ def _load(sync) -> str:
     lines = [f"created {sync.created:,}, updated {sync.updated:,}, deleted {sync.deleted:,}, unchanged {sync.unchanged:,}"]
     if sync.report is not None:
         lines.append(f"{sync.report.items_per_second:,.0f} requests/s, {sync.report.retries} retries")
+    if sync.imported is not None:
+        counts = sync.imported
+        took = f" in {counts.seconds:,.1f} s" if counts.seconds is not None else ""
+        lines.append(f"ImportTable {counts.status}{took}: {counts.staged:,} staged, {counts.processed:,} processed, "
+                     f"{counts.imported:,} imported, {counts.errors:,} errors")
     return "<br>".join(escape(line) for line in lines + sync.actions())
 
 

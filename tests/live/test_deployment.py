@@ -29,6 +29,9 @@ def loaded(deployment, run_record, table):
         planned = deployment.plan.by_table().get(table.name) if deployment.plan else None
         why = "the plan blocks it" if planned is not None and planned.blocked else "its pre-upload contract fails"
         pytest.fail(f"{table.name} was not loaded: {why}:\n{reasons}", pytrace=False)
+    synced = run_record.synced.get(table.name)
+    if synced is not None and synced.import_failure:
+        pytest.fail(synced.import_failure, pytrace=False)
 
 
 STALE_REMEDY = ("the contract mirrors the export (sync=\"mirror\"), so a plain run, without --no-load or --plan, "

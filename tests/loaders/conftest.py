@@ -18,6 +18,7 @@ from contracts.table import Index, MergeIntoSet, Table
 from loaders.backoff import Backoff
 from loaders.client import endpoint_client
 from loaders.guard import install_guard
+from loaders.import_table import s3_client
 from loaders.server import DynaliteServer, MotoServer
 from loaders.tables import Wait, delete_table, ensure_table
 
@@ -89,6 +90,24 @@ def prefix(admin) -> str:
         for name in page["TableNames"]:
             if name.startswith(mine):
                 delete_table(admin, name, wait=FAST_WAIT)
+
+
+@pytest.fixture(scope="session")
+def s3(moto_endpoint):
+    """An S3 client on the moto server (it serves S3 and DynamoDB on one port)."""
+    return s3_client(moto_endpoint)
+
+
+@pytest.fixture
+def bucket(s3) -> str:
+    """A bucket of this test's own, emptied and deleted afterwards."""
+    name = f"stage-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    yield name
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
+        for entry in page.get("Contents", []):
+            s3.delete_object(Bucket=name, Key=entry["Key"])
+    s3.delete_bucket(Bucket=name)
 
 
 @pytest.fixture

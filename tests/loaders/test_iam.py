@@ -165,3 +165,22 @@ def test_a_caller_without_a_policy_is_refused(enforcing_server, clients):
     client = boto3.client("dynamodb", endpoint_url=enforcing_server, region_name=REGION, **FAKE_CREDENTIALS)
     with pytest.raises(ClientError):
         client.list_tables()
+
+
+STAGING = ("imports-bucket", "dynamodb/")
+
+
+def test_only_a_load_role_that_may_import_gets_the_rights_of_an_import():
+    document = policy("load", PREFIX, REGION, ACCOUNT, staging=STAGING)
+    assert allows(document, "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name))
+    assert not allows(document, "dynamodb:ImportTable", arn(FLIGHTS.name))
+    assert allows(document, "dynamodb:DescribeImport", arn(PREFIX + FLIGHTS.name) + "/import/01234567890123-abcdef")
+    assert allows(document, "s3:PutObject", "arn:aws:s3:::imports-bucket/dynamodb/run/flights/part-0.json.gz")
+    assert not allows(document, "s3:PutObject", "arn:aws:s3:::imports-bucket/other/part-0.json.gz")
+    assert not allows(document, "s3:PutObject", "arn:aws:s3:::other-bucket/dynamodb/part-0.json.gz")
+    assert allows(document, "logs:PutLogEvents", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws-dynamodb/imports:log-stream:x")
+    assert not allows(policy("load", PREFIX, REGION, ACCOUNT), "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name))
+    for role in ("check", "plan"):
+        assert not allows(policy(role, PREFIX, REGION, ACCOUNT, staging=STAGING), "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name))
+    findings = analyze_policy_string(json.dumps(document)).findings
+    assert [(f.issue, f.detail) for f in findings] == []

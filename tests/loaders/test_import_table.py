@@ -1,7 +1,6 @@
 """ImportTable for big new tables, on moto's S3 and ImportTable in the same moto server process, over HTTP."""
 import gzip
 import json
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,40 +10,23 @@ from contracts.source import read_table
 from contracts.tables.passengers import PASSENGERS
 from fixers.run import fix_all
 from loaders import import_table as importing
-from loaders.errors import DuplicateItemKey, ImportFailed, ImportNotPossible, RequestRefusedByAWS, TableNotReady, key_label
+from loaders.errors import DuplicateItemKey, ImportFailed, RequestRefusedByAWS, TableNotReady, key_label
 from loaders.import_table import (
     IMPORT_THRESHOLD,
+    ImportPolicy,
     import_request,
     import_table,
-    s3_client,
-    should_import,
+    parse_staging,
     stage_items,
     wait_for_import,
 )
 from loaders.items import item_key, item_to_row, row_to_item
 from loaders.readback import count_items
-from loaders.tables import create_table_request, describe, verify_keys
+from loaders.tables import create_table_request, describe, missing_protection, point_in_time_recovery_enabled, verify_keys
 from tests.live.expected import typed_row
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 QUICK = importing.Wait(timeout=60.0, first_poll=0.05, max_poll=0.5)
-
-
-@pytest.fixture(scope="module")
-def s3(moto_endpoint):
-    return s3_client(moto_endpoint)
-
-
-@pytest.fixture
-def bucket(s3) -> str:
-    """A bucket of this test's own, emptied and deleted afterwards."""
-    name = f"stage-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    yield name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-        for entry in page.get("Contents", []):
-            s3.delete_object(Bucket=name, Key=entry["Key"])
-    s3.delete_bucket(Bucket=name)
 
 
 def stored_keys(s3, bucket: str) -> list[str]:
@@ -70,22 +52,31 @@ def expected_items(rows, table) -> dict:
     return {key_label(item_key(row_to_item(r, table), table)): typed_row(r, table) for r in rows}
 
 
-@pytest.mark.parametrize(("items", "exists", "force", "expected"), [
-    (IMPORT_THRESHOLD, False, None, True),
-    (IMPORT_THRESHOLD - 1, False, None, False),
-    (IMPORT_THRESHOLD * 5, True, None, False),
-    (10, False, True, True),
-    (IMPORT_THRESHOLD * 5, False, False, False),
-    (IMPORT_THRESHOLD * 5, True, False, False),
-], ids=["a big new table is imported", "a smaller new table is written", "an existing table is written",
-        "forcing imports a small new table", "forcing writes a big new table", "forcing writes an existing table"])
-def test_should_import_decides_by_size_existence_and_force(items, exists, force, expected):
-    assert should_import("passengers", items, exists, force) is expected
+@pytest.mark.parametrize(("mode", "items", "expected"), [
+    ("auto", IMPORT_THRESHOLD, True),
+    ("auto", IMPORT_THRESHOLD - 1, False),
+    ("always", 10, True),
+    ("always", 0, False),
+    ("never", IMPORT_THRESHOLD * 5, False),
+], ids=["a big new table is imported", "a smaller new table is written", "forcing imports a small new table",
+        "an empty new table is created, not imported", "forcing writes a big new table"])
+def test_the_policy_chooses_by_size_and_mode(mode, items, expected):
+    assert ImportPolicy(mode).chooses(items) is expected
 
 
-def test_forcing_an_import_into_an_existing_table_is_refused():
-    with pytest.raises(ImportNotPossible, match="passengers exists, and ImportTable only creates new tables"):
-        should_import("passengers", 5, True, force=True)
+@pytest.mark.parametrize(("uri", "expected"), [
+    ("s3://imports", ("imports", "")),
+    ("s3://imports/", ("imports", "")),
+    ("s3://imports/dynamodb/staging", ("imports", "dynamodb/staging/")),
+], ids=["a bucket", "a bucket and a slash", "a bucket and a prefix"])
+def test_a_staging_location_is_a_bucket_and_a_prefix(uri, expected):
+    assert parse_staging(uri) == expected
+
+
+@pytest.mark.parametrize("uri", ["imports/dynamodb", "s3:///dynamodb", "https://imports.s3.amazonaws.com/x"])
+def test_a_staging_location_that_is_not_an_s3_uri_is_refused(uri):
+    with pytest.raises(ValueError, match="give it as s3://BUCKET/PREFIX"):
+        parse_staging(uri)
 
 
 def test_staging_writes_shuffled_gzipped_dynamodb_json_in_several_objects(s3, bucket, readings_table, make_rows):
@@ -119,6 +110,9 @@ def test_a_new_table_is_imported_with_its_gsis_and_holds_exactly_its_rows(
         name, 300, 300, 0, 300)
     assert report.staged.prefix.startswith(f"imports/{name}/")
     assert verify_keys(readings_table, name, describe(admin, name)) == ([], [])
+    # What an import cannot be asked for is given once it has made the table.
+    assert describe(admin, name)["DeletionProtectionEnabled"] and point_in_time_recovery_enabled(admin, name)
+    assert report.unprotected == {}
     differing = differences(by_key(scan(name), readings_table), expected_items(rows, readings_table))
     assert differing == []
     for index in readings_table.indexes:
@@ -162,6 +156,16 @@ def test_passengers_with_an_apostrophe_in_their_name_read_back_exactly(client, a
     # Only keys and column names reach the message: the values are personal data.
     differing = differences(by_key(stored, PASSENGERS), expected_items(rows, PASSENGERS))
     assert differing == []
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "moto 5.1.22's ImportTable creates the table with sse_specification=None, and its UpdateTable ignores "
+    "SSESpecification; AWS takes SSESpecification in TableCreationParameters (ImportTable API reference)"))
+def test_an_imported_table_is_encrypted_with_the_aws_managed_key(client, admin, s3, bucket, prefix, readings_table, make_rows):
+    name = f"{prefix}readings"
+    import_table(client, s3, readings_table, name, [row_to_item(r, readings_table) for r in make_rows(5)],
+                 bucket=bucket, wait=QUICK)
+    assert missing_protection(admin, readings_table, name, describe(admin, name)) == ()
 
 
 def test_an_import_with_item_errors_names_the_table_and_keeps_the_staged_items(

@@ -1,4 +1,5 @@
 """Plan and sync: a deployment that exists converges to the export, writing only the difference, and can be rolled back."""
+import gzip
 import io
 import json
 from decimal import Decimal
@@ -8,6 +9,7 @@ import pytest
 from loaders.batch import write_items
 from loaders.client import read_only
 from loaders.errors import DestroyRefused, WriteRefused
+from loaders.import_table import NO_IMPORTS, ImportPolicy
 from loaders.items import item_to_row, row_to_item
 from loaders.plan import Plan, TablePlan, plan_tables
 from loaders.progress import table_progress
@@ -45,11 +47,12 @@ class Writes:
 @pytest.fixture
 def sync(client, prefix, tmp_path, fast_backoff, fast_wait):
     """`sync({table: rows}, **options)`: plan every table, apply the plan, return both."""
-    def run(rows: dict, *, run_id: str = "run-1", workers: int = 4, progress=None, allow_destroy=False, **options):
+    def run(rows: dict, *, run_id: str = "run-1", workers: int = 4, progress=None, allow_destroy=False, s3=None, **options):
         expected = {table.name: [row_to_item(r, table) for r in table_rows] for table, table_rows in rows.items()}
         plan = plan_tables(client, list(rows), expected, prefix, **options)
         done = apply_plan(client, plan, run_id=run_id, rollback_dir=tmp_path / "rollback", workers=workers,
-                          backoff=fast_backoff, wait=fast_wait, progress=progress, allow_destroy=allow_destroy)
+                          backoff=fast_backoff, wait=fast_wait, progress=progress, allow_destroy=allow_destroy,
+                          s3=s3, imports=options.get("imports", NO_IMPORTS))
         return plan, done
 
     return run
@@ -270,3 +273,61 @@ def test_recreate_on_a_local_endpoint_starts_the_table_afresh(sync, admin, readi
     assert plan.tables[0].migrate and done.tables["readings"].created_table
     assert done.tables["readings"].backup.startswith("arn:aws:dynamodb:")
     assert stored(scan, f"{prefix}readings") == [as_stored(r) for r in make_rows(3)], "the stale item is gone"
+
+
+def stations_rows() -> list[dict]:
+    return [{"sensor": f"S{i}", "site": site, "installed": "2026-03-14"} for i in range(7) for site in ("AUH", "LHR")]
+
+
+def test_a_new_table_reaching_the_threshold_is_imported_and_its_rollback_removes_its_items(
+        sync, client, s3, bucket, readings_table, stations_table, prefix, scan, make_rows):
+    imports = ImportPolicy("auto", threshold=100, bucket=bucket, prefix="imports/")
+    plan, done = sync({readings_table: make_rows(120), stations_table: stations_rows()}, s3=s3, imports=imports)
+
+    assert [p.actions for p in plan.tables] == [["create table with 2 GSIs by ImportTable"], ["create table"]]
+    assert stored(scan, f"{prefix}readings") == [as_stored(r) for r in make_rows(120)]
+    imported = done.tables["readings"]
+    counts = imported.imported
+    assert (counts.status, counts.staged, counts.processed, counts.imported, counts.errors) == ("COMPLETED", 120, 120, 120, 0)
+    assert (imported.created, imported.write_units, imported.import_failure) == (120, 0, None)
+    assert imported.actions()[0] == "table created by ImportTable"
+    assert done.tables["stations"].imported is None and done.tables["stations"].created == 14
+
+    [undone, _] = rollback(client, done.rollback, workers=4)
+    assert (undone.name, undone.removed) == (f"{prefix}readings", 120)
+    assert scan(f"{prefix}readings") == []
+
+
+def test_an_existing_table_is_never_imported(sync, s3, bucket, readings_table, make_rows):
+    always = ImportPolicy("always", bucket=bucket)
+    sync({readings_table: make_rows(10)})
+    plan, done = sync({readings_table: make_rows(30)}, s3=s3, imports=always, run_id="run-2")
+    assert not plan.tables[0].by_import and done.tables["readings"].created == 20 and done.tables["readings"].imported is None
+
+
+def test_a_failed_import_fails_its_table_alone(sync, client, s3, bucket, readings_table, stations_table, prefix, make_rows):
+    def add_broken_object(params, **_):
+        source = params["S3BucketSource"]
+        s3.put_object(Bucket=source["S3Bucket"], Key=f"{source['S3KeyPrefix']}broken.json.gz",
+                      Body=gzip.compress(json.dumps({"Item": {"sensor": {"S": "S1"}}}).encode()))
+
+    client.meta.events.register("before-parameter-build.dynamodb.ImportTable", add_broken_object)
+    _, done = sync({readings_table: make_rows(20), stations_table: stations_rows()}, s3=s3,
+                   imports=ImportPolicy("auto", threshold=15, bucket=bucket))
+
+    failed = done.tables["readings"]
+    assert (failed.imported.status, failed.imported.imported, failed.imported.errors) == ("FAILED", 20, 1)
+    assert failed.import_failure.startswith(f"{prefix}readings: the import arn:") and "ended FAILED" in failed.import_failure
+    assert done.tables["stations"].created == 14
+
+
+def test_a_table_to_import_without_a_staging_location_is_blocked_alone(client, readings_table, stations_table, prefix, make_rows):
+    expected = {"readings": [row_to_item(r, readings_table) for r in make_rows(120)],
+                "stations": [row_to_item(r, stations_table) for r in stations_rows()]}
+    plan = plan_tables(client, [readings_table, stations_table], expected, prefix, imports=ImportPolicy("auto", threshold=100))
+    readings, stations = plan.tables
+    assert readings.blocked == (
+        f"{prefix}readings: 120 items reach --import-threshold=100, so it is created by ImportTable, which reads them "
+        "from S3; no staging location was given. Give --import-staging=s3://BUCKET/PREFIX (a bucket in the table's "
+        "region that the load role may write and read), or --import=never to write it with BatchWriteItem.")
+    assert stations.blocked is None and not stations.by_import

@@ -65,6 +65,16 @@ def test_pytest_ini_gives_the_defaults_relative_to_the_rootdir(plugin):
     assert shown["server"] == "dynalite"
 
 
+def test_the_import_options_and_their_ini_fallbacks(plugin):
+    assert {k: v for k, v in settings_of(plugin.runpytest("-s")).items() if k.startswith("import")} == {
+        "import_mode": "auto", "import_threshold": "1000000", "import_staging": "None"}
+    plugin.makeini("[pytest]\nimport_mode = never\nimport_threshold = 5000\nimport_staging = s3://ini-bucket/x\n")
+    from_ini = settings_of(plugin.runpytest("-s"))
+    assert (from_ini["import_mode"], from_ini["import_threshold"], from_ini["import_staging"]) == ("never", "5000", "s3://ini-bucket/x")
+    given = settings_of(plugin.runpytest("-s", "--import", "always", "--import-threshold=7", "--import-staging=s3://b/p"))
+    assert (given["import_mode"], given["import_threshold"], given["import_staging"]) == ("always", "7", "s3://b/p")
+
+
 def test_the_markers_are_registered_and_strict(plugin):
     result = plugin.runpytest("--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.preupload: contract checks on the CSVs*", "@pytest.mark.live:*",
@@ -80,8 +90,13 @@ def test_the_markers_are_registered_and_strict(plugin):
     (["--table-prefix=bad name!"], "*--table-prefix='bad name!' makes an invalid table name 'bad name!*' contains*"),
     (["--rollback=20261125T150212Z-3f9a"], "*--rollback restores a deployment that outlives the run*"),
     (["--workers=0"], "*--workers=0: at least 1 worker*"),
+    (["--import=always", "--aws"], "*--import=always stages every new table's items in S3: give --import-staging=s3://BUCKET/PREFIX*"),
+    (["--import-staging=my-bucket/imports"], "*--import-staging='my-bucket/imports': give it as s3://BUCKET/PREFIX*"),
+    (["--import-threshold=0"], "*--import-threshold=0: at least 1 item*"),
+    (["--import=sometimes"], "*argument --import: invalid choice: 'sometimes'*"),
 ], ids=["aws and an endpoint", "migrate against a remote endpoint", "recreate on AWS", "a table prefix DynamoDB refuses",
-        "rollback of an ephemeral server", "no workers"])
+        "rollback of an ephemeral server", "no workers", "imports on AWS without a staging bucket",
+        "a staging location that is not an S3 URI", "an import threshold of nothing", "an unknown import mode"])
 def test_options_that_cannot_run_are_a_usage_error_before_anything_runs(plugin, options, message):
     result = plugin.runpytest(*options)
     assert result.ret == pytest.ExitCode.USAGE_ERROR

@@ -3,6 +3,8 @@ import json
 
 import pytest
 
+from loaders.import_table import ImportCounts
+from loaders.sync import TableSync
 from reporting.record import RunRecord
 
 
@@ -40,3 +42,19 @@ def test_a_write_that_breaks_off_leaves_the_last_whole_record(tmp_path, monkeypa
 
 def test_two_runs_have_different_ids():
     assert RunRecord().run_id != RunRecord().run_id
+
+
+def test_run_json_holds_each_import_s_counts_and_why_one_failed(tmp_path):
+    record = RunRecord()
+    record.synced["passengers"] = TableSync("passengers", created=11407, imported=ImportCounts("COMPLETED", 11407, 11407, 11407, 0, 9.1))
+    record.synced["bookings"] = TableSync("bookings", imported=ImportCounts("FAILED", 7914, 7914, 7900, 14),
+                                          import_failure="bookings: the import arn:x ended FAILED: 7900 of 7914 staged items imported")
+    record.synced["flights"] = TableSync("flights", created=256)
+    record.finish(tmp_path / "run.json")
+    imports = json.loads((tmp_path / "run.json").read_text())["imports"]
+    assert imports == {
+        "passengers": {"status": "COMPLETED", "staged": 11407, "processed": 11407, "imported": 11407, "errors": 0,
+                       "seconds": 9.1, "failure": None},
+        "bookings": {"status": "FAILED", "staged": 7914, "processed": 7914, "imported": 7900, "errors": 14, "seconds": None,
+                     "failure": "bookings: the import arn:x ended FAILED: 7900 of 7914 staged items imported"},
+    }

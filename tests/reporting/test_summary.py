@@ -5,6 +5,7 @@ from fixers.ledger import Ledger, TableEntry
 from fixers.outcome import Change
 from loaders.batch import LoadReport
 from loaders.endpoint import shown
+from loaders.import_table import ImportCounts
 from loaders.sync import TableSync
 from reporting.quarantine import QuarantineReason
 from reporting.record import Latency, RunRecord
@@ -86,6 +87,15 @@ def test_the_details_show_fixes_changes_quarantine_reasons_and_files_left_out():
     assert "|crew_roster.csv|the roster before enrichment" in text
     assert "|flights.flight-number-date-index(flight_number)|7|1.5|12.0|7|256|" in text
     assert '<a href="gx/data_docs/local_site/index.html">Great Expectations Data Docs</a>' in html
+
+
+def test_a_table_created_by_importtable_shows_the_import_s_own_counts():
+    record = live_run()
+    record.synced["passengers"] = TableSync("passengers", created=11407,
+                                            imported=ImportCounts("COMPLETED", 11407, 11407, 11407, 0, 9.1))
+    text = cells(render(record))
+    assert ("|created 11,407, updated 0, deleted 0, unchanged 0|ImportTable COMPLETED in 9.1 s: 11,407 staged, "
+            "11,407 processed, 11,407 imported, 0 errors|table created by ImportTable|") in text
 
 
 def test_no_credential_reaches_the_summary():
