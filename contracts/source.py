@@ -167,7 +167,7 @@ def _parse(lines: _Lines, name: str, header_names: frozenset[str] | None) -> tup
         if header is None:
             raise UnreadableFile(name, None, "the file is empty", "Export the header row at least.")
         _check_header(header, lines, name, header_names)
-        columns = _Columns(len(header))
+        columns: list[list[str]] = [[] for _ in header]
         index: list[int] = []
         start = lines.number + 1
         for row in reader:
@@ -178,54 +178,13 @@ def _parse(lines: _Lines, name: str, header_names: frozenset[str] | None) -> tup
                 column = next(header[i] for i, value in enumerate(row) if "\0" in value)
                 raise UnreadableFile(name, lines.nul_line, "a NUL byte in a value", "Remove it from the export: no text value holds one.",
                                      column=shown_name(column))
-            columns.add(row)
+            for values, value in zip(columns, row, strict=True):
+                values.append(value)
             index.append(start - 2)
             start = lines.number + 1
     except csv.Error as error:
         raise UnreadableFile(name, start, f"not valid CSV from this line on ({error})", "Repair the export's quoting.") from None
-    return header, columns.done(), index
-
-
-class _Columns:
-    """Rows turned into columns a block at a time (in C, not cell by cell), repeated values held once.
-
-    A column whose first block is mostly repeats (a status, a date, a parent's
-    key) keeps one string per distinct value: an export's memory is then
-    mostly its distinct values. A column of distinct values (an id, an email)
-    is kept as read, with no table of its values beside it.
-    """
-
-    BLOCK = 65_536
-
-    def __init__(self, width: int):
-        self.values: list[list[str]] = [[] for _ in range(width)]
-        self.seen: list[dict[str, str] | None] = [{} for _ in range(width)]
-        self.rows: list[list[str]] = []
-        self.blocks = 0
-
-    def add(self, row: list[str]) -> None:
-        self.rows.append(row)
-        if len(self.rows) == self.BLOCK:
-            self._flush()
-
-    def done(self) -> list[list[str]]:
-        self._flush()
-        return self.values
-
-    def _flush(self) -> None:
-        if not self.rows:
-            return
-        count = len(self.rows)
-        for position, cells in enumerate(zip(*self.rows, strict=True)):
-            seen = self.seen[position]
-            if seen is None:
-                self.values[position].extend(cells)
-                continue
-            self.values[position].extend(map(seen.setdefault, cells, cells))
-            if self.blocks == 0 and len(seen) > count // 4:
-                self.seen[position] = None  # mostly distinct: the table would cost more than it saves
-        self.rows.clear()
-        self.blocks += 1
+    return header, columns, index
 
 
 def _check_header(header: list[str], lines: _Lines, name: str, header_names: frozenset[str] | None) -> None:
@@ -245,7 +204,7 @@ def _frame(header, columns, index, encoding, missing_unless) -> pd.DataFrame:
     keep_empty = set(header) if missing_unless is None else set(missing_unless)
     data = {}
     for name, values in zip(header, columns, strict=True):
-        cells = np.array(values, dtype=object) if values else np.empty(0, dtype=object)
+        cells = _held_once(values)
         values.clear()  # each column is held once: as the list while read, then as the array
         if name not in keep_empty:
             cells[cells == ""] = None
@@ -254,6 +213,23 @@ def _frame(header, columns, index, encoding, missing_unless) -> pd.DataFrame:
     frame = pd.DataFrame(data, index=pd.Index(index, dtype="int64"), columns=header, dtype=object, copy=False)
     frame.attrs["encoding"] = encoding
     return frame
+
+
+# Values of a column looked at to tell whether it is mostly repeats.
+_SAMPLE = 65_536
+
+
+def _held_once(values: list[str]) -> np.ndarray:
+    """The column as an array; where it is mostly repeats (a status, a date, a parent's key), one string per value.
+
+    The reader makes a new string for every cell: an export's memory is then
+    mostly its distinct values. A column of distinct values (an id, an email)
+    is kept as read, with no table of its values beside it.
+    """
+    if len(set(values[:_SAMPLE])) > min(len(values), _SAMPLE) // 4:
+        return np.array(values, dtype=object) if values else np.empty(0, dtype=object)
+    seen: dict[str, str] = {}
+    return np.fromiter(map(seen.setdefault, values, values), dtype=object, count=len(values))
 
 
 def is_fixers_output(folder: Path) -> bool:
