@@ -169,6 +169,7 @@ def _parse(lines: _Lines, name: str, header_names: frozenset[str] | None) -> tup
         _check_header(header, lines, name, header_names)
         columns: list[list[str]] = [[] for _ in header]
         index: list[int] = []
+        repeats = _Repeats(columns)
         start = lines.number + 1
         for row in reader:
             if len(row) != len(header):
@@ -182,9 +183,43 @@ def _parse(lines: _Lines, name: str, header_names: frozenset[str] | None) -> tup
                 values.append(value)
             index.append(start - 2)
             start = lines.number + 1
+            if len(index) % _BLOCK == 0:
+                repeats.hold_once()
     except csv.Error as error:
         raise UnreadableFile(name, start, f"not valid CSV from this line on ({error})", "Repair the export's quoting.") from None
+    repeats.hold_once()
     return header, columns, index
+
+
+# Rows read between two passes of `_Repeats`.
+_BLOCK = 65_536
+
+
+class _Repeats:
+    """Keeps one string per distinct value in the columns that are mostly repeats (a status, a date, a parent's key).
+
+    The reader makes a new string for every cell: an export's memory is then
+    mostly its distinct values. The rows read since the last pass are
+    replaced, a block at a time, so the copies are freed while reading and
+    their memory serves the next rows. A column whose first block is mostly
+    distinct values (an id, an email) is kept as read, with no table of its
+    values beside it.
+    """
+
+    def __init__(self, columns: list[list[str]]):
+        self.columns, self.done = columns, 0
+        self.seen: list[dict[str, str] | None] = [{} for _ in columns]
+
+    def hold_once(self) -> None:
+        rows = len(self.columns[0]) if self.columns else 0
+        for position, (values, seen) in enumerate(zip(self.columns, self.seen, strict=True)):
+            if seen is None:
+                continue
+            block = values[self.done:]
+            values[self.done:] = map(seen.setdefault, block, block)
+            if self.done == 0 and len(seen) > len(block) // 2:
+                self.seen[position] = None  # mostly distinct: its table would cost more than it saves
+        self.done = rows
 
 
 def _check_header(header: list[str], lines: _Lines, name: str, header_names: frozenset[str] | None) -> None:
@@ -204,7 +239,7 @@ def _frame(header, columns, index, encoding, missing_unless) -> pd.DataFrame:
     keep_empty = set(header) if missing_unless is None else set(missing_unless)
     data = {}
     for name, values in zip(header, columns, strict=True):
-        cells = _held_once(values)
+        cells = np.array(values, dtype=object) if values else np.empty(0, dtype=object)
         values.clear()  # each column is held once: as the list while read, then as the array
         if name not in keep_empty:
             cells[cells == ""] = None
@@ -213,23 +248,6 @@ def _frame(header, columns, index, encoding, missing_unless) -> pd.DataFrame:
     frame = pd.DataFrame(data, index=pd.Index(index, dtype="int64"), columns=header, dtype=object, copy=False)
     frame.attrs["encoding"] = encoding
     return frame
-
-
-# Values of a column looked at to tell whether it is mostly repeats.
-_SAMPLE = 65_536
-
-
-def _held_once(values: list[str]) -> np.ndarray:
-    """The column as an array; where it is mostly repeats (a status, a date, a parent's key), one string per value.
-
-    The reader makes a new string for every cell: an export's memory is then
-    mostly its distinct values. A column of distinct values (an id, an email)
-    is kept as read, with no table of its values beside it.
-    """
-    if len(set(values[:_SAMPLE])) > min(len(values), _SAMPLE) // 4:
-        return np.array(values, dtype=object) if values else np.empty(0, dtype=object)
-    seen: dict[str, str] = {}
-    return np.fromiter(map(seen.setdefault, values, values), dtype=object, count=len(values))
 
 
 def is_fixers_output(folder: Path) -> bool:
