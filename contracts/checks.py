@@ -8,6 +8,7 @@ values as None, the file line in the index.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -159,7 +160,7 @@ def check_dynamodb_rules(table: Table, frame: pd.DataFrame) -> list[Violation]:
                                       else "give the row a key"))
                 values = values[values != ""]
         if kind == "N":
-            problems = values.map(dynamodb.number_problem).dropna()
+            problems = _per_distinct(values, dynamodb.number_problem).dropna()
             for problem, rows in problems.groupby(problems, sort=True):
                 out.append(_violation(table, "DynamoDB: number", column, values[rows.index],
                                       f"a number DynamoDB can store, found {problem}",
@@ -172,9 +173,20 @@ def check_dynamodb_rules(table: Table, frame: pd.DataFrame) -> list[Violation]:
     return out
 
 
+def _per_distinct(values: pd.Series, function) -> pd.Series:
+    """`function` of each value, called once per distinct value: a column repeats a few values many times."""
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    results = np.array([function(v) for v in distinct] + [None], dtype=object)  # a missing value's code is -1
+    return pd.Series(results[codes], index=values.index, dtype=object)
+
+
 def _oversized_items(table: Table, frame: pd.DataFrame) -> pd.Series:
     """Exact item sizes over the limit; exact sizes are computed only where a cheap bound exceeds it."""
     columns = list(frame.columns)
+    # A UTF-8 character is at most 4 bytes: with every column at its longest, no item of most tables comes near.
+    longest = sum(max(map(len, frame[column].dropna()), default=0) * 4 + len(column) + 2 for column in columns)
+    if longest <= dynamodb.MAX_ITEM_BYTES:
+        return pd.Series({}, dtype=object)
     bound = pd.Series(0, index=frame.index)
     for column in columns:
         bound += (frame[column].str.len() * 4 + len(column) + 2).fillna(0)

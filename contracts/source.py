@@ -169,6 +169,7 @@ def _parse(lines: _Lines, name: str, header_names: frozenset[str] | None) -> tup
         _check_header(header, lines, name, header_names)
         columns: list[list[str]] = [[] for _ in header]
         index: list[int] = []
+        repeats = _Repeats(columns)
         start = lines.number + 1
         for row in reader:
             if len(row) != len(header):
@@ -182,9 +183,43 @@ def _parse(lines: _Lines, name: str, header_names: frozenset[str] | None) -> tup
                 values.append(value)
             index.append(start - 2)
             start = lines.number + 1
+            if len(index) % _BLOCK == 0:
+                repeats.hold_once()
     except csv.Error as error:
         raise UnreadableFile(name, start, f"not valid CSV from this line on ({error})", "Repair the export's quoting.") from None
+    repeats.hold_once()
     return header, columns, index
+
+
+# Rows read between two passes of `_Repeats`.
+_BLOCK = 65_536
+
+
+class _Repeats:
+    """Keeps one string per distinct value in the columns that are mostly repeats (a status, a date, a parent's key).
+
+    The reader makes a new string for every cell: an export's memory is then
+    mostly its distinct values. The rows read since the last pass are
+    replaced, a block at a time, so the copies are freed while reading and
+    their memory serves the next rows. A column whose first block is mostly
+    distinct values (an id, an email) is kept as read, with no table of its
+    values beside it.
+    """
+
+    def __init__(self, columns: list[list[str]]):
+        self.columns, self.done = columns, 0
+        self.seen: list[dict[str, str] | None] = [{} for _ in columns]
+
+    def hold_once(self) -> None:
+        rows = len(self.columns[0]) if self.columns else 0
+        for position, (values, seen) in enumerate(zip(self.columns, self.seen, strict=True)):
+            if seen is None:
+                continue
+            block = values[self.done:]
+            values[self.done:] = map(seen.setdefault, block, block)
+            if self.done == 0 and len(seen) > len(block) // 2:
+                self.seen[position] = None  # mostly distinct: its table would cost more than it saves
+        self.done = rows
 
 
 def _check_header(header: list[str], lines: _Lines, name: str, header_names: frozenset[str] | None) -> None:
@@ -231,10 +266,24 @@ def read_table(path: Path, table: Table, *, fixed: bool, folder: Path | None = N
     refuse_unsafe(path, path.parent if folder is None else folder, limit)
     frame = read_csv(path, table.encodings, max_bytes=limit, missing_unless=() if fixed else table.key_columns,
                      header_names=table.source_columns)
+    _refuse_no_rows(path, table, frame)
+    return frame
+
+
+def refuse_written(path: Path, table: Table, frame: pd.DataFrame, *, max_bytes: int | None = None) -> None:
+    """Refuse the frame `write_csv` returned for the table's file at `path` where `read_table` would refuse the file.
+
+    So a table is checked from the frame its file was written from, never
+    read again, and still blocked by name as a read would block it.
+    """
+    refuse_unsafe(path, path.parent, table.max_bytes if max_bytes is None else max_bytes)
+    _refuse_no_rows(path, table, frame)
+
+
+def _refuse_no_rows(path: Path, table: Table, frame: pd.DataFrame) -> None:
     if frame.empty and not table.allow_empty:
         raise UnreadableFile(path.name, 2, "a header and no rows",
                              f"Export the rows, or declare allow_empty=True in the {table.name} contract if it may be empty.")
-    return frame
 
 
 def private_folder(folder: Path) -> None:
@@ -243,22 +292,57 @@ def private_folder(folder: Path) -> None:
     folder.chmod(PRIVATE_FOLDER)
 
 
-def write_csv(frame: pd.DataFrame, path: Path, *, neutralise_formulas: bool = False) -> None:
+def write_csv(frame: pd.DataFrame, path: Path, *, neutralise_formulas: bool = False) -> pd.DataFrame:
     """UTF-8, missing values as empty cells, lists as JSON arrays; readable by the owner only.
 
-    With `neutralise_formulas` (for files people open in a spreadsheet, such
-    as the quarantine), a cell that a spreadsheet would run as a formula gets
-    a leading single quote, as OWASP's "CSV Injection" page advises.
+    Returns the frame as `read_csv` reads the file back with every empty cell
+    missing (`read_table(..., fixed=True)`): each cell text or None, the index
+    giving each row's line in the written file. With `neutralise_formulas`
+    (for files people open in a spreadsheet, such as the quarantine), a cell
+    that a spreadsheet would run as a formula gets a leading single quote, as
+    OWASP's "CSV Injection" page advises.
     """
-    cell = _neutral_cell if neutralise_formulas else _cell
+    header = [_neutral_cell(name) if neutralise_formulas else _cell(name) for name in frame.columns]
+    columns = [_written(frame.iloc[:, position].to_numpy(dtype=object), neutralise_formulas)
+               for position in range(frame.shape[1])]
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, PRIVATE_FILE)
     os.fchmod(descriptor, PRIVATE_FILE)  # an existing file keeps its mode through O_CREAT
     with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(cell(name) for name in frame.columns)
-        for row in frame.itertuples(index=False, name=None):
-            writer.writerow(cell(v) for v in row)
+        writer = csv.writer(handle, lineterminator="\n")  # writes None as an empty cell
+        writer.writerow(header)
+        for first in range(0, len(frame), _WRITTEN_ROWS):
+            writer.writerows(zip(*(c[first:first + _WRITTEN_ROWS].tolist() for c in columns)))
+    written = pd.DataFrame(dict(enumerate(columns)), index=_lines_written(header, columns, len(frame)), dtype=object,
+                           copy=False)
+    written.columns = header
+    written.attrs["encoding"] = "utf-8"
+    return written
+
+
+# Rows handed to the csv writer at once: the rows of a large file are never all made at the same time.
+_WRITTEN_ROWS = 65_536
+
+
+def _written(values: np.ndarray, neutralise_formulas: bool) -> np.ndarray:
+    """A column's cells as written and read back: text, None for an empty cell."""
+    if not neutralise_formulas and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        out = values.copy()
+        out[pd.isna(values) | (values == "")] = None
+        return out
+    cell = _neutral_cell if neutralise_formulas else _cell
+    return np.array([cell(v) or None for v in values], dtype=object)
+
+
+def _lines_written(header: list[str], columns: list[np.ndarray], rows: int) -> pd.Index:
+    """Each row's index as `read_csv` numbers it: from the line its record starts on, values spanning lines counted."""
+    lines = np.ones(rows, dtype=np.int64)
+    for values in columns:
+        if "\n" in "".join(filter(None, values)):
+            lines += np.fromiter((v.count("\n") if v else 0 for v in values), dtype=np.int64, count=rows)
+    header_lines = 1 + sum(name.count("\n") for name in header)
+    starts = np.concatenate(([header_lines + 1], header_lines + 1 + np.cumsum(lines)[:-1])) if rows else lines
+    return pd.Index(starts - 2, dtype="int64")
 
 
 def _neutral_cell(value) -> str:

@@ -10,9 +10,9 @@ import pandas as pd
 
 from contracts import TABLES, Table
 from contracts.errors import failure_message
-from contracts.source import is_fixers_output, read_table
+from contracts.source import is_fixers_output, read_table, refuse_written
 from fixers.ledger import Ledger
-from fixers.run import fix_all
+from fixers.run import fix_export
 
 LEDGER = "ledger.json"
 
@@ -30,7 +30,9 @@ class Dataset:
 
 def load_dataset(data_dir: Path, out_dir: Path, *, fix: bool, tables: tuple[Table, ...] = TABLES,
                  run_id: str | None = None, started: datetime | None = None, max_bytes: int | None = None) -> Dataset:
-    """Fix (unless `fix=False`) and read every table; a failure of one table is in `errors`, never raised.
+    """Fix every table (the frames are the fixed files as written), or with `fix=False` read the export as it is.
+
+    A failure of one table is in `errors`, never raised.
 
     The ledger carries `run_id` (a new one if not given) and `started` (now if
     not given). The previous run's ledger is removed first, so a run that
@@ -39,18 +41,26 @@ def load_dataset(data_dir: Path, out_dir: Path, *, fix: bool, tables: tuple[Tabl
     """
     if fix:
         (out_dir / LEDGER).unlink(missing_ok=True)
-        ledger = fix_all(data_dir, out_dir, tables, max_bytes=max_bytes)
+        fixed = fix_export(data_dir, out_dir, tables, max_bytes=max_bytes)
+        ledger = fixed.ledger
         ledger.run_id = run_id or uuid.uuid4().hex
         ledger.started = (started or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
         ledger.write(out_dir / LEDGER)
         dataset = Dataset(out_dir / "fixed", fixed=True, ledger=ledger)
         dataset.errors = {name: e.error for name, e in ledger.tables.items() if e.error}
-    else:
-        dataset = Dataset(data_dir, fixed=False)
+        for table in tables:
+            if table.name in dataset.errors:
+                continue
+            try:
+                refuse_written(dataset.folder / table.file, table, fixed.frames[table.name], max_bytes=max_bytes)
+            except Exception as error:  # refused as a read of the file would refuse it
+                dataset.errors[table.name] = failure_message(table.file, "read", error)
+                continue
+            dataset.frames[table.name] = fixed.frames[table.name]
+        return dataset
+    dataset = Dataset(data_dir, fixed=False)
     refixed = is_fixers_output(dataset.folder)
     for table in tables:
-        if table.name in dataset.errors:
-            continue
         try:
             dataset.frames[table.name] = read_table(dataset.folder / table.file, table, fixed=refixed,
                                                     folder=dataset.folder, max_bytes=max_bytes)

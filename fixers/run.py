@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -77,13 +78,28 @@ def fix_table(table: Table, raw: pd.DataFrame, parents: dict[str, pd.DataFrame])
     return steps
 
 
+@dataclass
+class FixedExport:
+    """What fixing an export made: the ledger, and each table written to `fixed/` as its file reads back."""
+
+    ledger: Ledger
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
 def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, *, max_bytes: int | None = None) -> Ledger:
+    """The ledger of `fix_export`."""
+    return fix_export(data_dir, out_dir, tables, max_bytes=max_bytes).ledger
+
+
+def fix_export(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, *, max_bytes: int | None = None) -> FixedExport:
     """Fix every table of `data_dir` into `out_dir`; `data_dir` is only read.
 
     Whatever goes wrong with one table (its file refused or unreadable, a
     fixer refusing to guess, a full disk, an error nobody foresaw) becomes that
     table's `error` in the ledger; the other tables are still fixed.
-    `max_bytes` overrides every table's declared file size limit.
+    `max_bytes` overrides every table's declared file size limit. The frames
+    are those `write_csv` returned: the checks take them as they are rather
+    than reading every file again.
     """
     fixed_dir, quarantine_dir = out_dir / "fixed", out_dir / "quarantine"
     _refuse_overlap(data_dir, out_dir, (fixed_dir, quarantine_dir))
@@ -94,12 +110,12 @@ def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, *
             raise UnusableOutDir(f"cannot prepare {folder} ({error.strerror or type(error).__name__}); "
                                  "choose a writable --out-dir with free space") from None
     ledger = Ledger()
-    fixed: dict[str, pd.DataFrame] = {}
+    fixed = FixedExport(ledger)
     refixing = is_fixers_output(data_dir)
     for table in tables:
         entry = TableEntry(table=table.name, file=table.file)
         ledger.tables[table.name] = entry
-        missing_parents = [fk.parent for fk in table.foreign_keys if fk.on_orphan == "quarantine" and fk.parent not in fixed]
+        missing_parents = [fk.parent for fk in table.foreign_keys if fk.on_orphan == "quarantine" and fk.parent not in fixed.frames]
         if missing_parents:
             entry.error = f"{table.file}: cannot check orphans: {', '.join(missing_parents)} could not be fixed"
             continue
@@ -110,7 +126,7 @@ def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, *
             continue
         entry.raw_rows, encoding = len(raw), raw.attrs["encoding"]
         try:
-            steps = fix_table(table, raw, fixed)
+            steps = fix_table(table, raw, fixed.frames)
         except Exception as error:  # any failure to fix is this table's failure
             entry.error = failure_message(table.file, "fix", error)
             continue
@@ -118,29 +134,33 @@ def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, *
         if encoding != "utf-8":
             steps.changes.insert(0, Change("transcode_to_utf8", None, entry.raw_rows, f"read as {encoding}, written as UTF-8"))
         try:
-            quarantined = _write(steps, table, fixed_dir, quarantine_dir)
+            frame, quarantined = _write(steps, table, fixed_dir, quarantine_dir)
         except Exception as error:  # a full or read-only disk blocks this table, not the run
             entry.error = failure_message(f"{fixed_dir.name}/{table.file}", "write", error)
             continue
-        fixed[table.name] = steps.frame
-        entry.items, entry.merged, entry.quarantined = len(steps.frame), steps.merged, quarantined
+        fixed.frames[table.name] = frame
+        entry.items, entry.merged, entry.quarantined = len(frame), steps.merged, quarantined
         entry.changes = steps.changes
-    return ledger
+    return fixed
 
 
-def _write(steps: _Steps, table: Table, fixed_dir: Path, quarantine_dir: Path) -> int:
-    """Write the fixed rows and the rows set aside; returns how many were set aside. Nothing half-written is left."""
+def _write(steps: _Steps, table: Table, fixed_dir: Path, quarantine_dir: Path) -> tuple[pd.DataFrame, int]:
+    """Write the fixed rows and the rows set aside; returns the fixed rows as written and how many were set aside.
+
+    Nothing half-written is left.
+    """
     written = []
     try:
         written.append(fixed_dir / table.file)
-        write_csv(steps.frame, written[-1])
+        frame = write_csv(steps.frame, written[-1])
+        steps.frame = None  # the written frame replaces it: a table is held once
         if not steps.aside:
-            return 0
+            return frame, 0
         set_aside = pd.concat(steps.aside).sort_index()
         set_aside.insert(0, "line", [line_of(i) for i in set_aside.index])
         written.append(quarantine_dir / table.file)
         write_csv(set_aside, written[-1], neutralise_formulas=True)
-        return len(set_aside)
+        return frame, len(set_aside)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

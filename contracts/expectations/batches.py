@@ -17,6 +17,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from contracts import Table
@@ -30,7 +31,8 @@ ROW = "_row"
 def comparable_values(values: pd.Series, attribute_type: str, secret: bytes | None) -> pd.Series:
     """Text GX can compare and store: canonical numbers, hashed when `secret` is given; missing stays None."""
     # Worked out once per distinct value: a foreign key column repeats its parents' few keys.
-    distinct = pd.Series(values.dropna().unique(), dtype=object)
+    codes, found = pd.factorize(values.to_numpy(dtype=object))
+    distinct = pd.Series(found, dtype=object)
     text = distinct.map(_text)
     if attribute_type == "N":
         numbers = comparable(distinct, "N").map(canonical_number, na_action="ignore")
@@ -38,8 +40,8 @@ def comparable_values(values: pd.Series, attribute_type: str, secret: bytes | No
         text = numbers.where(numbers.notna(), text)
     if secret is not None:
         text = text.map(lambda v: _pseudonym(secret, v))
-    out = values.map(dict(zip(distinct, text)), na_action="ignore")
-    return out.astype(object).where(values.notna(), None)
+    out = np.append(text.to_numpy(dtype=object), None)[codes]  # a missing value's code, -1, takes the None
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _text(value) -> str:
@@ -63,9 +65,12 @@ def batch_frame(table: Table, frame: pd.DataFrame | None, columns: tuple[str, ..
                          for c in present}, index=frame.index)
 
 
-def write_batches(batches: dict[str, pd.DataFrame], path: Path) -> None:
+def write_batches(batches: dict[str, pd.DataFrame], path: Path, indexed: dict[str, list[tuple[str, ...]]]) -> None:
     """Make the database at `path` hold exactly `batches`: one table each, every value as text, the row beside it.
 
+    `indexed` names, per table, the columns to index: those the suites look
+    rows up by (a key, a column a foreign key names), so that SQLite finds them
+    in one index built once rather than in a temporary one built for each query.
     The file is rewritten in place rather than replaced, so a connection GX
     keeps open from an earlier run reads this run's tables.
     """
@@ -78,7 +83,9 @@ def write_batches(batches: dict[str, pd.DataFrame], path: Path) -> None:
             db.execute(f"CREATE TABLE {quoted(name)} ({', '.join(columns)})")
             marks = ", ".join("?" * (len(batch.columns) + 1))
             db.executemany(f"INSERT INTO {quoted(name)} VALUES ({marks})",
-                           zip(map(int, batch.index), *(batch[c] for c in batch.columns)))
+                           zip(batch.index.tolist(), *(batch[c].tolist() for c in batch.columns)))
+            for number, key in enumerate(k for k in indexed.get(name, ()) if set(k) <= set(batch.columns)):
+                db.execute(f"CREATE INDEX {quoted(f'{name} {number}')} ON {quoted(name)} ({', '.join(map(quoted, key))})")
 
 
 def quoted(identifier: str) -> str:

@@ -33,6 +33,7 @@ from contracts.expectations.suites import (
     ForeignKeyCheck,
     build_suite,
     foreign_key_checks,
+    looked_up,
     personal_columns,
     rows_parameter,
     suite_columns,
@@ -177,7 +178,7 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
     secret = secrets.token_bytes(32)
     database = Path(context.root_directory) / "uncommitted" / f"{stage}.db"
     write_batches({t.name: batch_frame(t, frames.get(t.name), suite_columns(t, tables), personal_columns(t, tables), secret)
-                   for t in tables}, database)
+                   for t in tables}, database, {t.name: looked_up(t, tables) for t in tables})
     source = project.data_source(context, stage, database, [t.name for t in tables])
     suites = [build_suite(t, tables, ledger=row_counts is not None) for t in checked]
     checkpoint, rewritten = project.checkpoint(context, stage, source, suites, RESULT_FORMAT)

@@ -77,6 +77,12 @@ def suite_columns(table: Table, tables) -> tuple[str, ...]:
     return tuple(dict.fromkeys(table.key + tuple(fk.column for fk in table.foreign_keys) + referenced))
 
 
+def looked_up(table: Table, tables) -> list[tuple[str, ...]]:
+    """The columns the suites find the table's rows by: its key, and each column a child's foreign key names."""
+    referenced = [(c.parent_column,) for c in foreign_key_checks(tables) if c.parent.name == table.name]
+    return list(dict.fromkeys([table.key, *referenced]))
+
+
 def personal_columns(table: Table, tables) -> frozenset[str]:
     """The suite columns to pseudonymise: personal ones, and those a foreign key links to a personal one.
 

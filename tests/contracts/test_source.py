@@ -98,3 +98,26 @@ def test_written_files_are_private_and_formulas_neutralised_on_request(tmp_path)
     assert (tmp_path / "plain.csv").read_text() == "a\n=1+1\n-5\n@x\nplain\n"
     assert (tmp_path / "neutral.csv").read_text() == "a\n'=1+1\n'-5\n'@x\nplain\n"
     assert stat.S_IMODE((tmp_path / "plain.csv").stat().st_mode) == 0o600
+
+
+def test_write_csv_returns_the_frame_as_the_file_reads_back(tmp_path):
+    """Lines spanning values, lists, numbers, empty and missing cells: the checks take the frame, never the file."""
+    frame = pd.DataFrame({"id": ["A1", "A2", "A3", "A4"],
+                          "note": ["one\ntwo\nthree", None, "", 'say "hi", twice'],
+                          "tags": [["b", "a"], None, [], ["x"]],
+                          "count": [1, 2.5, float("nan"), pd.NA]}, index=[7, 9, 12, 13])
+    frame = frame.rename(columns={"count": "co\nunt"})
+    written = write_csv(frame, tmp_path / "t.csv")
+    read_back = read_csv(tmp_path / "t.csv", missing_unless=())
+    pd.testing.assert_frame_equal(written, read_back)
+    assert [line_of(i) for i in written.index] == [3, 6, 7, 8], "the header takes two lines, the first row three"
+    assert written.attrs == read_back.attrs == {"encoding": "utf-8"}
+
+
+def test_repeated_values_are_one_string_and_distinct_ones_are_kept_as_read(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("id,status\n" + "".join(f"X{i},{'ON' if i % 2 else 'OFF'}\n" for i in range(200_000)), encoding="utf-8")
+    frame = read_csv(path)
+    assert len({id(v) for v in frame["status"]}) == 2
+    assert list(frame["status"].head(3)) == ["OFF", "ON", "OFF"] and frame["id"].iloc[-1] == "X199999"
+    assert frame["id"].is_unique
