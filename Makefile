@@ -38,7 +38,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 benchmark: $(STAMP) $(NODE_STAMP)
-	$(PYTHON) benchmarks/fix_and_check.py
+	$(PYTHON) benchmarks/fix_and_check.py --exports build/benchmark-exports
 	$(PYTHON) benchmarks/load_throughput.py
 	$(PYTHON) benchmarks/sync.py
 
