@@ -61,7 +61,7 @@ class _FaultHandler(_Handler):
             fault = server.rule(Request(operation, server.seen[operation]))
             if fault is not None:
                 server.faults.append((operation, fault))
-        if isinstance(fault, Drop | Die) and not (isinstance(fault, Drop) and fault.after):
+        if isinstance(fault, Die) or (isinstance(fault, Drop) and not fault.after):
             length = self.headers.get("Content-Length")
             if length:
                 self.rfile.read(int(length))  # the whole request arrived: the client waits for an answer
