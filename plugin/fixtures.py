@@ -29,8 +29,6 @@ from reporting.record import RunRecord
 
 RUN = pytest.StashKey[RunRecord]()
 SERVERS = {"moto": MotoServer, "dynalite": DynaliteServer}
-
-
 ENDPOINT_REMEDY = "Check --endpoint-url or --aws, the region and the credentials."
 OUT_DIR_REMEDY = "Free space on its disk or make it writable, or choose another --out-dir."
 
