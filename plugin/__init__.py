@@ -33,6 +33,7 @@ from plugin.fixtures import (
     live_expectations,
     run_record,
     settings,
+    unwritable,
 )
 from plugin.options import SETTINGS, addoption, make_settings
 from reporting.record import RunRecord
@@ -193,10 +194,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
     if record is None or not record.stages:
         return
     path = session.config.stash[SETTINGS].out_dir / "run.json"
-    if exitstatus == pytest.ExitCode.INTERRUPTED:
-        record.write(path)
-    else:
-        record.finish(path)
+    try:
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            record.write(path)
+        else:
+            record.finish(path)
+    except OSError as error:
+        # The disk filled up during the run: say so in one line rather than in an internal error's traceback.
+        session.config.pluginmanager.get_plugin("terminalreporter").write_line(unwritable(error, path.parent))
 
 
 @pytest.hookimpl(optionalhook=True)

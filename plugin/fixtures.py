@@ -1,8 +1,10 @@
 """The session fixtures: one per stage of the job, each calling the pipeline once and recording what it did."""
 from __future__ import annotations
 
+import sqlite3
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
@@ -27,10 +29,12 @@ from reporting.record import RunRecord
 
 RUN = pytest.StashKey[RunRecord]()
 SERVERS = {"moto": MotoServer, "dynalite": DynaliteServer}
+ENDPOINT_REMEDY = "Check --endpoint-url or --aws, the region and the credentials."
+OUT_DIR_REMEDY = "Free space on its disk or make it writable, or choose another --out-dir."
 
 
 @contextmanager
-def explained(where: str, endpoint_url: str | None = None):
+def explained(where: str, endpoint_url: str | None = None, remedy: str = ENDPOINT_REMEDY):
     """Fail with the error's own message, not a traceback from deep inside botocore; no secret of the URL in it."""
     __tracebackhide__ = True
     try:
@@ -38,8 +42,26 @@ def explained(where: str, endpoint_url: str | None = None):
     except ContractError as error:
         raise pytest.fail.Exception(scrub(str(error), endpoint_url), pytrace=False) from None
     except (BotoCoreError, ClientError) as error:
-        hint = "Check --endpoint-url or --aws, the region and the credentials."
-        raise pytest.fail.Exception(scrub(f"DynamoDB at {where}: {error}. {hint}", endpoint_url), pytrace=False) from None
+        raise pytest.fail.Exception(scrub(f"DynamoDB at {where}: {error}. {remedy}", endpoint_url), pytrace=False) from None
+
+
+def unwritable(error: OSError | sqlite3.Error, out_dir: Path) -> str:
+    """One line on a write into the out dir that failed: the path, the system's reason, what to do."""
+    path = getattr(error, "filename", None) or out_dir
+    # sqlite's texts are fixed phrases ("disk I/O error"); an OSError's strerror is the system's own.
+    reason = str(error) if isinstance(error, sqlite3.Error) else error.strerror or type(error).__name__
+    return f"cannot write {path}: {reason}. {OUT_DIR_REMEDY}"
+
+
+@contextmanager
+def writing(out_dir: Path):
+    """Fail in one line when the out dir cannot be written (full, read-only, not a folder): never a traceback,
+    whose frames would show the run's objects. Every file the fixtures write is in the out dir."""
+    __tracebackhide__ = True
+    try:
+        yield
+    except (OSError, sqlite3.Error) as error:
+        raise pytest.fail.Exception(unwritable(error, out_dir), pytrace=False) from None
 
 
 def _terminal(config: pytest.Config):
@@ -66,11 +88,11 @@ def dataset(settings: Settings, run_record: RunRecord, pytestconfig: pytest.Conf
     """The tables to check: the fixers' output, or with --no-fix the export as it is."""
     if not settings.data_dir.is_dir():
         pytest.exit(f"--data-dir {settings.data_dir} is not a folder; point it at the CSV export", returncode=4)
-    with explained(str(settings.out_dir)):
+    with writing(settings.out_dir), explained(str(settings.out_dir)):
         pytestconfig.add_cleanup(stages.lock_out_dir(settings.out_dir).close)
-    # Written now, so that a run killed later leaves a run.json that says it did not finish.
-    run_record.start(settings.out_dir / "run.json")
-    with run_record.timed("fix" if settings.fix else "read"), explained(str(settings.data_dir)):
+        # Written now, so that a run killed later leaves a run.json that says it did not finish.
+        run_record.start(settings.out_dir / "run.json")
+    with run_record.timed("fix" if settings.fix else "read"), writing(settings.out_dir), explained(str(settings.data_dir)):
         data = stages.read(settings)
     run_record.ledger = data.ledger
     if settings.fix:
@@ -81,7 +103,7 @@ def dataset(settings: Settings, run_record: RunRecord, pytestconfig: pytest.Conf
 @pytest.fixture(scope="session")
 def gate_result(settings: Settings, dataset: Dataset, run_record: RunRecord) -> GateResult:
     """Every pre-upload check of every table, run once: the loader's verdict and the pre-upload tests' results."""
-    with run_record.timed("gate"):
+    with run_record.timed("gate"), writing(settings.out_dir):
         found = stages.gate(settings, dataset)
     run_record.blocked.update({name: reasons for name, reasons in found.verdicts().items() if reasons})
     run_record.data_docs["pre-upload"] = found.expectations.docs_index
@@ -95,7 +117,7 @@ def dynamodb_endpoint(settings: Settings):
         yield settings.endpoint_url
         return
     server = SERVERS[settings.server](settings.out_dir / f"{settings.server}.log")
-    with explained("127.0.0.1"), server as endpoint_url:
+    with writing(settings.out_dir), explained("127.0.0.1"), server as endpoint_url:
         yield endpoint_url
 
 
@@ -103,7 +125,7 @@ def dynamodb_endpoint(settings: Settings):
 def dynamodb(settings: Settings, dynamodb_endpoint, run_record: RunRecord):
     """A DynamoDB client whose every request is held to AWS's rules first."""
     run_record.endpoint = shown(dynamodb_endpoint)
-    with explained(run_record.endpoint, settings.endpoint_url):
+    with writing(settings.out_dir), explained(run_record.endpoint, settings.endpoint_url):
         client = stages.connect(settings, dynamodb_endpoint)
         stages.write_iam_policies(settings, client)
     return client
@@ -144,6 +166,12 @@ def deployment(settings: Settings, dataset: Dataset, gate_result: GateResult, dy
 
     With --plan the client refuses every write; with --no-load nothing is planned or written.
     """
+    with writing(settings.out_dir):
+        return _deploy(settings, dataset, gate_result, dynamodb, run_record, pytestconfig)
+
+
+def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynamodb, run_record: RunRecord,
+            pytestconfig: pytest.Config) -> Deployment:
     expected = stages.checked_items(dataset, gate_result)
     reporter, terminal = _terminal(pytestconfig)
     run_json = settings.out_dir / "run.json"
@@ -164,12 +192,15 @@ def deployment(settings: Settings, dataset: Dataset, gate_result: GateResult, dy
         with terminal():
             _show_plan(reporter, the_plan)
     if settings.writes and the_plan is not None:
-        with terminal(), run_record.timed("sync"), explained(run_record.endpoint, settings.endpoint_url):
+        saved = settings.out_dir / stages.ROLLBACK_FOLDER / settings.run_id
+        stopped = ("The sync stopped with the tables partly written: run again once the endpoint answers; it converges, "
+                   f"and what was changed so far is saved under {saved}.")
+        with terminal(), run_record.timed("sync"), explained(run_record.endpoint, settings.endpoint_url, stopped):
             try:
                 done = stages.apply(dynamodb, settings, the_plan, progress=table_progress, on_table_done=table_done)
             except KeyboardInterrupt:
                 reporter.write_line("the sync was interrupted: the tables are partly written. Run again: it converges, "
-                                    f"and what was changed so far is saved under {settings.out_dir / 'rollback' / settings.run_id}.")
+                                    f"and what was changed so far is saved under {saved}.")
                 raise
         # Tables with nothing to write still had their table actions (GSIs, protection) done, or tried.
         run_record.synced.update(done.tables)
@@ -188,7 +219,7 @@ def deployment(settings: Settings, dataset: Dataset, gate_result: GateResult, dy
 @pytest.fixture(scope="session")
 def live_expectations(settings: Settings, dataset: Dataset, deployment: Deployment, run_record: RunRecord) -> GxResults:
     """The gate's Great Expectations suites on the tables as read back."""
-    with run_record.timed("live checks"):
+    with run_record.timed("live checks"), writing(settings.out_dir):
         found = stages.check_live(settings, dataset, deployment.live)
     run_record.data_docs["live"] = found.docs_index
     return found

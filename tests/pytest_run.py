@@ -18,6 +18,11 @@ def run_suite(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> 
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=environment)
     if not report.exists():
         raise AssertionError(f"the suite did not run:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return verdicts_of(report)
+
+
+def verdicts_of(report: Path) -> dict[str, str | None]:
+    """{test id: failure or error message, or None if it passed}, from a junit XML report."""
     verdicts = {}
     for case in ET.parse(report).getroot().iter("testcase"):
         name = case.get("name")

@@ -22,6 +22,7 @@ from contracts.source import read_csv
 from contracts.table import Table
 from fixers import run as fixers_run
 from fixers.dataset import LEDGER, load_dataset
+from tests import personal
 from tests.lineage import descendants
 from tests.pytest_run import ROOT
 
@@ -283,11 +284,7 @@ def untouched(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def personal_values():
-    passengers = read_csv(RAW / "passengers.csv")
-    values = set(passengers["passport_number"]) | set(passengers["email"])
-    values |= set(passengers["first_name"] + " " + passengers["last_name"])
-    values |= {n for n in set(passengers["first_name"]) | set(passengers["last_name"]) if len(n) >= 6}
-    return values
+    return personal.personal_values()
 
 
 def export_copy(tmp_path: Path) -> Path:
