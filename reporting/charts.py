@@ -87,7 +87,7 @@ def queries_chart(latencies: list[Latency]) -> str:
     title = "Each query pattern: GSI query against a Scan with a filter"
     body = [_text(0, 12, title, 'font-weight="bold"')]
     body += _legend(0, 27, [(QUERY, "GSI query"), (SCAN, "Scan with a filter")])
-    body += [_text(0, 41, "time, ms (median)", 'font-style="italic"'), _text(panel_w, 41, "items read", 'font-style="italic"')]
+    body += [_text(0, 41, "time, ms", 'font-style="italic"'), _text(panel_w, 41, "items read", 'font-style="italic"')]
     for n, q in enumerate(latencies):
         y = top + n * group_h
         body.append(f"<g><title>{escape(q.pattern)}</title>{_text(0, y + 13, _fitted(q.pattern, width))}</g>")

@@ -183,7 +183,7 @@ def _not_tables() -> str:
 def _queries(record: RunRecord) -> str:
     if not record.latencies:
         return "<h2>Queries: GSI against Scan with a filter</h2><p>not run</p>"
-    return "<h2>Queries: GSI against Scan with a filter (median of runs)</h2>" + _table(
+    return "<h2>Queries: GSI against Scan with a filter (a query's median of runs, one Scan)</h2>" + _table(
         ["query pattern", "matches", "query ms", "scan ms", "items read by query", "items read by scan"],
         [[escape(q.pattern), f"{q.matches:,}", f"{q.query_ms:.1f}", f"{q.scan_ms:.1f}", f"{q.query_read:,}", f"{q.scan_read:,}"]
          for q in record.latencies],

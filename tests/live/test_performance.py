@@ -1,6 +1,6 @@
 """GSI queries against the same question answered by a Scan with a filter.
 
-Latencies (median of several runs) go to the report; the assertions are on
+Latencies (a query's median of several runs, one Scan) go to the report; the assertions are on
 what each one reads, which does not depend on the machine: the query reads
 only its matches, the scan reads the whole table.
 """
@@ -18,7 +18,8 @@ from tests.live.expected import expected_answer, query_attributes, query_values
 pytestmark = pytest.mark.performance
 
 QUERY_RUNS = 5
-SCAN_RUNS = 3
+# A Scan reads the whole table, and on AWS every run costs the table's read units: one run is its figure.
+SCAN_RUNS = 1
 
 
 def test_query_reads_only_its_matches(pattern, deployment, dataset, run_record):
