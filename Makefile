@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install chromium run test lint benchmark clean
+.PHONY: install chromium run test lint benchmark benchmark-import clean
 
 # The pinned packages from requirements.lock, then this project (editable), which registers the pytest plugin.
 install: $(STAMP)
@@ -43,6 +43,10 @@ benchmark: $(STAMP) $(NODE_STAMP)
 	$(PYTHON) benchmarks/fix_and_check.py --exports build/benchmark-exports
 	$(PYTHON) benchmarks/load_throughput.py
 	$(PYTHON) benchmarks/sync.py
+
+# A 100x passengers table by ImportTable, then its live checks (about 15 minutes; see its docstring for moto's limits).
+benchmark-import: $(STAMP)
+	$(PYTHON) benchmarks/import_passengers.py --scale 100
 
 clean:
 	rm -rf build report.html

@@ -21,7 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from data.generate import generate  # noqa: E402
 
 # (seconds, peak MB) on a 2-core machine; None: no target. 100x: issue 11.
 TARGETS = {1: (10.0, None), 10: (60.0, None), 100: (45.0, 1500.0)}
@@ -62,7 +61,10 @@ def export(scale: int, exports: Path) -> Path:
     except (OSError, ValueError, KeyError):
         pass
     print(f"  generating the {scale}x export ...", file=sys.stderr, flush=True)
-    generate(folder / "raw", scale=scale)  # the manifest goes beside raw/, written last
+    # In a child: a fork inherits the parent's peak RSS (Linux keeps the larger), so a generator run in this
+    # process would show up as the gate's peak. The manifest goes beside raw/, written last.
+    subprocess.run([sys.executable, str(ROOT / "data" / "generate.py"), f"--out={folder / 'raw'}", f"--scale={scale}"],
+                   cwd=ROOT, check=True)
     return folder / "raw"
 
 

@@ -30,7 +30,6 @@ from contracts.tables.passengers import PASSENGERS
 from data import manifest
 from loaders.client import endpoint_client
 from loaders.import_table import LOCAL_STAGING, parse_staging, s3_client
-from loaders.server import MotoServer
 from tests.pytest_run import ROOT, failures, run_suite
 
 PREFIX = "imp-"
@@ -38,12 +37,6 @@ THRESHOLD = 100
 # Parents before children: airports is the parent of all the others, CrewMembers of crew_*.
 CHOSEN = ("airports", "aircraft_types", "notams", "CrewMembers", "crew_qualifications", "crew_duty_history", "Weather")
 SAMPLE = manifest.load()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with MotoServer(tmp_path_factory.mktemp("server") / "moto.log") as endpoint_url:
-        yield endpoint_url
 
 
 @pytest.fixture(scope="module")

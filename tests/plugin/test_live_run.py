@@ -19,7 +19,6 @@ from contracts import TABLES, TABLES_BY_NAME
 from contracts.source import read_table
 from data import manifest
 from loaders.client import endpoint_client
-from loaders.server import MotoServer
 from tests.lineage import descendants
 from tests.pytest_run import ROOT, failures, run_suite
 
@@ -33,12 +32,6 @@ LOADED = [t for t in TABLES if t.name not in BLOCKED]
 
 def items_of(name: str) -> int:
     return SAMPLE.files[TABLES_BY_NAME[name].file].items
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with MotoServer(tmp_path_factory.mktemp("server") / "moto.log") as endpoint_url:
-        yield endpoint_url
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,6 @@ import pytest
 
 from contracts import TABLES, TABLES_BY_NAME
 from data import manifest
-from loaders.client import endpoint_client
-from loaders.server import MotoServer
 from tests.lineage import descendants
 from tests.plugin import old_deployment
 from tests.pytest_run import ROOT, failures, run_suite
@@ -26,17 +24,6 @@ from tests.pytest_run import ROOT, failures, run_suite
 PREFIX = "ops-"
 LIVE = "test_item_count or test_items_equal_fixed_rows or test_table_is_active or test_gsi or test_table_is_protected"
 SAMPLE = manifest.load()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with MotoServer(tmp_path_factory.mktemp("server") / "moto.log") as endpoint_url:
-        yield endpoint_url
-
-
-@pytest.fixture(scope="module")
-def admin(server):
-    return endpoint_client(server)
 
 
 @pytest.fixture(scope="module")
