@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,18 +44,9 @@ from contracts.tables.passengers import PASSENGERS  # noqa: E402
 from data.generate import generate  # noqa: E402
 from loaders.import_table import IMPORT_THRESHOLD  # noqa: E402
 from loaders.server import MotoServer  # noqa: E402
+from tests.pytest_run import verdicts_of  # noqa: E402
 
 QUOTES = re.compile("['\"\u2019]")
-
-
-def verdicts(junit: Path) -> dict[str, str | None]:
-    found = {}
-    for case in ET.parse(junit).getroot().iter("testcase"):
-        failure = case.find("failure")
-        if failure is None:
-            failure = case.find("error")
-        found[case.get("name")] = None if failure is None else failure.get("message", "").splitlines()[0][:300]
-    return found
 
 
 def rows_with_a_quote(fixed: Path) -> tuple[int, set[str]]:
@@ -98,7 +88,7 @@ def main() -> int:
         print(f"\nwall {wall:.0f} s; stages: " + " | ".join(f"{s} {t:.1f} s" for s, t in record["stages"].items()))
         print("import (DescribeImport's own counts):", json.dumps(record["imports"].get("passengers")))
         print("capacity:", json.dumps(record["capacity"].get("passengers")))
-        found = verdicts(out / "junit.xml")
+        found = {name: failure and failure.splitlines()[0][:300] for name, failure in verdicts_of(out / "junit.xml").items()}
         print(f"\nlive checks: {sum(v is None for v in found.values())} passed, {sum(v is not None for v in found.values())} failed")
         for name, failure in found.items():
             print(f"  {'PASS' if failure is None else 'FAIL'} {name}" + (f": {failure}" if failure else ""))

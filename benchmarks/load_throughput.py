@@ -35,7 +35,7 @@ from boto3.dynamodb.types import TypeDeserializer  # noqa: E402
 
 from contracts import TABLES_BY_NAME  # noqa: E402
 from contracts.source import read_table  # noqa: E402
-from fixers.run import fix_all  # noqa: E402
+from fixers.run import fix_export  # noqa: E402
 from loaders.batch import split_batches, write_items  # noqa: E402
 from loaders.client import FAKE_CREDENTIALS, endpoint_client  # noqa: E402
 from loaders.guard import install_guard  # noqa: E402
@@ -119,7 +119,7 @@ def stages_of_make_run(out_dir: Path) -> tuple[float, dict]:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         build = Path(tmp) / "build"
-        fix_all(ROOT / "data" / "raw", build)
+        fix_export(ROOT / "data" / "raw", build)
         items = {name: frame_to_items(read_table(build / "fixed" / TABLES_BY_NAME[name].file, TABLES_BY_NAME[name], fixed=True),
                                       TABLES_BY_NAME[name]) for name in TABLES}
         total = sum(len(v) for v in items.values())

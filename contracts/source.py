@@ -308,8 +308,11 @@ def write_csv(frame: pd.DataFrame, path: Path, *, neutralise_formulas: bool = Fa
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, PRIVATE_FILE)
     os.fchmod(descriptor, PRIVATE_FILE)  # an existing file keeps its mode through O_CREAT
+    # csv quotes a cell holding the line terminator but not a lone "\r", which a reader takes for a line break:
+    # a file with one has every cell quoted (None then as "", which reads back as empty all the same).
+    lone_return = any("\r" in "".join(filter(None, values)) for values in [header, *columns])
     with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")  # writes None as an empty cell
+        writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL if lone_return else csv.QUOTE_MINIMAL)
         writer.writerow(header)
         for first in range(0, len(frame), _WRITTEN_ROWS):
             writer.writerows(zip(*(c[first:first + _WRITTEN_ROWS].tolist() for c in columns)))

@@ -86,11 +86,6 @@ class FixedExport:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def fix_all(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, *, max_bytes: int | None = None) -> Ledger:
-    """The ledger of `fix_export`."""
-    return fix_export(data_dir, out_dir, tables, max_bytes=max_bytes).ledger
-
-
 def fix_export(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, *, max_bytes: int | None = None) -> FixedExport:
     """Fix every table of `data_dir` into `out_dir`; `data_dir` is only read.
 

@@ -247,14 +247,19 @@ def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, 
     (`key_prefix` + name + a unique id, so nothing older is imported with them),
     imported, and the table waited for until it and its GSIs are ACTIVE. The
     staged objects are deleted once the table holds the items (they carry
-    personal data); on failure they stay, and `ImportFailed` names them with
-    AWS's reason, counts and CloudWatch log group.
+    personal data), or at once when the import is not even started; when an
+    import fails they stay, and `ImportFailed` names them with AWS's reason,
+    counts and CloudWatch log group.
     """
     started = time.perf_counter()
     check_items(table, name, items)
     staged = stage_items(s3, items, bucket, f"{key_prefix}{name}/{uuid.uuid4().hex}/")
     staged_at = time.perf_counter()
-    answer = client.import_table(**import_request(client, table, name, staged))["ImportTableDescription"]
+    try:
+        answer = client.import_table(**import_request(client, table, name, staged))["ImportTableDescription"]
+    except BaseException:
+        remove_staged(s3, staged)  # nothing reads them: personal data must not stay behind in the bucket
+        raise
     description = wait_for_import(client, answer["ImportArn"], wait)
     status = description["ImportStatus"]
     counts = {k: description.get(k, 0) for k in ("ProcessedItemCount", "ImportedItemCount", "ErrorCount", "ProcessedSizeBytes")}

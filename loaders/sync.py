@@ -71,7 +71,7 @@ class TableSync:
 
     def actions(self) -> list[str]:
         done = ["table created"] if self.created_table else []
-        done += ["table created by ImportTable"] if self.imported else []
+        done += ["table created by ImportTable"] if self.imported and not self.import_failure else []
         done += [f"GSI added: {n}" for n in self.gsis_added] + [f"GSI replaced: {n}" for n in self.gsis_replaced]
         done += [PROTECTIONS[kind] for kind in self.protected]
         done += [f"could not {PROTECTIONS[kind]} ({why})" for kind, why in self.unprotected.items()]

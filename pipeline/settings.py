@@ -100,6 +100,8 @@ class Settings:
         elif self.import_mode == "always" and not self.local:
             found.append("--import=always stages every new table's items in S3: give --import-staging=s3://BUCKET/PREFIX "
                          "(a bucket in the tables' region that the load role may write and read)")
+        if self.import_mode == "always" and self.starts_server and self.server == "dynalite":
+            found.append("--import=always: dynalite has no ImportTable and serves no S3; use --server=moto, or --import=never")
         if self.rollback and self.starts_server:
             found.append("--rollback restores a deployment that outlives the run: give --endpoint-url or --aws")
         return found

@@ -202,6 +202,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
     except OSError as error:
         # The disk filled up during the run: say so in one line rather than in an internal error's traceback.
         session.config.pluginmanager.get_plugin("terminalreporter").write_line(unwritable(error, path.parent))
+        # A run whose record says "not finished" must not pass a CI gate either.
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(optionalhook=True)

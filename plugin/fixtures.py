@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as EndpointLost
 
 from contracts import TABLES
 from contracts.errors import ContractError
@@ -34,14 +35,19 @@ OUT_DIR_REMEDY = "Free space on its disk or make it writable, or choose another 
 
 
 @contextmanager
-def explained(where: str, endpoint_url: str | None = None, remedy: str = ENDPOINT_REMEDY):
-    """Fail with the error's own message, not a traceback from deep inside botocore; no secret of the URL in it."""
+def explained(where: str, endpoint_url: str | None = None, lost: str = ENDPOINT_REMEDY):
+    """Fail with the error's own message, not a traceback from deep inside botocore; no secret of the URL in it.
+
+    `lost` is the remedy when the endpoint stopped answering (refused, closed or
+    timed-out connections); a request the server refused gets the usual one.
+    """
     __tracebackhide__ = True
     try:
         yield
     except ContractError as error:
         raise pytest.fail.Exception(scrub(str(error), endpoint_url), pytrace=False) from None
     except (BotoCoreError, ClientError) as error:
+        remedy = lost if isinstance(error, EndpointLost | HTTPClientError) else ENDPOINT_REMEDY
         raise pytest.fail.Exception(scrub(f"DynamoDB at {where}: {error}. {remedy}", endpoint_url), pytrace=False) from None
 
 

@@ -114,6 +114,13 @@ def test_write_csv_returns_the_frame_as_the_file_reads_back(tmp_path):
     assert written.attrs == read_back.attrs == {"encoding": "utf-8"}
 
 
+def test_a_lone_carriage_return_in_a_value_is_written_so_that_the_file_reads_back(tmp_path):
+    frame = pd.DataFrame({"id": ["A1", "A2"], "note": ["x\ry", None]})
+    written = write_csv(frame, tmp_path / "t.csv")
+    pd.testing.assert_frame_equal(written, read_csv(tmp_path / "t.csv", missing_unless=()))
+    assert written.loc[0, "note"] == "x\ry" and written.loc[1, "note"] is None
+
+
 def test_repeated_values_are_one_string_and_distinct_ones_are_kept_as_read(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("id,status\n" + "".join(f"X{i},{'ON' if i % 2 else 'OFF'}\n" for i in range(200_000)), encoding="utf-8")

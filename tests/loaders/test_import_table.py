@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError
 
 from contracts.source import read_table
 from contracts.tables.passengers import PASSENGERS
-from fixers.run import fix_all
+from fixers.run import fix_export
 from loaders import import_table as importing
 from loaders.errors import DuplicateItemKey, ImportFailed, RequestRefusedByAWS, TableNotReady, key_label
 from loaders.import_table import (
@@ -132,7 +133,7 @@ class Rows:
 def passenger_rows(tmp_path_factory) -> Rows:
     """The sample's passengers after the fixers (the 5 exact copies dropped)."""
     out = tmp_path_factory.mktemp("passengers")
-    fix_all(RAW, out, (PASSENGERS,))
+    fix_export(RAW, out, (PASSENGERS,))
     return Rows(read_table(out / "fixed" / PASSENGERS.file, PASSENGERS, fixed=True).to_dict("records"))
 
 
@@ -238,3 +239,17 @@ def test_a_table_needing_what_an_import_cannot_create_is_refused(client, monkeyp
     staged = importing.Staged("b", "p/", ("p/part-00000.json.gz",), 1, 10)
     with pytest.raises(RequestRefusedByAWS, match="readings needs StreamSpecification, which TableCreationParameters does not take"):
         import_request(client, readings_table, "readings", staged)
+
+
+def test_an_import_the_server_refuses_leaves_nothing_staged(client, admin, s3, bucket, prefix, readings_table, make_rows):
+    def refuse(**_):
+        raise ClientError({"Error": {"Code": "LimitExceededException", "Message": "too many imports"}}, "ImportTable")
+
+    client.meta.events.register("before-call.dynamodb.ImportTable", refuse)
+    try:
+        with pytest.raises(ClientError, match="too many imports"):
+            import_table(client, s3, readings_table, f"{prefix}readings", [row_to_item(r, readings_table) for r in make_rows(10)],
+                         bucket=bucket, wait=QUICK)
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.ImportTable", refuse)
+    assert stored_keys(s3, bucket) == [] and describe(admin, f"{prefix}readings") is None

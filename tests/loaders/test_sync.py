@@ -318,6 +318,7 @@ def test_a_failed_import_fails_its_table_alone(sync, client, s3, bucket, reading
     failed = done.tables["readings"]
     assert (failed.imported.status, failed.imported.imported, failed.imported.errors) == ("FAILED", 20, 1)
     assert failed.import_failure.startswith(f"{prefix}readings: the import arn:") and "ended FAILED" in failed.import_failure
+    assert "table created by ImportTable" not in failed.actions()
     assert done.tables["stations"].created == 14
 
 

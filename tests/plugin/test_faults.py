@@ -45,7 +45,7 @@ from pathlib import Path
 import pytest
 
 from contracts import TABLES
-from loaders.client import client_config, endpoint_client
+from loaders.client import client_config
 from loaders.server import MotoServer
 from pipeline.stages import lock_out_dir
 from tests.personal import leaked
@@ -108,13 +108,9 @@ def logs(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(logs):
+    """This module's server logs where the leak search reads (tests/plugin/conftest.py's `admin` looks at it)."""
     with MotoServer(logs / "moto.log") as endpoint_url:
         yield endpoint_url
-
-
-@pytest.fixture(scope="module")
-def admin(server):
-    return endpoint_client(server)
 
 
 @dataclass

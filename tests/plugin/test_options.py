@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from tests.pytest_run import ROOT
+from tests.pytest_run import ROOT, verdicts_of
 
 PROBE = """
 import dataclasses
@@ -94,9 +94,11 @@ def test_the_markers_are_registered_and_strict(plugin):
     (["--import-staging=my-bucket/imports"], "*--import-staging='my-bucket/imports': give it as s3://BUCKET/PREFIX*"),
     (["--import-threshold=0"], "*--import-threshold=0: at least 1 item*"),
     (["--import=sometimes"], "*argument --import: invalid choice: 'sometimes'*"),
+    (["--import=always", "--server=dynalite"], "*--import=always: dynalite has no ImportTable*--import=never*"),
 ], ids=["aws and an endpoint", "migrate against a remote endpoint", "recreate on AWS", "a table prefix DynamoDB refuses",
         "rollback of an ephemeral server", "no workers", "imports on AWS without a staging bucket",
-        "a staging location that is not an S3 URI", "an import threshold of nothing", "an unknown import mode"])
+        "a staging location that is not an S3 URI", "an import threshold of nothing", "an unknown import mode",
+        "imports on dynalite"])
 def test_options_that_cannot_run_are_a_usage_error_before_anything_runs(plugin, options, message):
     result = plugin.runpytest(*options)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -149,3 +151,27 @@ def test_a_second_run_on_the_same_out_dir_is_refused(tmp_path):
         lock_out_dir(tmp_path)
     first.close()
     lock_out_dir(tmp_path).close()
+
+
+REFUSED_CHECK = """
+import pytest
+from botocore.exceptions import ClientError
+
+@pytest.mark.live
+def test_a_check_whose_request_is_refused():
+    raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not authorized to perform: dynamodb:Scan"}}, "Scan")
+
+def test_a_self_test_keeps_its_traceback():
+    raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}}, "Scan")
+"""
+
+
+def test_a_live_check_refused_by_the_server_fails_in_one_line(plugin):
+    plugin.makepyfile(test_refused=REFUSED_CHECK)
+    result = plugin.runpytest("test_refused.py", "--endpoint-url=http://127.0.0.1:9", "--junitxml=junit.xml")
+    result.assert_outcomes(failed=2)
+    verdicts = verdicts_of(plugin.path / "junit.xml")
+    line = ("DynamoDB at http://127.0.0.1:9: An error occurred (AccessDeniedException) when calling the Scan operation: "
+            "not authorized to perform: dynamodb:Scan. Check --endpoint-url or --aws, the region and the credentials.")
+    assert verdicts["test_a_check_whose_request_is_refused"] == f"Failed: {line}\n{line}"
+    assert "raise ClientError" in verdicts["test_a_self_test_keeps_its_traceback"], "only the job's checks are shortened"

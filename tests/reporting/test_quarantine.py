@@ -6,7 +6,7 @@ import pytest
 from contracts import TABLES_BY_NAME
 from contracts.source import read_csv
 from contracts.violations import MASK
-from fixers.run import fix_all
+from fixers.run import fix_export
 from reporting.quarantine import quarantine_reasons
 from tests.pytest_run import ROOT
 
@@ -14,7 +14,7 @@ from tests.pytest_run import ROOT
 @pytest.fixture(scope="module")
 def reasons(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    fix_all(ROOT / "data" / "raw", out)
+    fix_export(ROOT / "data" / "raw", out)
     return quarantine_reasons(out)
 
 
