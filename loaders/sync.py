@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 from pathlib import Path
 
+from botocore.exceptions import ClientError
+
 from fixers.atomic import write_atomically
 from loaders.batch import DEFAULT_BACKOFF, LoadReport, write_requests
 from loaders.capacity import write_units
@@ -208,6 +210,10 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
                                       bucket=imports.bucket, key_prefix=imports.prefix, table_wait=wait)
             except ImportFailed as failed:
                 done.imported, done.import_failure = ImportCounts.of_failure(failed), str(failed)
+                return
+            except ClientError as refused:  # S3 or DynamoDB refused staging or the import (access, a limit): this table alone
+                done.imported = ImportCounts("NOT STARTED", 0, 0, 0, 0)
+                done.import_failure = f"{table_plan.name}: the import could not be made: {refused}"
                 return
             advance(len(table_plan.create))
         done.imported, done.created = report.counts(), report.imported_items

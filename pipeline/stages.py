@@ -101,13 +101,13 @@ def apply(client, settings: Settings, the_plan: Plan, progress: ProgressFactory 
     """Change exactly what the plan lists, saving what it changes under OUT/rollback/RUN_ID first.
 
     Tables the plan creates by ImportTable are staged through S3 at the same
-    endpoint (AWS's own with --aws); on a local server the staging bucket is
-    created if it is missing.
+    endpoint (AWS's own with --aws); a given --import-staging bucket must
+    exist, and a local server's default one is created if it is missing.
     """
     imports, s3 = settings.imports(), None
     if any(p.by_import and p.blocked is None for p in the_plan.tables):
         s3 = s3_client(None if settings.aws else client.meta.endpoint_url, profile=settings.aws_profile)
-        if settings.local:
+        if settings.local and not settings.import_staging:
             ensure_bucket(s3, imports.bucket)
     return apply_plan(client, the_plan, run_id=settings.run_id, rollback_dir=settings.out_dir / ROLLBACK_FOLDER,
                       workers=settings.workers, progress=progress, allow_destroy=settings.allow_destroy,

@@ -23,13 +23,15 @@ def on_moto(document: dict) -> dict:
     return {**document, "Statement": [{**s, "Resource": "*"} for s in document["Statement"]]}
 
 
-def make_users(endpoint_url: str, roles: tuple[str, ...], prefix: str, region: str, account: str) -> dict[str, dict]:
-    """One user per role holding only that role's policy; {role: its access key (AccessKeyId, SecretAccessKey)}."""
+def make_users(endpoint_url: str, roles: tuple[str, ...], prefix: str, region: str, account: str,
+               staging: tuple[str, str] | None = None) -> dict[str, dict]:
+    """One user per role holding only that role's policy (with the import's rights on `staging`, if given);
+    {role: its access key (AccessKeyId, SecretAccessKey)}."""
     iam = boto3.client("iam", endpoint_url=endpoint_url, region_name=region, **FAKE_CREDENTIALS)
     keys = {}
     for role in roles:
         iam.create_user(UserName=role)
-        document = json.dumps(on_moto(policy(role, prefix, region, account)))
+        document = json.dumps(on_moto(policy(role, prefix, region, account, staging=staging)))
         policy_arn = iam.create_policy(PolicyName=role, PolicyDocument=document)["Policy"]["Arn"]
         iam.attach_user_policy(UserName=role, PolicyArn=policy_arn)
         keys[role] = iam.create_access_key(UserName=role)["AccessKey"]

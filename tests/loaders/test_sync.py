@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from botocore.exceptions import ClientError
 
 from loaders.batch import write_items
 from loaders.client import read_only
@@ -319,6 +320,23 @@ def test_a_failed_import_fails_its_table_alone(sync, client, s3, bucket, reading
     assert (failed.imported.status, failed.imported.imported, failed.imported.errors) == ("FAILED", 20, 1)
     assert failed.import_failure.startswith(f"{prefix}readings: the import arn:") and "ended FAILED" in failed.import_failure
     assert "table created by ImportTable" not in failed.actions()
+    assert done.tables["stations"].created == 14
+
+
+def test_an_import_the_server_refuses_fails_its_table_alone(sync, client, s3, bucket, readings_table, stations_table, make_rows):
+    def refuse(**_):
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not authorized to perform: dynamodb:ImportTable"}},
+                          "ImportTable")
+
+    client.meta.events.register("before-call.dynamodb.ImportTable", refuse)
+    try:
+        _, done = sync({readings_table: make_rows(20), stations_table: stations_rows()}, s3=s3,
+                       imports=ImportPolicy("auto", threshold=15, bucket=bucket))
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.ImportTable", refuse)
+    refused = done.tables["readings"]
+    assert refused.imported.status == "NOT STARTED" and "not authorized to perform: dynamodb:ImportTable" in refused.import_failure
+    assert "table created by ImportTable" not in refused.actions()
     assert done.tables["stations"].created == 14
 
 

@@ -15,24 +15,29 @@ import subprocess
 import pytest
 
 from contracts import TABLES
+from loaders.import_table import s3_client
 from loaders.server import MotoServer
 from tests.iam_users import REQUESTS_PER_USER, make_users
 from tests.pytest_run import ROOT, failures, run_suite, verdicts_of
 
 PREFIX, REGION, ACCOUNT = "iam-", "us-east-1", "123456789012"
+STAGING = ("iam-staging", "imports/")
+# The requests made before IAM is enforced: the users, and the staging bucket (which must exist, as on AWS).
+SETUP = 2 * REQUESTS_PER_USER + 1
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     log = tmp_path_factory.mktemp("iam-server") / "moto.log"
-    with MotoServer(log, env={"INITIAL_NO_AUTH_ACTION_COUNT": str(2 * REQUESTS_PER_USER)}) as endpoint_url:
+    with MotoServer(log, env={"INITIAL_NO_AUTH_ACTION_COUNT": str(SETUP)}) as endpoint_url:
         yield endpoint_url
 
 
 @pytest.fixture(scope="module")
 def profiles(server, tmp_path_factory):
     """An AWS credentials file with one profile per role, as the environment of the runs."""
-    keys = make_users(server, ("load", "check"), PREFIX, REGION, ACCOUNT)
+    keys = make_users(server, ("load", "check"), PREFIX, REGION, ACCOUNT, staging=STAGING)
+    s3_client(server).create_bucket(Bucket=STAGING[0])
     path = tmp_path_factory.mktemp("aws") / "credentials"
     path.write_text("".join(f"[{role}]\naws_access_key_id = {key['AccessKeyId']}\n"
                             f"aws_secret_access_key = {key['SecretAccessKey']}\n" for role, key in keys.items()))
@@ -40,8 +45,8 @@ def profiles(server, tmp_path_factory):
             "AWS_DEFAULT_REGION": REGION}
 
 
-def job(tmp, server, profiles, role: str, *options: str) -> dict[str, str | None]:
-    return run_suite(tmp, f"--endpoint-url={server}", f"--aws-profile={role}", f"--table-prefix={PREFIX}",
+def job(tmp, server, profiles, role: str, *options: str, prefix: str = PREFIX) -> dict[str, str | None]:
+    return run_suite(tmp, f"--endpoint-url={server}", f"--aws-profile={role}", f"--table-prefix={prefix}",
                      f"--out-dir={tmp / 'build'}", *options, env=profiles)
 
 
@@ -64,6 +69,15 @@ def test_the_load_policy_suffices_for_the_whole_job(loaded):
     record = json.loads((tmp / "build" / "run.json").read_text())
     assert record["verdict"]["deploy"] is True
     assert sorted(record["changes"]) == sorted(t.name for t in TABLES)
+
+
+def test_the_load_policy_with_a_staging_place_imports_big_tables(server, profiles, tmp_path):
+    # Tables of 5,000 items or more (bookings, Baggage, passengers) are imported, the others written.
+    verdicts = job(tmp_path, server, profiles, "load", "-m", "live", "-k", "test_item_count or test_table_is_active",
+                   "--import-threshold=5000", f"--import-staging=s3://{STAGING[0]}/{STAGING[1]}", prefix="iam-import-")
+    assert failures(verdicts) == {}
+    imports = json.loads((tmp_path / "build" / "run.json").read_text())["imports"]
+    assert {name: counts["status"] for name, counts in imports.items()} == dict.fromkeys(("Baggage", "bookings", "passengers"), "COMPLETED")
 
 
 def test_the_check_policy_plans_and_checks_read_only(loaded, server, profiles, tmp_path):
