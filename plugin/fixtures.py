@@ -53,7 +53,8 @@ def explained(where: str, endpoint_url: str | None = None, lost: str = ENDPOINT_
 
 def unwritable(error: OSError | sqlite3.Error, out_dir: Path) -> str:
     """One line on a write into the out dir that failed: the path, the system's reason, what to do."""
-    path = getattr(error, "filename", None) or out_dir
+    # A failed rename names its destination second: the file meant, not the temporary one.
+    path = getattr(error, "filename2", None) or getattr(error, "filename", None) or out_dir
     # sqlite's texts are fixed phrases ("disk I/O error"); an OSError's strerror is the system's own.
     reason = str(error) if isinstance(error, sqlite3.Error) else error.strerror or type(error).__name__
     return f"cannot write {path}: {reason}. {OUT_DIR_REMEDY}"

@@ -175,3 +175,20 @@ def test_a_live_check_refused_by_the_server_fails_in_one_line(plugin):
             "not authorized to perform: dynamodb:Scan. Check --endpoint-url or --aws, the region and the credentials.")
     assert verdicts["test_a_check_whose_request_is_refused"] == f"Failed: {line}\n{line}"
     assert "raise ClientError" in verdicts["test_a_self_test_keeps_its_traceback"], "only the job's checks are shortened"
+
+
+UNFINISHABLE = """
+def test_a_stage_ran_and_its_record_cannot_be_finished(settings, run_record):
+    run_record.stages["fix"] += 0.1
+    settings.out_dir.mkdir(parents=True, exist_ok=True)
+    (settings.out_dir / "run.json").mkdir()
+"""
+
+
+def test_a_run_whose_record_cannot_be_finished_fails_in_one_line(plugin):
+    plugin.makepyfile(test_unfinishable=UNFINISHABLE)
+    result = plugin.runpytest("test_unfinishable.py", f"--out-dir={plugin.path / 'out'}")
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, "a run.json left saying 'not finished' must not pass a CI gate"
+    result.stdout.fnmatch_lines([f"cannot write {plugin.path / 'out' / 'run.json'}: *. Free space on its disk or make it writable*"])
+    assert "Traceback" not in result.stdout.str()
