@@ -180,21 +180,26 @@ def stage_items(s3, items: Sequence[Item], bucket: str, prefix: str, *, object_b
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
     keys, total, position = [], 0, 0
-    while position < len(order) or not keys:
-        key = f"{prefix}part-{len(keys):05d}.json.gz"
-        with tempfile.TemporaryFile() as spool:
-            size = 0
-            with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=6) as archive:
-                while position < len(order) and size < object_bytes:
-                    line = json.dumps({"Item": items[order[position]]}, ensure_ascii=False, separators=(",", ":"))
-                    data = (line + "\n").encode("utf-8")
-                    archive.write(data)
-                    size += len(data)
-                    position += 1
-            spool.seek(0)
-            s3.upload_fileobj(spool, bucket, key)
-        keys.append(key)
-        total += size
+    try:
+        while position < len(order) or not keys:
+            key = f"{prefix}part-{len(keys):05d}.json.gz"
+            with tempfile.TemporaryFile() as spool:
+                size = 0
+                with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=6) as archive:
+                    while position < len(order) and size < object_bytes:
+                        line = json.dumps({"Item": items[order[position]]}, ensure_ascii=False, separators=(",", ":"))
+                        data = (line + "\n").encode("utf-8")
+                        archive.write(data)
+                        size += len(data)
+                        position += 1
+                spool.seek(0)
+                s3.upload_fileobj(spool, bucket, key)
+            keys.append(key)
+            total += size
+    except BaseException:
+        if keys:  # the objects staged so far hold personal data too, and no import will read them
+            remove_staged(s3, Staged(bucket, prefix, tuple(keys), 0, total))
+        raise
     return Staged(bucket, prefix, tuple(keys), len(items), total)
 
 

@@ -253,3 +253,26 @@ def test_an_import_the_server_refuses_leaves_nothing_staged(client, admin, s3, b
     finally:
         client.meta.events.unregister("before-call.dynamodb.ImportTable", refuse)
     assert stored_keys(s3, bucket) == [] and describe(admin, f"{prefix}readings") is None
+
+
+class _RefusingSecondUpload:
+    """An S3 client whose second upload is refused, as a bucket policy or a full quota would."""
+
+    def __init__(self, s3):
+        self.s3, self.uploads = s3, 0
+
+    def upload_fileobj(self, *args, **kwargs):
+        self.uploads += 1
+        if self.uploads == 2:
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "PutObject")
+        return self.s3.upload_fileobj(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.s3, name)
+
+
+def test_staging_cut_off_midway_leaves_nothing_behind(s3, bucket, readings_table, make_rows):
+    items = [row_to_item(r, readings_table) for r in make_rows(40)]
+    with pytest.raises(ClientError, match="Access Denied"):
+        stage_items(_RefusingSecondUpload(s3), items, bucket, "p/", object_bytes=500)
+    assert stored_keys(s3, bucket) == []
