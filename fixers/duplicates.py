@@ -44,13 +44,17 @@ def _conflict(fixer: str, table: Table, frame: pd.DataFrame, rows: pd.Index, pro
 
 
 def drop_exact_copies(frame: pd.DataFrame, table: Table) -> Outcome:
-    copies = frame.duplicated(keep="first")
-    out = frame[~copies]
-    clash = out.duplicated(_key(table), keep=False)
+    # Exact copies share their key: whole rows are compared only where a key repeats, which is cheap to find.
+    shared = frame[frame.duplicated(_key(table), keep=False)]
+    copies = shared.duplicated(keep="first")
+    kept = shared[~copies]
+    clash = kept.duplicated(_key(table), keep=False)
     if clash.any():
-        raise _conflict("drop_exact_copies", table, out, out.index[clash], f"{int(clash.sum())} rows repeat a key with different content")
-    changes = [Change("drop_exact_copies", None, int(copies.sum()), "exact copies of another row dropped")] if copies.any() else []
-    return Outcome(out, changes, merged=int(copies.sum()))
+        raise _conflict("drop_exact_copies", table, kept, kept.index[clash], f"{int(clash.sum())} rows repeat a key with different content")
+    dropped = int(copies.sum())
+    out = frame[~frame.index.isin(shared.index[copies])] if dropped else frame
+    changes = [Change("drop_exact_copies", None, dropped, "exact copies of another row dropped")] if dropped else []
+    return Outcome(out, changes, merged=dropped)
 
 
 def merge_into_set(frame: pd.DataFrame, table: Table, policy: MergeIntoSet) -> Outcome:
@@ -71,14 +75,16 @@ def merge_into_set(frame: pd.DataFrame, table: Table, policy: MergeIntoSet) -> O
 
 
 def keep_latest(frame: pd.DataFrame, table: Table, policy: KeepLatest) -> Outcome:
-    ordered = frame.sort_values([*_key(table), policy.by], kind="stable")
+    # A row whose key no other row has is its own latest: only the rows sharing a key are sorted and compared.
+    ordered = frame[frame.duplicated(_key(table), keep=False)].sort_values([*_key(table), policy.by], kind="stable")
     latest = ordered.drop_duplicates(_key(table), keep="last")
     ties = ordered.duplicated([*_key(table), policy.by], keep=False) & ~ordered.duplicated(keep=False)
     tied_latest = ties & ordered.index.isin(latest.index)
     if tied_latest.any():
         raise _conflict("keep_latest", table, ordered, ordered.index[tied_latest],
                         f"the latest {policy.by} is shared by rows with different content")
-    out = latest.sort_index()
-    merged = len(frame) - len(out)
+    superseded = ordered.index.difference(latest.index)
+    out = frame[~frame.index.isin(superseded)]
+    merged = len(superseded)
     changes = [Change("keep_latest", policy.by, merged, f"earlier rows of the same key superseded by the latest {policy.by}")] if merged else []
     return Outcome(out, changes, merged=merged)

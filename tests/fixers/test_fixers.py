@@ -130,6 +130,24 @@ def test_keep_latest_refuses_a_tie_between_different_rows():
         keep_latest(raw, BAGGAGE, BAGGAGE.duplicates)
 
 
+def test_duplicate_policies_compare_only_rows_sharing_a_key_and_keep_the_file_order():
+    """The policies look at the rows whose key repeats; what they keep is what comparing every row would keep."""
+    keys = [f"B{n % 7}" if n % 3 else f"U{n}" for n in range(60)]  # every third key unique, the others repeated
+    times = [f"2026-03-14T{n % 24:02d}:{n % 60:02d}:00Z" for n in range(60)]
+    raw = frame(baggage_id=keys, event_time=times, baggage_status=[f"S{n}" for n in range(60)])
+    raw.index = range(100, 160)
+    out = keep_latest(raw, BAGGAGE, BAGGAGE.duplicates)
+    whole = raw.sort_values(["baggage_id", "event_time"], kind="stable").drop_duplicates("baggage_id", keep="last").sort_index()
+    pd.testing.assert_frame_equal(out.frame, whole)
+    assert out.merged == len(raw) - len(whole)
+
+    copies = frame(passenger_id=keys, first_name=[k.lower() for k in keys])
+    copies.index = range(100, 160)
+    out = drop_exact_copies(copies, PASSENGERS)
+    pd.testing.assert_frame_equal(out.frame, copies.drop_duplicates())
+    assert out.merged == len(copies) - len(copies.drop_duplicates())
+
+
 def test_quarantine_orphans_sets_rows_aside_with_their_reason():
     flights = frame(flight_id=["1001", "1002"])
     bookings = frame(booking_id=["BK1", "BK2"], flight_id=["1001.0", "9001"])
