@@ -8,8 +8,9 @@ line 1: line = index + 2, also after a quoted value spanning several lines.
 
 A file is refused by name before it is read if it is not a regular file, is a
 symbolic link leading out of its folder, or is larger than its table's
-`max_bytes`. It is then streamed: lines are decoded one at a time, so the
-bytes and the text of the whole file are never held besides the frame.
+`max_bytes`. It is then streamed: decoded a chunk of whole lines at a time
+and parsed a block of rows at a time, so the bytes and the text of the whole
+file are never held besides the frame.
 
 An empty cell in an upstream export is an empty string wherever DynamoDB cares
 (key and GSI key attributes, where AWS refuses it) and a missing value
@@ -20,9 +21,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import itertools
 import json
 import os
 import stat
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -85,30 +89,56 @@ class _Undecodable(Exception):
         self.line, self.byte = line, byte
 
 
-class _Lines:
-    """Decoded physical lines of an open file, with the number of the last one and where a NUL was seen."""
+# Bytes read and decoded at once: large enough that reading stays in C, small beside a table.
+_CHUNK = 1 << 20
+
+
+class _Text:
+    """The decoded lines of an open file, for the csv reader, decoded a chunk of whole lines at a time.
+
+    `lines` counts the lines decoded so far, so a byte that does not decode,
+    or the limit passed, is named by its line; `has_nul` says whether any of
+    them holds a NUL.
+    """
 
     def __init__(self, handle, name: str, encoding: str, max_bytes: int):
         self.handle, self.name, self.encoding, self.max_bytes = handle, name, encoding, max_bytes
-        self.number, self.nul_line = 0, None
+        self.lines, self.has_nul = 0, False
 
     def __iter__(self) -> Iterator[str]:
-        read = 0
-        for raw in self.handle:
-            self.number += 1
-            read += len(raw)
-            if read > self.max_bytes:
-                raise UnreadableFile(self.name, self.number, f"the file grew past the limit of {self.max_bytes} bytes while read",
+        # newline="\n": lines end at "\n" only, as the file's bytes do; a lone "\r" is the csv reader's to judge.
+        return itertools.chain.from_iterable(io.StringIO(text, newline="\n") for text in self._texts())
+
+    def _texts(self) -> Iterator[str]:
+        read, pending = 0, []  # pending: the start of a line not yet ended
+        while True:
+            block = self.handle.read(_CHUNK)
+            if read + len(block) > self.max_bytes:
+                line = self.lines + b"".join(pending).count(b"\n") + block.count(b"\n", 0, self.max_bytes - read) + 1
+                raise UnreadableFile(self.name, line, f"the file grew past the limit of {self.max_bytes} bytes while read",
                                      "Read the export when it is complete.")
-            if self.number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8):]  # a byte order mark is not part of the first column's name
-            try:
-                text = raw.decode(self.encoding)
-            except UnicodeDecodeError as error:
-                raise _Undecodable(self.number, raw[error.start:error.start + 1]) from None
-            if "\0" in text and self.nul_line is None:
-                self.nul_line = self.number
-            yield text
+            if read == 0 and block.startswith(codecs.BOM_UTF8):
+                block = block[len(codecs.BOM_UTF8):]  # a byte order mark is not part of the first column's name
+            read += len(block)
+            cut = block.rfind(b"\n") + 1 if block else len(block)
+            if block and not cut:
+                pending.append(block)
+                continue
+            chunk = b"".join([*pending, block[:cut]])
+            pending = [block[cut:]]
+            if chunk:
+                yield self._decoded(chunk)
+            if not block:
+                return
+
+    def _decoded(self, chunk: bytes) -> str:
+        try:
+            text = chunk.decode(self.encoding)
+        except UnicodeDecodeError as error:
+            raise _Undecodable(self.lines + chunk.count(b"\n", 0, error.start) + 1, chunk[error.start:error.start + 1]) from None
+        self.lines += chunk.count(b"\n")
+        self.has_nul = self.has_nul or "\0" in text
+        return text
 
 
 def _open(path: Path, max_bytes: int):
@@ -137,7 +167,7 @@ def read_csv(path: Path, encodings: tuple[str, ...] = ("utf-8",), *, max_bytes: 
     for encoding in encodings:
         try:
             with _open(path, max_bytes) as handle:
-                header, columns, index = _parse(_Lines(handle, path.name, encoding, max_bytes), path.name, header_names)
+                header, columns, index = _parse(_Text(handle, path.name, encoding, max_bytes), path.name, header_names)
         except _Undecodable as error:
             failures.append((encoding, error))
             continue
@@ -157,78 +187,95 @@ def _problem_and_remedy(error: OSError | MemoryError) -> tuple[str, str]:
     return f"it cannot be read ({error.strerror or type(error).__name__})", "Check the file's permissions and the disk."
 
 
-def _parse(lines: _Lines, name: str, header_names: frozenset[str] | None) -> tuple[list[str], list[list[str]], list[int]]:
+def _parse(text: _Text, name: str, header_names: frozenset[str] | None) -> tuple[list[str], list[list[str]], np.ndarray]:
     """The header, the cells column by column, and each row's index; the rows themselves are never all held."""
     # strict: a quote left open fails at the end of the file instead of swallowing every line after it.
-    reader = csv.reader(lines, strict=True)
-    start = 1
+    reader = csv.reader(text, strict=True)
+    ends = array("q")  # the line each row ends on: the next one starts on the line after
+    header_end = 0
     try:
         header = next(reader, None)
         if header is None:
             raise UnreadableFile(name, None, "the file is empty", "Export the header row at least.")
-        _check_header(header, lines, name, header_names)
-        columns: list[list[str]] = [[] for _ in header]
-        index: list[int] = []
-        repeats = _Repeats(columns)
-        start = lines.number + 1
+        _check_header(header, name, header_names)
+        header_end = reader.line_num
+        columns, block = _Columns(len(header)), []
         for row in reader:
             if len(row) != len(header):
-                raise UnreadableFile(name, start, f"{len(row)} fields where the header has {len(header)}",
+                raise UnreadableFile(name, (ends[-1] if ends else header_end) + 1, f"{len(row)} fields where the header has {len(header)}",
                                      "Quote values that contain commas, or repair the export.")
-            if lines.nul_line is not None:
-                column = next(header[i] for i, value in enumerate(row) if "\0" in value)
-                raise UnreadableFile(name, lines.nul_line, "a NUL byte in a value", "Remove it from the export: no text value holds one.",
-                                     column=shown_name(column))
-            for values, value in zip(columns, row, strict=True):
-                values.append(value)
-            index.append(start - 2)
-            start = lines.number + 1
-            if len(index) % _BLOCK == 0:
-                repeats.hold_once()
+            block.append(row)
+            ends.append(reader.line_num)
+            if len(block) == _ROWS:
+                _add(columns, block, text, ends, header_end, header, name)
+                block = []
+        _add(columns, block, text, ends, header_end, header, name)
     except csv.Error as error:
-        raise UnreadableFile(name, start, f"not valid CSV from this line on ({error})", "Repair the export's quoting.") from None
-    repeats.hold_once()
-    return header, columns, index
+        raise UnreadableFile(name, (ends[-1] if ends else header_end) + 1, f"not valid CSV from this line on ({error})",
+                             "Repair the export's quoting.") from None
+    starts = np.concatenate(([header_end], np.frombuffer(ends, dtype=np.int64)[:-1])) + 1 if ends else np.empty(0, np.int64)
+    return header, columns.values, starts - 2
 
 
-# Rows read between two passes of `_Repeats`.
-_BLOCK = 65_536
+# Rows parsed before their cells are added to the columns: few enough that the rows die young (the garbage
+# collector would otherwise walk every one of them, again and again, as the columns grow).
+_ROWS = 256
 
 
-class _Repeats:
-    """Keeps one string per distinct value in the columns that are mostly repeats (a status, a date, a parent's key).
+def _add(columns: _Columns, block: list[list[str]], text: _Text, ends: array, header_end: int, header: list[str], name: str) -> None:
+    if text.has_nul:
+        first = len(ends) - len(block)
+        for offset, row in enumerate(block):
+            if any("\0" in value for value in row):
+                start = (ends[first + offset - 1] if first + offset else header_end) + 1
+                line, position = _nul_line(start, row)
+                raise UnreadableFile(name, line, "a NUL byte in a value", "Remove it from the export: no text value holds one.",
+                                     column=shown_name(header[position]))
+    columns.add(block)
 
-    The reader makes a new string for every cell: an export's memory is then
-    mostly its distinct values. The rows read since the last pass are
-    replaced, a block at a time, so the copies are freed while reading and
-    their memory serves the next rows. A column whose first block is mostly
-    distinct values (an id, an email) is kept as read, with no table of its
-    values beside it.
+
+def _nul_line(start: int, cells: list[str]) -> tuple[int, int]:
+    """The physical line of the first NUL among `cells` of a record starting on line `start`, and its cell's position."""
+    for position, value in enumerate(cells):
+        if "\0" in value:
+            return start + value[:value.index("\0")].count("\n"), position
+        start += value.count("\n")
+    raise ValueError("no NUL in these cells")
+
+
+# Rows from which a column is judged mostly repeats or mostly distinct.
+_SAMPLE = 65_536
+
+
+class _Columns:
+    """The cells column by column, one string per distinct value in the columns that are mostly repeats.
+
+    The reader makes a new string for every cell: an export's memory would
+    then be mostly copies of a status, a date or a parent's key. A column
+    whose first rows are mostly distinct (an id, an email) keeps its cells as
+    read, with no table of its values beside it.
     """
 
-    def __init__(self, columns: list[list[str]]):
-        self.columns, self.done = columns, 0
-        self.seen: list[dict[str, str] | None] = [{} for _ in columns]
+    def __init__(self, width: int):
+        self.values: list[list[str]] = [[] for _ in range(width)]
+        self.seen: list[dict[str, str] | None] = [{} for _ in range(width)]
+        self.sampled = False
 
-    def hold_once(self) -> None:
-        rows = len(self.columns[0]) if self.columns else 0
-        for position, (values, seen) in enumerate(zip(self.columns, self.seen, strict=True)):
-            if seen is None:
-                continue
-            block = values[self.done:]
-            values[self.done:] = map(seen.setdefault, block, block)
-            if self.done == 0 and len(seen) > len(block) // 2:
-                self.seen[position] = None  # mostly distinct: its table would cost more than it saves
-        self.done = rows
+    def add(self, rows: list[list[str]]) -> None:
+        for values, seen, cells in zip(self.values, self.seen, zip(*rows)):
+            values.extend(cells if seen is None else map(seen.setdefault, cells, cells))
+        if not self.sampled and self.values and len(self.values[0]) >= _SAMPLE:
+            self.seen = [None if seen is None or len(seen) > len(values) // 2 else seen for values, seen in zip(self.values, self.seen)]
+            self.sampled = True
 
 
-def _check_header(header: list[str], lines: _Lines, name: str, header_names: frozenset[str] | None) -> None:
+def _check_header(header: list[str], name: str, header_names: frozenset[str] | None) -> None:
     if header_names is not None and not header_names.intersection(header):
         expected = shown_names(sorted(header_names), SHOWN_EXAMPLES)
         raise UnreadableFile(name, 1, f"no header: none of the {len(header)} fields of line 1 names a column of the table",
                              f"Export the header row first (columns such as {expected}).")
-    if lines.nul_line is not None:
-        raise UnreadableFile(name, 1, "a NUL byte in the header", "Remove it from the export.")
+    if any("\0" in cell for cell in header):
+        raise UnreadableFile(name, _nul_line(1, header)[0], "a NUL byte in the header", "Remove it from the export.")
     repeated = sorted({n for n in header if header.count(n) > 1}) if len(set(header)) < len(header) else []
     if repeated:
         raise UnreadableFile(name, 1, f"the header names {shown_names(repeated, SHOWN_EXAMPLES)} more than once",
