@@ -357,13 +357,15 @@ def write_csv(frame: pd.DataFrame, path: Path, *, neutralise_formulas: bool = Fa
     os.fchmod(descriptor, PRIVATE_FILE)  # an existing file keeps its mode through O_CREAT
     # csv quotes a cell holding the line terminator but not a lone "\r", which a reader takes for a line break:
     # a file with one has every cell quoted (None then as "", which reads back as empty all the same).
-    lone_return = any("\r" in "".join(filter(None, values)) for values in [header, *columns])
+    breaks = [_line_breaks(values) for values in [header, *columns]]
+    lone_return = any(r for r, _ in breaks)
     with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL if lone_return else csv.QUOTE_MINIMAL)
         writer.writerow(header)
         for first in range(0, len(frame), _WRITTEN_ROWS):
             writer.writerows(zip(*(c[first:first + _WRITTEN_ROWS].tolist() for c in columns)))
-    written = pd.DataFrame(dict(enumerate(columns)), index=_lines_written(header, columns, len(frame)), dtype=object,
+    spanning = [values for values, (_, newline) in zip(columns, breaks[1:], strict=True) if newline]
+    written = pd.DataFrame(dict(enumerate(columns)), index=_lines_written(header, spanning, len(frame)), dtype=object,
                            copy=False)
     written.columns = header
     written.attrs["encoding"] = "utf-8"
@@ -384,12 +386,18 @@ def _written(values: np.ndarray, neutralise_formulas: bool) -> np.ndarray:
     return np.array([cell(v) or None for v in values], dtype=object)
 
 
-def _lines_written(header: list[str], columns: list[np.ndarray], rows: int) -> pd.Index:
-    """Each row's index as `read_csv` numbers it: from the line its record starts on, values spanning lines counted."""
+def _line_breaks(values) -> tuple[bool, bool]:
+    """Whether any of the cells holds a "\r", and a "\n"; one pass over the column's text."""
+    text = "".join(filter(None, values))
+    return "\r" in text, "\n" in text
+
+
+def _lines_written(header: list[str], spanning: list[np.ndarray], rows: int) -> pd.Index:
+    """Each row's index as `read_csv` numbers it: from the line its record starts on, the line breaks of the
+    columns in `spanning` (those that hold any) counted."""
     lines = np.ones(rows, dtype=np.int64)
-    for values in columns:
-        if "\n" in "".join(filter(None, values)):
-            lines += np.fromiter((v.count("\n") if v else 0 for v in values), dtype=np.int64, count=rows)
+    for values in spanning:
+        lines += np.fromiter((v.count("\n") if v else 0 for v in values), dtype=np.int64, count=rows)
     header_lines = 1 + sum(name.count("\n") for name in header)
     starts = np.concatenate(([header_lines + 1], header_lines + 1 + np.cumsum(lines)[:-1])) if rows else lines
     return pd.Index(starts - 2, dtype="int64")
