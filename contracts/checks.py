@@ -184,7 +184,7 @@ def _oversized_items(table: Table, frame: pd.DataFrame) -> pd.Series:
     """Exact item sizes over the limit; exact sizes are computed only where a cheap bound exceeds it."""
     columns = list(frame.columns)
     # A UTF-8 character is at most 4 bytes: with every column at its longest, no item of most tables comes near.
-    longest = sum(max(map(len, frame[column].dropna()), default=0) * 4 + len(column) + 2 for column in columns)
+    longest = sum(max(map(len, filter(None, frame[column].to_numpy())), default=0) * 4 + len(column) + 2 for column in columns)
     if longest <= dynamodb.MAX_ITEM_BYTES:
         return pd.Series({}, dtype=object)
     bound = pd.Series(0, index=frame.index)

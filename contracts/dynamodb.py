@@ -57,11 +57,16 @@ RESERVED_WORDS = frozenset(
 # Wide enough never to round a number DynamoDB could hold, or one just too long for it.
 _EXACT = Context(prec=1000)
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# Digits with at most a sign and a point, 38 characters at most: at most 38 significant digits, a magnitude
+# between 1E-37 and 1E+38. Most numbers of an export are such, and need no Decimal to be judged.
+_PLAIN = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 @lru_cache(maxsize=65536)
 def number_problem(text: str) -> str | None:
     """Why DynamoDB would refuse `text` as a number, or None if it can hold it exactly."""
+    if len(text) <= MAX_NUMBER_DIGITS and _PLAIN.fullmatch(text):
+        return None
     if not _NUMBER.match(text):
         return "not a finite decimal number"
     value = Decimal(text)

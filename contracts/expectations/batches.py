@@ -12,7 +12,6 @@ key is checked by GX as a query against its parent table.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -33,23 +32,23 @@ def comparable_values(values: pd.Series, attribute_type: str, secret: bytes | No
     # Worked out once per distinct value: a foreign key column repeats its parents' few keys.
     codes, found = pd.factorize(values.to_numpy(dtype=object))
     distinct = pd.Series(found, dtype=object)
-    text = distinct.map(_text)
+    text = pd.Series([v if isinstance(v, str) else str(v) for v in found], dtype=object)
     if attribute_type == "N":
         numbers = comparable(distinct, "N").map(canonical_number, na_action="ignore")
         # A cell that is no number is kept as written: it names no parent row, and pandera reports its type.
         text = numbers.where(numbers.notna(), text)
     if secret is not None:
-        text = text.map(lambda v: _pseudonym(secret, v))
+        key = hashlib.blake2b(key=secret, digest_size=12)
+        text = pd.Series([_pseudonym(key, v) for v in text], dtype=object)
     out = np.append(text.to_numpy(dtype=object), None)[codes]  # a missing value's code, -1, takes the None
     return pd.Series(out, index=values.index, dtype=object)
 
 
-def _text(value) -> str:
-    return value if isinstance(value, str) else str(value)
-
-
-def _pseudonym(secret: bytes, value: str) -> str:
-    return hmac.new(secret, value.encode("utf-8"), hashlib.sha256).hexdigest()[:24]
+def _pseudonym(key, value: str) -> str:
+    """A keyed BLAKE2b of `value` (a MAC, as HMAC is, three times faster), 24 hex digits."""
+    digest = key.copy()
+    digest.update(value.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def batch_frame(table: Table, frame: pd.DataFrame | None, columns: tuple[str, ...], personal: frozenset[str],

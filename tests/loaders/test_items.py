@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from contracts import TABLES_BY_NAME
+from contracts.dynamodb import number_problem
 from contracts.source import read_table, write_csv
 from loaders.errors import ItemConversionError
 from loaders.items import frame_to_items, item_bytes, item_key, item_to_row, row_to_item
@@ -54,6 +55,20 @@ def test_numbers_dynamodb_cannot_hold_are_refused(readings_table, text, problem)
     with pytest.raises(ItemConversionError, match=problem) as caught:
         row_to_item({"reading_id": "R0001", "sensor": "S1", "value": text}, readings_table, line=12)
     assert (caught.value.table, caught.value.column, caught.value.line) == ("readings", "value", 12)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("9" * 38, None),
+    ("-" + "9" * 38, None),
+    ("0." + "0" * 36 + "1", None),  # 1E-37
+    ("1" * 20 + "." + "1" * 18, None),
+    ("1" * 39, "39 significant digits"),
+    ("1" * 38 + ".1", "39 significant digits"),
+    ("0" * 39, None),
+])
+def test_plain_numbers_are_judged_as_decimals_are(text, problem):
+    """Plain digits are judged without a Decimal; at the limits the verdict is the same."""
+    assert number_problem(text) == (problem and f"{problem}; DynamoDB keeps 38")
 
 
 def test_merged_columns_become_string_sets(readings_table):
