@@ -56,11 +56,14 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
     """Run every check on every table that could be read; the GX checkpoint writes its Data Docs under `out_dir`."""
     result = GateResult(dict(errors))
     readable = {t.name: frames[t.name] for t in tables if t.name not in errors and t.name in frames}
-    for table in tables:
-        if table.name in readable:
-            result.violations[table.name] = {name: check(table, readable[table.name]) for name, check in TABLE_CHECKS.items()}
+
+    def table_checks() -> None:
+        for table in tables:
+            if table.name in readable:
+                result.violations[table.name] = {name: check(table, readable[table.name]) for name, check in TABLE_CHECKS.items()}
+
     counts = {name: row_counts[name] for name in readable} if row_counts is not None else None
-    result.expectations = validate("preupload", readable, counts, out_dir, tables)
+    result.expectations = validate("preupload", readable, counts, out_dir, tables, meanwhile=table_checks)
     for fk in foreign_key_checks(tables):
         if fk.table.name in readable:
             result.violations[fk.table.name][fk.label] = result.expectations.foreign_key(fk)

@@ -36,6 +36,11 @@ def context(out_dir: Path):
     return _opened[out_dir]
 
 
+def database(out_dir: Path, stage: str) -> Path:
+    """The SQLite database of the stage's batches, among the project's uncommitted files."""
+    return Path(out_dir).resolve() / "gx" / "uncommitted" / f"{stage}.db"
+
+
 def _open(out_dir: Path):
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,7 @@ import pandas as pd
 from contracts import TABLES, Table
 from contracts.expectations import project
 from contracts.expectations.batches import ROW, batch_frame, write_batches
+from contracts.expectations.beside import Beside
 from contracts.expectations.suites import (
     FOREIGN_KEY,
     KEY_PRESENT,
@@ -160,29 +163,59 @@ class GxResults:
 
 
 def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, int] | None, out_dir: Path,
-             tables=TABLES) -> GxResults:
+             tables=TABLES, *, meanwhile: Callable[[], None] | None = None) -> GxResults:
     """Run the stage's checkpoint over every table that has a frame, then build Data Docs.
 
     `frames` are read as `contracts.source` reads them (before upload: text,
     None for missing, the file line = index + 2) or built from items read back
     (`loaders.items.item_to_row`). `row_counts` are the ledger's items per
     table; without a ledger (`--no-fix`) the suites hold no row count.
+    `meanwhile` is work of the caller's, done while the checkpoint runs: in
+    another process when the tables hold `BESIDE_ROWS` rows or more, else
+    after it.
     """
     if stage not in STAGES:
         raise ValueError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
     tables = tuple(tables)
-    checked = tuple(t for t in tables if t.name in frames)
-    if row_counts is not None and (missing := [t.name for t in checked if t.name not in row_counts]):
+    checked = tuple(t.name for t in tables if t.name in frames)
+    if row_counts is not None and (missing := [name for name in checked if name not in row_counts]):
         raise ValueError(f"no ledger count for {', '.join(missing)}: give every table that has a frame its count")
-    context = project.context(Path(out_dir))
-    secret = secrets.token_bytes(32)
-    database = Path(context.root_directory) / "uncommitted" / f"{stage}.db"
-    write_batches({t.name: batch_frame(t, frames.get(t.name), suite_columns(t, tables), personal_columns(t, tables), secret)
-                   for t in tables}, database, {t.name: looked_up(t, tables) for t in tables})
+    beside = meanwhile is not None and sum(len(f) for f in frames.values()) >= BESIDE_ROWS
+    with Beside((__name__, "great_expectations")) if beside else nullcontext() as other:
+        database = project.database(Path(out_dir), stage)
+        secret = secrets.token_bytes(32)
+        write_batches({t.name: batch_frame(t, frames.get(t.name), suite_columns(t, tables), personal_columns(t, tables), secret)
+                       for t in tables}, database, {t.name: looked_up(t, tables) for t in tables})
+        parameters = {rows_parameter(name): int(count) for name, count in (row_counts or {}).items()}
+        run = (Path(out_dir), stage, database, tables, checked, row_counts is not None, parameters)
+        if other is None:
+            success, outcomes, index = _checkpoint(*run)
+            if meanwhile is not None:
+                meanwhile()
+        else:
+            other.call(_checkpoint, *run)
+            meanwhile()
+            success, outcomes, index = other.result()
+    return GxResults(stage, index, success, {t.name: t for t in tables}, frames, row_counts, outcomes)
+
+
+# Rows from which the checkpoint runs in another process: below, starting one (it imports GX, about 3 s of a
+# core) costs more than running the checkpoint and the caller's work one after the other. The checkpoint's time
+# is mostly SQLite's and GX's, the caller's (the pandera checks) pandas': on two cores, one each. GX is then
+# imported by that process only.
+BESIDE_ROWS = 500_000
+
+
+def _checkpoint(out_dir: Path, stage: str, database: Path, tables: tuple[Table, ...], checked: tuple[str, ...],
+                ledger: bool, parameters: dict[str, int]) -> tuple[bool, dict[str, list[_Outcome]], Path]:
+    """The stage's checkpoint over the `checked` tables of `database`, run in this process or in another.
+
+    Returns its success, each suite's outcomes and the Data Docs index.
+    """
+    context = project.context(out_dir)
     source = project.data_source(context, stage, database, [t.name for t in tables])
-    suites = [build_suite(t, tables, ledger=row_counts is not None) for t in checked]
+    suites = [build_suite(t, tables, ledger=ledger) for t in tables if t.name in checked]
     checkpoint, rewritten = project.checkpoint(context, stage, source, suites, RESULT_FORMAT)
-    parameters = {rows_parameter(name): int(count) for name, count in (row_counts or {}).items()}
     result = checkpoint.run(expectation_parameters=parameters)
     outcomes = {}
     for identifier, suite_result in result.run_results.items():
@@ -190,8 +223,7 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
         outcomes[table.name] = [_outcome(r) for r in suite_result.results]
         _forget_personal_values(context, identifier, suite_result, personal_columns(table, tables))
     docs = context.build_data_docs(site_names=[project.DOCS_SITE], resource_identifiers=_docs_resources(result, rewritten))
-    index = Path(docs[project.DOCS_SITE].removeprefix("file://"))
-    return GxResults(stage, index, bool(result.success), {t.name: t for t in tables}, frames, row_counts, outcomes)
+    return bool(result.success), outcomes, Path(docs[project.DOCS_SITE].removeprefix("file://"))
 
 
 def _outcome(result) -> _Outcome:

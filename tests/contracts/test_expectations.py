@@ -10,12 +10,14 @@ from great_expectations.expectations import UnexpectedRowsExpectation
 from pandera.typing import Series
 
 from contracts import TABLES
-from contracts.expectations import build_suite, foreign_key_checks, validate
+from contracts.expectations import build_suite, foreign_key_checks, run, validate
 from contracts.formats import personal
+from contracts.gate import gate
 from contracts.source import read_csv
 from contracts.table import ForeignKey, Table
 from contracts.violations import MASK, report
 from fixers.dataset import load_dataset
+from tests.contracts.test_beside import children
 
 RAW = Path(__file__).parents[2] / "data" / "raw"
 
@@ -51,17 +53,44 @@ def frame(**columns):
     return pd.DataFrame(columns, dtype=object)
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    """One pre-upload run: an orphan flight, a flight written 1042.0, an orphan person, one count off."""
-    frames = {
+def small_frames():
+    """An orphan flight, a flight written 1042.0, an orphan person; with SMALL_COUNTS, one count off."""
+    return {
         "t_flights": frame(flight_id=["1042", "7"]),
         "t_bookings": frame(booking_id=["B1", "B2", "B3"], flight_id=["1042.0", "9003", "7"]),
         "t_people": frame(email=list(EMAILS[:2])),
         "t_passes": frame(pass_id=["P1", "P2"], email=[EMAILS[0], EMAILS[2]]),
     }
-    counts = {"t_flights": 2, "t_bookings": 3, "t_people": 2, "t_passes": 5}
-    return validate("preupload", frames, counts, tmp_path_factory.mktemp("out"), tables=SMALL)
+
+
+SMALL_COUNTS = {"t_flights": 2, "t_bookings": 3, "t_people": 2, "t_passes": 5}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    return validate("preupload", small_frames(), SMALL_COUNTS, tmp_path_factory.mktemp("out"), tables=SMALL)
+
+
+@pytest.mark.parametrize("beside_rows, in_another_process", [(0, True), (10**9, False)])
+def test_the_checkpoint_runs_beside_the_callers_work_from_a_size_with_the_same_results(
+        small, tmp_path, monkeypatch, beside_rows, in_another_process):
+    monkeypatch.setattr(run, "BESIDE_ROWS", beside_rows)
+    seen = []
+    results = validate("preupload", small_frames(), SMALL_COUNTS, tmp_path, tables=SMALL,
+                       meanwhile=lambda: seen.append(bool(children())))
+    assert seen == [in_another_process]
+    assert (results.success, results.outcomes) == (small.success, small.outcomes)
+    assert results.docs_index.is_file() and results.docs_index.is_relative_to(tmp_path)
+
+
+def test_the_gate_gives_the_same_verdicts_with_its_checkpoint_beside_its_table_checks(tmp_path, monkeypatch):
+    """On the raw sample (every defect), with the checkpoint in another process while pandera checks here."""
+    dataset = load_dataset(RAW, tmp_path, fix=False)
+    here = gate(TABLES, dataset.frames, dataset.errors, None, tmp_path / "here").verdicts()
+    monkeypatch.setattr(run, "BESIDE_ROWS", 0)
+    beside = gate(TABLES, dataset.frames, dataset.errors, None, tmp_path / "beside").verdicts()
+    assert beside == here
+    assert sum(map(len, here.values())) >= 13, "the raw sample's defects are found"
 
 
 def check_of(table):
