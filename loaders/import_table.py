@@ -254,7 +254,8 @@ def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, 
     staged objects are deleted once the table holds the items (they carry
     personal data), or at once when the import is not even started; when an
     import fails they stay, and `ImportFailed` names them with AWS's reason,
-    counts and CloudWatch log group.
+    counts and CloudWatch log group. An import still running at the deadline
+    keeps them too, named by its `TableNotReady`.
     """
     started = time.perf_counter()
     check_items(table, name, items)
@@ -265,7 +266,12 @@ def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, 
     except BaseException:
         remove_staged(s3, staged)  # nothing reads them: personal data must not stay behind in the bucket
         raise
-    description = wait_for_import(client, answer["ImportArn"], wait)
+    try:
+        description = wait_for_import(client, answer["ImportArn"], wait)
+    except TableNotReady as error:
+        # The import goes on and reads the staged objects, so they cannot be deleted yet: they are named instead.
+        raise TableNotReady(f"{name}: {error}; the staged items are in {staged.source}: delete them once it has ended, "
+                            "they are the table's items") from None
     status = description["ImportStatus"]
     counts = {k: description.get(k, 0) for k in ("ProcessedItemCount", "ImportedItemCount", "ErrorCount", "ProcessedSizeBytes")}
     if status != "COMPLETED" or counts["ErrorCount"] or counts["ImportedItemCount"] != staged.items:

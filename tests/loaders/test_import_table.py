@@ -1,6 +1,7 @@
 """ImportTable for big new tables, on moto's S3 and ImportTable in the same moto server process, over HTTP."""
 import gzip
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,6 +217,24 @@ def test_an_import_still_running_at_the_deadline_says_how_to_follow_it(client, f
         request, 200, {"ImportTableDescription": {"ImportArn": arn, "ImportStatus": "IN_PROGRESS"}}))
     with pytest.raises(TableNotReady, match=f"the import {arn} is still IN_PROGRESS after 0 s; follow it with DescribeImport"):
         wait_for_import(client, arn, importing.Wait(timeout=0.05, first_poll=0.01, max_poll=0.02))
+
+
+def test_an_import_outlasting_the_wait_names_the_staged_items_it_still_reads(
+        client, fabricate, s3, bucket, prefix, readings_table, make_rows):
+    def running(request, **_):
+        arn = json.loads(request.body)["ImportArn"]
+        return fabricate(request, 200, {"ImportTableDescription": {"ImportArn": arn, "ImportStatus": "IN_PROGRESS"}})
+
+    client.meta.events.register("before-send.dynamodb.DescribeImport", running)
+    name = f"{prefix}readings"
+    with pytest.raises(TableNotReady) as waited:
+        import_table(client, s3, readings_table, name, [row_to_item(r, readings_table) for r in make_rows(20)], bucket=bucket,
+                     wait=importing.Wait(timeout=0.05, first_poll=0.01, max_poll=0.02))
+    kept = stored_keys(s3, bucket)
+    assert kept, "the import may still read them"
+    source = f"s3://{bucket}/{kept[0].rsplit('/', 1)[0]}/"
+    assert re.fullmatch(rf"{name}: the import \S+ is still IN_PROGRESS after 0 s; follow it with DescribeImport .*"
+                        rf"the staged items are in {re.escape(source)}: delete them once it has ended.*", str(waited.value))
 
 
 def test_items_aws_would_refuse_are_neither_staged_nor_imported(client, admin, s3, bucket, prefix, readings_table, make_rows):
