@@ -98,7 +98,9 @@ class _Text:
 
     `lines` counts the lines decoded so far, so a byte that does not decode,
     or the limit passed, is named by its line; `has_nul` says whether any of
-    them holds a NUL.
+    them holds a NUL. A byte that does not decode is raised only when the
+    reader comes to its line, so what is wrong earlier in the file is
+    reported first, as with a file read line by line.
     """
 
     def __init__(self, handle, name: str, encoding: str, max_bytes: int):
@@ -114,31 +116,35 @@ class _Text:
         while True:
             block = self.handle.read(_CHUNK)
             if read + len(block) > self.max_bytes:
-                line = self.lines + b"".join(pending).count(b"\n") + block.count(b"\n", 0, self.max_bytes - read) + 1
-                raise UnreadableFile(self.name, line, f"the file grew past the limit of {self.max_bytes} bytes while read",
+                raise UnreadableFile(self.name, self.lines + block.count(b"\n", 0, self.max_bytes - read) + 1,
+                                     f"the file grew past the limit of {self.max_bytes} bytes while read",
                                      "Read the export when it is complete.")
-            if read == 0 and block.startswith(codecs.BOM_UTF8):
-                block = block[len(codecs.BOM_UTF8):]  # a byte order mark is not part of the first column's name
+            ended, first = not block, read == 0
             read += len(block)
-            cut = block.rfind(b"\n") + 1 if block else len(block)
-            if block and not cut:
+            if first and block.startswith(codecs.BOM_UTF8):
+                block = block[len(codecs.BOM_UTF8):]  # a byte order mark is not part of the first column's name
+            cut = len(block) if ended else block.rfind(b"\n") + 1
+            if not ended and not cut:
                 pending.append(block)
                 continue
             chunk = b"".join([*pending, block[:cut]])
             pending = [block[cut:]]
             if chunk:
-                yield self._decoded(chunk)
-            if not block:
+                yield from self._decoded(chunk)
+            if ended:
                 return
 
-    def _decoded(self, chunk: bytes) -> str:
+    def _decoded(self, chunk: bytes) -> Iterator[str]:
         try:
             text = chunk.decode(self.encoding)
         except UnicodeDecodeError as error:
-            raise _Undecodable(self.lines + chunk.count(b"\n", 0, error.start) + 1, chunk[error.start:error.start + 1]) from None
+            whole = chunk.rfind(b"\n", 0, error.start) + 1  # the lines before the one holding the byte
+            if whole:
+                yield from self._decoded(chunk[:whole])
+            raise _Undecodable(self.lines + 1, chunk[error.start:error.start + 1]) from None
         self.lines += chunk.count(b"\n")
         self.has_nul = self.has_nul or "\0" in text
-        return text
+        yield text
 
 
 def _open(path: Path, max_bytes: int):
@@ -201,15 +207,20 @@ def _parse(text: _Text, name: str, header_names: frozenset[str] | None) -> tuple
         header_end = reader.line_num
         columns, block = _Columns(len(header)), []
         for row in reader:
+            start = (ends[-1] if ends else header_end) + 1
             if len(row) != len(header):
-                raise UnreadableFile(name, (ends[-1] if ends else header_end) + 1, f"{len(row)} fields where the header has {len(header)}",
+                raise UnreadableFile(name, start, f"{len(row)} fields where the header has {len(header)}",
                                      "Quote values that contain commas, or repair the export.")
+            if text.has_nul and any("\0" in value for value in row):
+                line, position = _nul_line(start, row)
+                raise UnreadableFile(name, line, "a NUL byte in a value", "Remove it from the export: no text value holds one.",
+                                     column=shown_name(header[position]))
             block.append(row)
             ends.append(reader.line_num)
             if len(block) == _ROWS:
-                _add(columns, block, text, ends, header_end, header, name)
+                columns.add(block)
                 block = []
-        _add(columns, block, text, ends, header_end, header, name)
+        columns.add(block)
     except csv.Error as error:
         raise UnreadableFile(name, (ends[-1] if ends else header_end) + 1, f"not valid CSV from this line on ({error})",
                              "Repair the export's quoting.") from None
@@ -220,18 +231,6 @@ def _parse(text: _Text, name: str, header_names: frozenset[str] | None) -> tuple
 # Rows parsed before their cells are added to the columns: few enough that the rows die young (the garbage
 # collector would otherwise walk every one of them, again and again, as the columns grow).
 _ROWS = 256
-
-
-def _add(columns: _Columns, block: list[list[str]], text: _Text, ends: array, header_end: int, header: list[str], name: str) -> None:
-    if text.has_nul:
-        first = len(ends) - len(block)
-        for offset, row in enumerate(block):
-            if any("\0" in value for value in row):
-                start = (ends[first + offset - 1] if first + offset else header_end) + 1
-                line, position = _nul_line(start, row)
-                raise UnreadableFile(name, line, "a NUL byte in a value", "Remove it from the export: no text value holds one.",
-                                     column=shown_name(header[position]))
-    columns.add(block)
 
 
 def _nul_line(start: int, cells: list[str]) -> tuple[int, int]:

@@ -251,7 +251,7 @@ def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, 
     The items are checked, staged under a prefix of this import's own
     (`key_prefix` + name + a unique id, so nothing older is imported with them),
     imported, and the table waited for until it and its GSIs are ACTIVE. The
-    staged objects are deleted once the table holds the items (they carry
+    staged objects are deleted once the import says the table holds the items (they carry
     personal data), or at once when the import is not even started; when an
     import fails they stay, and `ImportFailed` names them with AWS's reason,
     counts and CloudWatch log group. An import still running at the deadline
@@ -279,12 +279,12 @@ def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, 
         raise ImportFailed(name, answer["ImportArn"], status, staged=staged.items, processed=counts["ProcessedItemCount"],
                            imported=counts["ImportedItemCount"], errors=counts["ErrorCount"], failure=failure,
                            log_group=description.get("CloudWatchLogGroupArn"), source=staged.source)
+    remove_staged(s3, staged)  # the table holds every item: whatever happens next, they are not needed again
     description = wait_until_active(client, name, table_wait)
     # Deletion protection and PITR cannot be asked of an import; encryption can, but what the import made is
     # checked rather than trusted, like any table found lacking protection.
     lacking = missing_protection(client, table, name, description)
     unprotected = protect(client, table, name, lacking, wait=table_wait)
-    remove_staged(s3, staged)
     return ImportReport(name, answer["ImportArn"], staged, counts["ProcessedItemCount"], counts["ImportedItemCount"],
                         counts["ErrorCount"], counts["ProcessedSizeBytes"], staged_at - started,
                         time.perf_counter() - staged_at, tuple(k for k in lacking if k not in unprotected), unprotected)

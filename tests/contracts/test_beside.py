@@ -1,10 +1,14 @@
 """A call run in another process: its answer, its errors, and nothing left running when the caller stops."""
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from contracts.errors import UnreadableFile
 from contracts.expectations.beside import Beside, BesideStopped
 
 HERE = (__name__,)
@@ -31,21 +35,32 @@ def die():
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def interrupted():
-    """What Ctrl-C in a terminal does: the whole process group gets SIGINT."""
-    os.kill(os.getpid(), signal.SIGINT)
-    return "still here"
+def refuse_a_file():
+    raise UnreadableFile("orders.csv", 3, "a NUL byte in a value", "Remove it.")
 
 
-def children() -> list[int]:
-    found = []
+def sleep(seconds):
+    time.sleep(seconds)
+
+
+def children(of: int | None = None) -> list[int]:
+    """The processes whose parent is `of` (this process by default), from /proc."""
+    parent, found = os.getpid() if of is None else of, []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == os.getpid():
-                found.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
             continue
+        if fields[1] == str(parent) and fields[0] != "Z":
+            found.append(int(stat.parent.name))
     return found
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_the_answer_comes_back():
@@ -75,10 +90,39 @@ def test_a_process_that_dies_is_reported_in_one_line():
             other.result()
 
 
-def test_ctrl_c_is_left_to_the_caller():
+def test_an_error_whose_init_takes_more_than_a_message_keeps_its_type_name_and_message():
+    """It pickles but cannot be rebuilt from its message alone."""
     with Beside(HERE) as other:
-        other.call(interrupted)
-        assert other.result() == "still here"
+        other.call(refuse_a_file)
+        with pytest.raises(RuntimeError, match=r"^UnreadableFile: orders.csv, line 3: a NUL byte in a value\. Remove it\.$"):
+            other.result()
+
+
+def test_ctrl_c_in_a_terminal_reaches_the_caller_only():
+    """A terminal sends SIGINT to its foreground process group: the other process is in a group of its own."""
+    before = set(children())
+    with Beside(HERE):
+        other, = set(children()) - before
+        assert os.getpgid(other) != os.getpgrp()
+
+
+def test_the_process_ends_when_its_caller_is_killed():
+    """SIGKILL (or a CI job cancelled) gives the caller no time to stop it: the closed pipe does."""
+    caller = subprocess.Popen([sys.executable, "-c", "import time; from contracts.expectations.beside import Beside; "
+                               "from tests.contracts.test_beside import sleep; other = Beside(('tests.contracts.test_beside',)); "
+                               "other.call(sleep, 120); print('called', flush=True); time.sleep(120)"],
+                              cwd=Path(__file__).parents[2], stdout=subprocess.PIPE, text=True)
+    try:
+        assert caller.stdout.readline() == "called\n"
+        other, = children(caller.pid)
+        caller.kill()
+        caller.wait()
+        deadline = time.monotonic() + 30
+        while running(other) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not running(other)
+    finally:
+        caller.kill()
 
 
 def test_a_caller_that_stops_leaves_no_process_behind():

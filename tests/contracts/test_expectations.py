@@ -10,7 +10,7 @@ from great_expectations.expectations import UnexpectedRowsExpectation
 from pandera.typing import Series
 
 from contracts import TABLES
-from contracts.expectations import build_suite, foreign_key_checks, run, validate
+from contracts.expectations import build_suite, foreign_key_checks, project, run, validate
 from contracts.formats import personal
 from contracts.gate import gate
 from contracts.source import read_csv
@@ -81,6 +81,7 @@ def test_the_checkpoint_runs_beside_the_callers_work_from_a_size_with_the_same_r
     assert seen == [in_another_process]
     assert (results.success, results.outcomes) == (small.success, small.outcomes)
     assert results.docs_index.is_file() and results.docs_index.is_relative_to(tmp_path)
+    assert project.database(tmp_path, "preupload").parent == Path(project.context(tmp_path).root_directory) / "uncommitted"
 
 
 def test_the_gate_gives_the_same_verdicts_with_its_checkpoint_beside_its_table_checks(tmp_path, monkeypatch):

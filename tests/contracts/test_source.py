@@ -1,4 +1,5 @@
 """Reading an export: clear errors for files that are not what their contract says."""
+import re
 import stat
 from dataclasses import replace
 
@@ -128,3 +129,17 @@ def test_repeated_values_are_one_string_and_distinct_ones_are_kept_as_read(tmp_p
     assert len({id(v) for v in frame["status"]}) == 2
     assert list(frame["status"].head(3)) == ["OFF", "ON", "OFF"] and frame["id"].iloc[-1] == "X199999"
     assert frame["id"].is_unique
+
+
+@pytest.mark.parametrize("content, first", [
+    (b"id,name\n1,a,EXTRA\n2,\xe9\n", "line 2: 3 fields where the header has 2"),
+    (b"id,name\n1,a\x00b\n2,b,EXTRA\n", "line 2, column 'name': a NUL byte in a value"),
+    (b"id,name\n1,a\x00b\n2,\"b\n", "line 2, column 'name': a NUL byte in a value"),
+    (b"id,name\n1,a\n" + b"2,b\n" * 300 + b"3,\xe9\n", "line 303: byte 0xe9 is not valid utf-8"),
+], ids=["fields before a bad byte", "NUL before a bad row", "NUL before bad quoting", "bad byte after a block of rows"])
+def test_the_first_problem_in_the_file_is_the_one_reported(tmp_path, content, first):
+    """The file is decoded ahead of the csv reader, a chunk at a time; what is wrong is still found in file order."""
+    path = tmp_path / "orders.csv"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFile, match=f"^orders.csv, {re.escape(first)}"):
+        read_csv(path)
