@@ -110,7 +110,7 @@ def dataset(settings: Settings, run_record: RunRecord, pytestconfig: pytest.Conf
 @pytest.fixture(scope="session")
 def gate_result(settings: Settings, dataset: Dataset, run_record: RunRecord) -> GateResult:
     """Every pre-upload check of every table, run once: the loader's verdict and the pre-upload tests' results."""
-    with run_record.timed("gate"), writing(settings.out_dir):
+    with run_record.timed("gate"), writing(settings.out_dir), explained(str(settings.out_dir)):
         found = stages.gate(settings, dataset)
     run_record.blocked.update({name: reasons for name, reasons in found.verdicts().items() if reasons})
     run_record.data_docs["pre-upload"] = found.expectations.docs_index

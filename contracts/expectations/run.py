@@ -25,9 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 from contracts import TABLES, Table
+from contracts.errors import ContractError
 from contracts.expectations import project
 from contracts.expectations.batches import ROW, batch_frame, write_batches
-from contracts.expectations.beside import Beside
+from contracts.expectations.beside import Beside, BesideStopped
 from contracts.expectations.suites import (
     FOREIGN_KEY,
     KEY_PRESENT,
@@ -52,6 +53,10 @@ STAGES = ("preupload", "live")
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SHOWN_EXAMPLES,
                  "unexpected_index_column_names": [ROW], "return_unexpected_index_query": False}
 _VALUE_LISTS = ("partial_unexpected_list", "partial_unexpected_counts", "partial_unexpected_index_list")
+
+
+class CheckpointStopped(ContractError):
+    """The process running a stage's checkpoint ended without its results."""
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,11 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
         else:
             other.call(_checkpoint, *run)
             meanwhile()
-            success, outcomes, index = other.result()
+            try:
+                success, outcomes, index = other.result()
+            except BesideStopped as error:
+                raise CheckpointStopped(f"the {stage} checkpoint's process stopped: {error}; when it was killed (-9), "
+                                        "it is most often for lack of memory: run where there is more, or split the export") from None
     return GxResults(stage, index, success, {t.name: t for t in tables}, frames, row_counts, outcomes)
 
 

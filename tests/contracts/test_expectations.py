@@ -1,5 +1,7 @@
 """The Great Expectations suites: derived from the contracts, run by checkpoints, reported as violations, no personal data."""
+import os
 import re
+import signal
 from decimal import Decimal
 from pathlib import Path
 
@@ -82,6 +84,18 @@ def test_the_checkpoint_runs_beside_the_callers_work_from_a_size_with_the_same_r
     assert (results.success, results.outcomes) == (small.success, small.outcomes)
     assert results.docs_index.is_file() and results.docs_index.is_relative_to(tmp_path)
     assert project.database(tmp_path, "preupload").parent == Path(project.context(tmp_path).root_directory) / "uncommitted"
+
+
+def test_a_checkpoint_process_that_is_killed_fails_in_one_line_naming_the_likely_cause(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "BESIDE_ROWS", 0)
+
+    def out_of_memory():
+        for pid in children():
+            os.kill(pid, signal.SIGKILL)
+
+    with pytest.raises(run.CheckpointStopped, match=r"^the preupload checkpoint's process stopped: .*\(exit code -9\); "
+                                                    r".*for lack of memory: run where there is more, or split the export$"):
+        validate("preupload", small_frames(), SMALL_COUNTS, tmp_path, tables=SMALL, meanwhile=out_of_memory)
 
 
 def test_the_gate_gives_the_same_verdicts_with_its_checkpoint_beside_its_table_checks(tmp_path, monkeypatch):
