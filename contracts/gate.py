@@ -57,7 +57,7 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
     result = GateResult(dict(errors))
     readable = {t.name: frames[t.name] for t in tables if t.name not in errors and t.name in frames}
 
-    def table_checks() -> None:
+    def table_checks() -> None:  # done while the checkpoint runs: beside it, on the other core, for a large export
         for table in tables:
             if table.name in readable:
                 result.violations[table.name] = {name: check(table, readable[table.name]) for name, check in TABLE_CHECKS.items()}
