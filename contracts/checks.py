@@ -8,12 +8,12 @@ values as None, the file line in the index.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from contracts import dynamodb
 from contracts.formats import FORMAT_NAMES
+from contracts.keys import per_distinct
 from contracts.source import line_of, parse_set
 from contracts.table import NoDuplicates, Table
 from contracts.violations import SHOWN_EXAMPLES, Violation, show, shown_name, shown_names
@@ -160,7 +160,7 @@ def check_dynamodb_rules(table: Table, frame: pd.DataFrame) -> list[Violation]:
                                       else "give the row a key"))
                 values = values[values != ""]
         if kind == "N":
-            problems = _per_distinct(values, dynamodb.number_problem).dropna()
+            problems = per_distinct(values, lambda distinct: distinct.map(dynamodb.number_problem)).dropna()
             for problem, rows in problems.groupby(problems, sort=True):
                 out.append(_violation(table, "DynamoDB: number", column, values[rows.index],
                                       f"a number DynamoDB can store, found {problem}",
@@ -171,13 +171,6 @@ def check_dynamodb_rules(table: Table, frame: pd.DataFrame) -> list[Violation]:
                               f"items of at most {dynamodb.MAX_ITEM_BYTES} bytes",
                               "split the large attribute into another table or store it elsewhere (S3) and keep a pointer"))
     return out
-
-
-def _per_distinct(values: pd.Series, function) -> pd.Series:
-    """`function` of each value, called once per distinct value: a column repeats a few values many times."""
-    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
-    results = np.array([function(v) for v in distinct] + [None], dtype=object)  # a missing value's code is -1
-    return pd.Series(results[codes], index=values.index, dtype=object)
 
 
 def _oversized_items(table: Table, frame: pd.DataFrame) -> pd.Series:

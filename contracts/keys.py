@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from contracts.dynamodb import number_problem
@@ -19,3 +20,15 @@ def comparable(values: pd.Series, attribute_type: str) -> pd.Series:
     if attribute_type == "N":
         return values.map(_number, na_action="ignore").astype(object)
     return values.astype(object)
+
+
+def per_distinct(values: pd.Series, work) -> pd.Series:
+    """`work` done once per distinct value, its result put back in every row; a missing value stays None.
+
+    `work` takes the distinct values as a Series and returns one result for
+    each, in order. A column repeats a few values many times (a status, a
+    parent's key), so this is what most per-value work costs.
+    """
+    codes, found = pd.factorize(values.to_numpy(dtype=object))
+    results = work(pd.Series(found, dtype=object)).to_numpy(dtype=object)
+    return pd.Series(np.append(results, None)[codes], index=values.index, dtype=object)  # a missing value's code is -1

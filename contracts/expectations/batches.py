@@ -16,12 +16,11 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from contracts import Table
 from contracts.dynamodb import canonical_number
-from contracts.keys import comparable
+from contracts.keys import comparable, per_distinct
 
 # The frame's own index, kept beside the values so a failure names its row (and, before upload, its line).
 ROW = "_row"
@@ -29,10 +28,11 @@ ROW = "_row"
 
 def comparable_values(values: pd.Series, attribute_type: str, secret: bytes | None) -> pd.Series:
     """Text GX can compare and store: canonical numbers, hashed when `secret` is given; missing stays None."""
-    # Worked out once per distinct value: a foreign key column repeats its parents' few keys.
-    codes, found = pd.factorize(values.to_numpy(dtype=object))
-    distinct = pd.Series(found, dtype=object)
-    text = pd.Series([v if isinstance(v, str) else str(v) for v in found], dtype=object)
+    return per_distinct(values, lambda distinct: _comparable_text(distinct, attribute_type, secret))
+
+
+def _comparable_text(distinct: pd.Series, attribute_type: str, secret: bytes | None) -> pd.Series:
+    text = pd.Series([v if isinstance(v, str) else str(v) for v in distinct], dtype=object)
     if attribute_type == "N":
         numbers = comparable(distinct, "N").map(canonical_number, na_action="ignore")
         # A cell that is no number is kept as written: it names no parent row, and pandera reports its type.
@@ -40,8 +40,7 @@ def comparable_values(values: pd.Series, attribute_type: str, secret: bytes | No
     if secret is not None:
         keyed = hashlib.blake2b(key=secret, digest_size=12)  # 24 hex digits
         text = pd.Series([_pseudonym(keyed, v) for v in text], dtype=object)
-    out = np.append(text.to_numpy(dtype=object), None)[codes]  # a missing value's code, -1, takes the None
-    return pd.Series(out, index=values.index, dtype=object)
+    return text
 
 
 def _pseudonym(keyed, value: str) -> str:
