@@ -25,11 +25,11 @@ $(NODE_STAMP): package.json package-lock.json
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-# Fix, check, plan and sync into a local moto server, check what is live, compare queries, write report.html.
-# Only the job's suites are collected (the self-tests would cost seconds to import); RUN_ARGS adds options.
+# Fix, check, plan and sync into a local moto server, check what is live, compare queries, write report.html:
+# the tool's own command, which runs only the job's suites with this folder's pytest.ini; RUN_ARGS adds options.
 REPORT ?= report.html
 run: $(STAMP)
-	$(PYTHON) -m pytest tests/preupload tests/live -m "preupload or live or performance" --html=$(REPORT) --self-contained-html $(RUN_ARGS)
+	$(VENV)/bin/dynamodb-contracts run --html=$(REPORT) --self-contained-html $(RUN_ARGS)
 
 # Every test on moto, then the live and performance suites again on dynalite (less the checks of APIs it lacks).
 test: $(STAMP) $(NODE_STAMP) chromium lint

@@ -12,7 +12,6 @@ import pandas as pd
 import pandera.pandas as pa
 
 from contracts import dynamodb
-from contracts.formats import FORMAT_NAMES
 from contracts.keys import per_distinct
 from contracts.source import line_of, parse_set
 from contracts.table import NoDuplicates, Table
@@ -27,7 +26,7 @@ def _remedy_for_table(table: Table, column: str | None = None) -> str:
     declared = [type(f).__name__ for f in table.fixes if f.writes == column]
     if declared:
         return f"{FIXERS_NOTE}: the contract declares {', '.join(declared)} for {column}"
-    return f"correct the export, or declare a fix in the {table.name} contract (contracts/tables/)"
+    return f"correct the export, or declare a fix in the {table.name} contract ({table.declared_at or 'its contracts module'})"
 
 
 def _violation(table: Table, check: str, column: str | None, rows: pd.Series, expected: str, remedy: str) -> Violation:
@@ -71,21 +70,42 @@ def check_columns(table: Table, frame: pd.DataFrame) -> list[Violation]:
     return out
 
 
-_TYPE_NAMES = {"int64": "an integer", "Int64": "an integer", "float64": "a number", "str": "text"}
+_TYPE_NAMES = {"int64": "an integer", "Int64": "an integer", "float64": "a number", "Float64": "a number", "str": "text"}
+
+
+def _in_words(name: str, stats: dict, described_as: str | None) -> str:
+    """What a pandera check asks for, as a person says it (never `less_than_or_equal_to(250)`)."""
+    low, high, value = stats.get("min_value"), stats.get("max_value"), stats.get("value")
+    words = {
+        "greater_than_or_equal_to": lambda: f"a value of at least {low}",
+        "greater_than": lambda: f"a value above {low}",
+        "less_than_or_equal_to": lambda: f"a value of at most {high}",
+        "less_than": lambda: f"a value below {high}",
+        "in_range": lambda: f"a value from {low} to {high}",
+        "equal_to": lambda: f"the value {value!r}",
+        "not_equal_to": lambda: f"any value but {value!r}",
+        "isin": lambda: "one of " + ", ".join(map(str, stats.get("allowed_values", ()))),
+        "notin": lambda: "none of " + ", ".join(map(str, stats.get("forbidden_values", ()))),
+        "str_length": lambda: (f"text of {stats['exact_value']} characters" if stats.get("exact_value") is not None
+                               else f"text of {low or 0} to {high if high is not None else 'any number of'} characters"),
+        "str_startswith": lambda: f"text starting with {stats.get('string')!r}",
+        "str_endswith": lambda: f"text ending with {stats.get('string')!r}",
+        "str_matches": lambda: described_as or f"text matching the pattern {stats.get('pattern')}",
+        "str_contains": lambda: described_as or f"text containing the pattern {stats.get('pattern')}",
+    }
+    return words[name]() if name in words else name.replace("_", " ")
 
 
 def _expected(table: Table, column: str, check: str, check_number) -> str:
     """Say what a pandera check wanted, from the check object itself."""
+    declared_column = table.schema.columns[column]
     if check_number is None or check_number != check_number:  # dtype coercion and nullability have no number
         if check == "not_nullable":
             return "a value in every row"
-        dtype = str(table.schema.columns[column].dtype)
+        dtype = str(declared_column.dtype)
         return _TYPE_NAMES.get(dtype, dtype)
-    declared = table.schema.columns[column].checks[int(check_number)]
-    pattern = (declared.statistics or {}).get("pattern")
-    if declared.name == "str_matches" and pattern is not None:
-        return FORMAT_NAMES.get(pattern, f"the format {pattern}")
-    return check
+    declared = declared_column.checks[int(check_number)]
+    return _in_words(declared.name, declared.statistics or {}, (declared_column.metadata or {}).get("format"))
 
 
 def check_schema(table: Table, frame: pd.DataFrame) -> list[Violation]:
@@ -130,8 +150,10 @@ def check_primary_key(table: Table, frame: pd.DataFrame) -> list[Violation]:
         missing = frame[column].isna() | (frame[column] == "")
         if missing.any():
             out.append(_violation(table, "primary key", column, frame.loc[missing, column].fillna(""),
-                                  "a key in every row", "give every row its key, or remove rows that have none"))
-    repeated = frame.duplicated(key, keep=False) & ~frame[key].isna().any(axis=1)
+                                  "a key in every row, not a blank one", "give every row its key, or remove rows that have none"))
+    # A blank key is reported above as a blank key, not as a key that repeats.
+    blank = (frame[key].isna() | (frame[key] == "")).any(axis=1)
+    repeated = frame.duplicated(key, keep=False) & ~blank
     if repeated.any():
         policy = table.duplicates
         if isinstance(policy, NoDuplicates):

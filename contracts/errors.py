@@ -9,11 +9,11 @@ class ContractError(Exception):
 class ContractDeclarationError(ContractError):
     """A contract contradicts itself; raised when the declaration is made."""
 
-    def __init__(self, table: str, problems: list[str]):
-        self.table = table
-        self.problems = problems
+    def __init__(self, table: str, problems: list[str], declared_at: str = ""):
+        self.table, self.problems, self.declared_at = table, problems, declared_at
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"contract for {table} is inconsistent:\n{lines}\nFix the declaration in contracts/tables/.")
+        at = f" ({declared_at})" if declared_at else ""
+        super().__init__(f"contract for {table}{at} is inconsistent:\n{lines}\nFix the declaration{at or ' in its contracts module'}.")
 
 
 class UnreadableFile(ContractError):

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from contracts import Table
 from contracts.checks import check_columns, check_dynamodb_rules, check_encoding, check_primary_key, check_schema
 from contracts.expectations import GxResults, foreign_key_checks, validate
+from contracts.table import Table
 from contracts.violations import Violation
 
 TABLE_CHECKS = {
@@ -37,6 +37,8 @@ class GateResult:
     errors: dict[str, str]  # table: why it could not be read or fixed
     violations: dict[str, dict[str, list[Violation]]] = field(default_factory=dict)
     expectations: GxResults | None = None
+    # Orphans of foreign keys declared on_orphan="keep": loaded, and reported rather than blocking.
+    kept: dict[str, dict[str, list[Violation]]] = field(default_factory=dict)
 
     def reasons(self, table_name: str) -> list[str]:
         """Why the table must not be loaded; empty when it may be."""
@@ -49,6 +51,11 @@ class GateResult:
 
     def loadable(self, table_name: str) -> bool:
         return not self.reasons(table_name)
+
+    def kept_orphans(self) -> dict[str, dict[str, int]]:
+        """{table: {foreign key column: rows kept although they point at no parent row}}."""
+        return {name: {v.column: v.count for found in checks.values() for v in found}
+                for name, checks in self.kept.items() if any(checks.values())}
 
 
 def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dict[str, str],
@@ -66,7 +73,11 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
     result.expectations = validate("preupload", readable, counts, out_dir, tables, meanwhile=table_checks)
     for fk in foreign_key_checks(tables):
         if fk.table.name in readable:
-            result.violations[fk.table.name][fk.label] = result.expectations.foreign_key(fk)
+            found = result.expectations.foreign_key(fk)
+            if fk.fk.on_orphan == "keep":
+                result.kept.setdefault(fk.table.name, {})[fk.label] = found
+                found = []
+            result.violations[fk.table.name][fk.label] = found
     if counts is not None:
         for name in readable:
             result.violations[name]["row count"] = result.expectations.row_count(name)

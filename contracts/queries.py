@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contracts import TABLES, Index, Table
+from contracts.table import Index, Table
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,6 @@ class QueryPattern:
         return f"{self.table}.{self.index}({','.join(self.conditions)})"
 
 
-def query_patterns(tables: tuple[Table, ...] = TABLES) -> tuple[QueryPattern, ...]:
+def query_patterns(tables: tuple[Table, ...]) -> tuple[QueryPattern, ...]:
     """One pattern per declared GSI, in table order."""
     return tuple(QueryPattern(table, index) for table in tables for index in table.indexes)

@@ -9,6 +9,7 @@ Attribute types (S, N, SS) are read from the model, never restated.
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -51,18 +52,24 @@ class Index:
         return self.query_on or (self.hash_key,)
 
 
+OrphanPolicy = Literal["fail", "quarantine", "keep"]
+ORPHAN_POLICIES: tuple[OrphanPolicy, ...] = ("fail", "quarantine", "keep")
+
+
 @dataclass(frozen=True)
 class ForeignKey:
     """`column` must name an existing row of `parent` (by its hash key unless `parent_column`).
 
-    `on_orphan="quarantine"` declares that rows pointing nowhere are set aside
-    with their reason instead of failing the table.
+    What to do with a row that points nowhere (an orphan), as data:
+    `"fail"` blocks the table, `"quarantine"` sets the row aside with its
+    reason, `"keep"` loads it and reports it as an orphan in the gate, the
+    report and run.json (for exports whose parents are known to lag).
     """
 
     column: str
     parent: str
     parent_column: str | None = None
-    on_orphan: Literal["fail", "quarantine"] = "fail"
+    on_orphan: OrphanPolicy = "fail"
 
 
 # What to do with rows that share a primary key: one policy per table.
@@ -155,7 +162,25 @@ class ParseTimestamps:
         return self.column
 
 
-Fix = Rename | Copy | MapValues | ParseTimestamps
+@dataclass(frozen=True)
+class DeriveKey:
+    """Fill `target` with the values of `sources` joined by `separator`: a key for rows unique only on several columns.
+
+    DynamoDB keys have at most two attributes; a row that only three or more
+    columns tell apart needs one attribute that holds them all. A row missing
+    any source value gets no key and is quarantined with that reason.
+    """
+
+    target: str
+    sources: tuple[str, ...]
+    separator: str = "#"
+
+    @property
+    def writes(self) -> str:
+        return self.target
+
+
+Fix = Rename | Copy | MapValues | ParseTimestamps | DeriveKey
 
 # What a sync does with live items that are not in the export (dlt's write dispositions, for a table):
 # "mirror" deletes them, so the table equals the export; "upsert" keeps them and only adds and updates.
@@ -167,7 +192,7 @@ Encryption = Literal["AWS_OWNED", "AWS_MANAGED_KMS"]
 
 @dataclass(frozen=True)
 class Table:
-    """The contract of one table. Declared once under `contracts/tables/`."""
+    """The contract of one table, declared once in a contracts module (the sample's: `contracts/tables/`)."""
 
     name: str
     file: str
@@ -188,16 +213,26 @@ class Table:
     # A header-only file is an error unless the table may legitimately be empty.
     allow_empty: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    # Where the declaration stands (file:line), for messages; found when the Table is made.
+    declared_at: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if not self.declared_at:
+            caller = sys._getframe(2)  # __post_init__ <- the dataclass __init__ <- the declaring module
+            object.__setattr__(self, "declared_at", f"{caller.f_code.co_filename}:{caller.f_lineno}")
         problems = list(self._declaration_problems())
         if problems:
-            raise ContractDeclarationError(self.name, problems)
+            raise ContractDeclarationError(self.name, problems, self.declared_at)
 
     @cached_property
     def schema(self) -> pa.DataFrameSchema:
         """The pandera schema: the model's columns, coerced from text, keys unique."""
         schema = self.model.to_schema()
+        # pandas' int64 has no missing value, so `Series[int]` with nullable=True would fail every blank cell
+        # ("expected an integer"); a nullable integer column means pandas' nullable Int64.
+        for name, column in schema.columns.items():
+            if column.nullable and str(column.dtype) == "int64":
+                schema = schema.update_column(name, dtype="Int64")
         schema.coerce = True
         schema.unique = list(self.key)
         return schema
@@ -231,7 +266,10 @@ class Table:
         """Every column name an export of this table may carry: the declared ones and those its fixes read."""
         names = set(self.columns)
         for fix in self.fixes:
-            names.add(fix.old if isinstance(fix, Rename) else getattr(fix, "source", fix.writes))
+            if isinstance(fix, DeriveKey):
+                names.update(fix.sources)
+            else:
+                names.add(fix.old if isinstance(fix, Rename) else getattr(fix, "source", fix.writes))
         if isinstance(self.duplicates, MergeIntoSet):
             names.add(self.duplicates.column)
         return frozenset(names)
@@ -270,6 +308,8 @@ class Table:
         for fk in self.foreign_keys:
             if fk.column not in columns:
                 yield f"foreign key column {fk.column!r} is not a column of the model"
+            if fk.on_orphan not in ORPHAN_POLICIES:
+                yield f"foreign key {fk.column}: on_orphan={fk.on_orphan!r}; choose one of {', '.join(ORPHAN_POLICIES)}"
         policy = self.duplicates
         if isinstance(policy, MergeIntoSet) and policy.into in self.key_columns:
             yield f"the string set {policy.into!r} cannot be a key attribute; DynamoDB keys are S, N or B"
@@ -280,6 +320,8 @@ class Table:
         for fix in self.fixes:
             if fix.writes not in columns:
                 yield f"fix {type(fix).__name__} writes {fix.writes!r}, which is not a column of the model"
+            if isinstance(fix, DeriveKey) and len(fix.sources) < 2:
+                yield f"DeriveKey {fix.target!r} joins {len(fix.sources)} column; it takes two or more (one column is a Rename)"
         if self.max_bytes <= 0:
             yield f"max_bytes must be positive, not {self.max_bytes}"
         if self.encodings[:1] != ("utf-8",):

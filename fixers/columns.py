@@ -1,9 +1,9 @@
-"""Fixers that rename and derive columns, as declared by `Rename`, `Copy` and `MapValues`."""
+"""Fixers that rename and derive columns, as declared by `Rename`, `Copy`, `MapValues` and `DeriveKey`."""
 from __future__ import annotations
 
 import pandas as pd
 
-from contracts.table import Copy, MapValues, Rename, Table
+from contracts.table import Copy, DeriveKey, MapValues, Rename, Table
 from fixers.outcome import Change, FixerError, Outcome, quarantine
 
 
@@ -63,4 +63,26 @@ def map_values(frame: pd.DataFrame, table: Table, fix: MapValues) -> Outcome:
     changes = [Change("map_values", fix.target, filled, f"{fix.target} mapped from {fix.source}")] if filled else []
     if len(aside):
         changes.append(Change("map_values", fix.source, len(aside), f"unmapped {fix.source} quarantined"))
+    return Outcome(out, changes, aside if len(aside) else None)
+
+
+def derive_key(frame: pd.DataFrame, table: Table, fix: DeriveKey) -> Outcome:
+    """`target` = the `sources` joined by the separator; a row missing a source value has no key and is set aside."""
+    absent = [c for c in fix.sources if c not in frame.columns]
+    if absent:
+        if fix.target in frame.columns:
+            return Outcome(frame)
+        raise FixerError("derive_key", table.file, absent[0], [], f"{', '.join(absent)} not in the file, so {fix.target} cannot be made",
+                         f"The export must carry {', '.join(fix.sources)} (or {fix.target} itself).")
+    parts = frame[list(fix.sources)]
+    blank = (parts.isna() | (parts == "")).any(axis=1)
+    named = parts.isna() | (parts == "")
+    reasons = named.apply(lambda row: f"no {fix.target}: {', '.join(c for c in fix.sources if row[c])} blank", axis=1) \
+        if blank.any() else ""
+    kept, aside = quarantine(frame, blank, reasons)
+    joined = kept[list(fix.sources)].astype(str).agg(fix.separator.join, axis=1) if len(kept) else pd.Series([], dtype=object)
+    out, filled = _fill(kept, fix.target, joined)
+    changes = [Change("derive_key", fix.target, filled, f"{fix.target} joined from {', '.join(fix.sources)}")] if filled else []
+    if len(aside):
+        changes.append(Change("derive_key", fix.target, len(aside), f"rows missing a part of {fix.target} quarantined"))
     return Outcome(out, changes, aside if len(aside) else None)

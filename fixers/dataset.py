@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from contracts import TABLES, Table
 from contracts.errors import failure_message
+from contracts.registry import Registry
 from contracts.source import is_fixers_output, read_table, refuse_written
 from fixers.ledger import Ledger
 from fixers.run import fix_export
@@ -28,7 +28,7 @@ class Dataset:
     ledger: Ledger | None = None
 
 
-def load_dataset(data_dir: Path, out_dir: Path, *, fix: bool, tables: tuple[Table, ...] = TABLES,
+def load_dataset(data_dir: Path, out_dir: Path, registry: Registry, *, fix: bool,
                  run_id: str | None = None, started: datetime | None = None, max_bytes: int | None = None) -> Dataset:
     """Fix every table (the frames are the fixed files as written), or with `fix=False` read the export as it is.
 
@@ -41,14 +41,14 @@ def load_dataset(data_dir: Path, out_dir: Path, *, fix: bool, tables: tuple[Tabl
     """
     if fix:
         (out_dir / LEDGER).unlink(missing_ok=True)
-        fixed = fix_export(data_dir, out_dir, tables, max_bytes=max_bytes)
+        fixed = fix_export(data_dir, out_dir, registry, max_bytes=max_bytes)
         ledger = fixed.ledger
         ledger.run_id = run_id or uuid.uuid4().hex
         ledger.started = (started or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
         ledger.write(out_dir / LEDGER)
         dataset = Dataset(out_dir / "fixed", fixed=True, ledger=ledger)
         dataset.errors = {name: e.error for name, e in ledger.tables.items() if e.error}
-        for table in tables:
+        for table in registry.tables:
             if table.name in dataset.errors:
                 continue
             try:
@@ -60,7 +60,7 @@ def load_dataset(data_dir: Path, out_dir: Path, *, fix: bool, tables: tuple[Tabl
         return dataset
     dataset = Dataset(data_dir, fixed=False)
     refixed = is_fixers_output(dataset.folder)
-    for table in tables:
+    for table in registry.tables:
         try:
             dataset.frames[table.name] = read_table(dataset.folder / table.file, table, fixed=refixed,
                                                     folder=dataset.folder, max_bytes=max_bytes)

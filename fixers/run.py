@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from contracts import TABLES, Table
 from contracts.errors import ContractError, failure_message
+from contracts.registry import Registry
 from contracts.source import (
     FIXERS_OUTPUT_MARKER,
     PRIVATE_FILE,
@@ -18,8 +18,8 @@ from contracts.source import (
     read_table,
     write_csv,
 )
-from contracts.table import Copy, MapValues, ParseTimestamps, Rename
-from fixers.columns import copy_column, map_values, rename_column
+from contracts.table import Copy, DeriveKey, MapValues, ParseTimestamps, Rename, Table
+from fixers.columns import copy_column, derive_key, map_values, rename_column
 from fixers.duplicates import resolve_duplicates
 from fixers.ledger import Ledger, TableEntry
 from fixers.orphans import quarantine_orphans
@@ -39,7 +39,7 @@ class ForeignFolder(ContractError):
     """An output folder exists and was not written by the fixers: it is not theirs to replace."""
 
 
-_DERIVING_FIXERS = {Copy: copy_column, MapValues: map_values, ParseTimestamps: parse_timestamps}
+_DERIVING_FIXERS = {Copy: copy_column, MapValues: map_values, ParseTimestamps: parse_timestamps, DeriveKey: derive_key}
 
 
 class _Steps:
@@ -56,7 +56,7 @@ class _Steps:
             self.aside.append(outcome.quarantined)
 
 
-def fix_table(table: Table, raw: pd.DataFrame, parents: dict[str, pd.DataFrame]) -> _Steps:
+def fix_table(table: Table, raw: pd.DataFrame, parents: dict[str, pd.DataFrame], registry: Registry) -> _Steps:
     """Run the table's fixers in order on an export read by `read_table`."""
     steps = _Steps(raw)
     # Renames first: every later fixer finds columns by their declared names.
@@ -71,7 +71,7 @@ def fix_table(table: Table, raw: pd.DataFrame, parents: dict[str, pd.DataFrame])
     steps.apply(leave_out_empty_index_keys(steps.frame, table))
     # Duplicates after derivation (the merge compares whole rows) and before orphans (one verdict per item).
     steps.apply(resolve_duplicates(steps.frame, table))
-    steps.apply(quarantine_orphans(steps.frame, table, parents))
+    steps.apply(quarantine_orphans(steps.frame, table, parents, registry))
     declared = [c for c in table.columns if c in steps.frame.columns]
     undeclared = [c for c in steps.frame.columns if c not in table.columns]
     steps.frame = steps.frame[declared + undeclared]
@@ -86,7 +86,7 @@ class FixedExport:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def fix_export(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES, *, max_bytes: int | None = None) -> FixedExport:
+def fix_export(data_dir: Path, out_dir: Path, registry: Registry, *, max_bytes: int | None = None) -> FixedExport:
     """Fix every table of `data_dir` into `out_dir`; `data_dir` is only read.
 
     Whatever goes wrong with one table (its file refused or unreadable, a
@@ -107,7 +107,7 @@ def fix_export(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES
     ledger = Ledger()
     fixed = FixedExport(ledger)
     refixing = is_fixers_output(data_dir)
-    for table in tables:
+    for table in registry.tables:
         entry = TableEntry(table=table.name, file=table.file)
         ledger.tables[table.name] = entry
         missing_parents = [fk.parent for fk in table.foreign_keys if fk.on_orphan == "quarantine" and fk.parent not in fixed.frames]
@@ -121,7 +121,7 @@ def fix_export(data_dir: Path, out_dir: Path, tables: tuple[Table, ...] = TABLES
             continue
         entry.raw_rows, encoding = len(raw), raw.attrs["encoding"]
         try:
-            steps = fix_table(table, raw, fixed.frames)
+            steps = fix_table(table, raw, fixed.frames, registry)
         except Exception as error:  # any failure to fix is this table's failure
             entry.error = failure_message(table.file, "fix", error)
             continue

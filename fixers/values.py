@@ -23,7 +23,7 @@ def parse_timestamps(frame: pd.DataFrame, table: Table, fix: ParseTimestamps) ->
         return Outcome(frame)
     values = frame[fix.column]
     present = values.notna()
-    already = present & values.astype(str).str.match(UTC_TIMESTAMP)
+    already = present & values.astype(str).str.match(UTC_TIMESTAMP.pattern)
     todo = present & ~already
     if not todo.any():
         return Outcome(frame)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from contracts import TABLES, Table
+from contracts.table import Table
 from fixers.atomic import write_atomically
 from loaders.tables import table_name
 
@@ -49,7 +49,7 @@ def table_arn(name: str, region: str, account: str, partition: str = "aws") -> s
     return f"arn:{partition}:dynamodb:{region}:{account}:table/{name}"
 
 
-def policy(role: str, prefix: str, region: str, account: str, tables: tuple[Table, ...] = TABLES,
+def policy(role: str, prefix: str, region: str, account: str, tables: tuple[Table, ...],
            partition: str = "aws", staging: tuple[str, str] | None = None) -> dict:
     """The IAM policy document of `role` ("load", "check" or "plan"); `staging` (bucket, prefix) when imports may run."""
     table_actions, index_actions = ROLES[role]
@@ -83,12 +83,12 @@ def _statement(sid: str, actions: tuple[str, ...], resources: list[str], service
     return {"Sid": sid, "Effect": "Allow", "Action": sorted({f"{service}:{a}" for a in actions}), "Resource": resources}
 
 
-def write_policies(out_dir: Path, prefix: str, region: str, account: str,
+def write_policies(out_dir: Path, tables: tuple[Table, ...], prefix: str, region: str, account: str,
                    staging: tuple[str, str] | None = None) -> list[Path]:
     """Write `iam-<role>.json` for every role into `out_dir`; returns the paths, in the order of `ROLES`."""
     paths = []
     for role in ROLES:
         path = Path(out_dir) / f"iam-{role}.json"
-        write_atomically(path, json.dumps(policy(role, prefix, region, account, staging=staging), indent=2) + "\n")
+        write_atomically(path, json.dumps(policy(role, prefix, region, account, tables, staging=staging), indent=2) + "\n")
         paths.append(path)
     return paths

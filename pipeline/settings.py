@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from contracts import TABLES
 from contracts.dynamodb import table_prefix_problem
+from contracts.registry import Registry
 from loaders.client import DEFAULT_WORKERS
 from loaders.endpoint import is_loopback, parse_endpoint
 from loaders.errors import DestroyRefused, UnsafeEndpoint
@@ -26,6 +26,7 @@ def new_run_id() -> str:
 class Settings:
     data_dir: Path
     out_dir: Path
+    registry: Registry  # the tables of the export, from the contracts module
     fix: bool = True
     endpoint_url: str | None = None
     aws: bool = False
@@ -80,7 +81,7 @@ class Settings:
             found.append(f"--server={self.server!r}: choose one of {', '.join(SERVERS)}")
         if self.workers < 1:
             found.append(f"--workers={self.workers}: at least 1 worker writes")
-        problem = table_prefix_problem(self.table_prefix, (t.name for t in TABLES))
+        problem = table_prefix_problem(self.table_prefix, self.registry.names)
         if problem:
             found.append(problem)
         if (self.recreate or self.migrate) and not self.starts_server:

@@ -10,11 +10,11 @@ from typing import IO
 
 import pandas as pd
 
-from contracts import TABLES, TABLES_BY_NAME, Table
 from contracts.errors import ContractError
 from contracts.expectations import GxResults, validate
 from contracts.gate import GateResult
 from contracts.gate import gate as gate_tables
+from contracts.table import Table
 from fixers.atomic import write_atomically
 from fixers.dataset import Dataset, load_dataset
 from loaders.capacity import index_count_read_units, scan_read_units
@@ -51,7 +51,7 @@ def lock_out_dir(out_dir: Path) -> IO:
 
 def read(settings: Settings) -> Dataset:
     """The tables to check: the fixers' output, or with `fix=False` the export as it is."""
-    return load_dataset(settings.data_dir, settings.out_dir, fix=settings.fix, run_id=settings.run_id, started=settings.started)
+    return load_dataset(settings.data_dir, settings.out_dir, settings.registry, fix=settings.fix, run_id=settings.run_id, started=settings.started)
 
 
 def ledger_counts(dataset: Dataset) -> dict[str, int] | None:
@@ -61,17 +61,17 @@ def ledger_counts(dataset: Dataset) -> dict[str, int] | None:
     return {name: entry.items for name, entry in dataset.ledger.tables.items() if entry.error is None}
 
 
-def gate(settings: Settings, dataset: Dataset, tables: tuple[Table, ...] = TABLES) -> GateResult:
+def gate(settings: Settings, dataset: Dataset) -> GateResult:
     """Every pre-upload check of every table, once; GX's Data Docs go to OUT/gx/."""
-    return gate_tables(tables, dataset.frames, dataset.errors, ledger_counts(dataset), settings.out_dir)
+    return gate_tables(settings.registry.tables, dataset.frames, dataset.errors, ledger_counts(dataset), settings.out_dir)
 
 
-def checked_items(dataset: Dataset, result: GateResult) -> dict[str, list[Item]]:
+def checked_items(settings: Settings, dataset: Dataset, result: GateResult) -> dict[str, list[Item]]:
     """The items of every table that passed the gate, made from the very frames the gate checked.
 
     Never read again from disk: what is loaded is exactly what was checked.
     """
-    return {t.name: frame_to_items(dataset.frames[t.name], t) for t in TABLES
+    return {t.name: frame_to_items(dataset.frames[t.name], t) for t in settings.registry.tables
             if t.name in dataset.frames and result.loadable(t.name)}
 
 
@@ -84,7 +84,7 @@ def connect(settings: Settings, endpoint_url: str | None):
 
 def plan(client, settings: Settings, expected: dict[str, list[Item]]) -> Plan:
     """Read every table that may be loaded and work out what a sync would change. Writes nothing."""
-    tables = [t for t in TABLES if t.name in expected]
+    tables = list(settings.registry.only(expected))
     return plan_tables(client, tables, expected, settings.table_prefix, migrate=settings.migrate or settings.recreate,
                        recreate=settings.recreate, allow_mass_delete=settings.allow_mass_delete, imports=settings.imports())
 
@@ -150,17 +150,18 @@ def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult |
             index_count_read_units(items, table, i) for i in table.indexes if i.name in counts)
         return LiveTable(name, items, counts, description, reuse, units)
 
-    chosen = list(tables if tables is not None else TABLES)
+    chosen = list(tables if tables is not None else settings.registry.tables)
     with ThreadPoolExecutor(max_workers=PARALLEL_READS, thread_name_prefix="verify") as pool:
         return {table.name: live for table, live in zip(chosen, pool.map(one, chosen))}
 
 
 def check_live(settings: Settings, dataset: Dataset, live: dict[str, LiveTable]) -> GxResults:
     """The Great Expectations suites of the gate, run on the items read back (foreign keys, row counts)."""
-    frames = {name: pd.DataFrame([item_to_row(i) for i in table.items]).reindex(columns=TABLES_BY_NAME[name].columns)
+    frames = {name: pd.DataFrame([item_to_row(i) for i in table.items]).reindex(columns=settings.registry.by_name[name].columns)
               for name, table in live.items() if table.description is not None}
     counts = ledger_counts(dataset)
-    return validate("live", frames, {n: counts[n] for n in frames} if counts is not None else None, settings.out_dir)
+    return validate("live", frames, {n: counts[n] for n in frames} if counts is not None else None, settings.out_dir,
+                    settings.registry.tables)
 
 
 # The account moto and dynalite answer for; AWS's is asked of STS.
@@ -176,7 +177,7 @@ def write_iam_policies(settings: Settings, client) -> list[Path]:
     imports = settings.imports()
     # The import's rights only where this run may import: a staging place, and not --import=never.
     staging = (imports.bucket, imports.prefix) if imports.mode != "never" and imports.bucket else None
-    return write_policies(settings.out_dir, settings.table_prefix, client.meta.region_name, account, staging)
+    return write_policies(settings.out_dir, settings.registry.tables, settings.table_prefix, client.meta.region_name, account, staging)
 
 
 def roll_back(client, settings: Settings, run_id: str) -> list[RolledBack]:

@@ -1,12 +1,14 @@
 """The pytest plugin of the data contracts, registered by the `pytest11` entry point in pyproject.toml.
 
 Installed with the project, it is loaded before pytest reads the command
-line, so every option works as pytest's own do (`--data-dir PATH` or
-`--data-dir=PATH`). It adds the options (`plugin.options`), makes them one
-frozen `Settings` at start-up, registers the markers, provides one session
-fixture per stage of the job (`plugin.fixtures`, which call `pipeline`),
-parametrises the suites by table, file, foreign key, GSI and query pattern,
-and writes the summary into the terminal, report.html and run.json.
+line, so every option works as pytest's own do (`--data-dir=PATH`). In other
+projects' test suites it is a guest: it only registers its options, markers
+and `contracts_*` fixtures. A run becomes the tool's when it names contracts,
+an export or a rollback (`--contracts`, `--data-dir`, `--rollback`, or the ini
+keys `contracts`, `data_dir`): then it reads the contracts into one frozen
+`Settings`, collects its own suites (`plugin.suites`) and parametrises them
+(and only them) by table, file, foreign key, GSI and query pattern, and writes
+the summary into the terminal, report.html and run.json.
 """
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
-from contracts import TABLES
 from contracts.errors import ContractError
 from contracts.expectations import foreign_key_checks
 from contracts.queries import query_patterns
@@ -24,24 +25,27 @@ from loaders.endpoint import shown
 from pipeline import stages
 from plugin.fixtures import (
     RUN,
-    dataset,
-    deployment,
-    dynamodb,
-    dynamodb_endpoint,
+    contracts_dataset,
+    contracts_deployment,
+    contracts_dynamodb,
+    contracts_dynamodb_endpoint,
+    contracts_gate_result,
+    contracts_live_expectations,
+    contracts_run_record,
+    contracts_settings,
     explained,
-    gate_result,
-    live_expectations,
-    run_record,
-    settings,
     unwritable,
 )
-from plugin.options import SETTINGS, addoption, make_settings
+from plugin.options import SETTINGS, addoption, is_run, make_settings
+from plugin.rootdir import moved_setup
+from plugin.suites import SUITES
 from reporting.record import RunRecord
 from reporting.redact import safe_metadata
 from reporting.summary import render
 from reporting.terminal import summary_lines
 
-__all__ = ["dataset", "deployment", "dynamodb", "dynamodb_endpoint", "gate_result", "live_expectations", "run_record", "settings"]
+__all__ = ["contracts_dataset", "contracts_deployment", "contracts_dynamodb", "contracts_dynamodb_endpoint",
+           "contracts_gate_result", "contracts_live_expectations", "contracts_run_record", "contracts_settings"]
 
 MARKERS = {
     "preupload": "contract checks on the CSVs, before anything is written to DynamoDB (pytest -m preupload)",
@@ -62,19 +66,46 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
-    settings = make_settings(config)
-    problems = settings.problems()
+    moved = moved_setup(config)
+    if moved:
+        raise pytest.UsageError(moved)
+    if not is_run(config):
+        return
+    try:
+        settings = make_settings(config)
+    except ContractError as error:
+        raise pytest.UsageError(str(error)) from None
+    problems = settings.problems() or _export_problems(settings)
     if problems:
         # Refused before any fixture runs, so nothing is touched.
         raise pytest.UsageError("\n".join(problems))
     config.stash[SETTINGS] = settings
-    config.stash[RUN] = RunRecord(endpoint=_shown_endpoint(settings), target=_target(settings), run_id=settings.run_id)
+    config.stash[RUN] = RunRecord(registry=settings.registry, endpoint=_shown_endpoint(settings), target=_target(settings),
+                                  run_id=settings.run_id)
+    if config.args_source != pytest.Config.ArgsSource.ARGS and str(SUITES) not in config.args:
+        # No test paths named: the run is the job's suites (beside the folder's own tests, if it has any).
+        config.args.append(str(SUITES))
+
+
+def _export_problems(settings) -> list[str]:
+    """An export folder that is not there, or that holds none of the files the contracts declare: say so at once."""
+    if settings.rollback:
+        return []
+    folder, registry = settings.data_dir, settings.registry
+    if not folder.is_dir():
+        return [f"--data-dir {folder} is not a folder: point it at the CSV export (ini: data_dir)"]
+    files = {p.name for p in folder.glob("*.csv")}
+    if files and not files & (registry.by_file.keys() | registry.not_tables_by_file.keys()):
+        return [f"none of the {len(files)} CSV files in {folder} is declared by the contracts {registry.source}: name "
+                "your contracts module with --contracts (ini: contracts), or draft one with `dynamodb-contracts draft "
+                f"{folder}`"]
+    return []
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """--rollback restores a deployment and stops: it is not a test run."""
-    settings = session.config.stash[SETTINGS]
-    if not settings.rollback:
+    settings = session.config.stash.get(SETTINGS, None)
+    if settings is None or not settings.rollback:
         return
     try:
         client = stages.connect(settings, settings.endpoint_url)
@@ -102,25 +133,33 @@ def _shown_endpoint(settings) -> str:
     return shown(settings.endpoint_url)
 
 
+def _ours(path) -> bool:
+    """Whether a test module is one of the job's suites: the plugin parametrises and shortens nothing else."""
+    return Path(path).resolve().parent == SUITES
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrise the suites by table, file, foreign key, GSI and query pattern, with readable ids."""
+    """Parametrise the job's suites by table, file, foreign key, GSI and query pattern, with readable ids."""
+    if not _ours(metafunc.definition.path) or SETTINGS not in metafunc.config.stash:
+        return
+    settings = metafunc.config.stash[SETTINGS]
+    tables = settings.registry.tables
     names = metafunc.fixturenames
     if "table" in names:
-        metafunc.parametrize("table", TABLES, ids=[t.name for t in TABLES])
+        metafunc.parametrize("table", tables, ids=[t.name for t in tables])
     if "fk_check" in names:
-        checks = foreign_key_checks(TABLES)
+        checks = foreign_key_checks(tables)
         metafunc.parametrize("fk_check", checks, ids=[c.label for c in checks])
     if "csv_file" in names:
-        data_dir = metafunc.config.stash[SETTINGS].data_dir
-        files = sorted(p.name for p in data_dir.glob("*.csv")) if data_dir.is_dir() else []
+        files = sorted(p.name for p in settings.data_dir.glob("*.csv")) if settings.data_dir.is_dir() else []
         metafunc.parametrize("csv_file", files, ids=files)
     if "ledger_table" in names:
-        metafunc.parametrize("ledger_table", TABLES, ids=[t.name for t in TABLES])
+        metafunc.parametrize("ledger_table", tables, ids=[t.name for t in tables])
     if "gsi" in names:
-        pairs = [(t, i) for t in TABLES for i in t.indexes]
+        pairs = [(t, i) for t in tables for i in t.indexes]
         metafunc.parametrize("gsi", pairs, ids=[f"{t.name}.{i.name}" for t, i in pairs])
     if "pattern" in names:
-        patterns = query_patterns()
+        patterns = query_patterns(tables)
         metafunc.parametrize("pattern", patterns, ids=[p.label for p in patterns])
 
 
@@ -141,6 +180,8 @@ def _table_of(item: pytest.Item) -> str | None:
 
 
 def _stage(item: pytest.Item) -> int:
+    if not _ours(item.path):
+        return -1
     return next((n for n, marker in enumerate(MARKER_ORDER) if item.get_closest_marker(marker)), -1)
 
 
@@ -149,9 +190,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     With --no-fix there is no ledger, so the ledger checks are deselected (not skipped).
     """
+    if SETTINGS not in config.stash:
+        return
     items.sort(key=_stage)
     if not config.stash[SETTINGS].fix:
-        dropped = [i for i in items if "ledger_table" in getattr(i, "fixturenames", ())]
+        dropped = [i for i in items if _ours(i.path) and "ledger_table" in getattr(i, "fixturenames", ())]
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = [i for i in items if i not in dropped]
@@ -160,7 +203,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     """A request a live check makes that the server refuses (access denied, say) fails with one line, not botocore's traceback."""
-    if not any(item.get_closest_marker(marker) for marker in ("live", "performance")):
+    if not _ours(item.path) or not any(item.get_closest_marker(marker) for marker in ("live", "performance")):
         return (yield)
     with explained(item.config.stash[RUN].endpoint, item.config.stash[SETTINGS].endpoint_url):
         return (yield)
@@ -170,7 +213,9 @@ def pytest_runtest_call(item: pytest.Item):
 def pytest_runtest_makereport(item: pytest.Item, call):
     """Note each check's outcome against its table, for the summary's verdicts."""
     report = yield
-    record = item.config.stash[RUN]
+    record = item.config.stash.get(RUN, None)
+    if record is None or not _ours(item.path):
+        return report
     if report.when == "call" or report.failed:
         record.note(item.name, _table_of(item), report.outcome, str(call.excinfo.value) if call.excinfo else "")
     if report.when == "call":
@@ -182,8 +227,8 @@ def pytest_runtest_makereport(item: pytest.Item, call):
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     """The verdict, the reasons, the figures and the stage times, in a few lines (a run of the job only)."""
-    record = config.stash[RUN]
-    if record.stages:
+    record = config.stash.get(RUN, None)
+    if record is not None and record.stages:
         for line in summary_lines(record):
             terminalreporter.write_line(line)
 
@@ -210,18 +255,25 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_metadata(metadata: dict, config: pytest.Config) -> None:
     """The report's environment: an allow-list, so no CI token or credential can show."""
-    settings = config.stash[SETTINGS]
+    settings = config.stash.get(SETTINGS, None)
+    if settings is None:
+        return
     safe_metadata(metadata, {"DynamoDB": _shown_endpoint(settings), "Table prefix": settings.table_prefix or "(none)"})
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_html_report_title(report) -> None:
-    report.title = "DynamoDB data contracts"
+    # pytest-html hands this hook no config but its report's own; another project's report keeps its title.
+    config = getattr(report, "_config", None)
+    if config is not None and config.stash.get(SETTINGS, None) is not None:
+        report.title = "DynamoDB data contracts"
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_html_results_summary(prefix: list, summary: list, postfix: list, session: pytest.Session) -> None:
-    record = session.config.stash[RUN]
+    record = session.config.stash.get(RUN, None)
+    if record is None:
+        return
     report = getattr(session.config.option, "htmlpath", None)
     if record.data_docs and report:
         # One Data Docs site holds both checkpoints' results; the link is relative, so the folder can be moved whole.

@@ -10,7 +10,6 @@ import pytest
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as EndpointLost
 
-from contracts import TABLES
 from contracts.errors import ContractError
 from contracts.expectations import GxResults
 from contracts.gate import GateResult
@@ -79,47 +78,52 @@ def _terminal(config: pytest.Config):
 
 
 @pytest.fixture(scope="session")
-def settings(pytestconfig: pytest.Config) -> Settings:
-    """The run's options, made once when pytest starts."""
+def contracts_settings(pytestconfig: pytest.Config) -> Settings:
+    """The run's options and contracts, made once when pytest starts."""
+    if SETTINGS not in pytestconfig.stash:
+        pytest.fail("the dynamodb-data-contracts fixtures need the run's contracts: name them with --contracts "
+                    "(ini: contracts)", pytrace=False)
     return pytestconfig.stash[SETTINGS]
 
 
 @pytest.fixture(scope="session")
-def run_record(pytestconfig: pytest.Config) -> RunRecord:
+def contracts_run_record(pytestconfig: pytest.Config, contracts_settings: Settings) -> RunRecord:
     """What the run learns, for the report's summary and run.json."""
     return pytestconfig.stash[RUN]
 
 
 @pytest.fixture(scope="session")
-def dataset(settings: Settings, run_record: RunRecord, pytestconfig: pytest.Config) -> Dataset:
+def contracts_dataset(contracts_settings: Settings, contracts_run_record: RunRecord, pytestconfig: pytest.Config) -> Dataset:
     """The tables to check: the fixers' output, or with --no-fix the export as it is."""
-    if not settings.data_dir.is_dir():
-        pytest.exit(f"--data-dir {settings.data_dir} is not a folder; point it at the CSV export", returncode=4)
+    settings, record = contracts_settings, contracts_run_record
     with writing(settings.out_dir), explained(str(settings.out_dir)):
         pytestconfig.add_cleanup(stages.lock_out_dir(settings.out_dir).close)
         # Written now, so that a run killed later leaves a run.json that says it did not finish.
-        run_record.start(settings.out_dir / "run.json")
-    with run_record.timed("fix" if settings.fix else "read"), writing(settings.out_dir), explained(str(settings.data_dir)):
+        record.start(settings.out_dir / "run.json")
+    with record.timed("fix" if settings.fix else "read"), writing(settings.out_dir), explained(str(settings.data_dir)):
         data = stages.read(settings)
-    run_record.ledger = data.ledger
+    record.ledger = data.ledger
     if settings.fix:
-        run_record.quarantine = quarantine_reasons(settings.out_dir)
+        record.quarantine = quarantine_reasons(settings.out_dir, settings.registry.tables)
     return data
 
 
 @pytest.fixture(scope="session")
-def gate_result(settings: Settings, dataset: Dataset, run_record: RunRecord) -> GateResult:
+def contracts_gate_result(contracts_settings: Settings, contracts_dataset: Dataset, contracts_run_record: RunRecord) -> GateResult:
     """Every pre-upload check of every table, run once: the loader's verdict and the pre-upload tests' results."""
-    with run_record.timed("gate"), writing(settings.out_dir), explained(str(settings.out_dir)):
-        found = stages.gate(settings, dataset)
-    run_record.blocked.update({name: reasons for name, reasons in found.verdicts().items() if reasons})
-    run_record.data_docs["pre-upload"] = found.expectations.docs_index
+    settings, record = contracts_settings, contracts_run_record
+    with record.timed("gate"), writing(settings.out_dir), explained(str(settings.out_dir)):
+        found = stages.gate(settings, contracts_dataset)
+    record.blocked.update({name: reasons for name, reasons in found.verdicts().items() if reasons})
+    record.kept_orphans = found.kept_orphans()
+    record.data_docs["pre-upload"] = found.expectations.docs_index
     return found
 
 
 @pytest.fixture(scope="session")
-def dynamodb_endpoint(settings: Settings):
+def contracts_dynamodb_endpoint(contracts_settings: Settings):
     """The endpoint URL (None for AWS). By default a local server on 127.0.0.1, always stopped."""
+    settings = contracts_settings
     if not settings.starts_server:
         yield settings.endpoint_url
         return
@@ -129,11 +133,12 @@ def dynamodb_endpoint(settings: Settings):
 
 
 @pytest.fixture(scope="session")
-def dynamodb(settings: Settings, dynamodb_endpoint, run_record: RunRecord):
+def contracts_dynamodb(contracts_settings: Settings, contracts_dynamodb_endpoint, contracts_run_record: RunRecord):
     """A DynamoDB client whose every request is held to AWS's rules first."""
-    run_record.endpoint = shown(dynamodb_endpoint)
-    with writing(settings.out_dir), explained(run_record.endpoint, settings.endpoint_url):
-        client = stages.connect(settings, dynamodb_endpoint)
+    settings, record = contracts_settings, contracts_run_record
+    record.endpoint = shown(contracts_dynamodb_endpoint)
+    with writing(settings.out_dir), explained(record.endpoint, settings.endpoint_url):
+        client = stages.connect(settings, contracts_dynamodb_endpoint)
         stages.write_iam_policies(settings, client)
     return client
 
@@ -167,19 +172,20 @@ def _show_plan(reporter, the_plan: Plan) -> None:
 
 
 @pytest.fixture(scope="session")
-def deployment(settings: Settings, dataset: Dataset, gate_result: GateResult, dynamodb, run_record: RunRecord,
-               pytestconfig: pytest.Config) -> Deployment:
+def contracts_deployment(contracts_settings: Settings, contracts_dataset: Dataset, contracts_gate_result: GateResult,
+                         contracts_dynamodb, contracts_run_record: RunRecord, pytestconfig: pytest.Config) -> Deployment:
     """Plan, then sync every table that passes the gate and is not blocked by the plan; read each back once.
 
     With --plan the client refuses every write; with --no-load nothing is planned or written.
     """
-    with writing(settings.out_dir):
-        return _deploy(settings, dataset, gate_result, dynamodb, run_record, pytestconfig)
+    with writing(contracts_settings.out_dir):
+        return _deploy(contracts_settings, contracts_dataset, contracts_gate_result, contracts_dynamodb, contracts_run_record,
+                       pytestconfig)
 
 
 def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynamodb, run_record: RunRecord,
             pytestconfig: pytest.Config) -> Deployment:
-    expected = stages.checked_items(dataset, gate_result)
+    expected = stages.checked_items(settings, dataset, gate_result)
     reporter, terminal = _terminal(pytestconfig)
     run_json = settings.out_dir / "run.json"
 
@@ -212,7 +218,7 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         # Tables with nothing to write still had their table actions (GSIs, protection) done, or tried.
         run_record.synced.update(done.tables)
         run_record.rollback = done.rollback
-    checked = [t for t in TABLES if t.name in expected and t.name not in run_record.blocked]
+    checked = [t for t in settings.registry.tables if t.name in expected and t.name not in run_record.blocked]
     with run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url), (read_only(dynamodb) if not settings.writes else nullcontext()):
         live = stages.verify(dynamodb, settings, the_plan, done, checked)
     planned = the_plan.by_table() if the_plan else {}
@@ -224,9 +230,10 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
 
 
 @pytest.fixture(scope="session")
-def live_expectations(settings: Settings, dataset: Dataset, deployment: Deployment, run_record: RunRecord) -> GxResults:
+def contracts_live_expectations(contracts_settings: Settings, contracts_dataset: Dataset, contracts_deployment: Deployment,
+                                contracts_run_record: RunRecord) -> GxResults:
     """The gate's Great Expectations suites on the tables as read back."""
-    with run_record.timed("live checks"), writing(settings.out_dir):
-        found = stages.check_live(settings, dataset, deployment.live)
-    run_record.data_docs["live"] = found.docs_index
+    with contracts_run_record.timed("live checks"), writing(contracts_settings.out_dir):
+        found = stages.check_live(contracts_settings, contracts_dataset, contracts_deployment.live)
+    contracts_run_record.data_docs["live"] = found.docs_index
     return found

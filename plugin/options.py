@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from contracts.registry import SAMPLE, load_registry
 from loaders.client import DEFAULT_WORKERS
 from loaders.import_table import IMPORT_MODES, IMPORT_THRESHOLD
 from pipeline.settings import SERVERS, Settings
@@ -14,16 +15,25 @@ SETTINGS = pytest.StashKey[Settings]()
 
 # Where the export and the output go when neither the command line nor pytest.ini says: relative to the rootdir.
 INI_PATHS = {"data_dir": ("--data-dir", "data/raw"), "out_dir": ("--out-dir", "build")}
+# The options and ini keys that make a pytest run this tool's run: without one of them the plugin is only a guest.
+RUN_OPTIONS = ("--contracts", "--data-dir", "--rollback")
+RUN_INI_KEYS = ("contracts", "data_dir")
+# Options whose value is a path: written with a space, pytest reads the value as a test path before any plugin loads.
+PATH_OPTIONS = ("--contracts", "--data-dir", "--out-dir")
 
 
 def addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("contracts", "data contracts")
+    group.addoption("--contracts", default=None, metavar="MODULE_OR_FILE",
+                    help="the module (dotted name) or .py file declaring the export's tables as TABLES and NOT_TABLES "
+                         f"(ini: contracts, relative to the ini file; default: the sample's, {SAMPLE})")
+    parser.addini("contracts", "default of --contracts", default=None)
     group.addoption("--data-dir", default=None, help="folder of the CSV export to check (ini: data_dir; default data/raw)")
     group.addoption("--out-dir", default=None,
                     help="where fixed/, quarantine/, ledger.json, plan.json, run.json and rollback/ go (ini: out_dir; default build)")
     group.addoption("--no-fix", action="store_true", help="check the files as they are, without running the fixers")
     for name, (option, default) in INI_PATHS.items():
-        parser.addini(name, f"default of {option}, relative to the rootdir", default=default)
+        parser.addini(name, f"default of {option}, relative to the ini file (default {default})", default=None)
     group = parser.getgroup("dynamodb", "where the live suite loads and checks")
     group.addoption("--endpoint-url", default=None,
                     help="a DynamoDB-compatible endpoint to use instead of starting a local server "
@@ -63,12 +73,26 @@ def addoption(parser: pytest.Parser) -> None:
 
 
 def _path(config: pytest.Config, name: str) -> Path:
-    option, _ = INI_PATHS[name]
+    option, default = INI_PATHS[name]
     given = config.getoption(option)
     if given is not None:
         return Path(given).resolve()  # relative to where pytest was started, as any path on a command line
     base = config.inipath.parent if config.inipath else config.rootpath
-    return (base / config.getini(name)).resolve()
+    return (base / (config.getini(name) or default)).resolve()
+
+
+def is_run(config: pytest.Config) -> bool:
+    """Whether this pytest run is the tool's: it names contracts, an export or a rollback, on the command line or in the ini file."""
+    return any(config.getoption(option) for option in RUN_OPTIONS) or any(config.getini(key) for key in RUN_INI_KEYS)
+
+
+def contracts_spec(config: pytest.Config) -> tuple[str, Path]:
+    """The contracts setting and the folder a relative file is taken from (where it was given)."""
+    given = config.getoption("--contracts")
+    if given:
+        return given, config.invocation_params.dir
+    base = config.inipath.parent if config.inipath else config.rootpath
+    return config.getini("contracts") or SAMPLE, base
 
 
 def make_settings(config: pytest.Config) -> Settings:
@@ -77,6 +101,7 @@ def make_settings(config: pytest.Config) -> Settings:
     return Settings(
         data_dir=_path(config, "data_dir"),
         out_dir=_path(config, "out_dir"),
+        registry=load_registry(*contracts_spec(config)),
         fix=not config.getoption("--no-fix"),
         endpoint_url=config.getoption("--endpoint-url") or environment,
         aws=config.getoption("--aws"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from contracts import TABLES
 from fixers.ledger import Ledger
 from reporting.record import Latency
 
@@ -43,19 +42,19 @@ def rows_chart(ledger: Ledger, stopping: tuple[str, ...] = ()) -> str:
     The tables in `stopping` (blocked, or with a failed check) are named in red.
     """
     label_w, bar_w, row_h, top = 175, 200, 15, 34
-    width, height = label_w + bar_w + 310, top + row_h * len(TABLES) + 22
+    width, height = label_w + bar_w + 310, top + row_h * len(ledger.tables) + 22
     title = "Where each table's raw rows went: items, merged, quarantined"
     body = [_text(0, 12, title, 'font-weight="bold"')]
     body += _legend(0, 27, [(ITEMS, "items"), (MERGED, "merged into another item"), (QUARANTINED, "quarantined")])
     if stopping:
         body.append(_text(label_w + bar_w + 8, 12, "a name in red: the table stops the deploy", 'font-weight="bold"', QUARANTINED))
-    for n, table in enumerate(TABLES):
+    for n, name in enumerate(ledger.tables):
         y = top + n * row_h
-        if table.name in stopping:
-            body.append(_text(label_w - 6, y + 10, table.name, 'text-anchor="end" font-weight="bold"', QUARANTINED))
+        if name in stopping:
+            body.append(_text(label_w - 6, y + 10, name, 'text-anchor="end" font-weight="bold"', QUARANTINED))
         else:
-            body.append(_text(label_w - 6, y + 10, table.name, 'text-anchor="end"'))
-        entry = ledger.tables.get(table.name)
+            body.append(_text(label_w - 6, y + 10, name, 'text-anchor="end"'))
+        entry = ledger.tables[name]
         if entry is None or entry.error is not None or not entry.raw_rows:
             body.append(_text(label_w, y + 10, "not fixed: see the table below" if entry and entry.error else "no rows", colour=QUARANTINED))
             continue
@@ -69,7 +68,7 @@ def rows_chart(ledger: Ledger, stopping: tuple[str, ...] = ()) -> str:
         extras = [f"{entry.merged:,} merged"] * bool(entry.merged) + [f"{entry.quarantined:,} quarantined"] * bool(entry.quarantined)
         note = f"{entry.raw_rows:,} rows → {entry.items:,} items" + (f" ({', '.join(extras)})" if extras else "")
         body.append(_text(label_w + bar_w + 8, y + 10, note))
-    axis_y = top + row_h * len(TABLES) + 14
+    axis_y = top + row_h * len(ledger.tables) + 14
     body += [_text(label_w, axis_y, "0%"), _text(label_w + bar_w, axis_y, "100% of raw rows", 'text-anchor="end"')]
     return _svg(width, height, title, body)
 

@@ -5,8 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from contracts import TABLES, Table
 from contracts.source import read_csv
+from contracts.table import Table
 from contracts.violations import MASK
 
 
@@ -28,7 +28,7 @@ def masked_reason(table: Table, row: dict[str, str]) -> str:
     return reason
 
 
-def quarantine_reasons(out_dir: Path, tables: tuple[Table, ...] = TABLES) -> dict[str, list[QuarantineReason]]:
+def quarantine_reasons(out_dir: Path, tables: tuple[Table, ...]) -> dict[str, list[QuarantineReason]]:
     """{table name: its reasons, most rows first} from the fixers' `out_dir/quarantine/` files."""
     found = {}
     for table in tables:

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from contracts import NOT_TABLES
+from contracts.registry import Registry
 from fixers.atomic import write_atomically
 from fixers.ledger import Ledger
 from loaders.plan import Plan
@@ -48,6 +48,8 @@ CHANGE_KINDS = ("create", "update", "delete", "unchanged")
 
 @dataclass
 class RunRecord:
+    # The run's contracts: which tables the report lists, in load order, and the files that are not tables.
+    registry: Registry = field(default_factory=lambda: Registry(()))
     endpoint: str = ""
     ledger: Ledger | None = None
     blocked: dict[str, list[str]] = field(default_factory=dict)  # table: why the gate kept it out
@@ -68,6 +70,7 @@ class RunRecord:
     capacity: dict[str, dict[str, float]] = field(default_factory=dict)  # table: {write_units, read_units}
     gx_docs: str | None = None  # relative link to the Great Expectations Data Docs index
     quarantine: dict[str, list[QuarantineReason]] = field(default_factory=dict)  # table: reasons, counted
+    kept_orphans: dict[str, dict[str, int]] = field(default_factory=dict)  # table: {column: orphan rows loaded}
     checks: Counter = field(default_factory=Counter)  # outcome: how many checks had it
     failures: list[Failure] = field(default_factory=list)
 
@@ -148,8 +151,9 @@ class RunRecord:
             "changes_applied": self.changes_applied,
             "actions": self.actions,
             "capacity": self.capacity,
-            "not_tables": {n.file: n.reason for n in NOT_TABLES},
+            "not_tables": {n.file: n.reason for n in self.registry.not_tables},
             "quarantine": {name: [asdict(r) for r in reasons] for name, reasons in self.quarantine.items()},
+            "orphans_kept": self.kept_orphans,
             "checks": dict(self.checks),
             "failures": [asdict(f) for f in self.failures],
             "gx_docs": self.gx_docs,

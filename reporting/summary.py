@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from html import escape
 
-from contracts import NOT_TABLES, TABLES
 from loaders.endpoint import shown
 from reporting.charts import queries_chart, rows_chart
 from reporting.record import CHANGE_KINDS, RunRecord
@@ -126,7 +125,7 @@ def _load(sync) -> str:
 
 def _per_table(record: RunRecord) -> str:
     rows = []
-    for table in TABLES:
+    for table in record.registry.tables:
         entry = record.ledger.tables.get(table.name) if record.ledger else None
         fixes = "<br>".join(escape(f"{c.fixer} {c.column or ''} ×{c.rows}") for c in entry.changes) if entry else ""
         indexes = record.indexes.get(table.name, {})
@@ -148,7 +147,7 @@ def _per_table(record: RunRecord) -> str:
 
 
 def _changes(record: RunRecord) -> str:
-    names = [t.name for t in TABLES if t.name in record.changes or t.name in record.actions or t.name in record.capacity]
+    names = [t.name for t in record.registry.tables if t.name in record.changes or t.name in record.actions or t.name in record.capacity]
     if not names:
         return "<h2>Changes in DynamoDB</h2><p>not run</p>"
     rows = []
@@ -167,7 +166,7 @@ def _quarantine(record: RunRecord) -> str:
     if not record.quarantine:
         return "<h2>Quarantined rows</h2><p>" + ("none" if record.ledger else "not run") + "</p>"
     rows = []
-    for table in TABLES:
+    for table in record.registry.tables:
         for r in record.quarantine.get(table.name, []):
             shown = ", ".join(str(line) for line in r.lines[:10]) + (f" (+{len(r.lines) - 10} more)" if len(r.lines) > 10 else "")
             rows.append([escape(table.name), escape(table.file), escape(r.reason), f"{r.rows:,}", shown])
@@ -175,8 +174,19 @@ def _quarantine(record: RunRecord) -> str:
     return "<h2>Quarantined rows, by reason</h2>" + note + _table(["table", "file", "reason", "rows", "lines"], rows)
 
 
-def _not_tables() -> str:
-    rows = [[escape(n.file), escape(n.reason)] for n in NOT_TABLES]
+def _kept_orphans(record: RunRecord) -> str:
+    rows = [[escape(name), escape(column), f"{count:,}"] for name, columns in record.kept_orphans.items()
+            for column, count in columns.items()]
+    if not rows:
+        return ""
+    note = "<p>Rows whose foreign key names no parent row, loaded because the contract says <code>on_orphan=\"keep\"</code>.</p>"
+    return "<h2>Orphans kept</h2>" + note + _table(["table", "foreign key", "rows"], rows)
+
+
+def _not_tables(record: RunRecord) -> str:
+    rows = [[escape(n.file), escape(n.reason)] for n in record.registry.not_tables]
+    if not rows:
+        return ""
     return "<h2>Files that are not tables (not loaded)</h2>" + _table(["file", "why it is not loaded"], rows)
 
 
@@ -194,5 +204,5 @@ def render(record: RunRecord) -> str:
     """The HTML placed at the top of pytest-html's summary."""
     decision = verdict(record)
     top = _verdict(record, decision) + _figures(record, figures(record)) + _about(record) + _pictures(record, decision)
-    details = _per_table(record) + _changes(record) + _quarantine(record) + _not_tables() + _queries(record)
+    details = _per_table(record) + _changes(record) + _quarantine(record) + _kept_orphans(record) + _not_tables(record) + _queries(record)
     return f'{STYLE}<div class="dc">{top}{details}</div>'

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from contracts import TABLES
-
 if TYPE_CHECKING:
     from reporting.record import RunRecord
 
@@ -49,7 +47,7 @@ def verdict(record: RunRecord) -> Verdict:
         reasons.append(Reason((), "the run did not finish"))
     if not sum(record.checks.values()):
         reasons.append(Reason((), "no check ran"))
-    blocked = tuple(t.name for t in TABLES if t.name in record.blocked)
+    blocked = tuple(name for name in record.registry.names if name in record.blocked)
     for name in blocked:
         first = _first_line(record.blocked[name][0]) if record.blocked[name] else "blocked by the gate"
         reasons.append(Reason((name,), f"not loaded: {first}"))
@@ -67,7 +65,7 @@ def verdict(record: RunRecord) -> Verdict:
             count = f"{sum(failed_checks[t] for t in tables)} checks failed in {len(tables)} tables"
         reasons.append(Reason(tuple(tables), f"{problem} ({count})"))
     reasons += [Reason((), f"{f.test}: {f.problem}") for f in record.failures if f.table is None]
-    failing = tuple(t.name for t in TABLES if t.name in failed_checks)
+    failing = tuple(name for name in record.registry.names if name in failed_checks)
     return Verdict(not reasons, tuple(reasons), blocked, failing)
 
 
@@ -79,7 +77,7 @@ def named(tables: tuple[str, ...], most: int = 3) -> str:
 def in_short(record: RunRecord, decision: Verdict) -> str:
     """Half a line after the verdict: which tables stop it, or that all pass and whether anything was loaded."""
     if decision.deploy:
-        return f"all {len(TABLES)} tables pass" + ("" if record.synced else "; pre-upload checks only, nothing was loaded")
+        return f"all {len(record.registry.tables)} tables pass" + ("" if record.synced else "; pre-upload checks only, nothing was loaded")
     parts = []
     if decision.blocked:
         parts.append(f"{len(decision.blocked)} table{'s' * (len(decision.blocked) > 1)} blocked: {named(decision.blocked)}")
@@ -117,7 +115,7 @@ def figures(record: RunRecord) -> Figures:
             changes[kind] = changes.get(kind, 0) + count
     capacity = record.capacity.values()
     return Figures(
-        tables=len(TABLES),
+        tables=len(record.registry.tables),
         loaded=len(record.synced),
         blocked=len(record.blocked),
         raw_rows=totals.get("raw_rows"),

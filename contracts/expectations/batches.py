@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from contracts import Table
 from contracts.dynamodb import canonical_number
 from contracts.keys import comparable, per_distinct
+from contracts.table import Table
 
 # The frame's own index, kept beside the values so a failure names its row (and, before upload, its line).
 ROW = "_row"

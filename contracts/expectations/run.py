@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from contracts import TABLES, Table
 from contracts.errors import ContractError
 from contracts.expectations import project
 from contracts.expectations.batches import ROW, batch_frame, write_batches
@@ -43,6 +42,7 @@ from contracts.expectations.suites import (
     suite_columns,
 )
 from contracts.source import line_of
+from contracts.table import Table
 from contracts.violations import SHOWN_EXAMPLES, Violation, show
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no telemetry leaves the machine
@@ -168,7 +168,7 @@ class GxResults:
 
 
 def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, int] | None, out_dir: Path,
-             tables=TABLES, *, meanwhile: Callable[[], None] | None = None) -> GxResults:
+             tables, *, meanwhile: Callable[[], None] | None = None) -> GxResults:
     """Run the stage's checkpoint over every table that has a frame, then build Data Docs.
 
     `frames` are read as `contracts.source` reads them (before upload: text,

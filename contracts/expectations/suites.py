@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from contracts import TABLES_BY_NAME, ForeignKey, Table, parent_key
 from contracts.expectations.batches import ROW, quoted
+from contracts.registry import parent_key
+from contracts.table import ForeignKey, Table
 
 # What each expectation checks, kept in its `meta` so a result maps back to the rule that failed.
 FOREIGN_KEY = "foreign key"
@@ -54,8 +55,8 @@ class ForeignKeyCheck:
 
 
 def foreign_key_checks(tables) -> list[ForeignKeyCheck]:
-    """Every foreign key of `tables`; a parent is looked up among `tables`, then among the declared tables."""
-    by_name = TABLES_BY_NAME | {t.name: t for t in tables}
+    """Every foreign key of `tables`, whose parents are among `tables` (a registry holds every parent)."""
+    by_name = {t.name: t for t in tables}
     return [ForeignKeyCheck(t, fk, by_name[fk.parent]) for t in tables for fk in t.foreign_keys]
 
 

@@ -2,13 +2,14 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts.formats import airport, ident, one_of
+from contracts.formats import Format, ident, one_of
 from contracts.table import Copy, ForeignKey, Index, Table
+from contracts.tables.formats import airport
 
 
 class CargoShipments(pa.DataFrameModel):
     shipment_id: Series[str] = ident("SH", 5)
-    awb_number: Series[str] = pa.Field(str_matches=r"^607-\d{8}$")
+    awb_number: Series[str] = Format(r"^607-\d{8}$", "an air waybill number like 607-12345678").field()
     origin: Series[str] = airport()
     destination: Series[str] = airport()
     weight_kg: Series[float] = pa.Field(gt=0)
@@ -23,7 +24,7 @@ class CargoFlightAssignments(pa.DataFrameModel):
     sequence_number: Series[int] = pa.Field(ge=1)
     # The agents load cargo in this order; the export has only sequence_number (D1).
     loading_priority: Series[int] = pa.Field(ge=1)
-    uld_position: Series[str] = pa.Field(str_matches=r"^\d{1,2}[LRC]$")
+    uld_position: Series[str] = Format(r"^\d{1,2}[LRC]$", "a ULD position like 12L").field()
     weight_kg: Series[float] = pa.Field(gt=0)
 
 

@@ -2,19 +2,20 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts.formats import CREW_POSITIONS, DATE, EMAIL, QUALIFICATIONS, airport, date, ident, personal, timestamp
+from contracts.formats import DATE, EMAIL, Format, date, ident, personal, timestamp
 from contracts.table import ForeignKey, Index, MapValues, MergeIntoSet, Table
+from contracts.tables.formats import CREW_POSITIONS, QUALIFICATIONS, airport
 
 
 class CrewMembers(pa.DataFrameModel):
     crew_id: Series[str] = ident("CM", 4)
     # Text, not a number: the leading zeros of 004512 are part of it (D14).
-    employee_number: Series[str] = pa.Field(str_matches=r"^\d{6}$", unique=True)
+    employee_number: Series[str] = Format(r"^\d{6}$", "a six-digit employee number").field(unique=True)
     first_name: Series[str] = personal()
     last_name: Series[str] = personal()
-    email: Series[str] = personal(str_matches=EMAIL)
+    email: Series[str] = personal(EMAIL)
     phone: Series[str] = personal()
-    date_of_birth: Series[str] = personal(str_matches=DATE)
+    date_of_birth: Series[str] = personal(DATE)
     passport_number: Series[str] = personal()
     role: Series[str] = pa.Field(isin=list(CREW_POSITIONS.values()))
     base: Series[str] = airport()
@@ -29,7 +30,7 @@ class CrewRoster(pa.DataFrameModel):
     position: Series[str] = pa.Field(isin=list(CREW_POSITIONS.values()))
     duty_start: Series[str] = timestamp()
     duty_end: Series[str] = timestamp()
-    qualifications: Series[str] = pa.Field(str_matches=r'^\["[^"]+"(, "[^"]+")*\]$')
+    qualifications: Series[str] = Format(r'^\["[^"]+"(, "[^"]+")*\]$', 'a JSON list of codes like ["B787", "CRM"]').field()
 
 
 class CrewQualifications(pa.DataFrameModel):

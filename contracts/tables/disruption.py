@@ -2,15 +2,16 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts.formats import airport, ident, one_of, registration, timestamp
+from contracts.formats import Format, ident, one_of, timestamp
 from contracts.table import ForeignKey, Table
+from contracts.tables.formats import airport, registration
 
 
 class Weather(pa.DataFrameModel):
     weather_id: Series[str] = ident("WX", 5)
     airport_code: Series[str] = airport()
     observation_time: Series[str] = timestamp()
-    metar: Series[str] = pa.Field(str_matches=r"^[A-Z]{4} \d{6}Z ")
+    metar: Series[str] = Format(r"^[A-Z]{4} \d{6}Z ", "a METAR report starting like OMAA 141200Z").field()
     wind_speed_kt: Series[int] = pa.Field(ge=0, le=200)
     visibility_m: Series[int] = pa.Field(ge=0, le=10000)
     temperature_c: Series[int] = pa.Field(ge=-60, le=60)

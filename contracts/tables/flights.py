@@ -2,13 +2,14 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts.formats import AIRCRAFT_TYPES, FLIGHT_NUMBER, airport, date, ident, one_of, registration, timestamp
+from contracts.formats import date, ident, one_of, timestamp
 from contracts.table import ForeignKey, Index, ParseTimestamps, Table
+from contracts.tables.formats import AIRCRAFT_TYPES, FLIGHT_NUMBER, airport, registration
 
 
 class Flights(pa.DataFrameModel):
     flight_id: Series[int] = pa.Field(ge=1)
-    flight_number: Series[str] = pa.Field(str_matches=FLIGHT_NUMBER)
+    flight_number: Series[str] = FLIGHT_NUMBER.field()
     origin: Series[str] = airport()
     destination: Series[str] = airport()
     scheduled_departure: Series[str] = timestamp()

@@ -2,15 +2,16 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts.formats import airport, ident, one_of, personal, registration, timestamp
+from contracts.formats import Format, ident, one_of, personal, timestamp
 from contracts.table import ForeignKey, Index, Rename, Table
+from contracts.tables.formats import airport, registration
 
 
 class MaintenanceWorkOrders(pa.DataFrameModel):
     workorder_id: Series[str] = ident("WO", 5)
     aircraft_registration: Series[str] = registration()
     # ATA chapters are two-digit text: 05 is not 5.
-    ata_chapter: Series[str] = pa.Field(str_matches=r"^\d{2}$")
+    ata_chapter: Series[str] = Format(r"^\d{2}$", "a two-digit ATA chapter like 32").field()
     description: Series[str]
     priority: Series[str] = one_of("AOG", "HIGH", "MEDIUM", "LOW")
     status: Series[str] = one_of("OPEN", "IN_PROGRESS", "DEFERRED", "CLOSED")
@@ -23,7 +24,7 @@ class MaintenanceStaff(pa.DataFrameModel):
     staff_id: Series[str] = ident("MS", 3)
     first_name: Series[str] = personal()
     last_name: Series[str] = personal()
-    license_number: Series[str] = personal(str_matches=r"^GCAA-B1-\d{5}$")
+    license_number: Series[str] = personal(Format(r"^GCAA-B1-\d{5}$", "a licence number like GCAA-B1-12345"))
     specialization: Series[str] = one_of("Avionics", "Airframe", "Powerplant", "Structures")
     base: Series[str] = airport()
     shift: Series[str] = one_of("DAY", "NIGHT")

@@ -2,8 +2,9 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts.formats import COUNTRY, DATE, EMAIL, airport, date, ident, one_of, personal, timestamp
+from contracts.formats import COUNTRY, DATE, EMAIL, Format, date, ident, one_of, personal, timestamp
 from contracts.table import Copy, DropExactCopies, ForeignKey, Index, KeepLatest, Table
+from contracts.tables.formats import airport
 
 BAG_STATUSES = ("CHECKED_IN", "LOADED", "IN_TRANSIT", "ARRIVED", "DELIVERED", "MISHANDLED")
 
@@ -12,11 +13,11 @@ class Passengers(pa.DataFrameModel):
     passenger_id: Series[str] = ident("PX", 7)
     first_name: Series[str] = personal()
     last_name: Series[str] = personal()
-    email: Series[str] = personal(str_matches=EMAIL)
+    email: Series[str] = personal(EMAIL)
     phone: Series[str] = personal()
-    date_of_birth: Series[str] = personal(str_matches=DATE)
+    date_of_birth: Series[str] = personal(DATE)
     passport_number: Series[str] = personal()
-    nationality: Series[str] = pa.Field(str_matches=COUNTRY)
+    nationality: Series[str] = COUNTRY.field()
     frequent_flyer_tier: Series[str] = one_of("NONE", "BRONZE", "SILVER", "GOLD", "PLATINUM")
 
 
@@ -25,7 +26,7 @@ class Bookings(pa.DataFrameModel):
     flight_id: Series[int] = pa.Field(ge=1)
     passenger_id: Series[str] = ident("PX", 7)
     booking_class: Series[str] = one_of("Economy", "Business", "First")
-    seat_number: Series[str] = pa.Field(str_matches=r"^\d{1,2}[A-K]$")
+    seat_number: Series[str] = Format(r"^\d{1,2}[A-K]$", "a seat like 12A").field()
     booking_status: Series[str] = one_of("CONFIRMED", "CHECKED_IN", "CANCELLED")
     fare_amount: Series[float] = pa.Field(ge=0)
     booked_at: Series[str] = timestamp()
@@ -34,7 +35,7 @@ class Bookings(pa.DataFrameModel):
 class Baggage(pa.DataFrameModel):
     baggage_id: Series[str] = ident("BG", 7)
     booking_id: Series[str] = ident("BK", 7)
-    tag_number: Series[str] = pa.Field(str_matches=r"^EY\d{6}$")
+    tag_number: Series[str] = Format(r"^EY\d{6}$", "a bag tag like EY123456").field()
     weight_kg: Series[float] = pa.Field(gt=0, le=100)
     baggage_status: Series[str] = one_of(*BAG_STATUSES)
     # The agents query `status`; the export calls it baggage_status (D3).

@@ -2,17 +2,18 @@
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts.formats import AIRCRAFT_TYPES, COUNTRY, IATA, ICAO, one_of
+from contracts.formats import COUNTRY, Format, one_of
 from contracts.table import Table
+from contracts.tables.formats import AIRCRAFT_TYPES, IATA, ICAO
 
 
 class Airports(pa.DataFrameModel):
-    airport_code: Series[str] = pa.Field(str_matches=IATA)
-    icao_code: Series[str] = pa.Field(str_matches=ICAO)
+    airport_code: Series[str] = IATA.field()
+    icao_code: Series[str] = ICAO.field()
     name: Series[str]
     city: Series[str]
-    country: Series[str] = pa.Field(str_matches=COUNTRY)
-    timezone: Series[str] = pa.Field(str_matches=r"^[A-Za-z_]+/[A-Za-z_/]+$")
+    country: Series[str] = COUNTRY.field()
+    timezone: Series[str] = Format(r"^[A-Za-z_]+/[A-Za-z_/]+$", "an IANA time zone like Asia/Dubai").field()
     latitude: Series[float] = pa.Field(ge=-90, le=90)
     longitude: Series[float] = pa.Field(ge=-180, le=180)
 

@@ -10,10 +10,9 @@ from statistics import median
 
 import pytest
 
-from contracts import TABLES_BY_NAME
 from loaders.readback import query_index, scan_filtered
+from plugin.suites.expected import expected_answer, query_attributes, query_values
 from reporting.record import Latency
-from tests.live.expected import expected_answer, query_attributes, query_values
 
 pytestmark = pytest.mark.performance
 
@@ -22,22 +21,22 @@ QUERY_RUNS = 5
 SCAN_RUNS = 1
 
 
-def test_query_reads_only_its_matches(pattern, deployment, dataset, run_record):
-    table = TABLES_BY_NAME[pattern.table]
-    if table.name not in deployment.loaded:
+def test_query_reads_only_its_matches(pattern, contracts_deployment, contracts_dataset, contracts_run_record):
+    table = pattern.contract
+    if table.name not in contracts_deployment.loaded:
         pytest.fail(f"{table.name} was not loaded; see its live checks", pytrace=False)
-    frame = dataset.frames[table.name]
+    frame = contracts_dataset.frames[table.name]
     values = query_values(frame, pattern)
     matches = len(expected_answer(frame, pattern, values))
     conditions = query_attributes(values, table)
-    name = deployment.name(table)
-    queries = [query_index(deployment.client, name, pattern.index, conditions) for _ in range(QUERY_RUNS)]
-    scans = [scan_filtered(deployment.client, name, conditions) for _ in range(SCAN_RUNS)]
-    run_record.latencies.append(Latency(
+    name = contracts_deployment.name(table)
+    queries = [query_index(contracts_deployment.client, name, pattern.index, conditions) for _ in range(QUERY_RUNS)]
+    scans = [scan_filtered(contracts_deployment.client, name, conditions) for _ in range(SCAN_RUNS)]
+    contracts_run_record.latencies.append(Latency(
         pattern=f"{pattern.label}: {pattern.question} ({pattern.agent})", matches=matches,
         query_ms=median(q.seconds for q in queries) * 1000, scan_ms=median(s.seconds for s in scans) * 1000,
         query_read=queries[0].scanned, scan_read=scans[0].scanned,
     ))
     assert all(q.count == q.scanned == matches for q in queries), "the query read more than its matches"
     assert all(s.count == matches for s in scans), "the scan and the query disagree"
-    assert scans[0].scanned == len(deployment.live[table.name].items), "a filtered scan reads the whole table"
+    assert scans[0].scanned == len(contracts_deployment.live[table.name].items), "a filtered scan reads the whole table"

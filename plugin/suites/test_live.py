@@ -5,31 +5,30 @@ from collections import Counter
 
 import pytest
 
-from contracts import TABLES_BY_NAME
 from contracts.violations import report
 from loaders.items import item_to_row
 from loaders.readback import query_index
 from loaders.tables import key_names
-from tests.live.expected import expected_answer, items_by_key, query_attributes, query_values, rows_by_key, rows_in_index
+from plugin.suites.expected import expected_answer, items_by_key, query_attributes, query_values, rows_by_key, rows_in_index
 
 pytestmark = pytest.mark.live
 
 
-def fixed_frame(dataset, table):
+def fixed_frame(contracts_dataset, table):
     __tracebackhide__ = True
-    if table.name not in dataset.frames:
-        pytest.fail(f"{table.name}: {dataset.errors.get(table.name)}", pytrace=False)
-    return dataset.frames[table.name]
+    if table.name not in contracts_dataset.frames:
+        pytest.fail(f"{table.name}: {contracts_dataset.errors.get(table.name)}", pytrace=False)
+    return contracts_dataset.frames[table.name]
 
 
-def loaded(deployment, run_record, table):
+def loaded(contracts_deployment, contracts_run_record, table):
     __tracebackhide__ = True
-    if table.name not in deployment.loaded:
-        reasons = "\n".join(run_record.blocked.get(table.name, ["not loaded"]))
-        planned = deployment.plan.by_table().get(table.name) if deployment.plan else None
+    if table.name not in contracts_deployment.loaded:
+        reasons = "\n".join(contracts_run_record.blocked.get(table.name, ["not loaded"]))
+        planned = contracts_deployment.plan.by_table().get(table.name) if contracts_deployment.plan else None
         why = "the plan blocks it" if planned is not None and planned.blocked else "its pre-upload contract fails"
         pytest.fail(f"{table.name} was not loaded: {why}:\n{reasons}", pytrace=False)
-    synced = run_record.synced.get(table.name)
+    synced = contracts_run_record.synced.get(table.name)
     if synced is not None and synced.import_failure:
         pytest.fail(synced.import_failure, pytrace=False)
 
@@ -38,77 +37,77 @@ STALE_REMEDY = ("the contract mirrors the export (sync=\"mirror\"), so a plain r
                 "deletes them; if the export was cut short, export it again")
 
 
-def live(deployment, table):
-    """The one read of the table the deployment fixture made: its items, GSI counts and description."""
-    return deployment.live[table.name]
+def live(contracts_deployment, table):
+    """The one read of the table the contracts_deployment fixture made: its items, GSI counts and description."""
+    return contracts_deployment.live[table.name]
 
 
-def test_table_is_active(table, deployment, run_record):
-    loaded(deployment, run_record, table)
-    description = live(deployment, table).description
-    assert description is not None, f"{deployment.name(table)} does not exist"
+def test_table_is_active(table, contracts_deployment, contracts_run_record):
+    loaded(contracts_deployment, contracts_run_record, table)
+    description = live(contracts_deployment, table).description
+    assert description is not None, f"{contracts_deployment.name(table)} does not exist"
     assert description["TableStatus"] == "ACTIVE"
     assert key_names(description["KeySchema"]) == table.key
 
 
 @pytest.mark.protection
-def test_table_is_protected_as_declared(table, deployment, run_record):
+def test_table_is_protected_as_declared(table, contracts_deployment, contracts_run_record):
     """Deletion protection, encryption at rest and point-in-time recovery, as the contract declares."""
-    loaded(deployment, run_record, table)
-    synced = run_record.synced.get(table.name)
+    loaded(contracts_deployment, contracts_run_record, table)
+    synced = contracts_run_record.synced.get(table.name)
     if synced is not None and synced.unprotected:
-        pytest.fail(f"{deployment.name(table)}: " + "; ".join(f"could not give {kind}: {why}"
+        pytest.fail(f"{contracts_deployment.name(table)}: " + "; ".join(f"could not give {kind}: {why}"
                                                              for kind, why in synced.unprotected.items()), pytrace=False)
-    description = live(deployment, table).description
+    description = live(contracts_deployment, table).description
     assert bool(description.get("DeletionProtectionEnabled")) == table.deletion_protection
     sse = description.get("SSEDescription", {})
     assert (sse.get("Status") == "ENABLED" and sse.get("SSEType") == "KMS") == (table.encryption == "AWS_MANAGED_KMS")
-    backups = deployment.client.describe_continuous_backups(TableName=deployment.name(table))["ContinuousBackupsDescription"]
+    backups = contracts_deployment.client.describe_continuous_backups(TableName=contracts_deployment.name(table))["ContinuousBackupsDescription"]
     pitr = backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") == "ENABLED"
     assert pitr == table.point_in_time_recovery, f"point-in-time recovery is {'on' if pitr else 'off'}"
 
 
-def test_item_count(table, deployment, dataset, run_record):
+def test_item_count(table, contracts_deployment, contracts_dataset, contracts_run_record):
     """Counted from one full paginated Scan: ItemCount lags by hours on AWS."""
-    loaded(deployment, run_record, table)
-    found = len(live(deployment, table).items)
-    run_record.found[table.name] = found
-    expected = len(fixed_frame(dataset, table))
-    if dataset.ledger:
-        assert dataset.ledger.tables[table.name].items == expected
+    loaded(contracts_deployment, contracts_run_record, table)
+    found = len(live(contracts_deployment, table).items)
+    contracts_run_record.found[table.name] = found
+    expected = len(fixed_frame(contracts_dataset, table))
+    if contracts_dataset.ledger:
+        assert contracts_dataset.ledger.tables[table.name].items == expected
     if table.sync == "upsert":
-        assert found >= expected, f"{deployment.name(table)} holds {found} items; the fixed data has {expected}"
+        assert found >= expected, f"{contracts_deployment.name(table)} holds {found} items; the fixed data has {expected}"
         return
     extra = f" ({found - expected} more than the export: {STALE_REMEDY})" if found > expected else ""
-    assert found == expected, f"{deployment.name(table)} holds {found} items; the fixed data has {expected}{extra}"
+    assert found == expected, f"{contracts_deployment.name(table)} holds {found} items; the fixed data has {expected}{extra}"
 
 
-def test_gsi(gsi, deployment, dataset, run_record):
+def test_gsi(gsi, contracts_deployment, contracts_dataset, contracts_run_record):
     """Exists, ACTIVE, declared keys, types and projection, and holds exactly the items carrying its keys."""
     table, index = gsi
-    loaded(deployment, run_record, table)
-    description = live(deployment, table).description
+    loaded(contracts_deployment, contracts_run_record, table)
+    description = live(contracts_deployment, table).description
     indexes = {i["IndexName"]: i for i in description.get("GlobalSecondaryIndexes", [])}
     assert index.name in indexes, f"{index.name} is missing; found {sorted(indexes)}"
     status = indexes[index.name]["IndexStatus"]
-    run_record.indexes.setdefault(table.name, {})[index.name] = status
+    contracts_run_record.indexes.setdefault(table.name, {})[index.name] = status
     assert status == "ACTIVE"
     assert key_names(indexes[index.name]["KeySchema"]) == index.key
     types = {d["AttributeName"]: d["AttributeType"] for d in description["AttributeDefinitions"]}
     assert {k: types[k] for k in index.key} == {k: table.attribute_type(k) for k in index.key}
     assert indexes[index.name]["Projection"]["ProjectionType"] == index.projection
-    carrying = sum(1 for item in live(deployment, table).items if all(k in item for k in index.key))
-    assert live(deployment, table).index_counts[index.name] == carrying, "the index does not hold every item carrying its keys"
-    expected = rows_in_index(fixed_frame(dataset, table), index)
+    carrying = sum(1 for item in live(contracts_deployment, table).items if all(k in item for k in index.key))
+    assert live(contracts_deployment, table).index_counts[index.name] == carrying, "the index does not hold every item carrying its keys"
+    expected = rows_in_index(fixed_frame(contracts_dataset, table), index)
     if table.sync == "mirror":
         assert carrying == expected
 
 
-def test_items_equal_fixed_rows(table, deployment, dataset, run_record):
+def test_items_equal_fixed_rows(table, contracts_deployment, contracts_dataset, contracts_run_record):
     """Every item read back equals its fixed row, types included; none missing, none extra."""
-    loaded(deployment, run_record, table)
-    expected = rows_by_key(fixed_frame(dataset, table), table)
-    found = items_by_key(live(deployment, table).items, table)
+    loaded(contracts_deployment, contracts_run_record, table)
+    expected = rows_by_key(fixed_frame(contracts_dataset, table), table)
+    found = items_by_key(live(contracts_deployment, table).items, table)
     missing, extra = expected.keys() - found.keys(), found.keys() - expected.keys()
     assert not missing, f"{len(missing)} items of the export are not live, first keys {sorted(missing)[:5]}"
     if table.sync == "mirror":
@@ -122,23 +121,26 @@ def test_items_equal_fixed_rows(table, deployment, dataset, run_record):
         pytest.fail(f"{len(differing)} items differ from their fixed rows; first {key}: (expected, found) {shown}", pytrace=False)
 
 
-def test_foreign_keys_live(fk_check, deployment, run_record, live_expectations):
+def test_foreign_keys_live(fk_check, contracts_deployment, contracts_run_record, contracts_live_expectations):
     """The Great Expectations suites of the pre-upload gate, on the tables read back."""
-    loaded(deployment, run_record, fk_check.table)
-    loaded(deployment, run_record, fk_check.parent)
-    violations = live_expectations.foreign_key(fk_check)
+    loaded(contracts_deployment, contracts_run_record, fk_check.table)
+    loaded(contracts_deployment, contracts_run_record, fk_check.parent)
+    violations = contracts_live_expectations.foreign_key(fk_check)
+    kept = contracts_run_record.kept_orphans.get(fk_check.table.name, {}).get(fk_check.fk.column, 0)
+    if fk_check.fk.on_orphan == "keep" and sum(v.count for v in violations) == kept:
+        return  # the orphans the gate reported and the contract keeps: no more, no fewer
     if violations:
         pytest.fail(report(violations), pytrace=False)
 
 
-def test_query_pattern(pattern, deployment, dataset, run_record):
+def test_query_pattern(pattern, contracts_deployment, contracts_dataset, contracts_run_record):
     """The agents' query returns exactly what the fixed CSVs predict, in range-key order, reading only its matches."""
-    table = TABLES_BY_NAME[pattern.table]
-    loaded(deployment, run_record, table)
-    frame = fixed_frame(dataset, table)
+    table = pattern.contract
+    loaded(contracts_deployment, contracts_run_record, table)
+    frame = fixed_frame(contracts_dataset, table)
     values = query_values(frame, pattern)
     expected = expected_answer(frame, pattern, values)
-    answer = query_index(deployment.client, deployment.name(table), pattern.index, query_attributes(values, table))
+    answer = query_index(contracts_deployment.client, contracts_deployment.name(table), pattern.index, query_attributes(values, table))
     rows = [item_to_row(i) for i in answer.items]
     assert answer.count == len(expected) > 0
     assert answer.scanned == answer.count, "the query read items it did not return: the index is not answering it"

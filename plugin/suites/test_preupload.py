@@ -1,0 +1,86 @@
+"""The pre-upload gate: every file and table of the export against its contract.
+
+Each test reports one check of the gate's single run (`contracts_gate_result`), the same
+run whose verdict decides what the loader writes.
+"""
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from contracts.violations import report
+
+pytestmark = pytest.mark.preupload
+
+
+class OrphansKept(UserWarning):
+    """Rows that point at no parent row and are loaded all the same, as their foreign key declares."""
+
+
+def checked(contracts_gate_result, table, check: str):
+    """The violations of one check of a table; the test fails at once if the table could not be read."""
+    __tracebackhide__ = True
+    if table.name in contracts_gate_result.errors:
+        pytest.fail(f"{table.name}: {contracts_gate_result.errors[table.name]}", pytrace=False)
+    return contracts_gate_result.violations[table.name][check]
+
+
+def assert_no_violations(violations):
+    __tracebackhide__ = True
+    if violations:
+        pytest.fail(report(violations), pytrace=False)
+
+
+def test_file_is_declared(csv_file, contracts_settings):
+    """Every CSV in the export is a table's file or listed as not one; an unknown file is not ignored."""
+    registry = contracts_settings.registry
+    if csv_file not in registry.by_file and csv_file not in registry.not_tables_by_file:
+        pytest.fail(
+            f"{csv_file} is neither bound to a table nor listed as not one. Declare its table in {registry.source}, "
+            "or list it in its NOT_TABLES with the reason it is not loaded.",
+            pytrace=False,
+        )
+
+
+def test_file_reads(table, contracts_gate_result):
+    checked(contracts_gate_result, table, "encoding")
+
+
+def test_encoding(table, contracts_gate_result):
+    assert_no_violations(checked(contracts_gate_result, table, "encoding"))
+
+
+def test_columns(table, contracts_gate_result):
+    assert_no_violations(checked(contracts_gate_result, table, "columns"))
+
+
+def test_schema(table, contracts_gate_result):
+    """pandera, lazily: types, formats, ranges, accepted values, nullability."""
+    assert_no_violations(checked(contracts_gate_result, table, "schema"))
+
+
+def test_primary_key(table, contracts_gate_result):
+    assert_no_violations(checked(contracts_gate_result, table, "primary key"))
+
+
+def test_dynamodb_rules(table, contracts_gate_result):
+    assert_no_violations(checked(contracts_gate_result, table, "dynamodb rules"))
+
+
+def test_foreign_keys(fk_check, contracts_gate_result):
+    """Great Expectations: every value names a row of the parent; orphans of an on_orphan="keep" key are reported."""
+    assert_no_violations(checked(contracts_gate_result, fk_check.table, fk_check.label))
+    kept = contracts_gate_result.kept.get(fk_check.table.name, {}).get(fk_check.label)
+    if kept:
+        warnings.warn(OrphansKept(report(kept) + "\n    kept: the contract declares on_orphan=\"keep\""), stacklevel=1)
+
+
+def test_ledger_reconciles(ledger_table, contracts_dataset, contracts_gate_result):
+    """Every raw row is an item, merged by the declared policy, or quarantined; the fixed file holds the items."""
+    entry = contracts_dataset.ledger.tables[ledger_table.name]
+    assert entry.reconciles, (
+        f"{ledger_table.name}: raw_rows {entry.raw_rows} != items {entry.items} + merged {entry.merged} "
+        f"+ quarantined {entry.quarantined}"
+    )
+    assert_no_violations(checked(contracts_gate_result, ledger_table, "row count"))
