@@ -38,7 +38,7 @@ def run_gate(data_dir: Path, out_dir: Path) -> tuple[float, float, int]:
     checkpoint in a second process), sampled every 50 ms, or the run's own
     resident peak if that is larger.
     """
-    command = [sys.executable, "-m", "pytest", "-q", "-m", "preupload", "tests/preupload",
+    command = [sys.executable, "-m", "pytest", "-q", "-m", "preupload", "plugin/suites/test_preupload.py",
                f"--data-dir={data_dir}", f"--out-dir={out_dir}"]
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

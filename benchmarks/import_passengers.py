@@ -3,7 +3,7 @@
 The export is made by `data/generate.py --scale N` (or given with --export);
 only its passengers.csv is synced, into an empty moto server on 127.0.0.1
 (moto serves S3 and ImportTable on the same port), through the plugin as a
-user runs it: `pytest tests/live -m "live and not protection" -k [passengers`
+user runs it: `pytest plugin/suites/test_live.py -m "live and not protection" -k [passengers`
 with the default `--import=auto`, whose threshold a 100x passengers table
 reaches. Below the threshold (a smaller --scale) `--import=always` is given.
 The protection checks are left out: moto's import cannot encrypt a table
@@ -76,7 +76,7 @@ def main() -> int:
         mode = "auto" if rows >= IMPORT_THRESHOLD else "always"
         out = work / "out"
         with MotoServer(work / "moto.log") as endpoint:
-            command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "tests/live", "-m", "live and not protection",
+            command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "plugin/suites/test_live.py", "-m", "live and not protection",
                        "-k", "[passengers", f"--endpoint-url={endpoint}", f"--data-dir={data}", f"--out-dir={out}",
                        f"--import={mode}", f"--junitxml={out / 'junit.xml'}"]
             print(f"{rows:,} passengers rows; pytest ... --import={mode} (threshold {IMPORT_THRESHOLD:,}) against {endpoint}",

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import boto3  # noqa: E402
 from boto3.dynamodb.types import TypeDeserializer  # noqa: E402
 
-from contracts import TABLES_BY_NAME  # noqa: E402
+from contracts.registry import SAMPLE, load_registry  # noqa: E402
 from contracts.source import read_table  # noqa: E402
 from fixers.run import fix_export  # noqa: E402
 from loaders.batch import split_batches, write_items  # noqa: E402
@@ -43,6 +43,7 @@ from loaders.items import frame_to_items  # noqa: E402
 from loaders.server import MotoServer  # noqa: E402
 from loaders.tables import create_table_request, delete_table, wait_until_active  # noqa: E402
 
+TABLES_BY_NAME = load_registry(SAMPLE, ROOT).by_name
 TABLES = ("bookings", "passengers", "Baggage")
 CEILING_THREADS = 8
 ROUNDS = 3

@@ -25,11 +25,13 @@ import boto3  # noqa: E402
 from boto3.dynamodb.types import TypeDeserializer  # noqa: E402
 
 from benchmarks.latency_proxy import LatencyProxy  # noqa: E402
-from contracts import TABLES  # noqa: E402
+from contracts.registry import SAMPLE, load_registry  # noqa: E402
 from loaders.client import FAKE_CREDENTIALS  # noqa: E402
 from loaders.server import DynaliteServer, MotoServer  # noqa: E402
 from loaders.tables import create_table_request, wait_until_active  # noqa: E402
 from pipeline import Settings, apply, checked_items, connect, gate, plan, read  # noqa: E402
+
+REGISTRY = load_registry(SAMPLE, ROOT)
 
 AWS_LIKE_TABLE_MS = 5000
 AWS_LIKE_DELAY = 0.02
@@ -51,7 +53,7 @@ def batch_writer_baseline(endpoint: str, expected: dict, prefix: str) -> float:
     client = resource.meta.client
     plain = TypeDeserializer().deserialize
     start = time.perf_counter()
-    for table in TABLES:
+    for table in REGISTRY.tables:
         name = prefix + table.name
         client.create_table(**create_table_request(table, name))
         wait_until_active(client, name)
@@ -62,9 +64,9 @@ def batch_writer_baseline(endpoint: str, expected: dict, prefix: str) -> float:
 
 
 def measure(label: str, endpoint: str, out_dir: Path, expected: dict, data_settings: Settings) -> None:
-    settings = Settings(data_dir=data_settings.data_dir, out_dir=out_dir, endpoint_url=endpoint, table_prefix="sync-")
+    settings = Settings(data_dir=data_settings.data_dir, out_dir=out_dir, registry=REGISTRY, endpoint_url=endpoint, table_prefix="sync-")
     first, written = sync_once(settings, endpoint, expected)
-    rerun, rewritten = sync_once(Settings(data_dir=settings.data_dir, out_dir=out_dir, endpoint_url=endpoint,
+    rerun, rewritten = sync_once(Settings(data_dir=settings.data_dir, out_dir=out_dir, registry=REGISTRY, endpoint_url=endpoint,
                                           table_prefix="sync-"), endpoint, expected)
     baseline = batch_writer_baseline(endpoint, expected, "writer-")
     print(f"\n{label}")
@@ -83,9 +85,9 @@ def main() -> int:
     parser.add_argument("--skip-aws-like", action="store_true", help="only the moto server")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=ROOT / "data" / "raw", out_dir=Path(tmp) / "gate")
+        settings = Settings(data_dir=ROOT / "data" / "raw", out_dir=Path(tmp) / "gate", registry=REGISTRY)
         dataset = read(settings)
-        expected = checked_items(dataset, gate(settings, dataset))
+        expected = checked_items(settings, dataset, gate(settings, dataset))
         print(f"{sum(len(v) for v in expected.values()):,} items in {len(expected)} tables")
         with MotoServer(Path(tmp) / "moto.log") as endpoint:
             measure(f"moto server, {endpoint}", endpoint, Path(tmp) / "moto", expected, settings)

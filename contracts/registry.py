@@ -125,7 +125,7 @@ def load_registry(spec: str, base: Path) -> Registry:
     the line where it can be told, and the remedy: never a traceback.
     """
     module = _import_file(spec, base) if is_path(spec) else _import_module(spec, base)
-    where = getattr(module, "__file__", None) or spec
+    where = module.__file__ if is_path(spec) else spec
     if not hasattr(module, "TABLES"):
         raise ContractsNotFound(f"{where} declares no TABLES: end it with TABLES = (Table(...), ...) "
                                 "listing every table of the export (see `dynamodb-contracts draft`)")

@@ -1,9 +1,11 @@
 """The job as plain functions, callable without pytest: read, gate, plan, apply, verify, roll back.
 
-    settings = Settings(data_dir=Path("data/raw"), out_dir=Path("build"), endpoint_url="http://127.0.0.1:8000")
+    registry = load_registry("my_contracts.py", Path("."))   # or contracts.registry.SAMPLE, the airline sample
+    settings = Settings(data_dir=Path("data/raw"), out_dir=Path("build"), registry=registry,
+                        endpoint_url="http://127.0.0.1:8000")
     dataset = read(settings)                 # fix the export (or read it as it is) into memory and build/
     checked = gate(settings, dataset)        # every check, per table; checked.reasons(table)
-    expected = checked_items(dataset, checked)
+    expected = checked_items(settings, dataset, checked)
     client = connect(settings, settings.endpoint_url)
     the_plan = plan(client, settings, expected)
     done = apply(client, settings, the_plan)

@@ -13,6 +13,7 @@ import boto3
 
 from loaders.client import FAKE_CREDENTIALS
 from loaders.iam import policy
+from tests.sample import TABLES
 
 # The requests that make one user (user, policy, attachment, key): moto lets the first
 # INITIAL_NO_AUTH_ACTION_COUNT requests through unauthorised, then checks every one.
@@ -31,7 +32,7 @@ def make_users(endpoint_url: str, roles: tuple[str, ...], prefix: str, region: s
     keys = {}
     for role in roles:
         iam.create_user(UserName=role)
-        document = json.dumps(on_moto(policy(role, prefix, region, account, staging=staging)))
+        document = json.dumps(on_moto(policy(role, prefix, region, account, TABLES, staging=staging)))
         policy_arn = iam.create_policy(PolicyName=role, PolicyDocument=document)["Policy"]["Arn"]
         iam.attach_user_policy(UserName=role, PolicyArn=policy_arn)
         keys[role] = iam.create_access_key(UserName=role)["AccessKey"]

@@ -1,7 +1,7 @@
 """Which tables hang off a table by foreign keys, worked out in the tests from the declarations alone."""
 from __future__ import annotations
 
-from contracts import TABLES
+from tests.sample import TABLES
 
 
 def descendants(name: str, quarantine_only: bool = False) -> set[str]:

@@ -1,9 +1,9 @@
 """The checks on small frames: what they report, and that personal data never appears in a message."""
 import pandas as pd
 
-from contracts import TABLES_BY_NAME
 from contracts.checks import check_columns, check_dynamodb_rules, check_primary_key, check_schema
 from contracts.violations import MASK, report
+from tests.sample import TABLES_BY_NAME
 
 PASSENGERS = TABLES_BY_NAME["passengers"]
 

@@ -3,10 +3,10 @@ import pandera.pandas as pa
 import pytest
 from pandera.typing import Series
 
-from contracts import TABLES, TABLES_BY_NAME
 from contracts.dynamodb import table_prefix_problem
 from contracts.errors import ContractDeclarationError
 from contracts.table import Copy, ForeignKey, Index, MergeIntoSet, Table
+from tests.sample import TABLES, TABLES_BY_NAME
 
 
 class Tiny(pa.DataFrameModel):

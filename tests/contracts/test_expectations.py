@@ -11,7 +11,6 @@ import pytest
 from great_expectations.expectations import UnexpectedRowsExpectation
 from pandera.typing import Series
 
-from contracts import TABLES
 from contracts.expectations import build_suite, foreign_key_checks, project, run, validate
 from contracts.formats import personal
 from contracts.gate import gate
@@ -20,6 +19,7 @@ from contracts.table import ForeignKey, Table
 from contracts.violations import MASK, report
 from fixers.dataset import load_dataset
 from tests.contracts.test_beside import children
+from tests.sample import REGISTRY, TABLES
 
 RAW = Path(__file__).parents[2] / "data" / "raw"
 
@@ -100,7 +100,7 @@ def test_a_checkpoint_process_that_is_killed_fails_in_one_line_naming_the_likely
 
 def test_the_gate_gives_the_same_verdicts_with_its_checkpoint_beside_its_table_checks(tmp_path, monkeypatch):
     """On the raw sample (every defect), with the checkpoint in another process while pandera checks here."""
-    dataset = load_dataset(RAW, tmp_path, fix=False)
+    dataset = load_dataset(RAW, tmp_path, REGISTRY, fix=False)
     here = gate(TABLES, dataset.frames, dataset.errors, None, tmp_path / "here").verdicts()
     monkeypatch.setattr(run, "BESIDE_ROWS", 0)
     beside = gate(TABLES, dataset.frames, dataset.errors, None, tmp_path / "beside").verdicts()
@@ -134,6 +134,7 @@ def test_without_a_ledger_a_suite_holds_no_row_count():
     assert "ExpectTableRowCountToEqual" not in expectation_types(build_suite(BOOKINGS, SMALL, ledger=False))
 
 
+@pytest.mark.parametrize("table", TABLES, ids=[t.name for t in TABLES])
 def test_each_declared_foreign_key_is_one_query(table):
     """`table`: each declared table, parametrised by the plugin."""
     suite = build_suite(table, TABLES, ledger=True)
@@ -203,9 +204,9 @@ def test_the_live_stage_compares_items_read_back(tmp_path):
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     out = tmp_path_factory.mktemp("sample")
-    dataset = load_dataset(RAW, out, fix=True)
+    dataset = load_dataset(RAW, out, REGISTRY, fix=True)
     counts = {name: entry.items for name, entry in dataset.ledger.tables.items() if not entry.error}
-    return validate("preupload", dataset.frames, counts, out)
+    return validate("preupload", dataset.frames, counts, out, TABLES)
 
 
 def test_the_fixed_sample_meets_every_suite(sample):

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from contracts import TABLES
 from contracts.expectations import foreign_key_checks
 from data import manifest
 from tests.pytest_run import ROOT, failures, run_suite
+from tests.sample import TABLES
 
 SAMPLE = manifest.load()
 D = SAMPLE.defects
@@ -71,7 +71,7 @@ DEFECTS = {
 @pytest.fixture(scope="module")
 def no_fix_verdicts(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("nofix")
-    return run_suite(tmp, "tests/preupload", "-m", "preupload", "--no-fix", f"--out-dir={tmp / 'build'}")
+    return run_suite(tmp, "plugin/suites/test_preupload.py", "-m", "preupload", "--no-fix", f"--out-dir={tmp / 'build'}")
 
 
 @pytest.mark.parametrize("defect", DEFECTS)
@@ -107,12 +107,12 @@ def test_no_fix_fails_on_nothing_else(no_fix_verdicts):
 
 
 def test_fixed_export_passes_every_check(tmp_path):
-    verdicts = run_suite(tmp_path, "tests/preupload", "-m", "preupload", f"--out-dir={tmp_path / 'build'}")
+    verdicts = run_suite(tmp_path, "plugin/suites/test_preupload.py", "-m", "preupload", f"--out-dir={tmp_path / 'build'}")
     assert failures(verdicts) == {}
     assert sum(1 for v in verdicts if v.startswith("test_ledger_reconciles[")) == len(TABLES)
     d8 = D["D8"]
     assert (ROOT / "data" / "raw" / d8.file).read_bytes().count(b"/2026 ") == d8.rows, "data/raw must never change"
     # The fixed files pass as they are: an empty cell there is an attribute left out, not an empty string.
-    again = run_suite(tmp_path, "tests/preupload", "-m", "preupload", "--no-fix",
+    again = run_suite(tmp_path, "plugin/suites/test_preupload.py", "-m", "preupload", "--no-fix",
                       f"--data-dir={tmp_path / 'build' / 'fixed'}", f"--out-dir={tmp_path / 'again'}")
     assert failures(again) == {} and len(again) > 200

@@ -58,7 +58,7 @@ def planted(tmp_path_factory):
     (copy / "mystery_export.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     # A byte no declared encoding explains (0x81 is undefined in Windows-1252).
     _replace_in(copy / "crew_members.csv", b"\n", b"\n\x81", count=1)
-    return run_suite(tmp, "tests/preupload", "-m", "preupload", f"--data-dir={copy}", f"--out-dir={tmp / 'build'}")
+    return run_suite(tmp, "plugin/suites/test_preupload.py", "-m", "preupload", f"--data-dir={copy}", f"--out-dir={tmp / 'build'}")
 
 
 CAUGHT = {
@@ -71,7 +71,7 @@ CAUGHT = {
     "infinite number": ("test_dynamodb_rules[CargoShipments]", ["'Infinity'", "not a finite decimal number",
                                                                _appended_line("cargo_shipments.csv", 1)]),
     "item over 400 KB": ("test_dynamodb_rules[notams]", ["items of at most 409600 bytes", _appended_line("notams.csv")]),
-    "unknown CSV": ("test_file_is_declared[mystery_export.csv]", ["neither bound to a table nor listed", "contracts/not_tables.py"]),
+    "unknown CSV": ("test_file_is_declared[mystery_export.csv]", ["neither bound to a table nor listed", "contracts.tables", "NOT_TABLES"]),
     "undecodable byte": ("test_file_reads[CrewMembers]", ["crew_members.csv, line 2", "byte 0x81 is not valid utf-8 or windows-1252"]),
 }
 

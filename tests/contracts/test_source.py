@@ -6,9 +6,9 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from contracts import TABLES_BY_NAME
 from contracts.errors import UnreadableFile
 from contracts.source import line_of, read_csv, read_table, refuse_unsafe, write_csv
+from tests.sample import TABLES_BY_NAME
 
 
 def test_a_row_with_the_wrong_number_of_fields_names_file_and_line(tmp_path):

@@ -3,9 +3,9 @@ import re
 
 import pytest
 
-from contracts import NOT_TABLES_BY_FILE, TABLES, TABLES_BY_FILE
 from data import manifest
 from tests.pytest_run import ROOT
+from tests.sample import REGISTRY, TABLES, TABLES_BY_FILE
 
 SAMPLE = manifest.load()
 TEXT = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
@@ -35,7 +35,7 @@ def test_the_tables_are_those_of_the_contracts_with_the_generated_counts():
 
 def test_the_files_that_are_not_tables_are_those_of_the_contracts():
     rows = _table("The 5 files that are not tables")
-    assert sorted(file for file, *_ in rows) == sorted(NOT_TABLES_BY_FILE)
+    assert sorted(file for file, *_ in rows) == sorted(REGISTRY.not_tables_by_file)
     for file, count, _ in rows:
         assert _number(count) == SAMPLE.files[file].rows, file
     assert len(SAMPLE.files) == len(TABLES) + len(rows) == 35

@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from contracts import TABLES
+from contracts.registry import Registry
 from contracts.source import read_csv
 from data import manifest
 from fixers.dataset import LEDGER, load_dataset
 from fixers.ledger import Ledger
 from fixers.run import ForeignFolder, OverlappingFolders, UnusableOutDir, fix_export
 from tests.pytest_run import ROOT
+from tests.sample import REGISTRY, TABLES
 
 RAW = ROOT / "data" / "raw"
 
@@ -30,7 +31,7 @@ def digest(folder):
 def fixed(tmp_path_factory):
     out = tmp_path_factory.mktemp("build")
     before = digest(RAW)
-    ledger = fix_export(RAW, out).ledger
+    ledger = fix_export(RAW, out, REGISTRY).ledger
     ledger.write(out / "ledger.json")
     assert digest(RAW) == before, "the fixers must never modify their input"
     return out, ledger
@@ -89,7 +90,7 @@ def test_fixed_files_are_utf8_and_keep_leading_zeros(fixed):
 
 def test_fixing_the_fixed_output_changes_nothing(fixed, tmp_path):
     out, _ = fixed
-    again = fix_export(out / "fixed", tmp_path).ledger
+    again = fix_export(out / "fixed", tmp_path, REGISTRY).ledger
     assert [(name, e.changes, e.merged, e.quarantined) for name, e in again.tables.items() if e.changes or e.merged or e.quarantined] == []
     names = sorted(p.name for p in (out / "fixed").glob("*.csv"))
     _, mismatch, errors = filecmp.cmpfiles(out / "fixed", tmp_path / "fixed", names, shallow=False)
@@ -99,14 +100,14 @@ def test_fixing_the_fixed_output_changes_nothing(fixed, tmp_path):
 def test_the_fixers_refuse_to_write_over_their_input(fixed):
     out, _ = fixed
     with pytest.raises(OverlappingFolders, match="choose another --out-dir"):
-        fix_export(out / "fixed", out)
+        fix_export(out / "fixed", out, REGISTRY)
     assert (out / "fixed" / "flights.csv").exists()
 
 
 def test_the_fixers_never_write_into_the_export(tmp_path):
     for out in (RAW, RAW / "build"):
         with pytest.raises(OverlappingFolders, match="the fixers never write into the export"):
-            fix_export(RAW, out)
+            fix_export(RAW, out, REGISTRY)
     assert not (RAW / "build").exists() and not (RAW / "fixed").exists()
 
 
@@ -114,7 +115,7 @@ def test_an_output_folder_the_fixers_did_not_write_is_not_replaced(tmp_path):
     (tmp_path / "quarantine").mkdir()
     (tmp_path / "quarantine" / "notes.txt").write_text("mine")
     with pytest.raises(ForeignFolder, match=f"{tmp_path / 'quarantine'} exists and has no .written-by-fixers file"):
-        fix_export(RAW, tmp_path, tables=(TABLES[0],))
+        fix_export(RAW, tmp_path, Registry((TABLES[0],)))
     assert (tmp_path / "quarantine" / "notes.txt").read_text() == "mine"
 
 
@@ -134,24 +135,24 @@ def test_quarantined_lines_are_those_of_the_file_after_a_multi_line_record(tmp_p
     lines = (RAW / "bookings.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (export / "bookings.csv").unlink()
     (export / "bookings.csv").write_text("".join(lines[:2] + [lines[2].replace(",Economy,", ',"Eco\nnomy",')] + lines[3:]))
-    fix_export(export, tmp_path / "out")
+    fix_export(export, tmp_path / "out", REGISTRY)
     quarantined = read_csv(tmp_path / "out" / "quarantine" / "bookings.csv")
     assert list(quarantined["line"]) == ["6203", "6536", "6703"], "each one line further down than in the export"
 
 
 def test_the_ledger_names_its_run_and_a_new_run_removes_the_old_one_first(tmp_path):
-    dataset = load_dataset(RAW, tmp_path, fix=True, tables=TABLES[:2], run_id="run-1",
+    dataset = load_dataset(RAW, tmp_path, Registry(TABLES[:2]), fix=True, run_id="run-1",
                            started=datetime(2026, 3, 14, 6, 35, tzinfo=UTC))
     body = json.loads((tmp_path / LEDGER).read_text())
     assert (body["run_id"], body["started"]) == ("run-1", "2026-03-14T06:35:00+00:00")
     assert Ledger.read(tmp_path / LEDGER).run_id == dataset.ledger.run_id == "run-1"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "no temporary file is left"
     with pytest.raises(OverlappingFolders):
-        load_dataset(tmp_path / "fixed", tmp_path, fix=True, run_id="run-2")
+        load_dataset(tmp_path / "fixed", tmp_path, REGISTRY, fix=True, run_id="run-2")
     assert not (tmp_path / LEDGER).exists(), "the ledger of a run that did not finish is not left looking current"
 
 
 def test_an_out_dir_that_cannot_be_written_is_named(tmp_path):
     (tmp_path / "file").write_text("not a folder")
     with pytest.raises(UnusableOutDir, match=f"cannot prepare {tmp_path / 'file' / 'out' / 'fixed'} .*choose a writable --out-dir"):
-        fix_export(RAW, tmp_path / "file" / "out", tables=(TABLES[0],))
+        fix_export(RAW, tmp_path / "file" / "out", Registry((TABLES[0],)))

@@ -2,13 +2,13 @@
 import pandas as pd
 import pytest
 
-from contracts import TABLES_BY_NAME
 from contracts.table import Copy, MapValues, ParseTimestamps, Rename
 from fixers.columns import copy_column, map_values, rename_column
 from fixers.duplicates import drop_exact_copies, keep_latest, merge_into_set
 from fixers.orphans import quarantine_orphans
 from fixers.outcome import FixerError
 from fixers.values import cast_integers, leave_out_empty_index_keys, leave_out_not_a_number, parse_timestamps
+from tests.sample import REGISTRY, TABLES_BY_NAME
 
 FLIGHTS = TABLES_BY_NAME["flights"]
 CARGO = TABLES_BY_NAME["CargoFlightAssignments"]
@@ -151,6 +151,6 @@ def test_duplicate_policies_compare_only_rows_sharing_a_key_and_keep_the_file_or
 def test_quarantine_orphans_sets_rows_aside_with_their_reason():
     flights = frame(flight_id=["1001", "1002"])
     bookings = frame(booking_id=["BK1", "BK2"], flight_id=["1001.0", "9001"])
-    out = quarantine_orphans(bookings, BOOKINGS, {"flights": flights})
+    out = quarantine_orphans(bookings, BOOKINGS, {"flights": flights}, REGISTRY)
     assert list(out.frame["booking_id"]) == ["BK1"]
     assert list(out.quarantined["reason"]) == ["flight_id 9001 has no row in flights"]

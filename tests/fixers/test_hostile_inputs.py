@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from contracts import TABLES, TABLES_BY_FILE, TABLES_BY_NAME
 from contracts.gate import gate
 from contracts.source import read_csv
 from contracts.table import Table
@@ -25,6 +24,7 @@ from fixers.dataset import LEDGER, load_dataset
 from tests import personal
 from tests.lineage import descendants
 from tests.pytest_run import ROOT
+from tests.sample import REGISTRY, TABLES, TABLES_BY_FILE, TABLES_BY_NAME
 
 RAW = ROOT / "data" / "raw"
 
@@ -277,7 +277,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def untouched(tmp_path_factory):
     """Items per table after fixing the untouched export."""
-    dataset = load_dataset(RAW, tmp_path_factory.mktemp("untouched"), fix=True)
+    dataset = load_dataset(RAW, tmp_path_factory.mktemp("untouched"), REGISTRY, fix=True)
     assert dataset.errors == {}
     return {name: entry.items for name, entry in dataset.ledger.tables.items()}
 
@@ -304,7 +304,7 @@ def test_the_corpus_is_large_enough():
 def test_one_bad_file_blocks_only_its_table(case, tmp_path, monkeypatch, untouched, personal_values):
     export = export_copy(tmp_path)
     case.mutate(export, monkeypatch)
-    dataset = load_dataset(export, tmp_path / "out", fix=True)
+    dataset = load_dataset(export, tmp_path / "out", REGISTRY, fix=True)
     monkeypatch.undo()
     damaged = TABLES_BY_FILE[case.file].name if case.file else None
     verdicts = gate(TABLES, dataset.frames, dataset.errors, None, tmp_path / "out").verdicts() if case.gated else None
@@ -337,7 +337,7 @@ def test_one_bad_file_blocks_only_its_table(case, tmp_path, monkeypatch, untouch
 def test_a_headerless_passengers_file_blocks_it_and_what_points_at_it(tmp_path):
     export = export_copy(tmp_path)
     rewrite(export, "passengers.csv", headerless(text("passengers.csv")))
-    dataset = load_dataset(export, tmp_path / "out", fix=True)
+    dataset = load_dataset(export, tmp_path / "out", REGISTRY, fix=True)
     verdicts = gate(TABLES, dataset.frames, dataset.errors, None, tmp_path / "out").verdicts()
     reason = verdicts["passengers"]
     assert len(reason) == 1 and "\n" not in reason[0] and reason[0].startswith("passengers.csv, line 1: no header")

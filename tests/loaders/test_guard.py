@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from contracts import TABLES_BY_NAME
 from loaders.errors import RequestRefusedByAWS
 from loaders.expressions import reserved_names
 from loaders.guard import Guard, KeySchema, install_guard
 from loaders.tables import ensure_table
+from tests.sample import TABLES_BY_NAME
 
 ROSTER = TABLES_BY_NAME["CrewRoster"]  # GSI flight-position-index: flight_id (N), position (S, a reserved word)
 

@@ -18,12 +18,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from parliament import analyze_policy_string
 
-from contracts import TABLES, TABLES_BY_NAME
 from loaders.client import FAKE_CREDENTIALS
 from loaders.iam import ROLES, policy, table_arn, write_policies
 from loaders.server import MotoServer
 from loaders.tables import create_table_request
 from tests.iam_users import REQUESTS_PER_USER, make_users
+from tests.sample import TABLES, TABLES_BY_NAME
 
 ACCOUNT, REGION, PREFIX = "123456789012", "us-east-1", "stage-"
 # IAM quotas: a managed policy holds at most 6,144 characters, white space not counted.
@@ -50,24 +50,24 @@ def arn(name: str, *, region: str = REGION, account: str = ACCOUNT) -> str:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_linter_finds_nothing(role):
-    findings = analyze_policy_string(json.dumps(policy(role, PREFIX, REGION, ACCOUNT))).findings
+    findings = analyze_policy_string(json.dumps(policy(role, PREFIX, REGION, ACCOUNT, TABLES))).findings
     assert [(f.issue, f.detail) for f in findings] == []
 
 
 def test_the_linter_would_find_a_wrong_action():
-    document = policy("load", PREFIX, REGION, ACCOUNT)
+    document = policy("load", PREFIX, REGION, ACCOUNT, TABLES)
     document["Statement"][0]["Action"].append("dynamodb:PutItems")
     assert {f.issue for f in analyze_policy_string(json.dumps(document)).findings} == {"UNKNOWN_ACTION"}
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_a_policy_fits_in_a_managed_policy(role):
-    assert len(re.sub(r"\s", "", json.dumps(policy(role, PREFIX, REGION, ACCOUNT)))) <= MANAGED_POLICY_CHARS
+    assert len(re.sub(r"\s", "", json.dumps(policy(role, PREFIX, REGION, ACCOUNT, TABLES)))) <= MANAGED_POLICY_CHARS
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_declared_table_and_no_other_is_in_reach(role):
-    document = policy(role, PREFIX, REGION, ACCOUNT)
+    document = policy(role, PREFIX, REGION, ACCOUNT, TABLES)
     for table in TABLES:
         assert allows(document, "dynamodb:DescribeTable", arn(PREFIX + table.name)), table.name
         assert not allows(document, "dynamodb:DescribeTable", arn(table.name)), "a table without the prefix"
@@ -79,7 +79,7 @@ def test_every_declared_table_and_no_other_is_in_reach(role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_indexes_are_queried_only_where_declared(role):
-    document = policy(role, PREFIX, REGION, ACCOUNT)
+    document = policy(role, PREFIX, REGION, ACCOUNT, TABLES)
     index = FLIGHTS.indexes[0].name
     assert allows(document, "dynamodb:Query", f"{arn(PREFIX + FLIGHTS.name)}/index/{index}")
     assert not allows(document, "dynamodb:Query", f"{arn(PREFIX + WITHOUT_INDEX.name)}/index/{index}")
@@ -89,18 +89,18 @@ def test_indexes_are_queried_only_where_declared(role):
 def test_the_load_role_writes_and_the_others_only_read():
     name = arn(PREFIX + FLIGHTS.name)
     for action in WRITES:
-        assert allows(policy("load", PREFIX, REGION, ACCOUNT), action, name) is (action != "dynamodb:DeleteTable"), action
+        assert allows(policy("load", PREFIX, REGION, ACCOUNT, TABLES), action, name) is (action != "dynamodb:DeleteTable"), action
         for role in ("check", "plan"):
-            assert not allows(policy(role, PREFIX, REGION, ACCOUNT), action, name), (role, action)
+            assert not allows(policy(role, PREFIX, REGION, ACCOUNT, TABLES), action, name), (role, action)
     for role in ROLES:
-        assert all(allows(policy(role, PREFIX, REGION, ACCOUNT), action, name) for action in READS), role
+        assert all(allows(policy(role, PREFIX, REGION, ACCOUNT, TABLES), action, name) for action in READS), role
 
 
 def test_write_policies_writes_one_file_per_role(tmp_path):
-    paths = write_policies(tmp_path, PREFIX, REGION, ACCOUNT)
+    paths = write_policies(tmp_path, TABLES, PREFIX, REGION, ACCOUNT)
     assert [p.name for p in paths] == [f"iam-{role}.json" for role in ROLES]
     for role, path in zip(ROLES, paths, strict=True):
-        assert json.loads(path.read_text()) == policy(role, PREFIX, REGION, ACCOUNT)
+        assert json.loads(path.read_text()) == policy(role, PREFIX, REGION, ACCOUNT, TABLES)
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ STAGING = ("imports-bucket", "dynamodb/")
 
 
 def test_only_a_load_role_that_may_import_gets_the_rights_of_an_import():
-    document = policy("load", PREFIX, REGION, ACCOUNT, staging=STAGING)
+    document = policy("load", PREFIX, REGION, ACCOUNT, TABLES, staging=STAGING)
     assert allows(document, "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name))
     assert not allows(document, "dynamodb:ImportTable", arn(FLIGHTS.name))
     assert allows(document, "dynamodb:DescribeImport", arn(PREFIX + FLIGHTS.name) + "/import/01234567890123-abcdef")
@@ -179,8 +179,8 @@ def test_only_a_load_role_that_may_import_gets_the_rights_of_an_import():
     assert not allows(document, "s3:PutObject", "arn:aws:s3:::imports-bucket/other/part-0.json.gz")
     assert not allows(document, "s3:PutObject", "arn:aws:s3:::other-bucket/dynamodb/part-0.json.gz")
     assert allows(document, "logs:PutLogEvents", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws-dynamodb/imports:log-stream:x")
-    assert not allows(policy("load", PREFIX, REGION, ACCOUNT), "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name))
+    assert not allows(policy("load", PREFIX, REGION, ACCOUNT, TABLES), "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name))
     for role in ("check", "plan"):
-        assert not allows(policy(role, PREFIX, REGION, ACCOUNT, staging=STAGING), "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name))
+        assert not allows(policy(role, PREFIX, REGION, ACCOUNT, TABLES, staging=STAGING), "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name))
     findings = analyze_policy_string(json.dumps(document)).findings
     assert [(f.issue, f.detail) for f in findings] == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
+from contracts.registry import Registry
 from contracts.source import read_table
 from contracts.tables.passengers import PASSENGERS
 from fixers.run import fix_export
@@ -134,7 +135,7 @@ class Rows:
 def passenger_rows(tmp_path_factory) -> Rows:
     """The sample's passengers after the fixers (the 5 exact copies dropped)."""
     out = tmp_path_factory.mktemp("passengers")
-    fix_export(RAW, out, (PASSENGERS,))
+    fix_export(RAW, out, Registry((PASSENGERS,)))
     return Rows(read_table(out / "fixed" / PASSENGERS.file, PASSENGERS, fixed=True).to_dict("records"))
 
 

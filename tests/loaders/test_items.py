@@ -4,11 +4,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from contracts import TABLES_BY_NAME
 from contracts.dynamodb import number_problem
 from contracts.source import read_table, write_csv
 from loaders.errors import ItemConversionError
 from loaders.items import frame_to_items, item_bytes, item_key, item_to_row, row_to_item
+from tests.sample import TABLES_BY_NAME
 
 # A fixed readings.csv, and the items it must become, both written out by hand: leading zeros kept, a number of
 # 38 significant digits sent as its text, a merged column as a string set, an empty cell or set left out.

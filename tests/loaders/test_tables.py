@@ -1,9 +1,9 @@
 """Tables as the contract declares them: created when missing, GSIs added one at a time, never deleted unasked."""
 import pytest
 
-from contracts import TABLES_BY_NAME
 from loaders.errors import DestroyRefused, KeySchemaMismatch
 from loaders.tables import check_destroy_allowed, ensure_table, key_schema, table_name
+from tests.sample import TABLES_BY_NAME
 
 
 def _calls(client, operation: str) -> list[dict]:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from contracts import TABLES_BY_NAME
 from tests.pytest_run import ROOT
+from tests.sample import TABLES_BY_NAME
 
 OLD_TABLES = (
     "flights", "bookings", "CrewMembers", "CrewRoster", "AircraftAvailability", "MaintenanceWorkOrders",

@@ -44,13 +44,13 @@ from pathlib import Path
 
 import pytest
 
-from contracts import TABLES
 from loaders.client import client_config
 from loaders.server import MotoServer
 from pipeline.stages import lock_out_dir
 from tests.personal import leaked
 from tests.plugin.fault_proxy import Die, Drop, FaultProxy, Request, Stall
 from tests.pytest_run import ROOT, failures, verdicts_of
+from tests.sample import TABLES
 
 RAW = ROOT / "data" / "raw"
 KEPT_BOOKINGS = 800
@@ -142,7 +142,7 @@ class Run:
 def start(folder: Path, endpoint: str, prefix: str, export: Path, out: Path | None = None, preexec=None) -> subprocess.Popen:
     """The live suite (counts and items) against `endpoint`, out dir `out` (`folder/out`), canaries in its environment."""
     folder.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "tests/live",
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "plugin/suites/test_live.py",
                "-m", "live", "-k", CHECKS, f"--endpoint-url={endpoint}", f"--data-dir={export}",
                f"--out-dir={out or folder / 'out'}", f"--table-prefix={prefix}", f"--junitxml={folder / 'junit.xml'}",
                f"--html={folder / 'report.html'}", "--self-contained-html"]

@@ -14,12 +14,12 @@ import subprocess
 
 import pytest
 
-from contracts import TABLES
 from data import manifest
 from loaders.import_table import s3_client
 from loaders.server import MotoServer
 from tests.iam_users import REQUESTS_PER_USER, make_users
 from tests.pytest_run import ROOT, failures, run_suite, verdicts_of
+from tests.sample import TABLES
 
 PREFIX, REGION, ACCOUNT = "iam-", "us-east-1", "123456789012"
 STAGING = ("iam-staging", "imports/")

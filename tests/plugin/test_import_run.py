@@ -24,13 +24,13 @@ import shutil
 
 import pytest
 
-from contracts import TABLES_BY_NAME
 from contracts.source import read_table
 from contracts.tables.passengers import PASSENGERS
 from data import manifest
 from loaders.client import endpoint_client
 from loaders.import_table import LOCAL_STAGING, parse_staging, s3_client
 from tests.pytest_run import ROOT, failures, run_suite
+from tests.sample import TABLES_BY_NAME
 
 PREFIX = "imp-"
 THRESHOLD = 100
@@ -51,7 +51,7 @@ def export(tmp_path_factory):
 def run(work, server, export, name: str, tables=CHOSEN, prefix=PREFIX, *options):
     out = work / name
     selected = " or ".join(f"[{table}" for table in tables)
-    verdicts = run_suite(out, "tests/live", "-m", "live and not protection", "-k", selected, f"--endpoint-url={server}",
+    verdicts = run_suite(out, "plugin/suites/test_live.py", "-m", "live and not protection", "-k", selected, f"--endpoint-url={server}",
                          f"--data-dir={export}", f"--out-dir={out}", f"--table-prefix={prefix}",
                          *(options or ("--import=auto", f"--import-threshold={THRESHOLD}")))
     return verdicts, json.loads((out / "plan.json").read_text()), json.loads((out / "run.json").read_text())

@@ -15,12 +15,12 @@ import sys
 
 import pytest
 
-from contracts import TABLES, TABLES_BY_NAME
 from contracts.source import read_table
 from data import manifest
 from loaders.client import endpoint_client
 from tests.lineage import descendants
 from tests.pytest_run import ROOT, failures, run_suite
+from tests.sample import TABLES, TABLES_BY_NAME
 
 PLANTED_EMAIL = "olga.planted(at)example"
 PREFIX = "staging-"
@@ -45,7 +45,7 @@ def run(server, tmp_path_factory):
     lines[1] = ",".join(fields)
     (copy / "passengers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     verdicts = run_suite(
-        tmp, "tests/live", "-m", "live", "-k", "test_item_count or test_table_is_active or test_gsi",
+        tmp, "plugin/suites/test_live.py", "-m", "live", "-k", "test_item_count or test_table_is_active or test_gsi",
         f"--endpoint-url={server}", f"--data-dir={copy}", f"--out-dir={tmp / 'build'}", f"--table-prefix={PREFIX}",
         f"--html={tmp / 'report.html'}", "--self-contained-html",
         env={"AWS_SECRET_ACCESS_KEY": SECRET, "AWS_ACCESS_KEY_ID": "AKIAPLANTEDKEY0000"},
@@ -55,7 +55,7 @@ def run(server, tmp_path_factory):
 
 def _again(run, server, *options):
     tmp, copy = run[1], run[2]
-    return run_suite(tmp, "tests/live", "-m", "live", "-k", "test_item_count", f"--endpoint-url={server}",
+    return run_suite(tmp, "plugin/suites/test_live.py", "-m", "live", "-k", "test_item_count", f"--endpoint-url={server}",
                      f"--data-dir={copy}", f"--out-dir={tmp / 'again'}", f"--table-prefix={PREFIX}", *options)
 
 
@@ -118,7 +118,7 @@ def test_the_report_holds_no_personal_data_and_no_credentials(run):
 
 
 def test_an_unreachable_endpoint_is_one_clear_line(tmp_path):
-    verdicts = run_suite(tmp_path, "tests/live", "-m", "live", "-k", "test_item_count and flights",
+    verdicts = run_suite(tmp_path, "plugin/suites/test_live.py", "-m", "live", "-k", "test_item_count and flights",
                          "--endpoint-url=http://127.0.0.1:9", f"--out-dir={tmp_path / 'build'}")
     message = verdicts["test_item_count[flights]"]
     assert 'DynamoDB at http://127.0.0.1:9: Could not connect to the endpoint URL' in message

@@ -15,11 +15,11 @@ import shutil
 
 import pytest
 
-from contracts import TABLES, TABLES_BY_NAME
 from data import manifest
 from tests.lineage import descendants
 from tests.plugin import old_deployment
 from tests.pytest_run import ROOT, failures, run_suite
+from tests.sample import TABLES, TABLES_BY_NAME
 
 PREFIX = "ops-"
 LIVE = "test_item_count or test_items_equal_fixed_rows or test_table_is_active or test_gsi or test_table_is_protected"
@@ -33,7 +33,7 @@ def work(tmp_path_factory):
 
 def run(work, server, name: str, *options: str, data_dir=ROOT / "data" / "raw"):
     """The live suite (a subset: counts, items, GSIs, protection) against the shared server, out dir `work/name`."""
-    verdicts = run_suite(work / name, "tests/live", "-m", "live", "-k", LIVE, f"--endpoint-url={server}",
+    verdicts = run_suite(work / name, "plugin/suites/test_live.py", "-m", "live", "-k", LIVE, f"--endpoint-url={server}",
                          f"--data-dir={data_dir}", f"--out-dir={work / name}", f"--table-prefix={PREFIX}", *options)
     return verdicts, json.loads((work / name / "plan.json").read_text()), json.loads((work / name / "run.json").read_text())
 

@@ -10,20 +10,20 @@ import struct
 
 import pytest
 
-from contracts import TABLES
 from contracts.queries import query_patterns
 from reporting.record import Latency, RunRecord
 from reporting.screenshot import INSTALL, ChromiumMissing, screenshot
 from reporting.summary import render
 from tests.pytest_run import ROOT, failures, run_suite
 from tests.reporting.first_screen import first_screen
+from tests.sample import REGISTRY, TABLES
 
 # A table no other table points at, so that it alone is blocked.
 BROKEN_TABLE, BROKEN_FILE, BROKEN_COLUMN, BROKEN_VALUE = "Weather", "weather.csv", "temperature_c", "124"
 
 
 def preupload_report(tmp_path, data_dir) -> tuple[dict, object]:
-    verdicts = run_suite(tmp_path, "tests/preupload", "-m", "preupload", "-p", "no:randomly", f"--data-dir={data_dir}",
+    verdicts = run_suite(tmp_path, "plugin/suites/test_preupload.py", "-m", "preupload", "-p", "no:randomly", f"--data-dir={data_dir}",
                          f"--out-dir={tmp_path / 'build'}", f"--html={tmp_path / 'report.html'}", "--self-contained-html")
     return verdicts, tmp_path
 
@@ -80,8 +80,8 @@ def test_the_first_screen_of_a_failing_run_names_the_table_and_why(failing, tmp_
 
 def test_each_query_pattern_is_drawn_with_its_figures_on_the_first_screen(tmp_path):
     """The live suite's latencies, as the performance suite records them, in the summary of a page."""
-    record = RunRecord(finished=True)
-    patterns = query_patterns()
+    record = RunRecord(registry=REGISTRY, finished=True)
+    patterns = query_patterns(TABLES)
     for n, p in enumerate(patterns):
         record.latencies.append(Latency(f"{p.label}: {p.question} ({p.agent})", 7, 2.0 + n, 40.0 + n, 7, 700 + n))
     page = tmp_path / "summary.html"

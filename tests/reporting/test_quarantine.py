@@ -3,19 +3,19 @@ import csv
 
 import pytest
 
-from contracts import TABLES_BY_NAME
 from contracts.source import read_csv
 from contracts.violations import MASK
 from fixers.run import fix_export
 from reporting.quarantine import quarantine_reasons
 from tests.pytest_run import ROOT
+from tests.sample import REGISTRY, TABLES_BY_NAME
 
 
 @pytest.fixture(scope="module")
 def reasons(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    fix_export(ROOT / "data" / "raw", out)
-    return quarantine_reasons(out)
+    fix_export(ROOT / "data" / "raw", out, REGISTRY)
+    return quarantine_reasons(out, REGISTRY.tables)
 
 
 def test_rows_of_one_reason_are_counted_with_their_lines_in_the_export(reasons):
@@ -42,7 +42,7 @@ def test_a_personal_value_quoted_in_a_reason_is_masked(tmp_path):
         writer.writerow([7, "PX1", "olga@example.com", "email olga@example.com has no row in mailing_list"])
         writer.writerow([9, "PX2", "ivan@example.com", "email ivan@example.com has no row in mailing_list"])
         writer.writerow([12, "PX3", "ivan@example.com", "passenger_id PX3 has no row in loyalty"])
-    found = quarantine_reasons(tmp_path)["passengers"]
+    found = quarantine_reasons(tmp_path, REGISTRY.tables)["passengers"]
     assert [(r.reason, r.rows, r.lines) for r in found] == [
         (f"email {MASK} has no row in mailing_list", 2, (7, 9)),
         ("passenger_id PX3 has no row in loyalty", 1, (12,)),

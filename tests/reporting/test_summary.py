@@ -11,6 +11,7 @@ from reporting.quarantine import QuarantineReason
 from reporting.record import Latency, RunRecord
 from reporting.redact import safe_metadata
 from reporting.summary import render
+from tests.sample import REGISTRY
 
 
 def test_an_endpoint_is_shown_without_credentials():
@@ -28,7 +29,7 @@ def test_the_environment_is_an_allow_list():
 def live_run() -> RunRecord:
     ledger = Ledger({"flights": TableEntry("flights", "flights.csv", 256, 256, 0, 0,
                                            [Change("parse_timestamps", "scheduled_departure", 12, "")])})
-    record = RunRecord(endpoint="http://admin:s3cret@127.0.0.1:49947", target="AWS us-east-1, prefix staging-", ledger=ledger,
+    record = RunRecord(registry=REGISTRY, endpoint="http://admin:s3cret@127.0.0.1:49947", target="AWS us-east-1, prefix staging-", ledger=ledger,
                        blocked={"passengers": ["passengers (passengers.csv, column email): schema: 1 row.\n    first: line 2: <masked>"]},
                        finished=True, gx_docs="gx/data_docs/local_site/index.html")
     record.synced["flights"] = TableSync("flights", created_table=True, gsis_added=("aircraft-registration-index",),
@@ -105,7 +106,7 @@ def test_no_credential_reaches_the_summary():
 
 
 def test_a_run_that_did_not_get_far_says_what_was_not_run():
-    text = cells(render(RunRecord(finished=True)))
+    text = cells(render(RunRecord(registry=REGISTRY, finished=True)))
     assert "|DO NOT DEPLOY|" in text and "no check ran" in text
     assert "|Changes in DynamoDB|not run|" in text and "|Quarantined rows|not run|" in text
     assert "|Queries: GSI against Scan with a filter|not run|" in text

@@ -3,10 +3,11 @@ from fixers.ledger import Ledger, TableEntry
 from loaders.sync import TableSync
 from reporting.record import RunRecord
 from reporting.terminal import summary_lines
+from tests.sample import REGISTRY
 
 
 def test_a_blocked_run_says_do_not_deploy_and_why_then_the_figures():
-    record = RunRecord(target="a local moto server (ephemeral)", finished=True,
+    record = RunRecord(registry=REGISTRY, target="a local moto server (ephemeral)", finished=True,
                        ledger=Ledger({"flights": TableEntry("flights", "flights.csv", 260, 256, 1, 3)}),
                        blocked={"passengers": ["passengers (passengers.csv, column email): schema: 1 row.\n    to do: fix it"]},
                        synced={"flights": TableSync("flights", created=256)},
@@ -23,7 +24,7 @@ def test_a_blocked_run_says_do_not_deploy_and_why_then_the_figures():
 
 
 def test_many_reasons_are_cut_to_five_and_point_at_the_report():
-    record = RunRecord(finished=True)
+    record = RunRecord(registry=REGISTRY, finished=True)
     for n in range(7):
         record.note(f"test_file_is_declared[extra{n}.csv]", None, "failed", f"extra{n}.csv is not declared")
     lines = summary_lines(record)

@@ -2,10 +2,11 @@
 from loaders.sync import TableSync
 from reporting.record import RunRecord
 from reporting.verdict import figures, in_short, verdict
+from tests.sample import REGISTRY
 
 
 def finished(**fields) -> RunRecord:
-    record = RunRecord(finished=True, **fields)
+    record = RunRecord(registry=REGISTRY, finished=True, **fields)
     record.note("test_schema[flights]", "flights", "passed")
     return record
 
@@ -58,10 +59,10 @@ def test_tables_failing_for_the_same_reason_share_one_line_after_the_blocked_par
 
 
 def test_a_run_that_did_not_finish_or_checked_nothing_is_not_deployed():
-    unfinished = RunRecord()
+    unfinished = RunRecord(registry=REGISTRY)
     unfinished.note("test_schema[flights]", "flights", "passed")
     assert [r.text for r in verdict(unfinished).reasons] == ["the run did not finish"]
-    assert [r.text for r in verdict(RunRecord(finished=True)).reasons] == ["no check ran"]
+    assert [r.text for r in verdict(RunRecord(registry=REGISTRY, finished=True)).reasons] == ["no check ran"]
 
 
 def test_the_figures_sum_changes_and_capacity_over_tables():
