@@ -181,11 +181,12 @@ def check_dynamodb_rules(table: Table, frame: pd.DataFrame) -> list[Violation]:
                                       f"{FIXERS_NOTE}: leave_out_empty_index_keys leaves the attribute out" if column not in table.key
                                       else "give the row a key"))
                 values = values[values != ""]
-        if kind == "N":
-            problems = per_distinct(values, lambda distinct: distinct.map(dynamodb.number_problem)).dropna()
+        if kind in ("N", "NS"):
+            problem_of = dynamodb.number_problem if kind == "N" else _number_set_problem
+            problems = per_distinct(values, lambda distinct, problem_of=problem_of: distinct.map(problem_of)).dropna()
             for problem, rows in problems.groupby(problems, sort=True):
                 out.append(_violation(table, "DynamoDB: number", column, values[rows.index],
-                                      f"a number DynamoDB can store, found {problem}",
+                                      f"{_NUMBERS_WANTED[kind]}, found {problem}",
                                       "correct the export; NaN is left out by the fixers, anything else is not guessed"))
     oversized = _oversized_items(table, frame)
     if len(oversized):
@@ -193,6 +194,22 @@ def check_dynamodb_rules(table: Table, frame: pd.DataFrame) -> list[Violation]:
                               f"items of at most {dynamodb.MAX_ITEM_BYTES} bytes",
                               "split the large attribute into another table or store it elsewhere (S3) and keep a pointer"))
     return out
+
+
+_NUMBERS_WANTED = {"N": "a number DynamoDB can store", "NS": "a set of numbers DynamoDB can store, each once"}
+
+
+def _members(text: str) -> list[str] | None:
+    """The members of a set cell, or None if it is not a JSON array of strings."""
+    try:
+        return parse_set(text)
+    except ValueError:
+        return None
+
+
+def _number_set_problem(text: str) -> str | None:
+    members = _members(text)
+    return "not a JSON array of numbers' texts" if members is None else dynamodb.number_set_problem(members)
 
 
 def _oversized_items(table: Table, frame: pd.DataFrame) -> pd.Series:
@@ -215,7 +232,11 @@ def _oversized_items(table: Table, frame: pd.DataFrame) -> pd.Series:
             kind = table.attribute_type(column)
             if kind == "N" and dynamodb.number_problem(value):
                 continue
-            item[column] = (kind, parse_set(value) if kind == "SS" else value)
+            if kind in ("SS", "NS"):
+                value = _members(value)
+                if value is None or (kind == "NS" and dynamodb.number_set_problem(value)):
+                    continue  # no set AWS would take: the number check or the conversion to items names it
+            item[column] = (kind, value)
         size = dynamodb.item_size(item)
         if size > dynamodb.MAX_ITEM_BYTES:
             sizes[index] = size

@@ -81,6 +81,22 @@ def number_problem(text: str) -> str | None:
     return None
 
 
+def number_set_problem(texts: list[str]) -> str | None:
+    """Why DynamoDB would refuse `texts` as the members of a number set (NS), or None.
+
+    Each member must be a number it can hold, and none may be there twice: numbers are compared by value.
+    """
+    seen = set()
+    for text in texts:
+        problem = number_problem(text)
+        if problem:
+            return f"a member: {problem}"
+        seen.add(canonical_number(Decimal(text)))
+    if len(seen) != len(texts):
+        return "a number twice (1 and 1.0 are one number)"
+    return None
+
+
 def significant_digits(value: Decimal) -> int:
     return len(value.normalize(_EXACT).as_tuple().digits)
 
@@ -96,7 +112,7 @@ def number_size(text: str) -> int:
 
 
 def item_size(item: dict[str, tuple[str, object]]) -> int:
-    """Bytes AWS counts for an item given as {name: (type, text-or-strings)}."""
+    """Bytes AWS counts for an item given as {name: (type, text-or-texts)}; each member of a number set as a number."""
     size = 0
     for name, (kind, value) in item.items():
         size += len(name.encode("utf-8"))
@@ -104,6 +120,8 @@ def item_size(item: dict[str, tuple[str, object]]) -> int:
             size += number_size(value)
         elif kind == "SS":
             size += sum(len(v.encode("utf-8")) for v in value)
+        elif kind == "NS":
+            size += sum(number_size(v) for v in value)
         else:
             size += len(str(value).encode("utf-8"))
     return size

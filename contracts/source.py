@@ -411,12 +411,13 @@ def _cell(value) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, (list, tuple, set, frozenset)):
-        return json.dumps(sorted(value), ensure_ascii=False)
+        # A list keeps its order (a number set's is numeric, which text sorting would undo); a set has none.
+        return json.dumps(list(value) if isinstance(value, (list, tuple)) else sorted(value), ensure_ascii=False)
     return str(value)
 
 
 def parse_set(text: str) -> list[str]:
-    """A string-set cell of the fixed output."""
+    """A set cell of the fixed output: a string set's strings, or a number set's numbers as their texts."""
     values = json.loads(text)
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise ValueError(f"{text!r} is not a JSON array of strings")

@@ -5,7 +5,7 @@ columns exist, their types, patterns, ranges and accepted values, and which
 hold personal data (`metadata={"pii": True}`). The rest of the declaration says
 what pandera cannot: the key schema, the GSIs, the foreign keys, what to do with
 duplicate keys, and the fixes that turn the upstream export into that shape.
-Attribute types (S, N, SS) are read from the model, never restated.
+Attribute types (S, N, SS, NS) are read from the model, never restated.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from contracts import dynamodb
 from contracts.errors import ContractDeclarationError
 
-AttributeType = Literal["S", "N", "SS"]
+AttributeType = Literal["S", "N", "SS", "NS"]
 
 # Files larger than this are refused before they are read: the frame of a file takes several times its size.
 DEFAULT_MAX_BYTES = 1024**3
@@ -89,14 +89,18 @@ class DropExactCopies:
 
 @dataclass(frozen=True)
 class MergeIntoSet:
-    """Rows that differ only in `column` become one item whose `into` is the set of those values."""
+    """Rows that differ only in `column` become one item whose `into` is the set of those values.
+
+    The model may declare `column`, the export's, which the merge takes away: declared a number (int or
+    float), the set is a number set (NS); otherwise a string set (SS).
+    """
 
     column: str
     into: str
 
     @property
     def describe(self) -> str:
-        return f"rows differing only in {self.column} merge into the string set {self.into}"
+        return f"rows differing only in {self.column} merge into the set {self.into}"
 
 
 @dataclass(frozen=True)
@@ -239,7 +243,10 @@ class Table:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return tuple(self.schema.columns)
+        """The columns of the fixed file: the model's, but a merged column, which the merge takes away."""
+        policy = self.duplicates
+        merged_away = policy.column if isinstance(policy, MergeIntoSet) and policy.column != policy.into else None
+        return tuple(c for c in self.schema.columns if c != merged_away)
 
     @property
     def pii(self) -> frozenset[str]:
@@ -280,8 +287,12 @@ class Table:
 
     def attribute_type(self, column: str) -> AttributeType:
         if column in self.set_columns:
-            return "SS"
-        return "N" if self.dtype(column).startswith(("int", "float", "uint")) else "S"
+            merged = self.duplicates.column
+            return "NS" if merged in self.schema.columns and self._numeric(merged) else "SS"
+        return "N" if self._numeric(column) else "S"
+
+    def _numeric(self, column: str) -> bool:
+        return self.dtype(column).startswith(("int", "float", "uint"))
 
     def _declaration_problems(self):
         columns = set(self.model.to_schema().columns)
@@ -312,7 +323,7 @@ class Table:
                 yield f"foreign key {fk.column}: on_orphan={fk.on_orphan!r}; choose one of {', '.join(ORPHAN_POLICIES)}"
         policy = self.duplicates
         if isinstance(policy, MergeIntoSet) and policy.into in self.key_columns:
-            yield f"the string set {policy.into!r} cannot be a key attribute; DynamoDB keys are S, N or B"
+            yield f"the set {policy.into!r} cannot be a key attribute; DynamoDB keys are S, N or B"
         if isinstance(policy, MergeIntoSet) and policy.into not in columns:
             yield f"merge target {policy.into!r} is not a column of the model"
         if isinstance(policy, KeepLatest) and policy.by not in columns:

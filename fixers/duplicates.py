@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from contracts.keys import comparable
 from contracts.table import DropExactCopies, KeepLatest, MergeIntoSet, NoDuplicates, Table
 from contracts.violations import MASK
 from fixers.outcome import Change, FixerError, Outcome
@@ -66,12 +67,24 @@ def merge_into_set(frame: pd.DataFrame, table: Table, policy: MergeIntoSet) -> O
     if differing.any():
         raise _conflict("merge_into_set", table, frame, frame.index[differing],
                         f"{int(differing.sum())} rows share a key but differ in more than {policy.column}")
-    merged_values = frame.groupby(_key(table), sort=False)[policy.column].agg(lambda v: sorted(set(v.dropna())))
+    kind = table.attribute_type(policy.into)
+    members = _number_members if kind == "NS" else lambda v: sorted(set(v.dropna()))
+    merged_values = frame.groupby(_key(table), sort=False)[policy.column].agg(members)
     out = frame.drop(columns=[policy.column]).drop_duplicates(_key(table), keep="first")
     out = out.join(merged_values.rename(policy.into), on=_key(table))
     merged = len(frame) - len(out)
-    detail = f"rows differing only in {policy.column} merged; {policy.column} became the string set {policy.into}"
+    detail = f"rows differing only in {policy.column} merged; {policy.column} became the set {policy.into} ({kind})"
     return Outcome(out, [Change("merge_into_set", policy.into, merged, detail)], merged=merged)
+
+
+def _number_members(values: pd.Series) -> list[str]:
+    """A number set's members as written: each number once (`1` and `1.0` are one; the first written stays), in
+    numeric order. A text that is no number DynamoDB can hold stays as written, after them, for the checks to report."""
+    values = values.dropna()
+    first = {}
+    for text, number in zip(values, comparable(values, "N"), strict=True):
+        first.setdefault(text if number is None else number, (number is None, number or 0, text))
+    return [text for _, _, text in sorted(first.values())]
 
 
 def keep_latest(frame: pd.DataFrame, table: Table, policy: KeepLatest) -> Outcome:

@@ -2,7 +2,7 @@
 
 The contract gives each column its type: N is sent as the exact decimal text of
 the cell (never through float, so nothing is rounded), S unchanged (the
-leading zeros of `004512` stay), SS from the JSON array of a merged column. A
+leading zeros of `004512` stay), SS or NS from the JSON array of a merged column. A
 missing cell (None) is an attribute left out: DynamoDB has no null that a
 sparse GSI would skip, and AWS refuses empty strings in key attributes.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from contracts.dynamodb import number_problem, number_size
+from contracts.dynamodb import number_problem, number_set_problem, number_size
 from contracts.source import line_of, parse_set
 from contracts.table import Table
 from loaders.errors import ItemConversionError
@@ -40,16 +40,20 @@ def _attribute(table: Table, column: str, kind: str, text: str, line: int | None
             raise ItemConversionError(table.name, column, line, f"{text!r} is not a number DynamoDB can hold: {problem}",
                                       "run the fixers and the pre-upload checks before loading")
         return {"N": text}
-    if kind == "SS":
+    if kind in ("SS", "NS"):
         try:
             values = parse_set(text)
         except ValueError as error:
             raise ItemConversionError(table.name, column, line, str(error), "a set column holds a JSON array of strings") from None
+        problem = number_set_problem(values) if kind == "NS" else None
+        if problem:
+            raise ItemConversionError(table.name, column, line, f"{text!r} is not a number set DynamoDB can hold: {problem}",
+                                      "run the fixers and the pre-upload checks before loading")
         if len(set(values)) != len(values):
             raise ItemConversionError(table.name, column, line, f"{text!r} repeats a value; a string set cannot",
                                       "run the fixers, which merge each set once")
         # AWS refuses an empty set: no values is the attribute left out, as for an empty cell.
-        return {"SS": values} if values else None
+        return {kind: values} if values else None
     return {"S": text}
 
 
@@ -86,7 +90,7 @@ def item_key(item: Mapping[str, Any], table: Table) -> dict[str, Any]:
 
 
 def item_to_row(item: Mapping[str, Any]) -> dict[str, Any]:
-    """An item read back, typed by its own attribute types: N as Decimal, S as str, SS as frozenset.
+    """An item read back, typed by its own attribute types: N as Decimal, S as str, SS and NS as frozensets (NS of Decimal).
 
     A number stored as a string (or the reverse) then differs from the
     contract's type, as it should.

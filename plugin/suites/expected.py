@@ -21,8 +21,8 @@ def typed_row(row: dict, table: Table) -> dict:
         kind = table.attribute_type(column)
         if kind == "N":
             out[column] = Decimal(text)
-        elif kind == "SS":
-            values = frozenset(parse_set(text))
+        elif kind in ("SS", "NS"):
+            values = frozenset(Decimal(v) if kind == "NS" else v for v in parse_set(text))
             if values:
                 out[column] = values
         else:

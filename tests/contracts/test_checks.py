@@ -1,8 +1,11 @@
 """The checks on small frames: what they report, and that personal data never appears in a message."""
+import json
+
 import pandas as pd
 
 from contracts.checks import check_columns, check_dynamodb_rules, check_primary_key, check_schema
 from contracts.violations import MASK, report
+from tests.number_sets import TURNAROUNDS
 from tests.sample import TABLES_BY_NAME
 
 PASSENGERS = TABLES_BY_NAME["passengers"]
@@ -49,3 +52,29 @@ def test_dynamodb_rules_report_numbers_by_problem():
         "a number DynamoDB can store, found 39 significant digits; DynamoDB keeps 38",
         "a number DynamoDB can store, found not a finite decimal number",
     ]
+
+
+def turnarounds(*delays: str) -> pd.DataFrame:
+    """Fixed turnarounds rows, one per `delays` cell."""
+    return pd.DataFrame({"turnaround_id": [f"TA{n:03d}" for n in range(1, len(delays) + 1)], "station": ["DXB"] * len(delays),
+                         "delays": list(delays)}, dtype=object)
+
+
+def test_a_number_set_member_dynamodb_cannot_hold_is_a_violation_naming_the_column_and_the_rule():
+    violations = check_dynamodb_rules(TURNAROUNDS, turnarounds('["5", "NaN"]', '["1", "1.0"]', '["2.5", "100"]'))
+    assert [(v.column, v.check, v.count, v.examples) for v in violations] == [
+        ("delays", "DynamoDB: number", 1, ((2, repr('["5", "NaN"]')),)),
+        ("delays", "DynamoDB: number", 1, ((3, repr('["1", "1.0"]')),)),
+    ]
+    text = report(violations)
+    assert "turnarounds.csv, column delays): DynamoDB: number: 1 row." in text
+    assert "found a member: not a finite decimal number" in text
+    assert "found a number twice (1 and 1.0 are one number)" in text
+
+
+def test_a_number_set_is_sized_as_numbers_not_as_their_text():
+    # 38 significant digits: 38 bytes as text, (38 + 1) // 2 + 1 = 20 as a number ("Item sizes", Developer Guide).
+    members = [json.dumps(["1" + f"{n:036d}" + "1" for n in range(count)]) for count in (15_000, 25_000)]
+    violations = check_dynamodb_rules(TURNAROUNDS, turnarounds(*members))
+    # turnaround_id and TA002 (13 + 5), station and DXB (7 + 3), delays (6) and 25,000 members of 20 bytes.
+    assert [(v.check, v.examples) for v in violations] == [("DynamoDB: item size", ((3, repr("500034 bytes")),))]

@@ -6,6 +6,7 @@ from pandera.typing import Series
 from contracts.dynamodb import table_prefix_problem
 from contracts.errors import ContractDeclarationError
 from contracts.table import Copy, ForeignKey, Index, MergeIntoSet, Table
+from tests.number_sets import TURNAROUNDS
 from tests.sample import TABLES, TABLES_BY_NAME
 
 
@@ -84,8 +85,14 @@ def test_parents_come_before_the_tables_that_point_at_them():
             assert position[fk.parent] < position[table.name], f"{table.name} -> {fk.parent}"
 
 
-def test_a_string_set_cannot_be_a_key():
-    with pytest.raises(ContractDeclarationError, match="the string set 'aircraft_registration' cannot be a key attribute"):
+def test_a_set_cannot_be_a_key():
+    with pytest.raises(ContractDeclarationError, match="the set 'aircraft_registration' cannot be a key attribute"):
         Table(name="T", file="x.csv", model=Tiny, key=("workorder_id",),
               indexes=(Index("reg-index", "aircraft_registration"),),
               duplicates=MergeIntoSet("code", "aircraft_registration"))
+
+
+def test_a_merged_column_declared_a_number_makes_a_number_set_and_is_no_column_of_the_fixed_file():
+    assert TURNAROUNDS.attribute_type("delays") == "NS"
+    assert TURNAROUNDS.columns == ("turnaround_id", "station", "delays")
+    assert "delay_minutes" in TURNAROUNDS.source_columns

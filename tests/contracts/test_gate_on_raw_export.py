@@ -46,7 +46,7 @@ DEFECTS = {
             f"foreign key: {D['D4'].rows} rows", "a column aircraft_registration"],
     },
     "D5": {"test_primary_key[CrewRoster]": [Found("primary key", D["D5"].column, D["D5"].lines),
-                                            "merge into the string set qualifications"]},
+                                            "merge into the set qualifications"]},
     "D6": {
         "test_primary_key[Baggage]": [Found("primary key", D["D6"].column, D["D6"].lines), "the latest event_time is kept"],
         "test_foreign_keys[Baggage.booking_id->bookings]": [

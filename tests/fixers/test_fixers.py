@@ -8,6 +8,7 @@ from fixers.duplicates import drop_exact_copies, keep_latest, merge_into_set
 from fixers.orphans import quarantine_orphans
 from fixers.outcome import FixerError
 from fixers.values import cast_integers, leave_out_empty_index_keys, leave_out_not_a_number, parse_timestamps
+from tests.number_sets import TURNAROUNDS
 from tests.sample import REGISTRY, TABLES_BY_NAME
 
 FLIGHTS = TABLES_BY_NAME["flights"]
@@ -115,6 +116,25 @@ def test_merge_into_set_refuses_rows_that_differ_elsewhere():
     raw = frame(roster_id=["R1", "R1"], crew_id=["C1", "C9"], qualification_code=["B787", "CRM"])
     with pytest.raises(FixerError, match="differ in more than qualification_code"):
         merge_into_set(raw, ROSTER, ROSTER.duplicates)
+
+
+def test_merge_into_a_number_set_keeps_each_number_once_in_numeric_order():
+    raw = frame(turnaround_id=["TA001"] * 5 + ["TA002"], station=["DXB"] * 5 + ["AUH"],
+                delay_minutes=["15", "5", "15.0", "100", "1.5E+1", "2.50"])
+    out = merge_into_set(raw, TURNAROUNDS, TURNAROUNDS.duplicates)
+    # 15, 15.0 and 1.5E+1 are one number, written first as 15; as text, "100" would sort before "15" and "5".
+    assert out.frame.to_dict("records") == [
+        {"turnaround_id": "TA001", "station": "DXB", "delays": ["5", "15", "100"]},
+        {"turnaround_id": "TA002", "station": "AUH", "delays": ["2.50"]},
+    ]
+    assert out.merged == 4
+    assert out.changes[0].detail == "rows differing only in delay_minutes merged; delay_minutes became the set delays (NS)"
+
+
+def test_merge_into_a_number_set_keeps_a_text_that_is_no_number_for_the_checks_to_report():
+    raw = frame(turnaround_id=["TA001"] * 3, station=["DXB"] * 3, delay_minutes=["late", "7", "1" * 39])
+    out = merge_into_set(raw, TURNAROUNDS, TURNAROUNDS.duplicates)
+    assert out.frame["delays"].tolist() == [["7", "1" * 39, "late"]]
 
 
 def test_keep_latest_keeps_the_latest_event():

@@ -4,10 +4,13 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from contracts.checks import check_columns, check_dynamodb_rules, check_primary_key, check_schema
 from contracts.dynamodb import number_problem
 from contracts.source import read_table, write_csv
+from fixers.run import fix_table
 from loaders.errors import ItemConversionError
 from loaders.items import frame_to_items, item_bytes, item_key, item_to_row, row_to_item
+from tests.number_sets import TURNAROUNDS
 from tests.sample import TABLES_BY_NAME
 
 # A fixed readings.csv, and the items it must become, both written out by hand: leading zeros kept, a number of
@@ -75,6 +78,38 @@ def test_merged_columns_become_string_sets(readings_table):
     item = row_to_item({"reading_id": "R0001", "sensor": "S1", "tags": '["T0", "T4"]'}, readings_table)
     assert item["tags"] == {"SS": ["T0", "T4"]}
     assert item_to_row(item)["tags"] == frozenset({"T0", "T4"})
+
+
+def test_a_merged_number_column_is_a_number_set_from_the_fixers_to_the_items_read_back(tmp_path):
+    raw = pd.DataFrame({"turnaround_id": ["TA001"] * 4 + ["TA002", "TA003"], "station": ["DXB"] * 4 + ["AUH", "DOH"],
+                        "delay_minutes": ["15", "5", "15.0", "100", "2.50", None]}, dtype=object)
+    fixed = write_csv(fix_table(TURNAROUNDS, raw, {}).frame, tmp_path / TURNAROUNDS.file)
+    assert (tmp_path / TURNAROUNDS.file).read_text(encoding="utf-8") == (
+        "turnaround_id,station,delays\n"
+        'TA001,DXB,"[""5"", ""15"", ""100""]"\n'
+        'TA002,AUH,"[""2.50""]"\n'
+        "TA003,DOH,[]\n"
+    )
+    checks = (check_columns, check_schema, check_primary_key, check_dynamodb_rules)
+    assert [v for check in checks for v in check(TURNAROUNDS, fixed)] == []
+    items = frame_to_items(fixed, TURNAROUNDS)
+    assert items == [
+        {"turnaround_id": {"S": "TA001"}, "station": {"S": "DXB"}, "delays": {"NS": ["5", "15", "100"]}},
+        {"turnaround_id": {"S": "TA002"}, "station": {"S": "AUH"}, "delays": {"NS": ["2.50"]}},
+        {"turnaround_id": {"S": "TA003"}, "station": {"S": "DOH"}},
+    ]
+    assert [item_to_row(item).get("delays") for item in items] == [
+        frozenset({Decimal(5), Decimal(15), Decimal(100)}), frozenset({Decimal("2.5")}), None]
+
+
+@pytest.mark.parametrize("cell, problem", [
+    ('["5", "NaN"]', "a member: not a finite decimal number"),
+    ('["1", "1.0"]', r"a number twice \(1 and 1.0 are one number\)"),
+], ids=["a member that is no number", "one number twice"])
+def test_a_number_set_dynamodb_cannot_hold_is_refused(cell, problem):
+    with pytest.raises(ItemConversionError, match=problem) as caught:
+        row_to_item({"turnaround_id": "TA001", "station": "DXB", "delays": cell}, TURNAROUNDS, line=4)
+    assert (caught.value.table, caught.value.column, caught.value.line) == ("turnarounds", "delays", 4)
 
 
 def test_an_empty_set_is_left_out_as_aws_refuses_it(readings_table):

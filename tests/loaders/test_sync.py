@@ -16,6 +16,7 @@ from loaders.plan import Plan, TablePlan, plan_tables
 from loaders.progress import table_progress
 from loaders.sync import apply_plan, rollback
 from loaders.tables import ensure_table, key_schema
+from tests.number_sets import TURNAROUNDS
 
 
 def as_stored(row: dict, numbers: tuple[str, ...] = ("value", "count"), sets: tuple[str, ...] = ("tags",)) -> dict:
@@ -115,6 +116,27 @@ def test_a_number_stored_as_a_string_is_an_update(sync, admin, readings_table, p
     plan, _ = sync({readings_table: rows}, run_id="run-2")
     assert [(u.item["reading_id"]["S"], u.attributes) for u in plan.tables[0].update] == [("R0003", ("code", "count", "tags", "value"))]
     assert item_to_row(admin.get_item(TableName=f"{prefix}readings", Key={"reading_id": {"S": "R0003"}})["Item"])["count"] == 3
+
+
+def test_a_number_set_is_written_and_read_back_as_numbers(sync, prefix, scan):
+    sync({TURNAROUNDS: [{"turnaround_id": "TA001", "station": "DXB", "delays": '["5", "15", "100"]'}]})
+    [item] = scan(f"{prefix}turnarounds")
+    assert sorted(item["delays"]["NS"], key=Decimal) == ["5", "15", "100"]
+    assert item_to_row(item)["delays"] == frozenset({Decimal(5), Decimal(15), Decimal(100)})
+
+
+@pytest.mark.parametrize("delays, counts", [
+    (["2", "1.0"], {"create": 0, "update": 0, "delete": 0, "unchanged": 1, "kept": 0}),
+    (["1", "3"], {"create": 0, "update": 1, "delete": 0, "unchanged": 0, "kept": 0}),
+], ids=["the same numbers in another order and spelling", "another number"])
+def test_a_plan_compares_a_live_number_set_as_numbers(client, admin, prefix, fast_wait, delays, counts):
+    name = f"{prefix}turnarounds"
+    ensure_table(client, TURNAROUNDS, name, wait=fast_wait)
+    admin.put_item(TableName=name, Item={"turnaround_id": {"S": "TA001"}, "station": {"S": "DXB"}, "delays": {"NS": ["1", "2"]}})
+    expected = [row_to_item({"turnaround_id": "TA001", "station": "DXB", "delays": json.dumps(delays)}, TURNAROUNDS)]
+    [plan] = plan_tables(client, [TURNAROUNDS], {"turnarounds": expected}, prefix).tables
+    assert plan.counts() == counts
+    assert [u.attributes for u in plan.update] == ([("delays",)] if counts["update"] else [])
 
 
 def test_the_circuit_breaker_keeps_a_truncated_export_from_emptying_a_table(sync, client, readings_table, stations_table,
