@@ -6,6 +6,7 @@ import pytest
 
 from contracts.checks import check_columns, check_dynamodb_rules, check_primary_key, check_schema
 from contracts.dynamodb import number_problem
+from contracts.registry import Registry
 from contracts.source import read_table, write_csv
 from fixers.run import fix_table
 from loaders.errors import ItemConversionError
@@ -83,7 +84,7 @@ def test_merged_columns_become_string_sets(readings_table):
 def test_a_merged_number_column_is_a_number_set_from_the_fixers_to_the_items_read_back(tmp_path):
     raw = pd.DataFrame({"turnaround_id": ["TA001"] * 4 + ["TA002", "TA003"], "station": ["DXB"] * 4 + ["AUH", "DOH"],
                         "delay_minutes": ["15", "5", "15.0", "100", "2.50", None]}, dtype=object)
-    fixed = write_csv(fix_table(TURNAROUNDS, raw, {}).frame, tmp_path / TURNAROUNDS.file)
+    fixed = write_csv(fix_table(TURNAROUNDS, raw, {}, Registry((TURNAROUNDS,))).frame, tmp_path / TURNAROUNDS.file)
     assert (tmp_path / TURNAROUNDS.file).read_text(encoding="utf-8") == (
         "turnaround_id,station,delays\n"
         'TA001,DXB,"[""5"", ""15"", ""100""]"\n'
