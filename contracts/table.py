@@ -155,7 +155,20 @@ class ParseTimestamps:
         return self.column
 
 
-Fix = Rename | Copy | MapValues | ParseTimestamps
+@dataclass(frozen=True)
+class DeriveKey:
+    """Fill `target` with the `sources` values joined by `separator`: a key for rows only those columns tell apart."""
+
+    target: str
+    sources: tuple[str, ...]
+    separator: str = "#"
+
+    @property
+    def writes(self) -> str:
+        return self.target
+
+
+Fix = Rename | Copy | MapValues | ParseTimestamps | DeriveKey
 
 # What a sync does with live items that are not in the export (dlt's write dispositions, for a table):
 # "mirror" deletes them, so the table equals the export; "upsert" keeps them and only adds and updates.
