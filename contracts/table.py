@@ -56,13 +56,14 @@ class ForeignKey:
     """`column` must name an existing row of `parent` (by its hash key unless `parent_column`).
 
     `on_orphan="quarantine"` declares that rows pointing nowhere are set aside
-    with their reason instead of failing the table.
+    with their reason instead of failing the table; `on_orphan="keep"` that
+    they are loaded and reported.
     """
 
     column: str
     parent: str
     parent_column: str | None = None
-    on_orphan: Literal["fail", "quarantine"] = "fail"
+    on_orphan: Literal["fail", "quarantine", "keep"] = "fail"
 
 
 # What to do with rows that share a primary key: one policy per table.
@@ -155,7 +156,20 @@ class ParseTimestamps:
         return self.column
 
 
-Fix = Rename | Copy | MapValues | ParseTimestamps
+@dataclass(frozen=True)
+class DeriveKey:
+    """Fill `target` with the values of `sources` joined by `separator`: a key for rows unique only by several columns."""
+
+    target: str
+    sources: tuple[str, ...]
+    separator: str = "#"
+
+    @property
+    def writes(self) -> str:
+        return self.target
+
+
+Fix = Rename | Copy | MapValues | ParseTimestamps | DeriveKey
 
 # What a sync does with live items that are not in the export (dlt's write dispositions, for a table):
 # "mirror" deletes them, so the table equals the export; "upsert" keeps them and only adds and updates.
