@@ -11,7 +11,7 @@ live that point at rows that are not.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -75,7 +75,8 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
         if fk.table.name in readable:
             found = result.expectations.foreign_key(fk)
             if fk.fk.on_orphan == "keep":
-                result.kept.setdefault(fk.table.name, {})[fk.label] = found
+                remedy = 'loaded all the same, as the contract declares (on_orphan="keep"); add the parent rows to make them whole'
+                result.kept.setdefault(fk.table.name, {})[fk.label] = [replace(v, remedy=remedy) for v in found]
                 found = []
             result.violations[fk.table.name][fk.label] = found
     if counts is not None:

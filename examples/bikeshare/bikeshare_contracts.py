@@ -6,7 +6,7 @@ holds and which defects these contracts find and fix.
 import pandera.pandas as pa
 from pandera.typing import INT64, Series
 
-from contracts.formats import EMAIL, UTC_TIMESTAMP, date, ident, one_of, personal, timestamp
+from contracts.formats import EMAIL, Format, UTC_TIMESTAMP, date, ident, one_of, personal, timestamp
 from contracts.table import DeriveKey, DropExactCopies, ForeignKey, Index, KeepLatest, MergeIntoSet, Table
 
 # A nullable integer column is declared Series[INT64]: pandera.typing's name for pandas' Int64Dtype (a missing value is
@@ -23,8 +23,8 @@ class Stations(pa.DataFrameModel):
     capacity: Series[int] = pa.Field(ge=1)
     # In the export only (one row per dock); the merge folds it into docks. Declared int, so docks is a number set.
     dock: Series[int] | None = pa.Field(ge=1)
-    # The number set in the fixed file: a JSON array of the station's dock numbers, [3, 4, 7].
-    docks: Series[str] = pa.Field(str_matches=r"^\[\d+(, \d+)*\]$")
+    # The number set, in the fixed file a JSON array of the station's dock numbers: ["3", "4", "7"].
+    docks: Series[str] = Format(r'^\["\d+"(, "\d+")*\]$', 'a JSON list of dock numbers like ["3", "4"]').field()
 
 
 class Bikes(pa.DataFrameModel):
@@ -42,14 +42,14 @@ class Bikes(pa.DataFrameModel):
 class Members(pa.DataFrameModel):
     member_id: Series[str] = ident("MB", 7)
     name: Series[str] = personal()
-    email: Series[str] = personal(str_matches=EMAIL)
+    email: Series[str] = personal(EMAIL)
     plan: Series[str] = one_of("annual", "monthly", "day")
     joined_on: Series[str] = date()
 
 
 class Trips(pa.DataFrameModel):
     # No column is unique on its own: the key is derived from the three that are together.
-    trip_key: Series[str] = pa.Field(str_matches=r"^BK\d{6}#MB\d{7}#" + UTC_TIMESTAMP.removeprefix("^"))
+    trip_key: Series[str] = pa.Field(str_matches=r"^BK\d{6}#MB\d{7}#" + UTC_TIMESTAMP.pattern.removeprefix("^"))
     bike_id: Series[str] = ident("BK", 6)
     member_id: Series[str] = ident("MB", 7)
     started_at: Series[str] = timestamp()

@@ -73,7 +73,7 @@ def test_foreign_keys(fk_check, contracts_gate_result):
     assert_no_violations(checked(contracts_gate_result, fk_check.table, fk_check.label))
     kept = contracts_gate_result.kept.get(fk_check.table.name, {}).get(fk_check.label)
     if kept:
-        warnings.warn(OrphansKept(report(kept) + "\n    kept: the contract declares on_orphan=\"keep\""), stacklevel=1)
+        warnings.warn(OrphansKept(report(kept)), stacklevel=1)
 
 
 def test_ledger_reconciles(ledger_table, contracts_dataset, contracts_gate_result):
