@@ -26,7 +26,7 @@ from loaders.import_table import (
 from loaders.items import item_key, item_to_row, row_to_item
 from loaders.readback import count_items
 from loaders.tables import create_table_request, describe, missing_protection, point_in_time_recovery_enabled, verify_keys
-from tests.live.expected import typed_row
+from plugin.suites.expected import typed_row
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 QUICK = importing.Wait(timeout=60.0, first_poll=0.05, max_poll=0.5)

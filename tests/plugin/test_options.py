@@ -3,25 +3,29 @@ import subprocess
 import sys
 
 import pytest
+from botocore.exceptions import ClientError
 
 from tests.pytest_run import ROOT, verdicts_of
 
 PROBE = """
 import dataclasses
 
-def test_settings(settings):
-    shown = {k: str(v) for k, v in dataclasses.asdict(settings).items() if k not in ("run_id", "started")}
+def test_settings(contracts_settings):
+    shown = {k: str(v) for k, v in dataclasses.asdict(contracts_settings).items()
+             if k not in ("run_id", "started", "registry")}
     print("SETTINGS", sorted(shown.items()))
     with __import__("pytest").raises(dataclasses.FrozenInstanceError):
-        settings.fix = True
+        contracts_settings.fix = True
 """
+SAMPLE_INI = f"[pytest]\ncontracts = contracts.tables\ndata_dir = {ROOT / 'data' / 'raw'}\n"
 
 
 @pytest.fixture
 def plugin(pytester, monkeypatch):
-    """A project of its own with a probe test; the plugin comes from the entry point, not from a conftest."""
+    """A project of its own that names the sample's contracts, with a probe test; the plugin comes from the entry point."""
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
         monkeypatch.delenv(name, raising=False)
+    pytester.makeini(SAMPLE_INI)
     pytester.makepyfile(test_probe=PROBE)
     return pytester
 
@@ -40,7 +44,7 @@ def test_the_plugin_is_registered_by_its_entry_point(plugin):
 
 def test_options_become_one_frozen_settings(plugin, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
-    result = plugin.runpytest("-s", "--no-fix", "--table-prefix=staging-", "--workers=4", "--plan",
+    result = plugin.runpytest("test_probe.py", "-s", "--no-fix", "--table-prefix=staging-", "--workers=4", "--plan",
                               f"--data-dir={ROOT / 'data' / 'raw'}")
     result.assert_outcomes(passed=1)
     shown = settings_of(result)
@@ -49,29 +53,40 @@ def test_options_become_one_frozen_settings(plugin, monkeypatch):
     assert (shown["data_dir"], shown["load"], shown["aws"], shown["server"]) == (str(ROOT / "data" / "raw"), "True", "False", "moto")
 
 
-def test_a_path_option_with_a_space_is_the_same_as_with_an_equals_sign(plugin, tmp_path):
+def test_a_path_option_with_a_space_that_moves_the_rootdir_stops_at_once_with_the_remedy(plugin, tmp_path_factory):
+    export = tmp_path_factory.mktemp("elsewhere") / "export"
+    export.mkdir()
+    result = plugin.runpytest("--data-dir", str(export))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*--data-dir {export}: pytest took {export} for a test path*instead of {plugin.path}*"
+                                 f"Write --data-dir={export}*dynamodb-contracts run*"])
+    assert "passed" not in result.stdout.str()
+
+
+def test_the_same_path_with_an_equals_sign_keeps_the_folders_ini(plugin, tmp_path):
     export, out = tmp_path / "export", tmp_path / "out"
-    spaced = settings_of(plugin.runpytest("-s", "--data-dir", str(export), "--out-dir", str(out)))
-    joined = settings_of(plugin.runpytest("-s", f"--data-dir={export}", f"--out-dir={out}"))
-    assert spaced == joined
-    assert (spaced["data_dir"], spaced["out_dir"]) == (str(export), str(out))
+    export.mkdir()
+    shown = settings_of(plugin.runpytest("test_probe.py", "-s", f"--data-dir={export}", f"--out-dir={out}"))
+    assert (shown["data_dir"], shown["out_dir"]) == (str(export), str(out))
 
 
 def test_pytest_ini_gives_the_defaults_relative_to_the_rootdir(plugin):
-    plugin.makeini("[pytest]\ndata_dir = exports/today\nout_dir = out\ndynamodb_server = dynalite\n")
-    shown = settings_of(plugin.runpytest("-s"))
+    (plugin.path / "exports" / "today").mkdir(parents=True)
+    plugin.makeini("[pytest]\ncontracts = contracts.tables\ndata_dir = exports/today\nout_dir = out\ndynamodb_server = dynalite\n")
+    shown = settings_of(plugin.runpytest("test_probe.py", "-s"))
     assert shown["data_dir"] == str(plugin.path / "exports" / "today")
     assert shown["out_dir"] == str(plugin.path / "out")
     assert shown["server"] == "dynalite"
 
 
 def test_the_import_options_and_their_ini_fallbacks(plugin):
-    assert {k: v for k, v in settings_of(plugin.runpytest("-s")).items() if k.startswith("import")} == {
+    assert {k: v for k, v in settings_of(plugin.runpytest("test_probe.py", "-s")).items() if k.startswith("import")} == {
         "import_mode": "auto", "import_threshold": "1000000", "import_staging": "None"}
-    plugin.makeini("[pytest]\nimport_mode = never\nimport_threshold = 5000\nimport_staging = s3://ini-bucket/x\n")
-    from_ini = settings_of(plugin.runpytest("-s"))
+    plugin.makeini(SAMPLE_INI + "import_mode = never\nimport_threshold = 5000\nimport_staging = s3://ini-bucket/x\n")
+    from_ini = settings_of(plugin.runpytest("test_probe.py", "-s"))
     assert (from_ini["import_mode"], from_ini["import_threshold"], from_ini["import_staging"]) == ("never", "5000", "s3://ini-bucket/x")
-    given = settings_of(plugin.runpytest("-s", "--import", "always", "--import-threshold=7", "--import-staging=s3://b/p"))
+    given = settings_of(plugin.runpytest("test_probe.py", "-s", "--import", "always", "--import-threshold=7",
+                                         "--import-staging=s3://b/p"))
     assert (given["import_mode"], given["import_threshold"], given["import_staging"]) == ("always", "7", "s3://b/p")
 
 
@@ -100,13 +115,13 @@ def test_the_markers_are_registered_and_strict(plugin):
         "a staging location that is not an S3 URI", "an import threshold of nothing", "an unknown import mode",
         "imports on dynalite"])
 def test_options_that_cannot_run_are_a_usage_error_before_anything_runs(plugin, options, message):
-    result = plugin.runpytest(*options)
+    result = plugin.runpytest("test_probe.py", *options)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
 
 
 def test_migrate_against_the_local_server_is_allowed(plugin):
-    result = plugin.runpytest("--migrate", "--endpoint-url=http://127.0.0.1:4566", "-k", "nothing")
+    result = plugin.runpytest("test_probe.py", "--migrate", "--endpoint-url=http://127.0.0.1:4566", "-k", "nothing")
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
 
 
@@ -129,7 +144,7 @@ CANARY = "CANARY-7f3a9c"
 @pytest.mark.parametrize("url", [f"http://u:{CANARY}@127.0.0.1:9/", f"http://127.0.0.1:9/?token={CANARY}",
                                  f"http://127.0.0.1:9/#{CANARY}"], ids=["password", "query", "fragment"])
 def test_a_secret_in_the_endpoint_url_is_refused_and_shown_nowhere(plugin, url, tmp_path):
-    result = plugin.runpytest(f"--endpoint-url={url}", f"--junitxml={tmp_path / 'junit.xml'}")
+    result = plugin.runpytest("test_probe.py", f"--endpoint-url={url}", f"--junitxml={tmp_path / 'junit.xml'}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "refusing the endpoint URL" in "\n".join(result.errlines)
     shown = "\n".join(result.outlines + result.errlines)
@@ -138,7 +153,7 @@ def test_a_secret_in_the_endpoint_url_is_refused_and_shown_nowhere(plugin, url, 
 
 
 def test_a_url_two_parsers_read_differently_is_refused_for_recreate(plugin):
-    result = plugin.runpytest("--recreate", "--endpoint-url=http://10.255.255.1:8000\\@127.0.0.1:8000")
+    result = plugin.runpytest("test_probe.py", "--recreate", "--endpoint-url=http://10.255.255.1:8000\\@127.0.0.1:8000")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*refusing the endpoint URL*backslash*"])
 
@@ -166,22 +181,31 @@ def test_a_self_test_keeps_its_traceback():
 """
 
 
-def test_a_live_check_refused_by_the_server_fails_in_one_line(plugin):
+def test_a_live_check_refused_by_the_server_fails_in_one_line():
+    from plugin.fixtures import explained
+
+    refused = ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not authorized to perform: dynamodb:Scan"}}, "Scan")
+    with pytest.raises(pytest.fail.Exception) as failed, explained("http://127.0.0.1:9"):
+        raise refused
+    assert str(failed.value) == ("DynamoDB at http://127.0.0.1:9: An error occurred (AccessDeniedException) when calling the Scan "
+                                 "operation: not authorized to perform: dynamodb:Scan. Check --endpoint-url or --aws, the region "
+                                 "and the credentials.")
+
+
+def test_another_projects_live_marked_test_keeps_its_traceback(plugin):
+    """The plugin shortens only its own suites' failures: a guest does not rewrite its host's tests."""
     plugin.makepyfile(test_refused=REFUSED_CHECK)
     result = plugin.runpytest("test_refused.py", "--endpoint-url=http://127.0.0.1:9", "--junitxml=junit.xml")
     result.assert_outcomes(failed=2)
     verdicts = verdicts_of(plugin.path / "junit.xml")
-    line = ("DynamoDB at http://127.0.0.1:9: An error occurred (AccessDeniedException) when calling the Scan operation: "
-            "not authorized to perform: dynamodb:Scan. Check --endpoint-url or --aws, the region and the credentials.")
-    assert verdicts["test_a_check_whose_request_is_refused"] == f"Failed: {line}\n{line}"
-    assert "raise ClientError" in verdicts["test_a_self_test_keeps_its_traceback"], "only the job's checks are shortened"
+    assert all("raise ClientError" in message for message in verdicts.values())
 
 
 UNFINISHABLE = """
-def test_a_stage_ran_and_its_record_cannot_be_finished(settings, run_record):
-    run_record.stages["fix"] += 0.1
-    settings.out_dir.mkdir(parents=True, exist_ok=True)
-    (settings.out_dir / "run.json").mkdir()
+def test_a_stage_ran_and_its_record_cannot_be_finished(contracts_settings, contracts_run_record):
+    contracts_run_record.stages["fix"] += 0.1
+    contracts_settings.out_dir.mkdir(parents=True, exist_ok=True)
+    (contracts_settings.out_dir / "run.json").mkdir()
 """
 
 
