@@ -6,7 +6,7 @@ holds and which defects these contracts find and fix.
 import pandera.pandas as pa
 from pandera.typing import INT64, Series
 
-from contracts.formats import EMAIL, Format, UTC_TIMESTAMP, date, ident, one_of, personal, timestamp
+from contracts.formats import EMAIL, UTC_TIMESTAMP, Format, date, ident, one_of, personal, timestamp
 from contracts.table import DeriveKey, DropExactCopies, ForeignKey, Index, KeepLatest, MergeIntoSet, Table
 
 # A nullable integer column is declared Series[INT64]: pandera.typing's name for pandas' Int64Dtype (a missing value is
