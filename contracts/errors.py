@@ -13,7 +13,8 @@ class ContractDeclarationError(ContractError):
         self.table, self.problems, self.declared_at = table, problems, declared_at
         lines = "\n".join(f"  - {p}" for p in problems)
         at = f" ({declared_at})" if declared_at else ""
-        super().__init__(f"contract for {table}{at} is inconsistent:\n{lines}\nFix the declaration{at or ' in its contracts module'}.")
+        super().__init__(f"contract for {table}{at} is inconsistent:\n{lines}\n"
+                         f"Fix the declaration {'at ' + declared_at if declared_at else 'in its contracts module'}.")
 
 
 class UnreadableFile(ContractError):

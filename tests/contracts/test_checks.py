@@ -2,8 +2,11 @@
 import json
 
 import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
 
 from contracts.checks import check_columns, check_dynamodb_rules, check_primary_key, check_schema
+from contracts.table import Table
 from contracts.violations import MASK, report
 from tests.number_sets import TURNAROUNDS
 from tests.sample import TABLES_BY_NAME
@@ -78,3 +81,23 @@ def test_a_number_set_is_sized_as_numbers_not_as_their_text():
     violations = check_dynamodb_rules(TURNAROUNDS, turnarounds(*members))
     # turnaround_id and TA002 (13 + 5), station and DXB (7 + 3), delays (6) and 25,000 members of 20 bytes.
     assert [(v.check, v.examples) for v in violations] == [("DynamoDB: item size", ((3, repr("500034 bytes")),))]
+
+
+class _Bags(pa.DataFrameModel):
+    bag_id: Series[str]
+    weight_kg: Series[int] = pa.Field(le=32, nullable=True)
+
+
+def test_a_range_is_said_in_words_and_a_nullable_integer_takes_blank_cells():
+    bags = Table("bags", "bags.csv", _Bags, ("bag_id",))
+    frame = pd.DataFrame({"bag_id": ["B1", "B2", "B3"], "weight_kg": ["20", None, "40"]}, index=[0, 1, 2], dtype=object)
+    [violation] = check_schema(bags, frame)
+    assert (violation.expected, violation.count) == ("a value of at most 32", 1)
+    assert "less_than_or_equal_to" not in str(violation)
+
+
+def test_a_blank_key_is_named_a_blank_key_not_a_repeated_one():
+    bags = Table("bags", "bags.csv", _Bags, ("bag_id",))
+    frame = pd.DataFrame({"bag_id": ["", "", "B3"], "weight_kg": ["1", "2", "3"]}, index=[0, 1, 2], dtype=object)
+    [violation] = check_primary_key(bags, frame)
+    assert violation.expected == "a key in every row, not a blank one" and violation.count == 2
