@@ -115,7 +115,7 @@ def summary(drafts: list[Drafted], unread: list[NotATable], out: Path) -> str:
         lines.append(f"  {d.name} ({d.export.file}, {d.export.rows} rows): key {_describe_key(d.key, d.derived)}")
         lines += [f"    foreign key {_describe_link(link)}" for link in d.links]
     lines += [f"  {n.file}: {n.reason}" for n in unread]
-    lines.append("Review every comment in it before moving the tables under contracts/tables/.")
+    lines.append(f"Review every comment in it, then name it in pytest.ini (contracts = {out.name}) or with --contracts.")
     return "\n".join(lines)
 
 
