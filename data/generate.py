@@ -19,9 +19,14 @@ import argparse
 import csv
 import json
 import random
+import sys
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
+
+# Run as a script (python data/generate.py): the repository root on the path, for data.manifest.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from data.manifest import defect, exact_copies, lines_where, repeated  # noqa: E402
 
 SEED = 20260314
 START = datetime(2026, 3, 11, tzinfo=UTC)
@@ -851,50 +856,6 @@ def make_export(scale: int) -> tuple[dict[str, list[list]], list[dict]]:
     files["aircraft_swap_options.csv"], files["inbound_flight_impact.csv"] = make_swaps_and_impacts(flights)
     files["airport_slots.csv"], files["gate_assignments.csv"], files["notams.csv"] = make_slots_gates_notams(flights)
     return files, flights
-
-
-def lines_where(rows: list[list], planted) -> list[int]:
-    """The file lines of the rows for which planted(row) holds (the header is line 1)."""
-    return [i + 2 for i, row in enumerate(rows) if planted(row)]
-
-
-def repeated(rows: list[list], column: int) -> tuple[list[int], int]:
-    """The lines of rows whose value in `column` is also another row's, and how many such values there are."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row[column]] = counts.get(row[column], 0) + 1
-    return lines_where(rows, lambda row: counts[row[column]] > 1), sum(1 for n in counts.values() if n > 1)
-
-
-def exact_copies(rows: list[list]) -> list[int]:
-    """The lines of rows equal to an earlier row."""
-    seen, lines = set(), []
-    for line, row in enumerate(rows, 2):
-        if tuple(row) in seen:
-            lines.append(line)
-        seen.add(tuple(row))
-    return lines
-
-
-def ranges(lines: list[int]) -> list[list[int]]:
-    """Ascending lines as [first, last] runs: 2, 3, 4, 9 is [[2, 4], [9, 9]]."""
-    runs: list[list[int]] = []
-    for line in lines:
-        if runs and runs[-1][1] == line - 1:
-            runs[-1][1] = line
-        else:
-            runs.append([line, line])
-    return runs
-
-
-def defect(what: str, file: str, column: str | None, lines: list[int], keys: int | None = None, merged: int = 0,
-           quarantined: tuple[str, list[int]] | None = None) -> dict:
-    """One planted defect as the manifest records it; `quarantined` is (column, lines) of the rows set aside."""
-    aside = None
-    if quarantined:
-        aside = {"column": quarantined[0], "rows": len(quarantined[1]), "lines": ranges(quarantined[1])}
-    return {"what": what, "file": file, "column": column, "rows": len(lines), "keys": keys, "merged": merged,
-            "quarantined": aside, "lines": ranges(lines)}
 
 
 def describe(files: dict[str, list[list]], flights: list[dict], scale: int) -> dict:

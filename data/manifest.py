@@ -96,3 +96,50 @@ def load(path: Path = MANIFEST) -> Manifest:
         files={name: File(name=name, **entry) for name, entry in body["files"].items()},
         defects={defect_id: _defect(defect_id, entry) for defect_id, entry in body["defects"].items()},
     )
+
+
+# Recording a manifest: what the generators use to write the layout `load` reads.
+
+
+def lines_where(rows: list[list], planted) -> list[int]:
+    """The file lines of the rows for which planted(row) holds (the header is line 1)."""
+    return [i + 2 for i, row in enumerate(rows) if planted(row)]
+
+
+def repeated(rows: list[list], column: int) -> tuple[list[int], int]:
+    """The lines of rows whose value in `column` is also another row's, and how many such values there are."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row[column]] = counts.get(row[column], 0) + 1
+    return lines_where(rows, lambda row: counts[row[column]] > 1), sum(1 for n in counts.values() if n > 1)
+
+
+def exact_copies(rows: list[list]) -> list[int]:
+    """The lines of rows equal to an earlier row."""
+    seen, lines = set(), []
+    for line, row in enumerate(rows, 2):
+        if tuple(row) in seen:
+            lines.append(line)
+        seen.add(tuple(row))
+    return lines
+
+
+def ranges(lines: list[int]) -> list[list[int]]:
+    """Ascending lines as [first, last] runs: 2, 3, 4, 9 is [[2, 4], [9, 9]]."""
+    runs: list[list[int]] = []
+    for line in lines:
+        if runs and runs[-1][1] == line - 1:
+            runs[-1][1] = line
+        else:
+            runs.append([line, line])
+    return runs
+
+
+def defect(what: str, file: str, column: str | None, lines: list[int], keys: int | None = None, merged: int = 0,
+           quarantined: tuple[str, list[int]] | None = None) -> dict:
+    """One planted defect as the manifest records it; `quarantined` is (column, lines) of the rows set aside."""
+    aside = None
+    if quarantined:
+        aside = {"column": quarantined[0], "rows": len(quarantined[1]), "lines": ranges(quarantined[1])}
+    return {"what": what, "file": file, "column": column, "rows": len(lines), "keys": keys, "merged": merged,
+            "quarantined": aside, "lines": ranges(lines)}
