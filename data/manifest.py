@@ -143,3 +143,27 @@ def defect(what: str, file: str, column: str | None, lines: list[int], keys: int
         aside = {"column": quarantined[0], "rows": len(quarantined[1]), "lines": ranges(quarantined[1])}
     return {"what": what, "file": file, "column": column, "rows": len(lines), "keys": keys, "merged": merged,
             "quarantined": aside, "lines": ranges(lines)}
+
+
+def outcomes(files: dict[str, list[list]], defects: dict[str, dict], encodings: dict[str, str] | None = None) -> dict:
+    """Per file: its rows, its encoding, and what fixing must leave of it (items, merged, quarantined), from the defects."""
+    found = {}
+    for name in sorted(files):
+        mine = [d for d in defects.values() if d["file"] == name]
+        merged = sum(d["merged"] for d in mine)
+        quarantined = sum(d["quarantined"]["rows"] for d in mine if d["quarantined"])
+        found[name] = {"rows": len(files[name]), "encoding": (encodings or {}).get(name, "utf-8"),
+                       "items": len(files[name]) - merged - quarantined, "merged": merged, "quarantined": quarantined}
+    return found
+
+
+def dump(manifest: dict) -> str:
+    """The manifest as JSON with one file or defect per line, so that a change reads as a one-line diff."""
+    parts = []
+    for key, value in manifest.items():
+        if isinstance(value, dict):
+            entries = ",\n".join(f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in value.items())
+            parts.append(f"  {json.dumps(key)}: {{\n{entries}\n  }}")
+        else:
+            parts.append(f"  {json.dumps(key)}: {json.dumps(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import random
 import sys
 from datetime import UTC, datetime, timedelta
@@ -25,7 +24,7 @@ from pathlib import Path
 
 # Run as a script (python examples/bikeshare/generate.py): the repository root on the path, for data.manifest.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from data.manifest import defect, exact_copies, lines_where, repeated  # noqa: E402
+from data.manifest import defect, dump, exact_copies, lines_where, outcomes, repeated  # noqa: E402
 
 SEED = 20260504
 WEEK_START = datetime(2026, 5, 4, tzinfo=UTC)  # a Monday; every timestamp is within 4..10 May
@@ -288,26 +287,8 @@ def describe(files: dict[str, list[list]], erased: list[str], scale: float) -> d
         "B13": defect("blank docks_available: the station's dock sensor was offline", "station_status.csv",
                       "docks_available", blank(status, 3)),
     }
-    outcome = {}
-    for name in sorted(files):
-        mine = [d for d in defects.values() if d["file"] == name]
-        merged = sum(d["merged"] for d in mine)
-        quarantined = sum(d["quarantined"]["rows"] for d in mine if d["quarantined"])
-        outcome[name] = {"rows": len(files[name]), "encoding": "utf-8", "items": len(files[name]) - merged - quarantined,
-                         "merged": merged, "quarantined": quarantined}
-    return {"written_by": "examples/bikeshare/generate.py", "seed": SEED, "scale": scale, "files": outcome, "defects": defects}
-
-
-def dump(manifest: dict) -> str:
-    """The manifest as JSON with one file or defect per line, so that a change reads as a one-line diff."""
-    parts = []
-    for key, value in manifest.items():
-        if isinstance(value, dict):
-            entries = ",\n".join(f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in value.items())
-            parts.append(f"  {json.dumps(key)}: {{\n{entries}\n  }}")
-        else:
-            parts.append(f"  {json.dumps(key)}: {json.dumps(value)}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+    return {"written_by": "examples/bikeshare/generate.py", "seed": SEED, "scale": scale, "files": outcomes(files, defects),
+            "defects": defects}
 
 
 def generate(out_dir: Path, scale: float = 1) -> Path:
