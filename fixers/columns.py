@@ -74,11 +74,11 @@ def derive_key(frame: pd.DataFrame, table: Table, fix: DeriveKey) -> Outcome:
             return Outcome(frame)
         raise FixerError("derive_key", table.file, absent[0], [], f"{', '.join(absent)} not in the file, so {fix.target} cannot be made",
                          f"The export must carry {', '.join(fix.sources)} (or {fix.target} itself).")
-    parts = frame[list(fix.sources)]
-    blank = (parts.isna() | (parts == "")).any(axis=1)
-    named = parts.isna() | (parts == "")
-    reasons = named.apply(lambda row: f"no {fix.target}: {', '.join(c for c in fix.sources if row[c])} blank", axis=1) \
-        if blank.any() else ""
+    missing = frame[list(fix.sources)].isna() | (frame[list(fix.sources)] == "")
+    blank = missing.any(axis=1)
+    reasons = pd.Series("", index=frame.index, dtype=object)
+    if blank.any():  # worded only for the rows set aside: a row-wise apply over every row would cost seconds
+        reasons[blank] = missing[blank].apply(lambda row: f"no {fix.target}: {', '.join(row.index[row])} blank", axis=1)
     kept, aside = quarantine(frame, blank, reasons)
     joined = kept[list(fix.sources)].astype(str).agg(fix.separator.join, axis=1) if len(kept) else pd.Series([], dtype=object)
     out, filled = _fill(kept, fix.target, joined)
