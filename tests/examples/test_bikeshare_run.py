@@ -1,12 +1,13 @@
 """The bike-share example run as a user runs it: the project installed by pip, a folder outside the repository that
 holds only the export, a contracts module and a pytest.ini, then `pytest -m preupload`, `pytest -m live` and an
-unchanged rerun that writes nothing.
+unchanged rerun that writes nothing, then a changed export that the next run brings live exactly.
 
 The live runs go to a dynalite server this test starts and keeps between them (a deployment that outlives a run);
 dynalite has no protection APIs, so `protection` is deselected, as `make test` does for its dynalite pass.
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -77,6 +78,40 @@ def test_preupload_live_and_an_unchanged_rerun_from_a_users_folder(installed, fo
         verdicts, _ = run(folder, installed, *live)
         assert verdicts and not failures(verdicts), failures(verdicts)
         again = json.loads((folder / "build" / "run.json").read_text())
-    written = {name: c["create"] + c["update"] + c["delete"] for name, c in again["changes"].items()}
-    assert written == dict.fromkeys(first["changes"], 0), "an unchanged rerun writes nothing"
+        written = {name: c["create"] + c["update"] + c["delete"] for name, c in again["changes"].items()}
+        assert written == dict.fromkeys(first["changes"], 0), "an unchanged rerun writes nothing"
+
+        change_the_export(folder / "export")
+        verdicts, _ = run(folder, installed, *live)
+        # The live suite compares every item with the fixed export, so passing means the deployment equals it.
+        assert verdicts and not failures(verdicts), failures(verdicts)
+        changed = json.loads((folder / "build" / "run.json").read_text())["changes"]
+    written = {name: {k: n for k, n in c.items() if k != "unchanged" and n} for name, c in changed.items()}
+    assert {name: w for name, w in written.items() if w} == {
+        name: {k: n for k, n in c.items() if n} for name, c in CHANGES.items()}, "exactly the night's changes"
     assert (folder / "export").is_dir() and not (folder / "export" / "run.json").exists()
+
+
+# The night's changes made by change_the_export, as the plan must count them.
+CHANGES = {"members": {"create": 2, "update": 3, "delete": 0}, "station_status": {"create": 0, "update": 0, "delete": 4}}
+
+
+def change_the_export(export: Path) -> None:
+    """Three members change plan, two join, and four status reports are withdrawn: what a next night's export holds."""
+    def rewrite(name: str, edit) -> None:
+        with (export / name).open(newline="") as f:
+            rows = list(csv.DictReader(f))
+        fields = list(rows[0])
+        with (export / name).open("w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(edit(rows))
+
+    def members(rows):
+        for row in [r for r in rows if r["plan"] == "annual"][:3]:
+            row["plan"] = "monthly"
+        joined = {"name": "New Member", "plan": "day", "joined_on": "2026-05-11"}
+        return rows + [{**joined, "member_id": f"MB999999{n}", "email": f"new{n}@example.org"} for n in (1, 2)]
+
+    rewrite("members.csv", members)
+    rewrite("station_status.csv", lambda rows: rows[4:])
