@@ -159,11 +159,13 @@ def _open(path: Path, max_bytes: int):
 
 
 def read_csv(path: Path, encodings: tuple[str, ...] = ("utf-8",), *, max_bytes: int = DEFAULT_MAX_BYTES,
-             missing_unless: Iterable[str] | None = None, header_names: frozenset[str] | None = None) -> pd.DataFrame:
+             missing_unless: Iterable[str] | None = None, header_names: frozenset[str] | None = None,
+             markers: tuple[str, ...] = ()) -> pd.DataFrame:
     """All cells as text. `frame.attrs["encoding"]` says how it was read.
 
     Empty cells are empty strings; with `missing_unless`, they are missing
-    values in every column not named there. With `header_names`, a first line
+    values in every column not named there. A cell that is one of `markers`
+    (a table's declared `missing` texts) is an empty cell. With `header_names`, a first line
     naming none of them is refused as no header (without showing it: it is
     then a row of data). UTF-8 goes first in every declaration: it is strict,
     so text that decodes as UTF-8 is UTF-8, and the fixers' own output reads
@@ -179,7 +181,7 @@ def read_csv(path: Path, encodings: tuple[str, ...] = ("utf-8",), *, max_bytes: 
             continue
         except (OSError, MemoryError) as error:
             raise UnreadableFile(path.name, None, *_problem_and_remedy(error)) from None
-        return _frame(header, columns, index, encoding, missing_unless)
+        return _frame(header, columns, index, encoding, missing_unless, markers)
     tried = " or ".join(e for e, _ in failures)
     error = failures[-1][1]
     raise UnreadableFile(path.name, error.line, f"byte 0x{error.byte.hex()} is not valid {tried}",
@@ -281,12 +283,14 @@ def _check_header(header: list[str], name: str, header_names: frozenset[str] | N
                              "Give every column its own name in the export.")
 
 
-def _frame(header, columns, index, encoding, missing_unless) -> pd.DataFrame:
+def _frame(header, columns, index, encoding, missing_unless, markers) -> pd.DataFrame:
     keep_empty = set(header) if missing_unless is None else set(missing_unless)
     data = {}
     for name, values in zip(header, columns, strict=True):
         cells = np.array(values, dtype=object) if values else np.empty(0, dtype=object)
         values.clear()  # each column is held once: as the list while read, then as the array
+        if markers:
+            cells[np.isin(cells, markers)] = ""
         if name not in keep_empty:
             cells[cells == ""] = None
         data[name] = cells
@@ -310,8 +314,9 @@ def read_table(path: Path, table: Table, *, fixed: bool, folder: Path | None = N
     """
     limit = table.max_bytes if max_bytes is None else max_bytes
     refuse_unsafe(path, path.parent if folder is None else folder, limit)
+    # The fixers write a missing value as an empty cell: in their output a marker is a value.
     frame = read_csv(path, table.encodings, max_bytes=limit, missing_unless=() if fixed else table.key_columns,
-                     header_names=table.source_columns)
+                     header_names=table.source_columns, markers=() if fixed else table.missing)
     _refuse_no_rows(path, table, frame)
     return frame
 

@@ -207,6 +207,9 @@ class Table:
     duplicates: DuplicatePolicy = field(default_factory=NoDuplicates)
     fixes: tuple[Fix, ...] = ()
     encodings: tuple[str, ...] = ("utf-8",)
+    # Texts the export writes for a missing value besides an empty cell (R and many databases write NA); a cell
+    # holding one exactly is read as empty, in every column.
+    missing: tuple[str, ...] = ()
     sync: SyncPolicy = "mirror"
     # The circuit breaker: a sync deletes at most this share of the live items unless --allow-mass-delete,
     # so a truncated export cannot empty the table.
@@ -335,6 +338,8 @@ class Table:
                 yield f"DeriveKey {fix.target!r} joins {len(fix.sources)} column; it takes two or more (one column is a Rename)"
         if self.max_bytes <= 0:
             yield f"max_bytes must be positive, not {self.max_bytes}"
+        if "" in self.missing:
+            yield "missing lists an empty text; an empty cell is always missing"
         if self.encodings[:1] != ("utf-8",):
             yield "encodings must start with utf-8, the encoding of the fixers' own output"
 

