@@ -22,6 +22,9 @@ _LEADING_ZERO = re.compile(r"^[+-]?0\d")  # `0042` is a code, not a number: the 
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _WHOLE_NUMBER = r"^([+-]?(?:0|[1-9]\d*))\.0*$"
 _NOT_A_NUMBER = ("NaN", "nan", "NAN")
+# Texts that tools write for a missing value (R: NA; databases: NULL; spreadsheets: #N/A). One is drafted as the
+# file's `missing` text only where it stands among numbers, as a value could not: in a text column "NA" may be Namibia.
+_MISSING_TEXTS = ("NA", "N/A", "NULL", "null", "None", "#N/A")
 _INT64 = (-(2**63), 2**63 - 1)
 
 # Words in a column name that suggest personal data. `name` alone is personal only for a person's name:
@@ -69,6 +72,10 @@ class Export:
     rows: int
     columns: tuple[Column, ...]
     encoding: str = "utf-8"
+    # The texts the file writes for a missing value, read as empty cells in every column; and in how many
+    # number columns each was seen, the evidence a draft gives.
+    missing: tuple[str, ...] = ()
+    missing_seen_in: int = 0
 
     @property
     def stem(self) -> str:
@@ -82,8 +89,26 @@ def read_export(path: Path) -> Export:
     except UnicodeDecodeError:
         # Exports from Windows tools are often Windows-1252; the contract then declares it as a fallback.
         frame, encoding = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="windows-1252"), "windows-1252"
+    missing, seen_in = _missing_texts(frame)
+    if missing:
+        frame = frame.mask(frame.isin(missing), "")
     columns = tuple(_column(str(name), position, frame.iloc[:, position]) for position, name in enumerate(frame.columns))
-    return Export(path.name, len(frame), columns, encoding)
+    return Export(path.name, len(frame), columns, encoding, missing, seen_in)
+
+
+def _missing_texts(frame: pd.DataFrame) -> tuple[tuple[str, ...], int]:
+    """The missing-value texts standing in columns whose other values are all numbers, and how many such columns."""
+    found, columns = set(), 0
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position]
+        marked = values.isin(_MISSING_TEXTS)
+        if not marked.any():
+            continue
+        rest = values[~marked & (values != "")].unique()
+        if len(rest) and _kind(np.asarray(rest, dtype=object)) != "str":
+            found.update(values[marked].unique())
+            columns += 1
+    return tuple(sorted(found)), columns
 
 
 def _column(name: str, position: int, values: pd.Series) -> Column:

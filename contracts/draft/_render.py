@@ -58,7 +58,7 @@ def _docstring(files: int) -> list[str]:
         "Every declaration here was guessed from one export: types, empty cells, ranges and value sets from the",
         "values seen; each key from the fewest columns unique in every row; foreign keys from the values a column",
         "shares with another file's key; personal data from column names. A comment says what each guess rests on.",
-        "Check them, then move the tables into a module of contracts/tables/ and list them in its TABLES.",
+        "Check them, then name this module in pytest.ini (contracts = ...) or with --contracts.",
         '"""',
     ]
 
@@ -140,6 +140,12 @@ def _table(d: Drafted) -> list[str]:
         lines += _comment("Suggested: rows identical in every column are one item.", 4) + ["    duplicates=DropExactCopies(),"]
     if d.derived:
         lines.append(f"    fixes=(DeriveKey(target={_py(d.derived)}, sources={_py(d.key.columns)}, separator={_py(SEPARATOR)}),),")
+    if d.export.missing:
+        texts = " and ".join(d.export.missing)
+        seen = d.export.missing_seen_in
+        lines += _comment(f"The file writes {texts} for a missing value (seen in {seen} number column{'s' * (seen != 1)}): "
+                          "read as an empty cell in every column.", 4)
+        lines.append(f"    missing={_py(d.export.missing)},")
     if d.export.encoding != "utf-8":
         lines += _comment(f"The file is not UTF-8; it read as {d.export.encoding}.", 4)
         lines.append(f"    encodings={_py(('utf-8', d.export.encoding))},")
@@ -169,7 +175,7 @@ def _link_note(link: Link) -> str:
     if not link.orphans:
         return f"Every one of the {link.rows} rows with a value names a row of {link.parent}; {sure}."
     return (f"{link.orphans} of {link.rows} rows with a value ({share(link.orphan_share)}) name no row of {link.parent}: "
-            f'suggest on_orphan="quarantine" if they are to be set aside; {sure}.')
+            f'declare on_orphan="keep" to load and report them, or "quarantine" to set them aside; {sure}.')
 
 
 def _values(values: tuple[str, ...]) -> str:

