@@ -25,7 +25,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from contracts import dynamodb
-from loaders.attribute_values import item_bytes, key_bytes, key_part
+from loaders.attribute_values import check_attributes, key_part
 from loaders.definitions import check_create_table, check_name, check_update_table
 from loaders.errors import RequestRefusedByAWS, RuleBroken
 from loaders.expressions import check_expressions
@@ -254,7 +254,8 @@ class Guard:
     # items and keys ---------------------------------------------------------------------------
     def _item(self, table: str, item: Any, where: str, schema: KeySchema | None = None) -> int:
         """Validate an item being written; returns its size."""
-        size = item_bytes(item, where)
+        check_attributes(item, where)
+        size = dynamodb.item_size(item)
         if size > dynamodb.MAX_ITEM_BYTES:
             raise RuleBroken("item over 400 KB", f"{where} is {size} bytes: Item size has exceeded the maximum allowed size "
                                                  f"of {dynamodb.MAX_ITEM_BYTES} bytes",
@@ -276,7 +277,8 @@ class Guard:
     def _key(self, table: str, key: Any, where: str, names: tuple[str, ...] | None = None,
              schema: KeySchema | None = None) -> int:
         """Validate a key (`names`: the attributes it must have, the table key by default); returns its size."""
-        size = item_bytes(key, where)
+        check_attributes(key, where)
+        size = dynamodb.item_size(key)
         if not key:
             raise RuleBroken("key does not match the schema", f"{where} is empty: {_NO_MATCH}", _KEY_REMEDY)
         schema = schema or self._schema(table)
@@ -311,10 +313,11 @@ class Guard:
                              "The AttributeValue for a key attribute cannot contain an empty string value",
                              "Leave the attribute out of the item (it then stays out of the sparse index).")
         limit = dynamodb.MAX_PARTITION_KEY_BYTES if partition else dynamodb.MAX_SORT_KEY_BYTES
-        if key_bytes(kind, content) > limit:
+        size = dynamodb.value_size(value)
+        if size > limit:
             which = "partition" if partition else "sort"
             raise RuleBroken("key over its size limit",
-                             f"{where}.{name} is {key_bytes(kind, content)} bytes and is the {which} key of the {role}; "
+                             f"{where}.{name} is {size} bytes and is the {which} key of the {role}; "
                              f"AWS allows {limit} (Service, account, and table quotas in Amazon DynamoDB)",
                              "Shorten the key, or key the item by a hash of the long value.")
 

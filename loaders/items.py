@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from contracts.dynamodb import number_problem, number_set_problem, number_size
+from contracts.dynamodb import number_problem, number_set_problem
 from contracts.source import line_of, parse_set
 from contracts.table import Table
 from loaders.errors import ItemConversionError
@@ -111,35 +111,6 @@ def _decode(value: Mapping[str, Any]) -> Any:
     if kind == "NULL":
         return None
     return content
-
-
-def item_bytes(item: Mapping[str, Any]) -> int:
-    """Bytes AWS counts for an item in client format (the 400 KB rule and the 16 MB batch rule)."""
-    return sum(len(name.encode("utf-8")) + _value_bytes(value) for name, value in item.items())
-
-
-def _value_bytes(value: Mapping[str, Any]) -> int:
-    (kind, content), = value.items()
-    if kind == "S":
-        return len(content.encode("utf-8"))
-    if kind == "N":
-        return number_size(content) if not number_problem(content) else len(content)
-    if kind == "B":
-        return len(content)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "SS":
-        return sum(len(v.encode("utf-8")) for v in content)
-    if kind == "NS":
-        return sum(number_size(v) if not number_problem(v) else len(v) for v in content)
-    if kind == "BS":
-        return sum(len(v) for v in content)
-    # Lists and maps: 3 bytes of overhead, 1 per list element, plus names and nested values.
-    if kind == "M":
-        return 3 + sum(len(k.encode("utf-8")) + _value_bytes(v) for k, v in content.items())
-    if kind == "L":
-        return 3 + sum(1 + _value_bytes(v) for v in content)
-    return 0
 
 
 def _missing(value: Any) -> bool:
