@@ -150,6 +150,33 @@ def item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
     return sum(_text_size(name) + value_size(value) for name, value in item.items())
 
 
+@lru_cache(maxsize=65536)
+def _number_value(text: str) -> str:
+    return canonical_number(Decimal(text))
+
+
+def comparable(value: Mapping[str, Any]) -> tuple[str, Any]:
+    """An AttributeValue (low-level client format) as DynamoDB compares values: equal exactly when DynamoDB holds them
+    equal. The type counts (the number 7 is not the string "7"), numbers by value (1042, 1042.0 and 1.042E+3 are one),
+    binary by its bytes, sets whatever their order, maps whatever the order of their names."""
+    (kind, content), = value.items()
+    if kind == "N":
+        return kind, _number_value(content)
+    if kind == "NS":
+        return kind, frozenset(map(_number_value, content))
+    if kind == "SS":
+        return kind, frozenset(content)
+    if kind == "B":
+        return kind, _binary(content)
+    if kind == "BS":
+        return kind, frozenset(map(_binary, content))
+    if kind == "M":
+        return kind, frozenset((name, comparable(inner)) for name, inner in content.items())
+    if kind == "L":
+        return kind, tuple(map(comparable, content))
+    return kind, content
+
+
 @lru_cache(maxsize=1024)
 def name_problem(kind: str, name: str) -> str | None:
     """Why DynamoDB would refuse `name` as the name of a table or an index (`kind`), or None."""

@@ -1,6 +1,8 @@
 """Fixers that resolve rows sharing a primary key, by the table's declared policy."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
 from contracts.keys import comparable
@@ -83,7 +85,7 @@ def _number_members(values: pd.Series) -> list[str]:
     values = values.dropna()
     first = {}
     for text, number in zip(values, comparable(values, "N"), strict=True):
-        first.setdefault(text if number is None else number, (number is None, number or 0, text))
+        first.setdefault(text if number is None else number, (number is None, Decimal(number[1]) if number else 0, text))
     return [text for _, _, text in sorted(first.values())]
 
 

@@ -10,7 +10,6 @@ What a valid item weighs is `contracts.dynamodb.item_size`.
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from contracts import dynamodb
@@ -105,14 +104,13 @@ def _check_set(kind: str, content: Any, where: str) -> None:
         for text in content:
             if type(text) is not str:
                 raise malformed(where, f"SS holds strings, not {type(text).__name__}")
-        distinct = set(content)
     elif kind == "NS":
         for text in content:
             _number(text, where)
-        distinct = {dynamodb.canonical_number(Decimal(text)) for text in content}
     else:
-        distinct = {_binary(blob, where) for blob in content}
-    if len(distinct) != len(content):
+        for blob in content:
+            _binary(blob, where)
+    if len(dynamodb.comparable({kind: content})[1]) != len(content):
         raise RuleBroken("set with a value twice",
                          f"{where}: One or more parameter values were invalid: Input collection {content!r} of type {kind} "
                          "contains duplicates" + (" (numbers are compared by value: 1 and 1.0 are one)" if kind == "NS" else ""),
@@ -149,13 +147,3 @@ def check_attributes(item: Any, where: str) -> None:
             if type(content) is str and dynamodb.number_problem(content) is None:
                 continue
         check_value(value, f"{where}.{name}")
-
-
-def key_part(value: dict) -> tuple[str, Any]:
-    """A validated key value as (type, content) that compares as DynamoDB compares keys: 1 and 1.0 are one number."""
-    (kind, content), = value.items()
-    if kind == "N":
-        return kind, dynamodb.canonical_number(Decimal(content))
-    if kind == "B":
-        return kind, _binary(content, "")
-    return kind, content

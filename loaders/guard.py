@@ -25,7 +25,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from contracts import dynamodb
-from loaders.attribute_values import check_attributes, key_part
+from loaders.attribute_values import check_attributes
 from loaders.definitions import check_create_table, check_name, check_update_table
 from loaders.errors import RequestRefusedByAWS, RuleBroken
 from loaders.expressions import check_expressions
@@ -178,7 +178,7 @@ class Guard:
                     item = delete.get("Key") if type(delete) is dict else None
                     size += self._key(table, item, f"{at}.DeleteRequest.Key", schema=schema)
                 if schema is not None:
-                    key = tuple(key_part(item[name]) for name in schema.key)
+                    key = tuple(dynamodb.comparable(item[name]) for name in schema.key)
                     if key in seen:
                         raise RuleBroken("duplicate key in a batch",
                                          f"{at}: Provided list of item keys contains duplicates ({_key_label(schema.key, key)} "
@@ -207,7 +207,7 @@ class Guard:
             for position, key in enumerate(spec["Keys"]):
                 self._key(table, key, f"{where}.Keys[{position}]", schema=schema)
                 if schema is not None:
-                    parts = tuple(key_part(key[name]) for name in schema.key)
+                    parts = tuple(dynamodb.comparable(key[name]) for name in schema.key)
                     if parts in seen:
                         raise RuleBroken("duplicate key in a batch",
                                          f"{where}.Keys[{position}]: Provided list of item keys contains duplicates "
@@ -235,7 +235,7 @@ class Guard:
                 identity = body["Key"]
             check_expressions(body, f"{where}.{kind}")
             if schema is not None:
-                item = (table, tuple(key_part(identity[name]) for name in schema.key))
+                item = (table, tuple(dynamodb.comparable(identity[name]) for name in schema.key))
                 if item in seen:
                     raise RuleBroken("one action per item in a transaction",
                                      f"{where}: Transaction request cannot include multiple operations on one item",
@@ -298,7 +298,7 @@ class Guard:
     def _key_value(table: str, name: str, value: dict, index: str | None, partition: bool, schema: KeySchema,
                    where: str) -> None:
         """A key attribute's value (already a valid AttributeValue): declared type, not empty, within the key size."""
-        kind, content = key_part(value)
+        kind, content = dynamodb.comparable(value)
         declared = schema.types.get(name)
         role = f"key attribute of {table}" if index is None else f"key attribute of index {index}"
         if declared and kind != declared:
