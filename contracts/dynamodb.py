@@ -87,24 +87,17 @@ def number_set_problem(texts: list[str]) -> str | None:
 
     Each member must be a number it can hold, and none may be there twice: numbers are compared by value.
     """
-    seen = set()
     for text in texts:
         problem = number_problem(text)
         if problem:
             return f"a member: {problem}"
-        seen.add(canonical_number(Decimal(text)))
-    if len(seen) != len(texts):
+    if len(comparable({"NS": texts})[1]) != len(texts):
         return "a number twice (1 and 1.0 are one number)"
     return None
 
 
 def significant_digits(value: Decimal) -> int:
     return len(value.normalize(_EXACT).as_tuple().digits)
-
-
-def canonical_number(value: Decimal) -> str:
-    """One spelling per value: 1042, 1042.0 and 1.042E+3 all give '1042'."""
-    return format(value.normalize(_EXACT), "f")
 
 
 @lru_cache(maxsize=65536)
@@ -152,7 +145,8 @@ def item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
 
 @lru_cache(maxsize=65536)
 def _number_value(text: str) -> str:
-    return canonical_number(Decimal(text))
+    """One spelling per value: 1042, 1042.0 and 1.042E+3 all give '1042'."""
+    return format(Decimal(text).normalize(_EXACT), "f")
 
 
 def comparable(value: Mapping[str, Any]) -> tuple[str, Any]:
