@@ -78,7 +78,7 @@ def number_problem(text: str) -> str | None:
         return f"{digits} significant digits; DynamoDB keeps {MAX_NUMBER_DIGITS}"
     exponent = value.adjusted()
     if not MIN_NUMBER_EXPONENT <= exponent <= MAX_NUMBER_EXPONENT:
-        return f"magnitude 1E{exponent} is outside DynamoDB's 1E-130 to 1E+125"
+        return f"magnitude 1E{exponent} is outside DynamoDB's 1E{MIN_NUMBER_EXPONENT} to 1E+{MAX_NUMBER_EXPONENT}"
     return None
 
 

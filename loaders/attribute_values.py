@@ -33,7 +33,7 @@ def _number(text: Any, where: str) -> None:
     problem = dynamodb.number_problem(text)
     if problem:
         raise RuleBroken("number DynamoDB cannot hold", f"{where} = {text!r}: {problem}",
-                         "Store it as a string, or round it to 38 significant digits in the data.")
+                         f"Store it as a string, or round it to {dynamodb.MAX_NUMBER_DIGITS} significant digits in the data.")
 
 
 def _binary(content: Any, where: str) -> bytes:
@@ -79,7 +79,7 @@ def _shape_problem(value: Any, where: str) -> RuleBroken:
 
 def _check_container(kind: str, content: Any, where: str, depth: int) -> None:
     if depth > dynamodb.MAX_NESTING_DEPTH:
-        raise RuleBroken("nesting deeper than 32 levels",
+        raise RuleBroken(f"nesting deeper than {dynamodb.MAX_NESTING_DEPTH} levels",
                          f"{where}: Nesting Levels have exceeded supported limits (DynamoDB allows {dynamodb.MAX_NESTING_DEPTH})",
                          "Flatten the document, or store the deepest part as a JSON string.")
     if kind == "M":
@@ -129,7 +129,7 @@ def check_name(name: Any, where: str) -> None:
         raise malformed(where, f"an attribute name is a string, not {type(name).__name__}")
     problem = dynamodb.attribute_name_problem(name)
     if problem:
-        raise RuleBroken("attribute name", f"{where}: {problem}", "Name the attribute with 1 to 65,535 bytes of UTF-8.")
+        raise RuleBroken("attribute name", f"{where}: {problem}", f"Name the attribute with 1 to {dynamodb.MAX_ATTRIBUTE_NAME_BYTES:,} bytes of UTF-8.")
 
 
 def check_attributes(item: Any, where: str) -> None:

@@ -109,7 +109,7 @@ def _check_expression(where: str, parameter: str, expression: object, names: dic
         raise RuleBroken("empty expression", f"{where}: Invalid {parameter}: The expression can not be empty;",
                          f"Leave {parameter} out, or write a condition in it.")
     if len(expression.encode("utf-8")) > MAX_EXPRESSION_BYTES:
-        raise RuleBroken("expression over 4 KB",
+        raise RuleBroken(f"expression over {MAX_EXPRESSION_BYTES // 1024} KB",
                          f"{where} is {len(expression.encode('utf-8'))} bytes; DynamoDB allows {MAX_EXPRESSION_BYTES}",
                          "Split the request, or shorten the names with #placeholders.")
     words = reserved_names(expression, update=parameter == "UpdateExpression")

@@ -157,7 +157,7 @@ class Guard:
         if count > dynamodb.MAX_BATCH_WRITE_ITEMS:
             raise RuleBroken("too many requests in a batch",
                              f"{count} requests in one BatchWriteItem: Member must have length less than or equal to "
-                             f"{dynamodb.MAX_BATCH_WRITE_ITEMS}", "Split the items into batches of 25.")
+                             f"{dynamodb.MAX_BATCH_WRITE_ITEMS}", f"Split the items into batches of {dynamodb.MAX_BATCH_WRITE_ITEMS}.")
         size = 0
         for table, requests in request_items.items():
             where = f"RequestItems[{table}]"
@@ -186,7 +186,8 @@ class Guard:
                                          "Send each key once per BatchWriteItem; AWS refuses the whole batch otherwise.")
                     seen.add(key)
         if size > dynamodb.MAX_BATCH_WRITE_BYTES:
-            raise RuleBroken("batch over 16 MB", f"{size} bytes in one BatchWriteItem; AWS allows {dynamodb.MAX_BATCH_WRITE_BYTES}",
+            raise RuleBroken(f"batch over {dynamodb.MAX_BATCH_WRITE_BYTES // 2**20} MB",
+                             f"{size} bytes in one BatchWriteItem; AWS allows {dynamodb.MAX_BATCH_WRITE_BYTES}",
                              "Split the items into smaller batches.")
 
     def _batch_get(self, params: dict) -> None:
@@ -196,7 +197,7 @@ class Guard:
         if count > dynamodb.MAX_BATCH_GET_KEYS:
             raise RuleBroken("too many keys in a batch",
                              f"{count} keys in one BatchGetItem: Too many items requested for the BatchGetItem call "
-                             f"(AWS allows {dynamodb.MAX_BATCH_GET_KEYS})", "Split the keys into batches of 100.")
+                             f"(AWS allows {dynamodb.MAX_BATCH_GET_KEYS})", f"Split the keys into batches of {dynamodb.MAX_BATCH_GET_KEYS}.")
         for table, spec in request_items.items():
             where = f"RequestItems[{table}]"
             if type(spec) is not dict:
@@ -257,7 +258,7 @@ class Guard:
         check_attributes(item, where)
         size = dynamodb.item_size(item)
         if size > dynamodb.MAX_ITEM_BYTES:
-            raise RuleBroken("item over 400 KB", f"{where} is {size} bytes: Item size has exceeded the maximum allowed size "
+            raise RuleBroken(f"item over {dynamodb.MAX_ITEM_BYTES // 1024} KB", f"{where} is {size} bytes: Item size has exceeded the maximum allowed size "
                                                  f"of {dynamodb.MAX_ITEM_BYTES} bytes",
                              "Move the large attribute to S3 and store its address, or split the item.")
         schema = schema or self._schema(table)
@@ -381,7 +382,7 @@ def _transact_actions(params: dict) -> list:
     if type(actions) is not list or not 1 <= len(actions) <= dynamodb.MAX_TRANSACT_ITEMS:
         count = len(actions) if type(actions) is list else 0
         raise RuleBroken("transaction size", f"TransactItems has {count} actions; AWS takes 1 to {dynamodb.MAX_TRANSACT_ITEMS}",
-                         "Split the actions into transactions of at most 100.")
+                         f"Split the actions into transactions of at most {dynamodb.MAX_TRANSACT_ITEMS}.")
     return actions
 
 
@@ -398,11 +399,11 @@ def _check_paging(params: dict) -> None:
     if limit is not None and (type(limit) is not int or limit < dynamodb.MIN_LIMIT):
         raise RuleBroken("paging parameter", f"Limit: 1 validation error detected: Value '{limit}' at 'limit' failed to "
                                              f"satisfy constraint: Member must have value greater than or equal to {dynamodb.MIN_LIMIT}",
-                         "Give Limit of 1 or more, or leave it out to read up to 1 MB per page.")
+                         f"Give Limit of {dynamodb.MIN_LIMIT} or more, or leave it out to read up to 1 MB per page.")
     segment, total = params.get("Segment"), params.get("TotalSegments")
     if segment is None and total is None:
         return
-    remedy = "Give both Segment and TotalSegments, with 0 <= Segment < TotalSegments <= 1,000,000."
+    remedy = f"Give both Segment and TotalSegments, with 0 <= Segment < TotalSegments <= {dynamodb.MAX_TOTAL_SEGMENTS:,}."
     if segment is None or total is None:
         raise RuleBroken("paging parameter", "The TotalSegments parameter is required but was not present in the request "
                                              "when parameter Segment is present" if total is None else
