@@ -9,10 +9,10 @@ sparse GSI would skip, and AWS refuses empty strings in key attributes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
+from boto3.dynamodb.types import TypeDeserializer
 
 from contracts.dynamodb import number_problem, number_set_problem
 from contracts.source import line_of, parse_set
@@ -95,22 +95,16 @@ def item_to_row(item: Mapping[str, Any]) -> dict[str, Any]:
     A number stored as a string (or the reverse) then differs from the
     contract's type, as it should.
     """
-    return {name: _decode(value) for name, value in item.items()}
+    return {name: _python(value) for name, value in item.items()}
 
 
-def _decode(value: Mapping[str, Any]) -> Any:
-    (kind, content), = value.items()
-    if kind == "N":
-        return Decimal(content)
-    if kind in ("SS", "NS", "BS"):
-        return frozenset(Decimal(v) for v in content) if kind == "NS" else frozenset(content)
-    if kind == "M":
-        return {k: _decode(v) for k, v in content.items()}
-    if kind == "L":
-        return [_decode(v) for v in content]
-    if kind == "NULL":
-        return None
-    return content
+_DESERIALIZER = TypeDeserializer()
+
+
+def _python(value: Mapping[str, Any]) -> Any:
+    python = _DESERIALIZER.deserialize(value)
+    # boto3 gives a set; a frozenset can be hashed, so a row read back can be put in a set or key a dict.
+    return frozenset(python) if isinstance(python, set) else python
 
 
 def _missing(value: Any) -> bool:
