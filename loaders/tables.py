@@ -18,8 +18,9 @@ from loaders.backoff import Backoff
 from loaders.endpoint import is_loopback, shown
 from loaders.errors import DestroyRefused, KeySchemaMismatch, TableNotReady
 
-# What AWS answers while another table or index operation is under way.
-BUSY_ERRORS = frozenset({"LimitExceededException", "ResourceInUseException"})
+# What AWS answers while another change to the table is under way. Its LimitExceededException (too many
+# table or index operations at once) botocore's standard mode retries as throttling; this one it does not retry.
+BUSY_ERROR = "ResourceInUseException"
 
 
 @dataclass(frozen=True)
@@ -138,14 +139,14 @@ def _states(description: dict) -> str:
 
 
 def _when_not_busy(call, wait: Wait):
-    """Run `call`, backing off while AWS answers that another table or index operation is under way."""
+    """Run `call`, backing off while AWS answers that another change to the table is under way."""
     attempt = 0
     while True:
         try:
             return call()
         except ClientError as error:
             attempt += 1
-            if error.response["Error"]["Code"] not in BUSY_ERRORS or attempt >= wait.busy.attempts:
+            if error.response["Error"]["Code"] != BUSY_ERROR or attempt >= wait.busy.attempts:
                 raise
             wait.busy.sleep(attempt - 1)
 
