@@ -4,17 +4,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from contracts.dynamodb import comparable as comparable_value
-from contracts.dynamodb import number_problem
+from contracts.dynamodb import comparable, number_problem
 
 
 def _number(text) -> tuple[str, str] | None:
     if text is None or text is pd.NA or number_problem(str(text)):
         return None
-    return comparable_value({"N": str(text)})
+    return comparable({"N": str(text)})
 
 
-def comparable(values: pd.Series, attribute_type: str) -> pd.Series:
+def comparable_cells(values: pd.Series, attribute_type: str) -> pd.Series:
     """Values ready for equality tests: a number as `dynamodb.comparable` gives it (so never equal to a string), any
     other value as written; a number DynamoDB could not hold becomes missing."""
     if attribute_type == "N":

@@ -36,12 +36,9 @@ def _number(text: Any, where: str) -> None:
                          f"Store it as a string, or round it to {dynamodb.MAX_NUMBER_DIGITS} significant digits in the data.")
 
 
-def _binary(content: Any, where: str) -> bytes:
-    if isinstance(content, _BINARY):
-        return bytes(content)
-    if type(content) is str:
-        return content.encode("utf-8")
-    raise malformed(where, f"binary content must be bytes, not {type(content).__name__}")
+def _binary(content: Any, where: str) -> None:
+    if not isinstance(content, _BINARY) and type(content) is not str:
+        raise malformed(where, f"binary content must be bytes, not {type(content).__name__}")
 
 
 def check_value(value: Any, where: str, depth: int = 1) -> None:
