@@ -236,7 +236,7 @@ def _oversized_items(table: Table, frame: pd.DataFrame) -> pd.Series:
                 value = _members(value)
                 if value is None or (kind == "NS" and dynamodb.number_set_problem(value)):
                     continue  # no set AWS would take: the number check or the conversion to items names it
-            item[column] = (kind, value)
+            item[column] = {kind: value}
         size = dynamodb.item_size(item)
         if size > dynamodb.MAX_ITEM_BYTES:
             sizes[index] = size

@@ -7,10 +7,11 @@ Reference it comes from. Plain Python: contracts never import boto3.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Context, Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 # "Service, account, and table quotas in Amazon DynamoDB" (Developer Guide).
 MAX_GSIS_PER_TABLE = 20
@@ -77,7 +78,7 @@ def number_problem(text: str) -> str | None:
         return f"{digits} significant digits; DynamoDB keeps {MAX_NUMBER_DIGITS}"
     exponent = value.adjusted()
     if not MIN_NUMBER_EXPONENT <= exponent <= MAX_NUMBER_EXPONENT:
-        return f"magnitude 1E{exponent} is outside DynamoDB's 1E-130 to 1E+125"
+        return f"magnitude 1E{exponent} is outside DynamoDB's 1E{MIN_NUMBER_EXPONENT} to 1E+{MAX_NUMBER_EXPONENT}"
     return None
 
 
@@ -86,13 +87,11 @@ def number_set_problem(texts: list[str]) -> str | None:
 
     Each member must be a number it can hold, and none may be there twice: numbers are compared by value.
     """
-    seen = set()
     for text in texts:
         problem = number_problem(text)
         if problem:
             return f"a member: {problem}"
-        seen.add(canonical_number(Decimal(text)))
-    if len(seen) != len(texts):
+    if len(comparable({"NS": texts})[1]) != len(texts):
         return "a number twice (1 and 1.0 are one number)"
     return None
 
@@ -101,30 +100,75 @@ def significant_digits(value: Decimal) -> int:
     return len(value.normalize(_EXACT).as_tuple().digits)
 
 
-def canonical_number(value: Decimal) -> str:
-    """One spelling per value: 1042, 1042.0 and 1.042E+3 all give '1042'."""
-    return format(value.normalize(_EXACT), "f")
-
-
+@lru_cache(maxsize=65536)
 def number_size(text: str) -> int:
     """Bytes AWS counts for a number: one per two significant digits, plus one."""
     return (significant_digits(Decimal(text)) + 1) // 2 + 1
 
 
-def item_size(item: dict[str, tuple[str, object]]) -> int:
-    """Bytes AWS counts for an item given as {name: (type, text-or-texts)}; each member of a number set as a number."""
-    size = 0
-    for name, (kind, value) in item.items():
-        size += len(name.encode("utf-8"))
-        if kind == "N":
-            size += number_size(value)
-        elif kind == "SS":
-            size += sum(len(v.encode("utf-8")) for v in value)
-        elif kind == "NS":
-            size += sum(number_size(v) for v in value)
-        else:
-            size += len(str(value).encode("utf-8"))
-    return size
+def _text_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def _binary(content: bytes | bytearray | str) -> bytes:
+    # The low-level client also takes binary as text, and sends it as its UTF-8 bytes.
+    return content.encode("utf-8") if isinstance(content, str) else bytes(content)
+
+
+def value_size(value: Mapping[str, Any]) -> int:
+    """Bytes AWS counts for one AttributeValue (low-level client format, `{type: content}`) that DynamoDB accepts."""
+    (kind, content), = value.items()
+    if kind == "S":
+        return _text_size(content)
+    if kind == "N":
+        return number_size(content)
+    if kind == "B":
+        return len(_binary(content))
+    if kind == "SS":
+        return sum(map(_text_size, content))
+    if kind == "NS":
+        return sum(map(number_size, content))
+    if kind == "BS":
+        return sum(len(_binary(blob)) for blob in content)
+    if kind == "M":
+        return 3 + item_size(content)  # maps and lists: 3 bytes of overhead, plus 1 per list element
+    if kind == "L":
+        return 3 + sum(1 + value_size(inner) for inner in content)
+    return 1  # BOOL and NULL
+
+
+def item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
+    """Bytes AWS counts for an item (or a key) in the low-level client format: every name and value ("Item sizes and
+    formats", Developer Guide)."""
+    return sum(_text_size(name) + value_size(value) for name, value in item.items())
+
+
+@lru_cache(maxsize=65536)
+def _number_value(text: str) -> str:
+    """One spelling per value: 1042, 1042.0 and 1.042E+3 all give '1042'."""
+    return format(Decimal(text).normalize(_EXACT), "f")
+
+
+def comparable(value: Mapping[str, Any]) -> tuple[str, Any]:
+    """An AttributeValue (low-level client format) as DynamoDB compares values: equal exactly when DynamoDB holds them
+    equal. The type counts (the number 7 is not the string "7"), numbers by value (1042, 1042.0 and 1.042E+3 are one),
+    binary by its bytes, sets whatever their order, maps whatever the order of their names."""
+    (kind, content), = value.items()
+    if kind == "N":
+        return kind, _number_value(content)
+    if kind == "NS":
+        return kind, frozenset(map(_number_value, content))
+    if kind == "SS":
+        return kind, frozenset(content)
+    if kind == "B":
+        return kind, _binary(content)
+    if kind == "BS":
+        return kind, frozenset(map(_binary, content))
+    if kind == "M":
+        return kind, frozenset((name, comparable(inner)) for name, inner in content.items())
+    if kind == "L":
+        return kind, tuple(map(comparable, content))
+    return kind, content
 
 
 @lru_cache(maxsize=1024)

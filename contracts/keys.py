@@ -1,22 +1,21 @@
-"""Values as DynamoDB compares them: numbers by value (1042 equals 1042.0), strings as written."""
+"""Cells of a column as DynamoDB compares their values (`contracts.dynamodb.comparable`)."""
 from __future__ import annotations
-
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
-from contracts.dynamodb import number_problem
+from contracts.dynamodb import comparable, number_problem
 
 
-def _number(text) -> Decimal | None:
+def _number(text) -> tuple[str, str] | None:
     if text is None or text is pd.NA or number_problem(str(text)):
         return None
-    return Decimal(str(text))
+    return comparable({"N": str(text)})
 
 
-def comparable(values: pd.Series, attribute_type: str) -> pd.Series:
-    """Values ready for equality tests; numbers that DynamoDB could not hold become missing."""
+def comparable_cells(values: pd.Series, attribute_type: str) -> pd.Series:
+    """Values ready for equality tests: a number as `dynamodb.comparable` gives it (so never equal to a string), any
+    other value as written; a number DynamoDB could not hold becomes missing."""
     if attribute_type == "N":
         return values.map(_number, na_action="ignore").astype(object)
     return values.astype(object)

@@ -1,9 +1,11 @@
 """Fixers that resolve rows sharing a primary key, by the table's declared policy."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
-from contracts.keys import comparable
+from contracts.keys import comparable_cells
 from contracts.table import DropExactCopies, KeepLatest, MergeIntoSet, NoDuplicates, Table
 from contracts.violations import MASK
 from fixers.outcome import Change, FixerError, Outcome
@@ -82,8 +84,8 @@ def _number_members(values: pd.Series) -> list[str]:
     numeric order. A text that is no number DynamoDB can hold stays as written, after them, for the checks to report."""
     values = values.dropna()
     first = {}
-    for text, number in zip(values, comparable(values, "N"), strict=True):
-        first.setdefault(text if number is None else number, (number is None, number or 0, text))
+    for text, number in zip(values, comparable_cells(values, "N"), strict=True):
+        first.setdefault(text if number is None else number, (number is None, Decimal(number[1]) if number else 0, text))
     return [text for _, _, text in sorted(first.values())]
 
 

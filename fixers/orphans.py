@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from contracts.keys import comparable
+from contracts.keys import comparable_cells
 from contracts.registry import Registry, parent_key
 from contracts.table import Table
 from fixers.outcome import Change, Outcome, quarantine
@@ -22,8 +22,8 @@ def quarantine_orphans(frame: pd.DataFrame, table: Table, parents: dict[str, pd.
             continue
         parent = registry.parent(fk)
         column = parent_key(fk, parent)
-        known = set(comparable(parents[fk.parent][column], parent.attribute_type(column)).dropna())
-        values = comparable(frame[fk.column], table.attribute_type(fk.column))
+        known = set(comparable_cells(parents[fk.parent][column], parent.attribute_type(column)).dropna())
+        values = comparable_cells(frame[fk.column], table.attribute_type(fk.column))
         orphan = values.notna() & ~values.isin(known)
         if orphan.any():
             told = f"{fk.column} " + frame.loc[orphan, fk.column].astype(str) + f" has no row in {fk.parent}"

@@ -23,7 +23,7 @@ from contracts import dynamodb
 from loaders.backoff import Backoff
 from loaders.client import DEFAULT_WORKERS
 from loaders.errors import DuplicateItemKey, ItemConversionError, ItemsNotWritten
-from loaders.items import Item, item_bytes
+from loaders.items import Item
 
 # What botocore's standard mode retries and may still answer after its last attempt: the batch's items
 # are then named as not written, and the other batches go on. Any other error stops the load.
@@ -72,7 +72,7 @@ class _BatchResult:
 
 
 def split_batches(items: Sequence, max_items: int = dynamodb.MAX_BATCH_WRITE_ITEMS,
-                  max_bytes: int = dynamodb.MAX_BATCH_WRITE_BYTES, size: Callable[[object], int] = item_bytes) -> list[list]:
+                  max_bytes: int = dynamodb.MAX_BATCH_WRITE_BYTES, size: Callable[[object], int] = dynamodb.item_size) -> list[list]:
     """Consecutive batches of at most `max_items` entries and `max_bytes` bytes (as AWS counts them)."""
     if max_items * dynamodb.MAX_ITEM_BYTES <= max_bytes:
         # No item is over 400 KB (the gate and the guard refuse it), so 25 of them fit in 16 MB: the count
@@ -166,7 +166,7 @@ def write_requests(client, table: str, requests: Sequence[Request], key: tuple[s
     """
     check_unique_keys(table, requests, key)
     started = time.monotonic()
-    batches = split_batches(requests, size=lambda r: item_bytes(r.get("PutRequest", {}).get("Item", {})))
+    batches = split_batches(requests, size=lambda r: dynamodb.item_size(r.get("PutRequest", {}).get("Item", {})))
     total = _BatchResult()
     executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix=f"load-{table}")
     try:

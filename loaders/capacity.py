@@ -14,8 +14,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from contracts.dynamodb import item_size
 from contracts.table import Index, Table
-from loaders.items import Item, item_bytes
+from loaders.items import Item
 
 WRITE_UNIT_BYTES = 1024
 READ_UNIT_BYTES = 4096
@@ -32,17 +33,17 @@ def _projected(item: Item, table: Table, index: Index) -> Item | None:
 
 def write_units(item: Item, table: Table) -> int:
     """Write units of one put or delete of `item`: the table's, plus each GSI's that holds it."""
-    units = math.ceil(item_bytes(item) / WRITE_UNIT_BYTES) or 1
+    units = math.ceil(item_size(item) / WRITE_UNIT_BYTES) or 1
     for index in table.indexes:
         projected = _projected(item, table, index)
         if projected is not None:
-            units += math.ceil(item_bytes(projected) / WRITE_UNIT_BYTES) or 1
+            units += math.ceil(item_size(projected) / WRITE_UNIT_BYTES) or 1
     return units
 
 
 def scan_read_units(items: Iterable[Item], *, consistent: bool = True) -> float:
     """Read units of a Scan that read `items`."""
-    units = math.ceil(sum(item_bytes(i) for i in items) / READ_UNIT_BYTES)
+    units = math.ceil(sum(item_size(i) for i in items) / READ_UNIT_BYTES)
     return float(units if consistent else units / 2)
 
 

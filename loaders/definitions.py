@@ -93,7 +93,7 @@ def check_key_schema(schema: Any, where: str) -> tuple[str, ...]:
     for name in names:
         problem = dynamodb.attribute_name_problem(name, key=True) if type(name) is str else "a name must be a string"
         if problem:
-            raise RuleBroken("attribute name", f"{where}: {problem}", "Name key attributes with 1 to 255 bytes.")
+            raise RuleBroken("attribute name", f"{where}: {problem}", f"Name key attributes with 1 to {dynamodb.MAX_KEY_ATTRIBUTE_NAME_BYTES} bytes.")
     if kinds[0] != "HASH":
         raise RuleBroken("key schema", f"{where}: Invalid KeySchema: The first KeySchemaElement is not a HASH key type", remedy)
     if len(kinds) == 2 and kinds[1] != "RANGE":
@@ -141,7 +141,8 @@ def check_index(index: Any, where: str) -> tuple[str, tuple[str, ...]]:
     for attribute in projection.get("NonKeyAttributes") or []:
         problem = dynamodb.attribute_name_problem(attribute, key=True) if type(attribute) is str else "a name must be a string"
         if problem:
-            raise RuleBroken("attribute name", f"{where}.Projection: {problem}", "Project attributes named with 1 to 255 bytes.")
+            raise RuleBroken("attribute name", f"{where}.Projection: {problem}",
+                             f"Project attributes named with 1 to {dynamodb.MAX_KEY_ATTRIBUTE_NAME_BYTES} bytes.")
     return name, key
 
 

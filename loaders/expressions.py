@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from contracts.dynamodb import MAX_EXPRESSION_BYTES, NAME_PLACEHOLDER, RESERVED_WORDS, VALUE_PLACEHOLDER
-from loaders.attribute_values import value_bytes
+from loaders.attribute_values import check_value
 from loaders.errors import RuleBroken
 
 EXPRESSION_PARAMETERS = (
@@ -101,7 +101,7 @@ def check_expressions(scope: dict, where: str = "") -> None:
                              f"{at}ExpressionAttributeNames: ExpressionAttributeNames contains invalid value: "
                              f"Empty attribute name for key {placeholder}", _REMEDY_NAMES)
     for placeholder, value in (values or {}).items():
-        value_bytes(value, f"{at}ExpressionAttributeValues[{placeholder}]")
+        check_value(value, f"{at}ExpressionAttributeValues[{placeholder}]")
 
 
 def _check_expression(where: str, parameter: str, expression: object, names: dict, values: dict) -> tuple[set, set]:
@@ -109,7 +109,7 @@ def _check_expression(where: str, parameter: str, expression: object, names: dic
         raise RuleBroken("empty expression", f"{where}: Invalid {parameter}: The expression can not be empty;",
                          f"Leave {parameter} out, or write a condition in it.")
     if len(expression.encode("utf-8")) > MAX_EXPRESSION_BYTES:
-        raise RuleBroken("expression over 4 KB",
+        raise RuleBroken(f"expression over {MAX_EXPRESSION_BYTES // 1024} KB",
                          f"{where} is {len(expression.encode('utf-8'))} bytes; DynamoDB allows {MAX_EXPRESSION_BYTES}",
                          "Split the request, or shorten the names with #placeholders.")
     words = reserved_names(expression, update=parameter == "UpdateExpression")

@@ -25,7 +25,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from contracts import dynamodb
-from loaders.attribute_values import item_bytes, key_bytes, key_part
+from loaders.attribute_values import check_attributes
 from loaders.definitions import check_create_table, check_name, check_update_table
 from loaders.errors import RequestRefusedByAWS, RuleBroken
 from loaders.expressions import check_expressions
@@ -157,7 +157,7 @@ class Guard:
         if count > dynamodb.MAX_BATCH_WRITE_ITEMS:
             raise RuleBroken("too many requests in a batch",
                              f"{count} requests in one BatchWriteItem: Member must have length less than or equal to "
-                             f"{dynamodb.MAX_BATCH_WRITE_ITEMS}", "Split the items into batches of 25.")
+                             f"{dynamodb.MAX_BATCH_WRITE_ITEMS}", f"Split the items into batches of {dynamodb.MAX_BATCH_WRITE_ITEMS}.")
         size = 0
         for table, requests in request_items.items():
             where = f"RequestItems[{table}]"
@@ -178,7 +178,7 @@ class Guard:
                     item = delete.get("Key") if type(delete) is dict else None
                     size += self._key(table, item, f"{at}.DeleteRequest.Key", schema=schema)
                 if schema is not None:
-                    key = tuple(key_part(item[name]) for name in schema.key)
+                    key = tuple(dynamodb.comparable(item[name]) for name in schema.key)
                     if key in seen:
                         raise RuleBroken("duplicate key in a batch",
                                          f"{at}: Provided list of item keys contains duplicates ({_key_label(schema.key, key)} "
@@ -186,7 +186,8 @@ class Guard:
                                          "Send each key once per BatchWriteItem; AWS refuses the whole batch otherwise.")
                     seen.add(key)
         if size > dynamodb.MAX_BATCH_WRITE_BYTES:
-            raise RuleBroken("batch over 16 MB", f"{size} bytes in one BatchWriteItem; AWS allows {dynamodb.MAX_BATCH_WRITE_BYTES}",
+            raise RuleBroken(f"batch over {dynamodb.MAX_BATCH_WRITE_BYTES // 2**20} MB",
+                             f"{size} bytes in one BatchWriteItem; AWS allows {dynamodb.MAX_BATCH_WRITE_BYTES}",
                              "Split the items into smaller batches.")
 
     def _batch_get(self, params: dict) -> None:
@@ -196,7 +197,7 @@ class Guard:
         if count > dynamodb.MAX_BATCH_GET_KEYS:
             raise RuleBroken("too many keys in a batch",
                              f"{count} keys in one BatchGetItem: Too many items requested for the BatchGetItem call "
-                             f"(AWS allows {dynamodb.MAX_BATCH_GET_KEYS})", "Split the keys into batches of 100.")
+                             f"(AWS allows {dynamodb.MAX_BATCH_GET_KEYS})", f"Split the keys into batches of {dynamodb.MAX_BATCH_GET_KEYS}.")
         for table, spec in request_items.items():
             where = f"RequestItems[{table}]"
             if type(spec) is not dict:
@@ -207,7 +208,7 @@ class Guard:
             for position, key in enumerate(spec["Keys"]):
                 self._key(table, key, f"{where}.Keys[{position}]", schema=schema)
                 if schema is not None:
-                    parts = tuple(key_part(key[name]) for name in schema.key)
+                    parts = tuple(dynamodb.comparable(key[name]) for name in schema.key)
                     if parts in seen:
                         raise RuleBroken("duplicate key in a batch",
                                          f"{where}.Keys[{position}]: Provided list of item keys contains duplicates "
@@ -235,7 +236,7 @@ class Guard:
                 identity = body["Key"]
             check_expressions(body, f"{where}.{kind}")
             if schema is not None:
-                item = (table, tuple(key_part(identity[name]) for name in schema.key))
+                item = (table, tuple(dynamodb.comparable(identity[name]) for name in schema.key))
                 if item in seen:
                     raise RuleBroken("one action per item in a transaction",
                                      f"{where}: Transaction request cannot include multiple operations on one item",
@@ -254,9 +255,10 @@ class Guard:
     # items and keys ---------------------------------------------------------------------------
     def _item(self, table: str, item: Any, where: str, schema: KeySchema | None = None) -> int:
         """Validate an item being written; returns its size."""
-        size = item_bytes(item, where)
+        check_attributes(item, where)
+        size = dynamodb.item_size(item)
         if size > dynamodb.MAX_ITEM_BYTES:
-            raise RuleBroken("item over 400 KB", f"{where} is {size} bytes: Item size has exceeded the maximum allowed size "
+            raise RuleBroken(f"item over {dynamodb.MAX_ITEM_BYTES // 1024} KB", f"{where} is {size} bytes: Item size has exceeded the maximum allowed size "
                                                  f"of {dynamodb.MAX_ITEM_BYTES} bytes",
                              "Move the large attribute to S3 and store its address, or split the item.")
         schema = schema or self._schema(table)
@@ -276,7 +278,8 @@ class Guard:
     def _key(self, table: str, key: Any, where: str, names: tuple[str, ...] | None = None,
              schema: KeySchema | None = None) -> int:
         """Validate a key (`names`: the attributes it must have, the table key by default); returns its size."""
-        size = item_bytes(key, where)
+        check_attributes(key, where)
+        size = dynamodb.item_size(key)
         if not key:
             raise RuleBroken("key does not match the schema", f"{where} is empty: {_NO_MATCH}", _KEY_REMEDY)
         schema = schema or self._schema(table)
@@ -296,7 +299,7 @@ class Guard:
     def _key_value(table: str, name: str, value: dict, index: str | None, partition: bool, schema: KeySchema,
                    where: str) -> None:
         """A key attribute's value (already a valid AttributeValue): declared type, not empty, within the key size."""
-        kind, content = key_part(value)
+        kind, content = dynamodb.comparable(value)
         declared = schema.types.get(name)
         role = f"key attribute of {table}" if index is None else f"key attribute of index {index}"
         if declared and kind != declared:
@@ -311,10 +314,11 @@ class Guard:
                              "The AttributeValue for a key attribute cannot contain an empty string value",
                              "Leave the attribute out of the item (it then stays out of the sparse index).")
         limit = dynamodb.MAX_PARTITION_KEY_BYTES if partition else dynamodb.MAX_SORT_KEY_BYTES
-        if key_bytes(kind, content) > limit:
+        size = dynamodb.value_size(value)
+        if size > limit:
             which = "partition" if partition else "sort"
             raise RuleBroken("key over its size limit",
-                             f"{where}.{name} is {key_bytes(kind, content)} bytes and is the {which} key of the {role}; "
+                             f"{where}.{name} is {size} bytes and is the {which} key of the {role}; "
                              f"AWS allows {limit} (Service, account, and table quotas in Amazon DynamoDB)",
                              "Shorten the key, or key the item by a hash of the long value.")
 
@@ -378,7 +382,7 @@ def _transact_actions(params: dict) -> list:
     if type(actions) is not list or not 1 <= len(actions) <= dynamodb.MAX_TRANSACT_ITEMS:
         count = len(actions) if type(actions) is list else 0
         raise RuleBroken("transaction size", f"TransactItems has {count} actions; AWS takes 1 to {dynamodb.MAX_TRANSACT_ITEMS}",
-                         "Split the actions into transactions of at most 100.")
+                         f"Split the actions into transactions of at most {dynamodb.MAX_TRANSACT_ITEMS}.")
     return actions
 
 
@@ -395,11 +399,11 @@ def _check_paging(params: dict) -> None:
     if limit is not None and (type(limit) is not int or limit < dynamodb.MIN_LIMIT):
         raise RuleBroken("paging parameter", f"Limit: 1 validation error detected: Value '{limit}' at 'limit' failed to "
                                              f"satisfy constraint: Member must have value greater than or equal to {dynamodb.MIN_LIMIT}",
-                         "Give Limit of 1 or more, or leave it out to read up to 1 MB per page.")
+                         f"Give Limit of {dynamodb.MIN_LIMIT} or more, or leave it out to read up to 1 MB per page.")
     segment, total = params.get("Segment"), params.get("TotalSegments")
     if segment is None and total is None:
         return
-    remedy = "Give both Segment and TotalSegments, with 0 <= Segment < TotalSegments <= 1,000,000."
+    remedy = f"Give both Segment and TotalSegments, with 0 <= Segment < TotalSegments <= {dynamodb.MAX_TOTAL_SEGMENTS:,}."
     if segment is None or total is None:
         raise RuleBroken("paging parameter", "The TotalSegments parameter is required but was not present in the request "
                                              "when parameter Segment is present" if total is None else

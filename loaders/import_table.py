@@ -32,7 +32,8 @@ from loaders.client import client_config, configured_region, endpoint_client, pr
 from loaders.errors import ImportFailed, RequestRefusedByAWS, TableNotReady, key_label
 from loaders.guard import KeySchema, check_item
 from loaders.items import Item, item_key
-from loaders.tables import Wait, create_table_request, missing_protection, protect, wait_until_active
+from loaders.tables import create_table_request, missing_protection, protect, wait_until_active
+from loaders.waiters import Wait, run
 
 # Below about a million items BatchWriteItem is done before an import would be: at the 4,000 writes per
 # second a new on-demand table takes at first ("Initial throughput and scaling properties"), a million
@@ -44,8 +45,8 @@ IMPORT_THRESHOLD = 1_000_000
 # "For items under 1 KB, consider placing 4,000,000 items into each S3 object" ("Best practices for
 # importing from Amazon S3 into DynamoDB"): objects are read in parallel, so a bigger source is split.
 OBJECT_BYTES = 4_000_000 * 1024
-# An import runs for minutes to hours; DescribeImport is polled less often as it goes on.
-IMPORT_WAIT = Wait(timeout=6 * 3600.0, first_poll=0.5, max_poll=30.0)
+# An import runs for minutes to hours, and takes a minute or more however small its source.
+IMPORT_WAIT = Wait(timeout=6 * 3600.0, delay=2.0)
 
 
 IMPORT_MODES = ("auto", "always", "never")
@@ -228,20 +229,18 @@ def import_request(client, table: Table, name: str, staged: Staged) -> dict:
 
 
 def wait_for_import(client, import_arn: str, wait: Wait = IMPORT_WAIT) -> dict:
-    """Poll DescribeImport until the import leaves IN_PROGRESS (or CANCELLING); returns its description.
+    """Wait until the import has ended (COMPLETED, FAILED or CANCELLED); returns its description.
 
     Raises `TableNotReady` after `wait.timeout`: the import goes on at AWS, and DescribeImport follows it.
     """
-    deadline, poll = time.monotonic() + wait.timeout, wait.first_poll
-    while True:
-        description = client.describe_import(ImportArn=import_arn)["ImportTableDescription"]
-        if description["ImportStatus"] not in ("IN_PROGRESS", "CANCELLING"):
-            return description
-        if time.monotonic() > deadline:
-            raise TableNotReady(f"the import {import_arn} is still {description['ImportStatus']} after {wait.timeout:.0f} s; "
-                                "follow it with DescribeImport (or in the console), then run the live checks")
-        time.sleep(poll)
-        poll = min(wait.max_poll, poll * 2)
+    last = run(client.get_waiter("import_completed"), wait, ImportArn=import_arn)
+    if last is None:
+        return client.describe_import(ImportArn=import_arn)["ImportTableDescription"]
+    description = last["ImportTableDescription"]
+    if description["ImportStatus"] in ("IN_PROGRESS", "CANCELLING"):
+        raise TableNotReady(f"the import {import_arn} is still {description['ImportStatus']} after {wait.timeout:.0f} s; "
+                            "follow it with DescribeImport (or in the console), then run the live checks")
+    return description
 
 
 def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, bucket: str, key_prefix: str = "",

@@ -9,12 +9,12 @@ sparse GSI would skip, and AWS refuses empty strings in key attributes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
+from boto3.dynamodb.types import TypeDeserializer
 
-from contracts.dynamodb import number_problem, number_set_problem, number_size
+from contracts.dynamodb import number_problem, number_set_problem
 from contracts.source import line_of, parse_set
 from contracts.table import Table
 from loaders.errors import ItemConversionError
@@ -95,51 +95,16 @@ def item_to_row(item: Mapping[str, Any]) -> dict[str, Any]:
     A number stored as a string (or the reverse) then differs from the
     contract's type, as it should.
     """
-    return {name: _decode(value) for name, value in item.items()}
+    return {name: _python(value) for name, value in item.items()}
 
 
-def _decode(value: Mapping[str, Any]) -> Any:
-    (kind, content), = value.items()
-    if kind == "N":
-        return Decimal(content)
-    if kind in ("SS", "NS", "BS"):
-        return frozenset(Decimal(v) for v in content) if kind == "NS" else frozenset(content)
-    if kind == "M":
-        return {k: _decode(v) for k, v in content.items()}
-    if kind == "L":
-        return [_decode(v) for v in content]
-    if kind == "NULL":
-        return None
-    return content
+_DESERIALIZER = TypeDeserializer()
 
 
-def item_bytes(item: Mapping[str, Any]) -> int:
-    """Bytes AWS counts for an item in client format (the 400 KB rule and the 16 MB batch rule)."""
-    return sum(len(name.encode("utf-8")) + _value_bytes(value) for name, value in item.items())
-
-
-def _value_bytes(value: Mapping[str, Any]) -> int:
-    (kind, content), = value.items()
-    if kind == "S":
-        return len(content.encode("utf-8"))
-    if kind == "N":
-        return number_size(content) if not number_problem(content) else len(content)
-    if kind == "B":
-        return len(content)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "SS":
-        return sum(len(v.encode("utf-8")) for v in content)
-    if kind == "NS":
-        return sum(number_size(v) if not number_problem(v) else len(v) for v in content)
-    if kind == "BS":
-        return sum(len(v) for v in content)
-    # Lists and maps: 3 bytes of overhead, 1 per list element, plus names and nested values.
-    if kind == "M":
-        return 3 + sum(len(k.encode("utf-8")) + _value_bytes(v) for k, v in content.items())
-    if kind == "L":
-        return 3 + sum(1 + _value_bytes(v) for v in content)
-    return 0
+def _python(value: Mapping[str, Any]) -> Any:
+    python = _DESERIALIZER.deserialize(value)
+    # boto3 gives a set; a frozenset can be hashed, so a row read back can be put in a set or key a dict.
+    return frozenset(python) if isinstance(python, set) else python
 
 
 def _missing(value: Any) -> bool:

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from contracts.dynamodb import canonical_number
+from contracts.dynamodb import comparable
 from contracts.table import Index, Table
 from contracts.violations import MASK
 from loaders.capacity import scan_read_units
@@ -31,30 +30,14 @@ from loaders.tables import PROTECTIONS, compare_schema, describe, missing_protec
 EXAMPLES = 5
 
 
-def _canonical(value: dict):
-    """An attribute value as DynamoDB compares it: numbers by value, sets unordered, type always included."""
-    (kind, content), = value.items()
-    if kind == "N":
-        return kind, canonical_number(Decimal(content))
-    if kind == "NS":
-        return kind, frozenset(canonical_number(Decimal(v)) for v in content)
-    if kind in ("SS", "BS"):
-        return kind, frozenset(content)
-    if kind == "M":
-        return kind, tuple(sorted((k, _canonical(v)) for k, v in content.items()))
-    if kind == "L":
-        return kind, tuple(_canonical(v) for v in content)
-    return kind, content
-
-
 def item_key(item: Item, key: tuple[str, ...]) -> tuple:
     """The comparable primary key of an item: `1042` and `1042.0` are one key, as in DynamoDB."""
-    return tuple(_canonical(item[name]) for name in key)
+    return tuple(comparable(item[name]) for name in key)
 
 
 def _differing(item: Item, live: Item) -> tuple[str, ...]:
     names = item.keys() | live.keys()
-    return tuple(sorted(n for n in names if n not in item or n not in live or _canonical(item[n]) != _canonical(live[n])))
+    return tuple(sorted(n for n in names if n not in item or n not in live or comparable(item[n]) != comparable(live[n])))
 
 
 @dataclass(frozen=True)

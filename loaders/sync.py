@@ -36,7 +36,6 @@ from loaders.plan import Plan, TablePlan
 from loaders.progress import ProgressFactory, no_progress
 from loaders.tables import (
     PROTECTIONS,
-    Wait,
     add_gsi,
     back_up,
     check_destroy_allowed,
@@ -46,6 +45,7 @@ from loaders.tables import (
     replace_gsi,
     wait_until_active,
 )
+from loaders.waiters import Wait
 
 ROLLBACK_MANIFEST = "rollback.json"
 

@@ -8,28 +8,18 @@ DynamoDB cannot change a key in place.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
 from contracts.table import Index, Table
-from loaders.backoff import Backoff
 from loaders.endpoint import is_loopback, shown
 from loaders.errors import DestroyRefused, KeySchemaMismatch, TableNotReady
+from loaders.waiters import Wait, run, table_ready
 
-# What AWS answers while another table or index operation is under way.
-BUSY_ERRORS = frozenset({"LimitExceededException", "ResourceInUseException"})
-
-
-@dataclass(frozen=True)
-class Wait:
-    """How long to wait for ACTIVE (AWS backfills a GSI for minutes), and how to back off when AWS is busy."""
-
-    timeout: float = 1800.0
-    first_poll: float = 0.1
-    max_poll: float = 10.0
-    busy: Backoff = Backoff(base=1.0, cap=30.0, attempts=10)
+# What AWS answers while another change to the table is under way. Its LimitExceededException (too many
+# table or index operations at once) botocore's standard mode retries as throttling; this one it does not retry.
+BUSY_ERROR = "ResourceInUseException"
 
 
 @dataclass(frozen=True)
@@ -107,29 +97,17 @@ def describe(client, name: str) -> dict | None:
         raise
 
 
-def is_active(description: dict) -> bool:
-    """Whether the table and every one of its GSIs are ACTIVE (an index backfills after the table is ACTIVE)."""
-    return description.get("TableStatus") == "ACTIVE" and all(
-        i.get("IndexStatus") == "ACTIVE" for i in description.get("GlobalSecondaryIndexes", []))
-
-
-def _poll(client, name: str, wait: Wait, done, what: str) -> dict | None:
-    """Describe the table until `done(description or None)`; polls faster at first, bounded by `wait.timeout`."""
-    deadline, poll = time.monotonic() + wait.timeout, wait.first_poll
-    while True:
-        description = describe(client, name)
-        if done(description):
-            return description
-        if time.monotonic() > deadline:
-            state = "missing" if description is None else _states(description)
-            raise TableNotReady(f"{name} is not {what} after {wait.timeout:.0f} s ({state}); check it in the console, then rerun")
-        time.sleep(poll)
-        poll = min(wait.max_poll, poll * 2)
+def _wait_for(waiter, name: str, wait: Wait, what: str) -> None:
+    last = run(waiter, wait, TableName=name)
+    if last is not None:
+        state = _states(last["Table"]) if "Table" in last else "missing"
+        raise TableNotReady(f"{name} is not {what} after {wait.timeout:.0f} s ({state}); check it in the console, then rerun")
 
 
 def wait_until_active(client, name: str, wait: Wait = Wait()) -> dict:
-    """Poll until the table and every GSI are ACTIVE; returns the description."""
-    return _poll(client, name, wait, lambda d: d is not None and is_active(d), "ACTIVE")
+    """Wait until the table and every GSI are ACTIVE; returns the description."""
+    _wait_for(table_ready(client), name, wait, "ACTIVE")
+    return client.describe_table(TableName=name)["Table"]
 
 
 def _states(description: dict) -> str:
@@ -138,14 +116,14 @@ def _states(description: dict) -> str:
 
 
 def _when_not_busy(call, wait: Wait):
-    """Run `call`, backing off while AWS answers that another table or index operation is under way."""
+    """Run `call`, backing off while AWS answers that another change to the table is under way."""
     attempt = 0
     while True:
         try:
             return call()
         except ClientError as error:
             attempt += 1
-            if error.response["Error"]["Code"] not in BUSY_ERRORS or attempt >= wait.busy.attempts:
+            if error.response["Error"]["Code"] != BUSY_ERROR or attempt >= wait.busy.attempts:
                 raise
             wait.busy.sleep(attempt - 1)
 
@@ -255,7 +233,7 @@ def delete_table(client, name: str, *, wait: Wait = Wait()) -> None:
         _when_not_busy(lambda: client.update_table(TableName=name, DeletionProtectionEnabled=False), wait)
         wait_until_active(client, name, wait)
     _when_not_busy(lambda: client.delete_table(TableName=name), wait)
-    _poll(client, name, wait, lambda d: d is None, "deleted")
+    _wait_for(client.get_waiter("table_not_exists"), name, wait, "deleted")
 
 
 # What a table's protection can lack, and the action that gives it (UpdateTable, UpdateContinuousBackups).
@@ -324,6 +302,5 @@ def back_up(client, name: str, run_id: str) -> str:
 def replace_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait()) -> None:
     """Delete a GSI that exists with other keys, wait until it is gone, then add the declared one."""
     _when_not_busy(lambda: client.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": index.name}}]), wait)
-    _poll(client, name, wait, lambda d: d is not None and is_active(d)
-          and index.name not in {i["IndexName"] for i in d.get("GlobalSecondaryIndexes", [])}, f"without {index.name}")
+    _wait_for(table_ready(client, without_index=index.name), name, wait, f"without {index.name}")
     add_gsi(client, table, name, index, wait=wait)

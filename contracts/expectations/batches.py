@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from contextlib import closing
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
 
-from contracts.dynamodb import canonical_number
-from contracts.keys import comparable, per_distinct
+from contracts.keys import comparable_cells, per_distinct
 from contracts.table import Table
 
 # The frame's own index, kept beside the values so a failure names its row (and, before upload, its line).
@@ -34,7 +34,7 @@ def comparable_values(values: pd.Series, attribute_type: str, secret: bytes | No
 def _comparable_text(distinct: pd.Series, attribute_type: str, secret: bytes | None) -> pd.Series:
     text = pd.Series([v if isinstance(v, str) else str(v) for v in distinct], dtype=object)
     if attribute_type == "N":
-        numbers = comparable(distinct, "N").map(canonical_number, na_action="ignore")
+        numbers = comparable_cells(distinct, "N").map(itemgetter(1), na_action="ignore")
         # A cell that is no number is kept as written: it names no parent row, and pandera reports its type.
         text = numbers.where(numbers.notna(), text)
     if secret is not None:

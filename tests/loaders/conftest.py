@@ -20,7 +20,8 @@ from loaders.client import endpoint_client
 from loaders.guard import install_guard
 from loaders.import_table import s3_client
 from loaders.server import DynaliteServer, MotoServer
-from loaders.tables import Wait, delete_table, ensure_table
+from loaders.tables import delete_table, ensure_table
+from loaders.waiters import Wait
 
 
 class Readings(pa.DataFrameModel):
@@ -51,7 +52,7 @@ READINGS = Table(
 STATIONS = Table(name="stations", file="stations.csv", model=Stations, key=("sensor", "site"))
 
 FAST_BACKOFF = Backoff(base=0.001, cap=0.01, attempts=10)
-FAST_WAIT = Wait(timeout=10.0, first_poll=0.01, max_poll=0.1, busy=Backoff(base=0.001, cap=0.01, attempts=5))
+FAST_WAIT = Wait(timeout=10.0, delay=0.01, busy=Backoff(base=0.001, cap=0.01, attempts=5))
 
 
 def reading_rows(count: int) -> list[dict]:

@@ -29,7 +29,7 @@ from loaders.tables import create_table_request, describe, missing_protection, p
 from plugin.suites.expected import typed_row
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
-QUICK = importing.Wait(timeout=60.0, first_poll=0.05, max_poll=0.5)
+QUICK = importing.Wait(timeout=60.0, delay=0.05)
 
 
 def stored_keys(s3, bucket: str) -> list[str]:
@@ -217,7 +217,7 @@ def test_an_import_still_running_at_the_deadline_says_how_to_follow_it(client, f
     client.meta.events.register("before-send.dynamodb.DescribeImport", lambda request, **_: fabricate(
         request, 200, {"ImportTableDescription": {"ImportArn": arn, "ImportStatus": "IN_PROGRESS"}}))
     with pytest.raises(TableNotReady, match=f"the import {arn} is still IN_PROGRESS after 0 s; follow it with DescribeImport"):
-        wait_for_import(client, arn, importing.Wait(timeout=0.05, first_poll=0.01, max_poll=0.02))
+        wait_for_import(client, arn, importing.Wait(timeout=0.05, delay=0.01))
 
 
 def test_an_import_outlasting_the_wait_names_the_staged_items_it_still_reads(
@@ -230,7 +230,7 @@ def test_an_import_outlasting_the_wait_names_the_staged_items_it_still_reads(
     name = f"{prefix}readings"
     with pytest.raises(TableNotReady) as waited:
         import_table(client, s3, readings_table, name, [row_to_item(r, readings_table) for r in make_rows(20)], bucket=bucket,
-                     wait=importing.Wait(timeout=0.05, first_poll=0.01, max_poll=0.02))
+                     wait=importing.Wait(timeout=0.05, delay=0.01))
     kept = stored_keys(s3, bucket)
     assert kept, "the import may still read them"
     source = f"s3://{bucket}/{kept[0].rsplit('/', 1)[0]}/"

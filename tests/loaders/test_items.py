@@ -5,12 +5,12 @@ import pandas as pd
 import pytest
 
 from contracts.checks import check_columns, check_dynamodb_rules, check_primary_key, check_schema
-from contracts.dynamodb import number_problem
+from contracts.dynamodb import item_size, number_problem
 from contracts.registry import Registry
 from contracts.source import read_table, write_csv
 from fixers.run import fix_table
 from loaders.errors import ItemConversionError
-from loaders.items import frame_to_items, item_bytes, item_key, item_to_row, row_to_item
+from loaders.items import frame_to_items, item_key, item_to_row, row_to_item
 from tests.number_sets import TURNAROUNDS
 from tests.sample import TABLES_BY_NAME
 
@@ -168,8 +168,8 @@ def test_item_key_takes_the_declared_key(stations_table):
     assert item_key(item, stations_table) == {"sensor": {"S": "S1"}, "site": {"S": "AUH"}}
 
 
-def test_item_bytes_counts_as_aws_does():
+def test_item_size_counts_as_aws_does():
     item = {"name": {"S": "Zoë"}, "n": {"N": "123.45"}, "tags": {"SS": ["a", "bc"]}}
     # Names and strings in UTF-8 bytes (Zoë is 4), a number 1 byte per 2 significant digits plus 1 (5 digits: 4).
-    assert item_bytes(item) == (4 + 4) + (1 + 4) + (4 + 1 + 2)
-    assert item_bytes({"m": {"M": {"a": {"BOOL": True}}}}) == 1 + 3 + 1 + 1
+    assert item_size(item) == (4 + 4) + (1 + 4) + (4 + 1 + 2)
+    assert item_size({"m": {"M": {"a": {"BOOL": True}}}}) == 1 + 3 + 1 + 1
