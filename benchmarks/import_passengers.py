@@ -1,4 +1,4 @@
-"""Benchmark: a scaled passengers table (100x by default: 1,140,706 rows) created by ImportTable, then the live checks.
+"""Benchmark: a scaled passengers table (100x by default) created by ImportTable, then the live checks.
 
 The export is made by `data/generate.py --scale N` (or given with --export);
 only its passengers.csv is synced, into an empty moto server on 127.0.0.1
@@ -19,7 +19,7 @@ quote, and which attributes differ (names only, no value). Asserts nothing.
 moto's Scan walks the table from its first item for every page (and every
 segment), so the read-back of the live checks grows with the square of the
 table: about 4 s at 1x and 130 s at 10x on a 2-core machine. At 100x the
-import completes (1,140,700 items in about 9 minutes) but moto's scan pages
+import completes (about 9 minutes at 100x) but moto's scan pages
 outlast the client's read timeout for a local endpoint (30 s): the live checks
 of a 100x table need a server whose Scan pages in constant time, as AWS's does.
 """

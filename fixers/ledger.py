@@ -1,7 +1,8 @@
 """The ledger: where every raw row went, and every change the fixers made.
 
-For every table `raw_rows == items + merged + quarantined`; a table the fixers
-could not handle carries its `error` instead of counts. The ledger names the
+For every table `raw_rows == items + merged + quarantined`, `raw_rows` counted
+from the file's bytes (the pre-upload gate's row count checks it); a table the
+fixers could not handle carries its `error` instead of counts. The ledger names the
 run that wrote it (`run_id`, `started`), is written atomically, and a run
 removes the previous run's ledger before it starts: a ledger on disk is whole
 and belongs to a run that finished fixing.
@@ -26,10 +27,6 @@ class TableEntry:
     quarantined: int | None = None
     changes: list[Change] = field(default_factory=list)
     error: str | None = None
-
-    @property
-    def reconciles(self) -> bool:
-        return self.error is None and self.raw_rows == self.items + self.merged + self.quarantined
 
 
 @dataclass

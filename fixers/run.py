@@ -12,6 +12,7 @@ from contracts.registry import Registry
 from contracts.source import (
     FIXERS_OUTPUT_MARKER,
     PRIVATE_FILE,
+    count_records,
     is_fixers_output,
     line_of,
     private_folder,
@@ -119,7 +120,8 @@ def fix_export(data_dir: Path, out_dir: Path, registry: Registry, *, max_bytes: 
         except Exception as error:  # any failure to read is this table's failure
             entry.error = failure_message(table.file, "read", error)
             continue
-        entry.raw_rows, encoding = len(raw), raw.attrs["encoding"]
+        # Counted from the file's bytes, not from the frame: the ledger then reconciles two readings of the export.
+        entry.raw_rows, encoding = count_records(data_dir / table.file), raw.attrs["encoding"]
         try:
             steps = fix_table(table, raw, fixed.frames, registry)
         except Exception as error:  # any failure to fix is this table's failure

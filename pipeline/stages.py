@@ -55,10 +55,16 @@ def read(settings: Settings) -> Dataset:
 
 
 def ledger_counts(dataset: Dataset) -> dict[str, int] | None:
-    """Items per table as the ledger accounts for them (None without a ledger: --no-fix)."""
+    """Items per table as the ledger accounts for them (None without a ledger: --no-fix).
+
+    The raw file's records less the rows merged and set aside, never the fixed
+    frame's length: the row count then compares the frame with a figure it
+    was not measured from.
+    """
     if dataset.ledger is None:
         return None
-    return {name: entry.items for name, entry in dataset.ledger.tables.items() if entry.error is None}
+    return {name: entry.raw_rows - entry.merged - entry.quarantined
+            for name, entry in dataset.ledger.tables.items() if entry.error is None}
 
 
 def gate(settings: Settings, dataset: Dataset) -> GateResult:

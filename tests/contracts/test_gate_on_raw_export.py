@@ -6,6 +6,7 @@ import pytest
 
 from contracts.expectations import foreign_key_checks
 from data import manifest
+from tests.lineage import descendants
 from tests.pytest_run import ROOT, failures, run_suite
 from tests.sample import TABLES
 
@@ -86,14 +87,11 @@ def test_no_fix_names_the_defect(defect, no_fix_verdicts):
 
 
 def _blocked_by_a_parent() -> dict[str, str]:
-    """{foreign-key test: its blocked parent} for each foreign key of a table whose parent is blocked, in load order."""
-    blocked = {re.search(r"\[([^].]+)", test_id).group(1) for tests in DEFECTS.values() for test_id in tests}
-    out = {}
-    for check in foreign_key_checks(TABLES):
-        if check.fk.parent in blocked and check.fk.parent != check.table.name:
-            out[f"test_foreign_keys[{check.label}]"] = check.fk.parent
-            blocked.add(check.table.name)
-    return out
+    """{foreign-key test: its blocked parent} for each foreign key of a table whose parent is blocked."""
+    failing = {re.search(r"\[([^].]+)", test_id).group(1) for tests in DEFECTS.values() for test_id in tests}
+    blocked = failing.union(*(descendants(name) for name in failing))
+    return {f"test_foreign_keys[{check.label}]": check.fk.parent for check in foreign_key_checks(TABLES)
+            if check.fk.parent in blocked and check.fk.parent != check.table.name}
 
 
 def test_no_fix_fails_on_nothing_else(no_fix_verdicts):

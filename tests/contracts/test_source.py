@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from contracts.errors import UnreadableFile
-from contracts.source import line_of, read_csv, read_table, refuse_unsafe, write_csv
+from contracts.source import count_records, line_of, read_csv, read_table, refuse_unsafe, write_csv
 from tests.sample import TABLES_BY_NAME
 
 
@@ -143,3 +143,24 @@ def test_the_first_problem_in_the_file_is_the_one_reported(tmp_path, content, fi
     path.write_bytes(content)
     with pytest.raises(UnreadableFile, match=f"^orders.csv, {re.escape(first)}"):
         read_csv(path)
+
+
+# Each file's rows, counted by hand: the ledger's raw rows must agree with a reading that is not the csv reader's.
+RECORDS = {
+    "a header and two rows": (b"a,b\n1,2\n3,4\n", 2),
+    "a last row without its line end": (b"a,b\n1,2\n3,4", 2),
+    "rows ending in CRLF": (b"a,b\r\n1,2\r\n3,4\r\n", 2),
+    "a quoted value spanning three lines": (b'a,b\n1,"x\ny\nz"\n3,4\n', 2),
+    "an escaped quote before a line break in a quoted value": (b'a,b\n1,"say ""hi""\nthen"\n3,4\n', 2),
+    "a header alone": (b"a,b\n", 0),
+    "an empty file": (b"", 0),
+}
+
+
+@pytest.mark.parametrize("content, rows", RECORDS.values(), ids=RECORDS.keys())
+def test_records_are_counted_from_the_bytes_as_the_reader_parses_them(tmp_path, content, rows):
+    path = tmp_path / "t.csv"
+    path.write_bytes(content)
+    assert count_records(path) == rows
+    if content:
+        assert len(read_csv(path)) == rows

@@ -8,12 +8,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from contracts.gate import gate
 from contracts.registry import Registry
-from contracts.source import read_csv
+from contracts.source import read_csv, read_table
 from data import manifest
 from fixers.dataset import LEDGER, load_dataset
 from fixers.ledger import Ledger
 from fixers.run import ForeignFolder, OverlappingFolders, UnusableOutDir, fix_export
+from pipeline.stages import ledger_counts
+from tests.number_sets import TURNAROUNDS
 from tests.pytest_run import ROOT
 from tests.sample import REGISTRY, TABLES
 
@@ -48,7 +51,23 @@ def test_every_raw_row_is_accounted_for(contract, fixed):
     made = SAMPLE.files[contract.file]
     assert entry.error is None
     assert (entry.raw_rows, entry.items, entry.merged, entry.quarantined) == (made.rows, made.items, made.merged, made.quarantined)
-    assert entry.raw_rows == entry.items + entry.merged + entry.quarantined
+
+
+def test_a_row_the_reader_loses_blocks_its_table_by_the_row_count(tmp_path, monkeypatch):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / TURNAROUNDS.file).write_text("turnaround_id,station,delay_minutes\nTA001,DXB,15\nTA001,DXB,5\n"
+                                           'TA002,"AUH\nDOH",3\n', encoding="utf-8")
+    monkeypatch.setattr("fixers.run.read_table", lambda *args, **kwargs: read_table(*args, **kwargs).iloc[:-1])
+    registry = Registry((TURNAROUNDS,))
+    dataset = load_dataset(export, tmp_path / "out", registry, fix=True)
+    entry = dataset.ledger.tables[TURNAROUNDS.name]
+    # Three records in the file, one merge, and the reader's frame one row short.
+    assert (entry.raw_rows, entry.items, entry.merged, entry.quarantined) == (3, 1, 1, 0)
+    result = gate(registry.tables, dataset.frames, dataset.errors, ledger_counts(dataset), tmp_path / "out")
+    violation, = result.violations[TURNAROUNDS.name]["row count"]
+    assert violation.expected == f"2 items as the ledger says ({TURNAROUNDS.file} as fixed has 1)"
+    assert not result.loadable(TURNAROUNDS.name)
 
 
 def test_quarantined_rows_are_the_planted_ones_with_their_reason(fixed):

@@ -50,11 +50,22 @@ def test_the_backslash_url_is_not_loopback_and_botocore_would_have_gone_elsewher
     assert not is_loopback(BACKSLASH)
 
 
-@pytest.mark.parametrize(("url", "loopback"), [
-    ("http://127.0.0.1:8000", True), ("http://127.9.9.9:1", True), ("http://localhost:8000", True), ("http://[::1]:1", True),
-    ("http://10.0.0.1:8000", False), ("http://localhost.evil.com", False), ("http://127.0.0.1.nip.io", False),
-    (None, False), ("http://u:p@127.0.0.1:8000", False),
-])
+LOOPBACK = {
+    "127.0.0.1 is loopback": ("http://127.0.0.1:8000", True),
+    "all of 127/8 is loopback": ("http://127.9.9.9:1", True),
+    "localhost is loopback": ("http://localhost:8000", True),
+    "IPv6 ::1 is loopback": ("http://[::1]:1", True),
+    "a private address is not": ("http://10.0.0.1:8000", False),
+    "AWS's endpoint is not": ("https://dynamodb.us-east-1.amazonaws.com", False),
+    "a name starting with localhost is not": ("http://localhost.evil.com", False),
+    "a name starting with 127.0.0.1 is not": ("http://127.0.0.1.nip.io", False),
+    "an address without a scheme is not": ("127.0.0.1:5000", False),
+    "no endpoint is not": (None, False),
+    "a URL with user info is not": ("http://u:p@127.0.0.1:8000", False),
+}
+
+
+@pytest.mark.parametrize(("url", "loopback"), LOOPBACK.values(), ids=LOOPBACK.keys())
 def test_loopback_is_decided_on_the_accepted_parse(url, loopback):
     assert is_loopback(url) is loopback
 

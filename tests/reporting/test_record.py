@@ -40,10 +40,6 @@ def test_a_write_that_breaks_off_leaves_the_last_whole_record(tmp_path, monkeypa
     assert list(tmp_path.iterdir()) == [path], "no partial file is left behind"
 
 
-def test_two_runs_have_different_ids():
-    assert RunRecord().run_id != RunRecord().run_id
-
-
 def test_run_json_holds_each_import_s_counts_and_why_one_failed(tmp_path):
     record = RunRecord()
     record.synced["passengers"] = TableSync("passengers", created=11407, imported=ImportCounts("COMPLETED", 11407, 11407, 11407, 0, 9.1))
