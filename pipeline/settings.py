@@ -35,6 +35,7 @@ class Settings:
     table_prefix: str = ""
     load: bool = True
     plan_only: bool = False
+    detailed_exitcode: bool = False  # with plan_only: exit 0 with nothing to change, 2 with changes pending, 1 on error
     recreate: bool = False
     migrate: bool = False
     allow_destroy: bool = False
@@ -105,4 +106,6 @@ class Settings:
             found.append("--import=always: dynalite has no ImportTable and serves no S3; use --server=moto, or --import=never")
         if self.rollback and self.starts_server:
             found.append("--rollback restores a deployment that outlives the run: give --endpoint-url or --aws")
+        if self.detailed_exitcode and not self.plan_only:
+            found.append("--detailed-exitcode says whether a plan has changes pending: add --plan")
         return found

@@ -43,6 +43,7 @@ from reporting.record import RunRecord
 from reporting.redact import safe_metadata
 from reporting.summary import render
 from reporting.terminal import summary_lines
+from reporting.verdict import verdict
 
 __all__ = ["contracts_dataset", "contracts_deployment", "contracts_dynamodb", "contracts_dynamodb_endpoint",
            "contracts_gate_result", "contracts_live_expectations", "contracts_run_record", "contracts_settings"]
@@ -81,7 +82,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("\n".join(problems))
     config.stash[SETTINGS] = settings
     config.stash[RUN] = RunRecord(registry=settings.registry, endpoint=_shown_endpoint(settings), target=_target(settings),
-                                  run_id=settings.run_id)
+                                  run_id=settings.run_id, plan_only=settings.plan_only)
     if config.args_source != pytest.Config.ArgsSource.ARGS and str(SUITES) not in config.args:
         # No test paths named: the run is the job's suites (beside the folder's own tests, if it has any).
         config.args.append(str(SUITES))
@@ -234,10 +235,34 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
-    """run.json says whether the run finished: an interrupted run leaves `finished: false`."""
+    """run.json says whether the run finished: an interrupted run leaves `finished: false`.
+
+    With --detailed-exitcode the exit status is the plan's, as terraform's: 0 nothing to change, 2 changes
+    pending, 1 an error (whatever pytest would have answered instead).
+    """
     record = session.config.stash.get(RUN, None)
-    if record is None or not record.stages:
+    if record is None:
         return
+    if record.stages:
+        _finish(session, record, exitstatus)
+    if session.config.stash[SETTINGS].detailed_exitcode:
+        session.exitstatus = _plan_status(session, record)
+
+
+def _plan_status(session: pytest.Session, record: RunRecord) -> int:
+    if session.exitstatus != pytest.ExitCode.OK:
+        return 1
+    if record.plan is None:
+        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
+            "no plan was made, so --detailed-exitcode cannot tell whether changes are pending: run the live suite (-m live)")
+        return 1
+    decision = verdict(record)
+    if not decision.deploy:
+        return 1
+    return 2 if decision.pending else 0
+
+
+def _finish(session: pytest.Session, record: RunRecord, exitstatus) -> None:
     path = session.config.stash[SETTINGS].out_dir / "run.json"
     try:
         if exitstatus == pytest.ExitCode.INTERRUPTED:

@@ -48,7 +48,9 @@ def addoption(parser: pytest.Parser) -> None:
     parser.addini("dynamodb_server", "default of --server", default="moto")
     group.addoption("--table-prefix", default="", help="prefix of every table name, e.g. staging- for staging-flights")
     group.addoption("--plan", action="store_true",
-                    help="show what a sync would change (and write plan.json), change nothing, check the deployment as it is")
+                    help="show what a sync would change and write plan.json; change nothing, and skip the live checks")
+    group.addoption("--detailed-exitcode", action="store_true",
+                    help="with --plan, exit as terraform's plan -detailed-exitcode: 0 nothing to change, 2 changes pending, 1 an error")
     group.addoption("--no-load", action="store_true", help="load nothing and plan nothing: check the deployment as it is")
     group.addoption("--migrate", action="store_true",
                     help="back up, delete and recreate a table (or replace a GSI) whose keys differ from the contract")
@@ -110,6 +112,7 @@ def make_settings(config: pytest.Config) -> Settings:
         table_prefix=config.getoption("--table-prefix"),
         load=not config.getoption("--no-load"),
         plan_only=config.getoption("--plan"),
+        detailed_exitcode=config.getoption("--detailed-exitcode"),
         recreate=config.getoption("--recreate"),
         migrate=config.getoption("--migrate"),
         allow_destroy=config.getoption("--allow-destroy"),

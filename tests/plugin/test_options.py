@@ -110,10 +110,11 @@ def test_the_markers_are_registered_and_strict(plugin):
     (["--import-threshold=0"], "*--import-threshold=0: at least 1 item*"),
     (["--import=sometimes"], "*argument --import: invalid choice: 'sometimes'*"),
     (["--import=always", "--server=dynalite"], "*--import=always: dynalite has no ImportTable*--import=never*"),
+    (["--detailed-exitcode"], "*--detailed-exitcode says whether a plan has changes pending: add --plan*"),
 ], ids=["aws and an endpoint", "migrate against a remote endpoint", "recreate on AWS", "a table prefix DynamoDB refuses",
         "rollback of an ephemeral server", "no workers", "imports on AWS without a staging bucket",
         "a staging location that is not an S3 URI", "an import threshold of nothing", "an unknown import mode",
-        "imports on dynalite"])
+        "imports on dynalite", "a detailed exit code without a plan"])
 def test_options_that_cannot_run_are_a_usage_error_before_anything_runs(plugin, options, message):
     result = plugin.runpytest("test_probe.py", *options)
     assert result.ret == pytest.ExitCode.USAGE_ERROR

@@ -12,10 +12,13 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 
 from data import manifest
+from loaders.endpoint import shown
 from tests.lineage import descendants
 from tests.plugin import old_deployment
 from tests.pytest_run import ROOT, failures, run_suite
@@ -36,6 +39,13 @@ def run(work, server, name: str, *options: str, data_dir=ROOT / "data" / "raw"):
     verdicts = run_suite(work / name, "plugin/suites/test_live.py", "-m", "live", "-k", LIVE, f"--endpoint-url={server}",
                          f"--data-dir={data_dir}", f"--out-dir={work / name}", f"--table-prefix={PREFIX}", *options)
     return verdicts, json.loads((work / name / "plan.json").read_text()), json.loads((work / name / "run.json").read_text())
+
+
+def plan(work, server, name: str, *options: str, data_dir=ROOT / "data" / "raw") -> subprocess.CompletedProcess:
+    """`--plan` of the same live subset, as a user types it: its exit status and what it printed."""
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "plugin/suites/test_live.py", "-m", "live", "-k", LIVE,
+                           "--plan", f"--endpoint-url={server}", f"--data-dir={data_dir}", f"--out-dir={work / name}",
+                           f"--table-prefix={PREFIX}", *options], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def snapshot(client) -> dict:
@@ -61,8 +71,8 @@ def old(admin):
 @pytest.fixture(scope="module")
 def planned(old, admin, work, server):
     before = snapshot(admin)
-    verdicts, plan, _ = run(work, server, "plan", "--plan")
-    return before, snapshot(admin), plan, verdicts
+    done = plan(work, server, "plan", "--detailed-exitcode")
+    return before, snapshot(admin), json.loads((work / "plan" / "plan.json").read_text()), done
 
 
 def test_the_plan_of_the_old_deployment_lists_every_action(planned, old, work):
@@ -92,6 +102,15 @@ def test_the_plan_of_the_old_deployment_lists_every_action(planned, old, work):
 def test_the_plan_writes_nothing(planned):
     before, after, _, _ = planned
     assert after == before
+
+
+def test_a_plan_that_blocks_a_table_is_an_error_that_names_the_table_without_a_traceback(planned):
+    *_, done = planned
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"plan: {PREFIX}MaintenanceWorkOrders: BLOCKED:" in done.stdout
+    assert "DO NOT DEPLOY to " in done.stdout and "  MaintenanceWorkOrders: not loaded: table" in done.stdout
+    assert "pending in 29 tables, nothing applied" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr and "Deployment(" not in done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +193,38 @@ def changed_export(rerun, work):
 
 
 @pytest.fixture(scope="module")
-def changed(changed_export, admin, work, server):
+def planned_changes(rerun, changed_export, admin, work, server):
+    """On the converged deployment: a plan of the changed export, with and without the detailed exit code, and
+    one of the export it holds."""
+    before = snapshot(admin)
+    plain = plan(work, server, "plan-changes", data_dir=changed_export)
+    detailed = plan(work, server, "plan-changes-detailed", "--detailed-exitcode", data_dir=changed_export)
+    unchanged = plan(work, server, "plan-unchanged", "--detailed-exitcode")
+    return before, snapshot(admin), plain, detailed, unchanged
+
+
+def test_a_plan_of_a_valid_export_passes_and_prints_the_changes(planned_changes, work, server):
+    before, after, plain, _, _ = planned_changes
+    assert plain.returncode == 0, plain.stdout[-3000:] + plain.stderr[-3000:]
+    assert after == before
+    assert f"plan: {PREFIX}bookings: create 5, update 10, delete 20, unchanged" in plain.stdout
+    assert "  updates change seat_number (10); first booking_id=" in plain.stdout
+    assert f"PLAN for {shown(server)}, prefix {PREFIX}: 35 item changes pending in 1 table, nothing applied" in plain.stdout
+    assert "plan only: nothing was applied" in plain.stdout and " failed" not in plain.stdout
+    written = json.loads((work / "plan-changes" / "plan.json").read_text())["tables"]["bookings"]
+    assert written["attributes"] == {"seat_number": 10}
+    assert all(set(example["changes"]) == {"seat_number"} for example in written["examples"]["update"])
+
+
+def test_the_detailed_exit_code_tells_changes_pending_from_nothing_to_do(planned_changes):
+    *_, detailed, unchanged = planned_changes
+    assert detailed.returncode == 2, detailed.stdout[-3000:] + detailed.stderr[-3000:]
+    assert unchanged.returncode == 0, unchanged.stdout[-3000:] + unchanged.stderr[-3000:]
+    assert "nothing to change, nothing applied" in unchanged.stdout
+
+
+@pytest.fixture(scope="module")
+def changed(planned_changes, changed_export, admin, work, server):
     before = snapshot(admin)
     return before, run(work, server, "changed", data_dir=changed_export)
 
