@@ -55,11 +55,13 @@ def addoption(parser: pytest.Parser) -> None:
     group.addoption("--migrate", action="store_true",
                     help="back up, delete and recreate a table (or replace a GSI) whose keys differ from the contract")
     group.addoption("--recreate", action="store_true", help="back up, delete and recreate every table before loading")
-    group.addoption("--allow-destroy", action="store_true", help="allow --migrate or --recreate against a non-loopback endpoint or AWS")
+    group.addoption("--allow-destroy", action="store_true", help="allow --migrate, --recreate or a --rollback that deletes tables "
+                         "against a non-loopback endpoint or AWS")
     group.addoption("--allow-mass-delete", action="store_true",
                     help="let a sync delete more than a table's max_delete_share of its live items")
     group.addoption("--rollback", default=None, metavar="RUN_ID",
                     help="restore the tables as they were before run RUN_ID (from OUT/rollback/RUN_ID), then stop")
+    group.addoption("--yes", action="store_true", help="--rollback without asking for confirmation (needed when stdin is not a terminal)")
     group.addoption("--workers", type=int, default=DEFAULT_WORKERS, help=f"BatchWriteItem requests in flight (default {DEFAULT_WORKERS})")
     group.addoption("--import", dest="import_mode", default=None, choices=IMPORT_MODES,
                     help="create new tables by ImportTable from S3: auto (those of at least --import-threshold items), "
@@ -118,6 +120,7 @@ def make_settings(config: pytest.Config) -> Settings:
         allow_destroy=config.getoption("--allow-destroy"),
         allow_mass_delete=config.getoption("--allow-mass-delete"),
         rollback=config.getoption("--rollback"),
+        yes=config.getoption("--yes"),
         workers=config.getoption("--workers"),
         import_mode=config.getoption("import_mode") or config.getini("import_mode"),
         import_threshold=_threshold(config),

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -237,21 +239,74 @@ def test_an_export_with_rows_deleted_changed_and_added_converges_writing_only_th
     assert record["changes"]["bookings"] == {"create": 5, "update": 10, "delete": 20, "unchanged": plan["tables"]["bookings"]["unchanged"]}
 
 
-def test_rollback_returns_the_tables_to_their_state_before_the_run(changed, admin, work, server):
-    import subprocess
-    import sys
-
-    before, (_, _, record) = changed
-    done = subprocess.run([sys.executable, "-m", "pytest", f"--rollback={record['run_id']}", f"--endpoint-url={server}",
-                           f"--out-dir={work / 'changed'}", f"--table-prefix={PREFIX}"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert f"{PREFIX}bookings: 30 items put back, 5 created items deleted" in done.stdout + done.stderr
-    assert snapshot(admin) == before
+def roll_back(work, server, *options: str, answer: str | None = None) -> subprocess.CompletedProcess:
+    """`pytest --rollback=...` of the changed run's out dir; with `answer`, typed at a terminal."""
+    command = [sys.executable, "-m", "pytest", f"--endpoint-url={server}", f"--out-dir={work / 'changed'}",
+               f"--table-prefix={PREFIX}", *options]
+    if answer is None:
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    terminal, typing = pty.openpty()
+    try:
+        os.write(terminal, answer.encode() + b"\n")
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, stdin=typing)
+    finally:
+        os.close(terminal)
+        os.close(typing)
 
 
 @pytest.fixture(scope="module")
-def truncated(changed, work, admin, server):
+def rolled_back(changed, admin, work, server):
+    """The changed run rolled back as a user would: by a path, by an unknown id, unasked, declined, with --yes, twice."""
+    before, (_, _, record) = changed
+    run_id = record["run_id"]
+    after_run = snapshot(admin)
+    refused = {"path": roll_back(work, server, f"--rollback={os.path.relpath(work / 'changed' / 'rollback' / run_id, ROOT)}"),
+               "unknown": roll_back(work, server, "--rollback=20200101T000000Z-0000"),
+               "unasked": roll_back(work, server, f"--rollback={run_id}"),
+               "declined": roll_back(work, server, f"--rollback={run_id}", answer="n")}
+    untouched = snapshot(admin)
+    first = roll_back(work, server, f"--rollback={run_id}", "--yes")
+    restored = snapshot(admin)
+    second = roll_back(work, server, f"--rollback={run_id}", "--yes")
+    return run_id, before, after_run, refused, untouched, first, restored, second, snapshot(admin)
+
+
+def test_rollback_refuses_in_one_line_what_it_cannot_do_and_changes_nothing(rolled_back):
+    run_id, _, after_run, refused, untouched, *_ = rolled_back
+    assert untouched == after_run
+    for done in (refused["path"], refused["unknown"], refused["unasked"]):
+        assert done.returncode == 4 and done.stdout == ""
+        [line] = [line for line in done.stderr.splitlines() if line.strip()]
+        assert line.startswith("ERROR: --rollback=")
+    assert "give a run id alone, such as" in refused["path"].stderr
+    assert f"holds no run of that id; the runs it can roll back are {run_id} " in refused["unknown"].stderr
+    assert "there is no terminal to confirm on: add --yes" in refused["unasked"].stderr
+
+
+def test_rollback_shows_what_it_will_do_and_asks_first(rolled_back):
+    _, _, _, refused, *_ = rolled_back
+    declined = refused["declined"]
+    assert declined.returncode == 1
+    assert f"{PREFIX}bookings: put back 30 items as they were, delete 5 items the run created" in declined.stdout
+    assert "Roll back? [y/N]" in declined.stdout and "was not rolled back: nothing was changed" in declined.stdout
+
+
+def test_rollback_returns_the_tables_to_their_state_before_the_run_and_says_so_once(rolled_back):
+    _, before, _, _, _, first, restored, *_ = rolled_back
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    assert (first.stdout + first.stderr).count(f"{PREFIX}bookings: 30 items put back, 5 created items deleted") == 1
+    assert restored == before
+
+
+def test_a_second_rollback_of_the_same_run_changes_nothing_and_says_so(rolled_back):
+    run_id, *_, restored, second, after = rolled_back
+    assert second.returncode == 0, second.stdout[-2000:] + second.stderr[-2000:]
+    assert f"run {run_id} was already rolled back at " in second.stdout and "items put back" not in second.stdout
+    assert after == restored
+
+
+@pytest.fixture(scope="module")
+def truncated(rolled_back, work, admin, server):
     """Run after the rollback test: the tables hold the converged sample again."""
     export = work / "truncated-export"
     shutil.copytree(ROOT / "data" / "raw", export)
