@@ -90,12 +90,12 @@ class TableNotReady(LoaderError):
 
 
 class DestroyRefused(LoaderError):
-    """--recreate asked against an endpoint where deleting tables needs --allow-destroy."""
+    """--recreate, --migrate or a rollback that deletes tables, asked against an endpoint where that needs --allow-destroy."""
 
-    def __init__(self, endpoint: str):
+    def __init__(self, endpoint: str, what: str = "delete and recreate tables"):
         self.endpoint = endpoint
         super().__init__(
-            f"refusing to delete and recreate tables at {endpoint}: it is not a local (loopback) endpoint. "
+            f"refusing to {what} at {endpoint}: it is not a local (loopback) endpoint. "
             "Nothing was touched. Add --allow-destroy if deleting those tables is really meant."
         )
 

@@ -14,6 +14,8 @@ go on. Planning only reads: it works through a read-only client.
 """
 from __future__ import annotations
 
+import json
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -28,6 +30,8 @@ from loaders.readback import scan_items, segments_for
 from loaders.tables import PROTECTIONS, compare_schema, describe, missing_protection, table_name
 
 EXAMPLES = 5
+# A value longer than this is cut in the plan's examples: they show what changes, not whole items.
+SHOWN_VALUE_CHARS = 40
 
 
 def item_key(item: Item, key: tuple[str, ...]) -> tuple:
@@ -89,16 +93,29 @@ class TablePlan:
     def _keys(self, items) -> list[str]:
         return [_shown_key(item, self.table) for item in items[:EXAMPLES]]
 
+    def changed_attributes(self) -> dict[str, int]:
+        """How many updates change each attribute, the most changed first."""
+        return dict(Counter(a for u in self.update for a in u.attributes).most_common())
+
+    def update_examples(self) -> list[dict]:
+        """A few updates: the key, and each attribute that changes as (live, new), personal values masked."""
+        return [{"key": _shown_key(u.item, self.table),
+                 "changes": {a: [shown_value(u.before.get(a), a in self.table.pii), shown_value(u.item.get(a), a in self.table.pii)]
+                             for a in u.attributes}}
+                for u in self.update[:EXAMPLES]]
+
     def summary(self) -> dict:
-        """The plan of this table as plan.json holds it: counts, actions, a few example keys, personal data masked."""
+        """The plan of this table as plan.json holds it: counts, actions, the attributes that change, a few
+        examples, personal data masked."""
         return {
             "name": self.name,
             **self.counts(),
             "actions": list(self.actions),
             "blocked": self.blocked,
+            "attributes": self.changed_attributes(),
             "examples": {
                 "create": self._keys(self.create),
-                "update": [f"{_shown_key(u.item, self.table)} ({', '.join(u.attributes)})" for u in self.update[:EXAMPLES]],
+                "update": self.update_examples(),
                 "delete": self._keys(self.delete),
             },
         }
@@ -106,6 +123,20 @@ class TablePlan:
 
 def _shown_key(item: Item, table: Table) -> str:
     return "/".join(f"{n}={MASK if n in table.pii else next(iter(item[n].values()))}" for n in table.key if n in item)
+
+
+def shown_value(value: dict | None, pii: bool) -> str:
+    """An attribute value as the plan shows it, its type included (a number stored as a string is a change):
+    `S '12C'`, `N 42`, `absent`; a personal value is masked, a long one cut."""
+    if value is None:
+        return "absent"
+    (kind, content), = value.items()
+    if pii:
+        return f"{kind} {MASK}"
+    text = repr(content) if kind == "S" else content if kind == "N" else json.dumps(content, ensure_ascii=False, default=str)
+    if len(text) > SHOWN_VALUE_CHARS:
+        text = text[:SHOWN_VALUE_CHARS] + "..."
+    return f"{kind} {text}"
 
 
 @dataclass

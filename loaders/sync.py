@@ -19,7 +19,8 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from graphlib import TopologicalSorter
 from pathlib import Path
 
@@ -48,6 +49,8 @@ from loaders.tables import (
 from loaders.waiters import Wait
 
 ROLLBACK_MANIFEST = "rollback.json"
+# Written once a run is rolled back: a second rollback of it changes nothing and says when the first was.
+ROLLED_BACK = "rolled-back.json"
 
 
 @dataclass
@@ -113,7 +116,8 @@ class RollbackLog:
                 handle.write(json.dumps({"created": _key_of(item, key)}, ensure_ascii=False) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        self.manifest[plan.name] = {"key": list(key), "file": path.name, "backup": backup, "migrated": plan.migrate}
+        self.manifest[plan.name] = {"key": list(key), "file": path.name, "backup": backup, "migrated": plan.migrate,
+                                    "created_table": not plan.exists}
         write_atomically(self.folder / ROLLBACK_MANIFEST, json.dumps({"tables": self.manifest}, indent=2) + "\n")
 
 
@@ -195,9 +199,11 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
                                 for p in todo})
     _set_up_tables(client, todo, result, run_id, wait, workers)
     writing = [p for p in todo if p.writes]
-    if writing:
+    # A table the run created is logged even when empty: rolling the run back deletes it.
+    logged = [p for p in todo if p.writes or not p.exists]
+    if logged:
         log = RollbackLog(rollback_dir / run_id)
-        for table_plan in writing:
+        for table_plan in logged:
             log.save(table_plan, result.tables[table_plan.table.name].backup)
         result.rollback = log.folder
     # One bound on requests in flight across the tables written at once.
@@ -245,34 +251,86 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
 
 @dataclass(frozen=True)
 class RolledBack:
+    """What rolling a run back does to one table (or did: `rollback` returns the same)."""
+
     name: str
-    restored: int
-    removed: int
-    backup: str | None
+    restored: int  # items put back as they were before the run
+    removed: int  # items the run created, deleted
+    backup: str | None  # a migrated table: restore it from this backup (RestoreTableFromBackup)
+    dropped: bool = False  # the run created the table: it is deleted, its items with it
 
 
-def rollback(client, folder: Path, *, workers: int = DEFAULT_WORKERS, backoff=DEFAULT_BACKOFF) -> list[RolledBack]:
-    """Put back every item a run updated or deleted, and delete every item it created, table by table.
+def _saved(folder: Path, entry: dict) -> tuple[list[Item], list[Item]]:
+    """The live items saved before the run changed them, and the keys of the items it created."""
+    before, created = [], []
+    with (folder / entry["file"]).open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if "before" in record:
+                before.append(record["before"])
+            else:
+                created.append(record["created"])
+    return before, created
+
+
+def _manifest(folder: Path) -> dict[str, dict]:
+    return json.loads((folder / ROLLBACK_MANIFEST).read_text(encoding="utf-8"))["tables"]
+
+
+def rollback_steps(folder: Path) -> list[RolledBack]:
+    """What rolling back the run saved in `folder` would do, table by table; nothing is sent."""
+    steps = []
+    for name, entry in _manifest(folder).items():
+        if entry["migrated"]:
+            steps.append(RolledBack(name, 0, 0, entry["backup"]))
+            continue
+        before, created = _saved(folder, entry)
+        dropped = entry.get("created_table", False)
+        steps.append(RolledBack(name, 0 if dropped else len(before), len(created), None, dropped))
+    return steps
+
+
+def rolled_back(folder: Path) -> dict | None:
+    """The record of the rollback of this run, if it was applied: when, and what it did."""
+    path = folder / ROLLED_BACK
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def dropping(steps: list[RolledBack], shown: int = 3) -> str:
+    """The deletion a rollback makes, for the destroy guard's message: how many tables, and the first names."""
+    names = [s.name for s in steps if s.dropped]
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return f"delete the {len(names)} table{'s' * (len(names) != 1)} the run created ({', '.join(names[:shown])}{more})"
+
+
+def rollback(client, folder: Path, *, workers: int = DEFAULT_WORKERS, backoff=DEFAULT_BACKOFF, wait: Wait = Wait(),
+             allow_destroy: bool = False) -> list[RolledBack]:
+    """Put back every item a run updated or deleted, delete every item it created and every table it created.
 
     A migrated table cannot take its old items back under its new key: its
-    backup is named instead (RestoreTableFromBackup restores it).
+    backup is named instead (RestoreTableFromBackup restores it). Deleting a
+    table the run created lifts its deletion protection first, and is refused
+    off this machine without `allow_destroy`, as a migration is. Once done, the
+    rollback is recorded in `folder`: rolling the same run back again changes
+    nothing and returns nothing.
     """
-    manifest = json.loads((folder / ROLLBACK_MANIFEST).read_text(encoding="utf-8"))["tables"]
-    done = []
-    for name, entry in manifest.items():
-        if entry["migrated"]:
-            done.append(RolledBack(name, 0, 0, entry["backup"]))
+    if rolled_back(folder) is not None:
+        return []
+    steps = rollback_steps(folder)
+    check_destroy_allowed(client.meta.endpoint_url if not _is_aws(client) else None, any(s.dropped for s in steps),
+                          allow_destroy, dropping(steps))
+    manifest = _manifest(folder)
+    for step in steps:
+        entry = manifest[step.name]
+        if step.backup is not None:
             continue
-        before, created = [], []
-        with (folder / entry["file"]).open(encoding="utf-8") as handle:
-            for line in handle:
-                record = json.loads(line)
-                if "before" in record:
-                    before.append(record["before"])
-                else:
-                    created.append(record["created"])
+        if step.dropped:
+            delete_table(client, step.name, wait=wait)
+            continue
+        before, created = _saved(folder, entry)
         requests = [{"DeleteRequest": {"Key": key}} for key in created] + [{"PutRequest": {"Item": item}} for item in before]
         if requests:
-            write_requests(client, name, requests, tuple(entry["key"]), workers=workers, backoff=backoff)
-        done.append(RolledBack(name, len(before), len(created), None))
-    return done
+            write_requests(client, step.name, requests, tuple(entry["key"]), workers=workers, backoff=backoff)
+    record = {"rolled_back": datetime.now(UTC).isoformat(timespec="seconds"), "tables": [asdict(s) for s in steps]}
+    write_atomically(folder / ROLLED_BACK, json.dumps(record, indent=2) + "\n")
+    return steps

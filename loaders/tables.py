@@ -77,14 +77,15 @@ def create_table_request(table: Table, name: str) -> dict:
     return request
 
 
-def check_destroy_allowed(endpoint_url: str | None, destroy: bool, allow_destroy: bool) -> None:
-    """Refuse to delete tables (--recreate, --migrate) on AWS (endpoint None) or any non-loopback endpoint
-    unless allow_destroy.
+def check_destroy_allowed(endpoint_url: str | None, destroy: bool, allow_destroy: bool,
+                          what: str = "delete and recreate tables") -> None:
+    """Refuse to delete tables (--recreate, --migrate, a rollback of a run that created them) on AWS
+    (endpoint None) or any non-loopback endpoint unless allow_destroy; `what` names the deletion.
 
     Call it before anything is touched: it only looks at its arguments.
     """
     if destroy and not allow_destroy and not is_loopback(endpoint_url):
-        raise DestroyRefused(shown(endpoint_url) if endpoint_url else "AWS")
+        raise DestroyRefused(shown(endpoint_url) if endpoint_url else "AWS", what)
 
 
 def describe(client, name: str) -> dict | None:

@@ -1,6 +1,7 @@
 """What a run is asked to do, made once from the command line (or a caller) and never changed after."""
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +16,8 @@ from loaders.import_table import IMPORT_MODES, IMPORT_THRESHOLD, LOCAL_STAGING, 
 from loaders.tables import check_destroy_allowed
 
 SERVERS = ("moto", "dynalite")
+# What new_run_id makes: --rollback takes nothing else, so no path can reach the folder it names.
+RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{4}")
 
 
 def new_run_id() -> str:
@@ -35,11 +38,13 @@ class Settings:
     table_prefix: str = ""
     load: bool = True
     plan_only: bool = False
+    detailed_exitcode: bool = False  # with plan_only: exit 0 with nothing to change, 2 with changes pending, 1 on error
     recreate: bool = False
     migrate: bool = False
     allow_destroy: bool = False
     allow_mass_delete: bool = False
-    rollback: str | None = None
+    rollback: str | None = None  # a run id (RUN_ID)
+    yes: bool = False  # roll back without asking
     workers: int = DEFAULT_WORKERS
     import_mode: str = "auto"  # which new tables ImportTable creates: auto (from import_threshold items), always, never
     import_threshold: int = IMPORT_THRESHOLD
@@ -105,4 +110,9 @@ class Settings:
             found.append("--import=always: dynalite has no ImportTable and serves no S3; use --server=moto, or --import=never")
         if self.rollback and self.starts_server:
             found.append("--rollback restores a deployment that outlives the run: give --endpoint-url or --aws")
+        if self.rollback and not RUN_ID.fullmatch(self.rollback):
+            found.append(f"--rollback={self.rollback}: give a run id alone, such as 20261125T150212Z-3f9a; "
+                         "its saved items are looked up under the --out-dir's rollback/ folder")
+        if self.detailed_exitcode and not self.plan_only:
+            found.append("--detailed-exitcode says whether a plan has changes pending: add --plan")
         return found

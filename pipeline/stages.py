@@ -26,7 +26,7 @@ from loaders.items import Item, frame_to_items, item_to_row
 from loaders.plan import Plan, plan_tables
 from loaders.progress import ProgressFactory
 from loaders.readback import count_items, scan_items, segments_for
-from loaders.sync import RolledBack, SyncResult, apply_plan, rollback
+from loaders.sync import ROLLBACK_MANIFEST, RolledBack, SyncResult, apply_plan, rollback, rolled_back
 from loaders.tables import describe, table_name
 from pipeline.settings import Settings
 
@@ -186,6 +186,20 @@ def write_iam_policies(settings: Settings, client) -> list[Path]:
     return write_policies(settings.out_dir, settings.registry.tables, settings.table_prefix, client.meta.region_name, account, staging)
 
 
+def rollback_folder(settings: Settings, run_id: str) -> Path:
+    """Where run `run_id` saved what it changed: OUT/rollback/RUN_ID."""
+    return settings.out_dir / ROLLBACK_FOLDER / run_id
+
+
+def restorable_runs(settings: Settings) -> list[str]:
+    """The ids of the runs whose changes are saved in the out dir and not yet rolled back, oldest first."""
+    folder = settings.out_dir / ROLLBACK_FOLDER
+    if not folder.is_dir():
+        return []
+    return sorted(run.name for run in folder.iterdir()
+                  if (run / ROLLBACK_MANIFEST).is_file() and rolled_back(run) is None)
+
+
 def roll_back(client, settings: Settings, run_id: str) -> list[RolledBack]:
     """Return the tables to their state before run `run_id`, from OUT/rollback/RUN_ID."""
-    return rollback(client, settings.out_dir / ROLLBACK_FOLDER / run_id, workers=settings.workers)
+    return rollback(client, rollback_folder(settings, run_id), workers=settings.workers, allow_destroy=settings.allow_destroy)

@@ -16,13 +16,11 @@ import os
 from pathlib import Path
 
 import pytest
-from botocore.exceptions import BotoCoreError, ClientError
 
 from contracts.errors import ContractError
 from contracts.expectations import foreign_key_checks
 from contracts.queries import query_patterns
 from loaders.endpoint import shown
-from pipeline import stages
 from plugin.fixtures import (
     RUN,
     contracts_dataset,
@@ -37,12 +35,14 @@ from plugin.fixtures import (
     unwritable,
 )
 from plugin.options import SETTINGS, addoption, is_run, make_settings
+from plugin.rollback import rollback_problems, run_rollback
 from plugin.rootdir import moved_setup
 from plugin.suites import SUITES
 from reporting.record import RunRecord
 from reporting.redact import safe_metadata
 from reporting.summary import render
 from reporting.terminal import summary_lines
+from reporting.verdict import verdict
 
 __all__ = ["contracts_dataset", "contracts_deployment", "contracts_dynamodb", "contracts_dynamodb_endpoint",
            "contracts_gate_result", "contracts_live_expectations", "contracts_run_record", "contracts_settings"]
@@ -55,6 +55,8 @@ MARKERS = {
                   "which dynalite does not implement: its run deselects them",
 }
 MARKER_ORDER = ("preupload", "live", "performance")
+# The exit status of a --rollback run, which runs no test.
+ROLLBACK_STATUS = pytest.StashKey[int]()
 STAGE_OF_MARKER = {"preupload": "pre-upload checks", "live": "live checks", "performance": "performance checks"}
 
 
@@ -75,22 +77,25 @@ def pytest_configure(config: pytest.Config) -> None:
         settings = make_settings(config)
     except ContractError as error:
         raise pytest.UsageError(str(error)) from None
-    problems = settings.problems() or _export_problems(settings)
+    problems = settings.problems() or _export_problems(config, settings)
     if problems:
         # Refused before any fixture runs, so nothing is touched.
         raise pytest.UsageError("\n".join(problems))
     config.stash[SETTINGS] = settings
     config.stash[RUN] = RunRecord(registry=settings.registry, endpoint=_shown_endpoint(settings), target=_target(settings),
-                                  run_id=settings.run_id)
+                                  run_id=settings.run_id, plan_only=settings.plan_only)
     if config.args_source != pytest.Config.ArgsSource.ARGS and str(SUITES) not in config.args:
         # No test paths named: the run is the job's suites (beside the folder's own tests, if it has any).
         config.args.append(str(SUITES))
 
 
-def _export_problems(settings) -> list[str]:
-    """An export folder that is not there, or that holds none of the files the contracts declare: say so at once."""
+def _export_problems(config: pytest.Config, settings) -> list[str]:
+    """An export folder that is not there, or that holds none of the files the contracts declare: say so at once.
+
+    A rollback reads no export, but the run it names must be in the out dir.
+    """
     if settings.rollback:
-        return []
+        return rollback_problems(config, settings)
     folder, registry = settings.data_dir, settings.registry
     if not folder.is_dir():
         return [f"--data-dir {folder} is not a folder: point it at the CSV export (ini: data_dir)"]
@@ -102,19 +107,14 @@ def _export_problems(settings) -> list[str]:
     return []
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """--rollback restores a deployment and stops: it is not a test run."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> bool | None:
+    """--rollback restores a deployment and stops: it is not a test run, so nothing is collected."""
     settings = session.config.stash.get(SETTINGS, None)
     if settings is None or not settings.rollback:
-        return
-    try:
-        client = stages.connect(settings, settings.endpoint_url)
-        restored = stages.roll_back(client, settings, settings.rollback)
-    except (OSError, ContractError, BotoCoreError, ClientError) as error:
-        raise pytest.UsageError(f"--rollback={settings.rollback}: {error}") from None
-    lines = [f"{r.name}: {r.restored} items put back, {r.removed} created items deleted" if r.backup is None
-             else f"{r.name}: migrated; restore it from backup {r.backup} (RestoreTableFromBackup)" for r in restored]
-    pytest.exit("rolled back run " + settings.rollback + ":\n  " + "\n  ".join(lines), returncode=0)
+        return None
+    session.config.stash[ROLLBACK_STATUS] = run_rollback(session.config, settings, _target(settings))
+    return True
 
 
 def _target(settings) -> str:
@@ -234,10 +234,37 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
-    """run.json says whether the run finished: an interrupted run leaves `finished: false`."""
+    """run.json says whether the run finished: an interrupted run leaves `finished: false`.
+
+    With --detailed-exitcode the exit status is the plan's, as terraform's: 0 nothing to change, 2 changes
+    pending, 1 an error (whatever pytest would have answered instead).
+    """
     record = session.config.stash.get(RUN, None)
-    if record is None or not record.stages:
+    if record is None:
         return
+    if ROLLBACK_STATUS in session.config.stash:
+        session.exitstatus = session.config.stash[ROLLBACK_STATUS]
+        return
+    if record.stages:
+        _finish(session, record, exitstatus)
+    if session.config.stash[SETTINGS].detailed_exitcode:
+        session.exitstatus = _plan_status(session, record)
+
+
+def _plan_status(session: pytest.Session, record: RunRecord) -> int:
+    if session.exitstatus != pytest.ExitCode.OK:
+        return 1
+    if record.plan is None:
+        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
+            "no plan was made, so --detailed-exitcode cannot tell whether changes are pending: run the live suite (-m live)")
+        return 1
+    decision = verdict(record)
+    if not decision.deploy:
+        return 1
+    return 2 if decision.pending else 0
+
+
+def _finish(session: pytest.Session, record: RunRecord, exitstatus) -> None:
     path = session.config.stash[SETTINGS].out_dir / "run.json"
     try:
         if exitstatus == pytest.ExitCode.INTERRUPTED:

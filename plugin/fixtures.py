@@ -31,6 +31,8 @@ RUN = pytest.StashKey[RunRecord]()
 SERVERS = {"moto": MotoServer, "dynalite": DynaliteServer}
 ENDPOINT_REMEDY = "Check --endpoint-url or --aws, the region and the credentials."
 OUT_DIR_REMEDY = "Free space on its disk or make it writable, or choose another --out-dir."
+# Why a live check does not run with --plan: the deployment was left as it was, so it could only differ as the plan says.
+PLAN_ONLY = "plan only: nothing was applied"
 
 
 @contextmanager
@@ -152,6 +154,7 @@ class Deployment:
     loaded: tuple[str, ...]
     live: dict[str, LiveTable] = field(default_factory=dict)
     plan: Plan | None = None
+    plan_only: bool = False  # --plan: nothing was applied or read back, so no live check compares
 
     def name(self, table) -> str:
         return table_name(table, self.prefix)
@@ -166,6 +169,11 @@ def _show_plan(reporter, the_plan: Plan) -> None:
             changes = ", ".join(f"{kind} {n}" for kind, n in counts.items() if n)
             actions = "; ".join(table_plan.actions)
             reporter.write_line(f"plan: {table_plan.name}: {changes}" + (f"; {actions}" if actions else ""))
+            if table_plan.update:
+                attributes = ", ".join(f"{a} ({n})" for a, n in table_plan.changed_attributes().items())
+                first = table_plan.update_examples()[0]
+                example = ", ".join(f"{a} {was} -> {new}" for a, (was, new) in first["changes"].items())
+                reporter.write_line(f"  updates change {attributes}; first {first['key']}: {example}")
     totals = the_plan.totals()
     reporter.write_line("plan: " + ", ".join(f"{kind} {n}" for kind, n in totals.items()) +
                         f" items in {len(the_plan.tables)} tables")
@@ -219,20 +227,27 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         run_record.synced.update(done.tables)
         run_record.rollback = done.rollback
     checked = [t for t in settings.registry.tables if t.name in expected and t.name not in run_record.blocked]
-    with run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url), (read_only(dynamodb) if not settings.writes else nullcontext()):
-        live = stages.verify(dynamodb, settings, the_plan, done, checked)
+    live = {}
+    if not settings.plan_only:
+        with (run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url),
+              read_only(dynamodb) if not settings.writes else nullcontext()):
+            live = stages.verify(dynamodb, settings, the_plan, done, checked)
     planned = the_plan.by_table() if the_plan else {}
-    for name, table in live.items():
+    # With --plan nothing is read back: the plan's reads are the run's.
+    counted = planned.keys() if settings.plan_only else live.keys()
+    for name in (t.name for t in settings.registry.tables if t.name in counted):
         synced = run_record.synced.get(name)
-        read = table.read_units + (planned[name].read_units if name in planned else 0.0)
+        read = (live[name].read_units if name in live else 0.0) + (planned[name].read_units if name in planned else 0.0)
         run_record.capacity[name] = {"write_units": float(synced.write_units if synced else 0), "read_units": read}
-    return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan)
+    return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan, settings.plan_only)
 
 
 @pytest.fixture(scope="session")
 def contracts_live_expectations(contracts_settings: Settings, contracts_dataset: Dataset, contracts_deployment: Deployment,
                                 contracts_run_record: RunRecord) -> GxResults:
     """The gate's Great Expectations suites on the tables as read back."""
+    if contracts_deployment.plan_only:
+        pytest.skip(PLAN_ONLY)
     with contracts_run_record.timed("live checks"), writing(contracts_settings.out_dir):
         found = stages.check_live(contracts_settings, contracts_dataset, contracts_deployment.live)
     contracts_run_record.data_docs["live"] = found.docs_index

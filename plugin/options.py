@@ -48,16 +48,20 @@ def addoption(parser: pytest.Parser) -> None:
     parser.addini("dynamodb_server", "default of --server", default="moto")
     group.addoption("--table-prefix", default="", help="prefix of every table name, e.g. staging- for staging-flights")
     group.addoption("--plan", action="store_true",
-                    help="show what a sync would change (and write plan.json), change nothing, check the deployment as it is")
+                    help="show what a sync would change and write plan.json; change nothing, and skip the live checks")
+    group.addoption("--detailed-exitcode", action="store_true",
+                    help="with --plan, exit as terraform's plan -detailed-exitcode: 0 nothing to change, 2 changes pending, 1 an error")
     group.addoption("--no-load", action="store_true", help="load nothing and plan nothing: check the deployment as it is")
     group.addoption("--migrate", action="store_true",
                     help="back up, delete and recreate a table (or replace a GSI) whose keys differ from the contract")
     group.addoption("--recreate", action="store_true", help="back up, delete and recreate every table before loading")
-    group.addoption("--allow-destroy", action="store_true", help="allow --migrate or --recreate against a non-loopback endpoint or AWS")
+    group.addoption("--allow-destroy", action="store_true", help="allow --migrate, --recreate or a --rollback that deletes tables "
+                         "against a non-loopback endpoint or AWS")
     group.addoption("--allow-mass-delete", action="store_true",
                     help="let a sync delete more than a table's max_delete_share of its live items")
     group.addoption("--rollback", default=None, metavar="RUN_ID",
                     help="restore the tables as they were before run RUN_ID (from OUT/rollback/RUN_ID), then stop")
+    group.addoption("--yes", action="store_true", help="--rollback without asking for confirmation (needed when stdin is not a terminal)")
     group.addoption("--workers", type=int, default=DEFAULT_WORKERS, help=f"BatchWriteItem requests in flight (default {DEFAULT_WORKERS})")
     group.addoption("--import", dest="import_mode", default=None, choices=IMPORT_MODES,
                     help="create new tables by ImportTable from S3: auto (those of at least --import-threshold items), "
@@ -110,11 +114,13 @@ def make_settings(config: pytest.Config) -> Settings:
         table_prefix=config.getoption("--table-prefix"),
         load=not config.getoption("--no-load"),
         plan_only=config.getoption("--plan"),
+        detailed_exitcode=config.getoption("--detailed-exitcode"),
         recreate=config.getoption("--recreate"),
         migrate=config.getoption("--migrate"),
         allow_destroy=config.getoption("--allow-destroy"),
         allow_mass_delete=config.getoption("--allow-mass-delete"),
         rollback=config.getoption("--rollback"),
+        yes=config.getoption("--yes"),
         workers=config.getoption("--workers"),
         import_mode=config.getoption("import_mode") or config.getini("import_mode"),
         import_threshold=_threshold(config),

@@ -73,6 +73,7 @@ class RunRecord:
     kept_orphans: dict[str, dict[str, int]] = field(default_factory=dict)  # table: {column: orphan rows loaded}
     checks: Counter = field(default_factory=Counter)  # outcome: how many checks had it
     failures: list[Failure] = field(default_factory=list)
+    plan_only: bool = False  # --plan: the verdict is the plan's, nothing is applied
 
     @property
     def changes_applied(self) -> bool:
@@ -135,7 +136,8 @@ class RunRecord:
             "started": self.started,
             "finished": self.finished,
             "verdict": {"deploy": decision.deploy, "reasons": [asdict(r) for r in decision.reasons],
-                        "blocked": decision.blocked, "failing": decision.failing},
+                        "blocked": decision.blocked, "failing": decision.failing,
+                        "plan_only": decision.plan_only, "pending": decision.pending},
             "figures": asdict(figures(self)),
             "target": self.target,
             "endpoint": self.endpoint,

@@ -10,7 +10,8 @@ SHOWN_REASONS = 5
 def summary_lines(record: RunRecord) -> list[str]:
     """A few lines: the verdict, at most five reasons, the figures, the stage times."""
     decision, f = verdict(record), figures(record)
-    lines = [decision.word + (f" to {record.target}" if record.target else "") + f": {in_short(record, decision)}"]
+    lines = [decision.word + (f" {'for' if decision.word == 'PLAN' else 'to'} {record.target}" if record.target else "")
+             + f": {in_short(record, decision)}"]
     for reason in decision.reasons[:SHOWN_REASONS]:
         lines.append(f"  {named(reason.tables) + ': ' if reason.tables else ''}{reason.text}")
     if len(decision.reasons) > SHOWN_REASONS:

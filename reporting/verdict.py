@@ -26,10 +26,14 @@ class Verdict:
     reasons: tuple[Reason, ...]
     blocked: tuple[str, ...] = ()  # tables the gate kept out
     failing: tuple[str, ...] = ()  # other tables with a failed check
+    plan_only: bool = False  # --plan: nothing was applied, the live checks did not compare
+    pending: tuple[str, ...] = ()  # with plan_only, the tables the plan would change
 
     @property
     def word(self) -> str:
-        return "DEPLOY" if self.deploy else "DO NOT DEPLOY"
+        if not self.deploy:
+            return "DO NOT DEPLOY"
+        return "PLAN" if self.plan_only else "DEPLOY"
 
 
 def _first_line(text: str) -> str:
@@ -66,7 +70,10 @@ def verdict(record: RunRecord) -> Verdict:
         reasons.append(Reason(tuple(tables), f"{problem} ({count})"))
     reasons += [Reason((), f"{f.test}: {f.problem}") for f in record.failures if f.table is None]
     failing = tuple(name for name in record.registry.names if name in failed_checks)
-    return Verdict(not reasons, tuple(reasons), blocked, failing)
+    planned = record.plan.by_table() if record.plan else {}
+    pending = tuple(name for name in record.registry.names
+                    if name in planned and planned[name].blocked is None and planned[name].changes_anything)
+    return Verdict(not reasons, tuple(reasons), blocked, failing, record.plan_only, pending if record.plan_only else ())
 
 
 def named(tables: tuple[str, ...], most: int = 3) -> str:
@@ -75,16 +82,35 @@ def named(tables: tuple[str, ...], most: int = 3) -> str:
 
 
 def in_short(record: RunRecord, decision: Verdict) -> str:
-    """Half a line after the verdict: which tables stop it, or that all pass and whether anything was loaded."""
+    """Half a line after the verdict: which tables stop it, or that all pass and whether anything was loaded;
+    for a plan, what it would change."""
+    if decision.plan_only and record.plan is not None:
+        return " · ".join(_stopped(decision) + [_pending(record, decision)])
     if decision.deploy:
         return f"all {len(record.registry.tables)} tables pass" + ("" if record.synced else "; pre-upload checks only, nothing was loaded")
+    return " · ".join(_stopped(decision)) or "see why below"
+
+
+def _pending(record: RunRecord, decision: Verdict) -> str:
+    if not decision.pending:
+        return "nothing to change, nothing applied"
+    planned = record.plan.by_table()
+    items = sum(planned[name].writes for name in decision.pending)
+    actions = sum(len(planned[name].actions) for name in decision.pending)
+    changes = [f"{items:,} item change{'s' * (items != 1)}"] if items else []
+    changes += [f"{actions:,} table action{'s' * (actions != 1)}"] if actions else []
+    tables = len(decision.pending)
+    return f"{' and '.join(changes)} pending in {tables} table{'s' * (tables != 1)}, nothing applied"
+
+
+def _stopped(decision: Verdict) -> list[str]:
     parts = []
     if decision.blocked:
         parts.append(f"{len(decision.blocked)} table{'s' * (len(decision.blocked) > 1)} blocked: {named(decision.blocked)}")
     if decision.failing:
         more = " more" if decision.blocked else ""
         parts.append(f"checks failed in {len(decision.failing)}{more} table{'s' * (len(decision.failing) > 1)}: {named(decision.failing)}")
-    return " · ".join(parts) or "see why below"
+    return parts
 
 
 @dataclass(frozen=True)

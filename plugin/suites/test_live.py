@@ -9,6 +9,7 @@ from contracts.violations import report
 from loaders.items import item_to_row
 from loaders.readback import query_index
 from loaders.tables import key_names
+from plugin.fixtures import PLAN_ONLY
 from plugin.suites.expected import expected_answer, items_by_key, query_attributes, query_values, rows_by_key, rows_in_index
 
 pytestmark = pytest.mark.live
@@ -31,6 +32,8 @@ def loaded(contracts_deployment, contracts_run_record, table):
     synced = contracts_run_record.synced.get(table.name)
     if synced is not None and synced.import_failure:
         pytest.fail(synced.import_failure, pytrace=False)
+    if contracts_deployment.plan_only:
+        pytest.skip(PLAN_ONLY)
 
 
 STALE_REMEDY = ("the contract mirrors the export (sync=\"mirror\"), so a plain run, without --no-load or --plan, "

@@ -14,7 +14,7 @@ from loaders.import_table import NO_IMPORTS, ImportPolicy
 from loaders.items import item_to_row, row_to_item
 from loaders.plan import Plan, TablePlan, plan_tables
 from loaders.progress import table_progress
-from loaders.sync import apply_plan, rollback
+from loaders.sync import ROLLED_BACK, RollbackLog, apply_plan, rollback
 from loaders.tables import ensure_table, key_schema
 from tests.number_sets import TURNAROUNDS
 
@@ -247,8 +247,46 @@ def test_rollback_returns_every_table_to_its_state_before_the_run(sync, client, 
     assert oct((done.rollback / f"{prefix}readings.jsonl").stat().st_mode & 0o777) == "0o600"
 
     [restored] = rollback(client, done.rollback, workers=4)
-    assert (restored.restored, restored.removed) == (60, 1)
+    assert (restored.restored, restored.removed, restored.dropped) == (60, 1, False)
     assert sorted(map(json.dumps, scan(f"{prefix}readings"))) == sorted(map(json.dumps, before))
+
+
+def test_a_second_rollback_of_the_same_run_changes_nothing(sync, client, admin, readings_table, prefix, scan, make_rows, tmp_path):
+    rows = make_rows(20)
+    sync({readings_table: rows})
+    _, done = sync({readings_table: [dict(r, sensor="S-moved") for r in rows]}, run_id="run-2")
+    assert len(rollback(client, done.rollback, workers=4)) == 1
+    assert json.loads((done.rollback / ROLLED_BACK).read_text())["tables"][0]["restored"] == 20
+    written_since = {"reading_id": {"S": "R0000"}, "sensor": {"S": "written after the rollback"}}
+    admin.put_item(TableName=f"{prefix}readings", Item=written_since)
+
+    assert rollback(client, done.rollback, workers=4) == []
+    assert written_since in scan(f"{prefix}readings")
+
+
+def test_rolling_back_a_run_deletes_the_tables_it_created_past_their_protection(
+        sync, client, admin, readings_table, stations_table, prefix, make_rows, fast_wait):
+    sync({readings_table: make_rows(10)})
+    _, done = sync({readings_table: make_rows(12), stations_table: []}, run_id="run-2")
+    assert admin.describe_table(TableName=f"{prefix}stations")["Table"]["DeletionProtectionEnabled"] is True
+
+    undone = {r.name: r for r in rollback(client, done.rollback, workers=4, wait=fast_wait)}
+    assert (undone[f"{prefix}stations"].dropped, undone[f"{prefix}readings"].dropped) == (True, False)
+    assert undone[f"{prefix}readings"].removed == 2
+    assert admin.list_tables()["TableNames"].count(f"{prefix}stations") == 0, "the empty table the run created is gone"
+    assert f"{prefix}readings" in admin.list_tables()["TableNames"]
+
+
+def test_a_rollback_that_deletes_tables_off_this_machine_sends_nothing_without_allow_destroy(tmp_path, readings_table):
+    from loaders.client import endpoint_client
+
+    log = RollbackLog(tmp_path / "run-1")
+    log.save(TablePlan(readings_table, "readings", exists=False, create=[{"reading_id": {"S": "R0001"}}]), None)
+    remote = endpoint_client("http://dynamodb.staging.internal:8000")
+    remote.meta.events.register("before-send.dynamodb", lambda **_: pytest.fail("a request was sent"))
+    with pytest.raises(DestroyRefused, match=r"refusing to delete the 1 table the run created \(readings\) at .*--allow-destroy"):
+        rollback(remote, log.folder)
+    assert not (log.folder / ROLLED_BACK).exists()
 
 
 def test_a_sync_killed_partway_converges_when_run_again(sync, client, readings_table, prefix, scan, make_rows, faults):
@@ -317,8 +355,8 @@ def test_a_new_table_reaching_the_threshold_is_imported_and_its_rollback_removes
     assert done.tables["stations"].imported is None and done.tables["stations"].created == 14
 
     [undone, _] = rollback(client, done.rollback, workers=4)
-    assert (undone.name, undone.removed) == (f"{prefix}readings", 120)
-    assert scan(f"{prefix}readings") == []
+    assert (undone.name, undone.removed, undone.dropped) == (f"{prefix}readings", 120, True)
+    assert f"{prefix}readings" not in client.list_tables()["TableNames"]
 
 
 def test_an_existing_table_is_never_imported(sync, s3, bucket, readings_table, make_rows):

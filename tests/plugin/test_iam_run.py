@@ -86,10 +86,13 @@ def test_the_load_policy_with_a_staging_place_imports_big_tables(server, profile
 
 
 def test_the_check_policy_plans_and_checks_read_only(loaded, server, profiles, tmp_path):
-    verdicts = job(tmp_path, server, profiles, "check", "-m", "live", "--plan")
-    assert failures(verdicts) == {}
+    planned = job(tmp_path, server, profiles, "check", "-m", "live", "--plan")
+    assert failures(planned) == {}
     plan = json.loads((tmp_path / "build" / "plan.json").read_text())
     assert plan["totals"]["create"] == plan["totals"]["update"] == plan["totals"]["delete"] == 0
+    # A plan skips the live checks (nothing was applied): --no-load runs them against the deployment as it is.
+    checked = job(tmp_path, server, profiles, "check", "-m", "live", "--no-load")
+    assert failures(checked) == {}
 
 
 def test_the_check_policy_cannot_write(loaded, server, profiles, tmp_path):

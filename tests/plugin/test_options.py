@@ -110,10 +110,16 @@ def test_the_markers_are_registered_and_strict(plugin):
     (["--import-threshold=0"], "*--import-threshold=0: at least 1 item*"),
     (["--import=sometimes"], "*argument --import: invalid choice: 'sometimes'*"),
     (["--import=always", "--server=dynalite"], "*--import=always: dynalite has no ImportTable*--import=never*"),
+    (["--rollback=../../somewhere/rollback/20261125T150212Z-3f9a", "--endpoint-url=http://127.0.0.1:4566"],
+     "ERROR: --rollback=../../somewhere/rollback/20261125T150212Z-3f9a: give a run id alone, such as *"),
+    (["--rollback=20261125T150212Z-3f9a", "--endpoint-url=http://127.0.0.1:4566"],
+     "ERROR: --rollback=20261125T150212Z-3f9a: */rollback holds no run of that id; it holds no run to roll back*"),
+    (["--detailed-exitcode"], "*--detailed-exitcode says whether a plan has changes pending: add --plan*"),
 ], ids=["aws and an endpoint", "migrate against a remote endpoint", "recreate on AWS", "a table prefix DynamoDB refuses",
         "rollback of an ephemeral server", "no workers", "imports on AWS without a staging bucket",
         "a staging location that is not an S3 URI", "an import threshold of nothing", "an unknown import mode",
-        "imports on dynalite"])
+        "imports on dynalite", "a rollback given a path", "a rollback of a run the out dir does not hold",
+        "a detailed exit code without a plan"])
 def test_options_that_cannot_run_are_a_usage_error_before_anything_runs(plugin, options, message):
     result = plugin.runpytest("test_probe.py", *options)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -216,3 +222,18 @@ def test_a_run_whose_record_cannot_be_finished_fails_in_one_line(plugin):
     assert result.ret == pytest.ExitCode.TESTS_FAILED, "a run.json left saying 'not finished' must not pass a CI gate"
     result.stdout.fnmatch_lines([f"cannot write {plugin.path / 'out' / 'run.json'}: *. Free space on its disk or make it writable*"])
     assert "Traceback" not in result.stdout.str()
+
+
+def test_a_rollback_that_would_delete_tables_off_this_machine_is_refused_before_it_asks(plugin, tmp_path):
+    from loaders.plan import TablePlan
+    from loaders.sync import RollbackLog
+    from tests.sample import TABLES_BY_NAME
+
+    run_id = "20261125T150212Z-3f9a"
+    RollbackLog(tmp_path / "out" / "rollback" / run_id).save(
+        TablePlan(TABLES_BY_NAME["airports"], "staging-airports", exists=False, create=[{"airport_code": {"S": "AUH"}}]), None)
+    result = plugin.runpytest(f"--rollback={run_id}", f"--out-dir={tmp_path / 'out'}", "--endpoint-url=http://dynamodb.staging.internal:8000")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: --rollback={run_id}: refusing to delete the 1 table the run created (staging-airports) "
+                                 "at http://dynamodb.staging.internal:8000*Add --allow-destroy*"])
+    assert "Roll back?" not in result.stdout.str()

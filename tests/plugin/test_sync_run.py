@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import pty
 import shutil
+import subprocess
+import sys
 
 import pytest
 
 from data import manifest
+from loaders.endpoint import shown
 from tests.lineage import descendants
 from tests.plugin import old_deployment
 from tests.pytest_run import ROOT, failures, run_suite
@@ -36,6 +41,13 @@ def run(work, server, name: str, *options: str, data_dir=ROOT / "data" / "raw"):
     verdicts = run_suite(work / name, "plugin/suites/test_live.py", "-m", "live", "-k", LIVE, f"--endpoint-url={server}",
                          f"--data-dir={data_dir}", f"--out-dir={work / name}", f"--table-prefix={PREFIX}", *options)
     return verdicts, json.loads((work / name / "plan.json").read_text()), json.loads((work / name / "run.json").read_text())
+
+
+def plan(work, server, name: str, *options: str, data_dir=ROOT / "data" / "raw") -> subprocess.CompletedProcess:
+    """`--plan` of the same live subset, as a user types it: its exit status and what it printed."""
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "plugin/suites/test_live.py", "-m", "live", "-k", LIVE,
+                           "--plan", f"--endpoint-url={server}", f"--data-dir={data_dir}", f"--out-dir={work / name}",
+                           f"--table-prefix={PREFIX}", *options], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def snapshot(client) -> dict:
@@ -61,8 +73,8 @@ def old(admin):
 @pytest.fixture(scope="module")
 def planned(old, admin, work, server):
     before = snapshot(admin)
-    verdicts, plan, _ = run(work, server, "plan", "--plan")
-    return before, snapshot(admin), plan, verdicts
+    done = plan(work, server, "plan", "--detailed-exitcode")
+    return before, snapshot(admin), json.loads((work / "plan" / "plan.json").read_text()), done
 
 
 def test_the_plan_of_the_old_deployment_lists_every_action(planned, old, work):
@@ -92,6 +104,15 @@ def test_the_plan_of_the_old_deployment_lists_every_action(planned, old, work):
 def test_the_plan_writes_nothing(planned):
     before, after, _, _ = planned
     assert after == before
+
+
+def test_a_plan_that_blocks_a_table_is_an_error_that_names_the_table_without_a_traceback(planned):
+    *_, done = planned
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"plan: {PREFIX}MaintenanceWorkOrders: BLOCKED:" in done.stdout
+    assert "DO NOT DEPLOY to " in done.stdout and "  MaintenanceWorkOrders: not loaded: table" in done.stdout
+    assert "pending in 29 tables, nothing applied" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr and "Deployment(" not in done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +195,38 @@ def changed_export(rerun, work):
 
 
 @pytest.fixture(scope="module")
-def changed(changed_export, admin, work, server):
+def planned_changes(rerun, changed_export, admin, work, server):
+    """On the converged deployment: a plan of the changed export, with and without the detailed exit code, and
+    one of the export it holds."""
+    before = snapshot(admin)
+    plain = plan(work, server, "plan-changes", data_dir=changed_export)
+    detailed = plan(work, server, "plan-changes-detailed", "--detailed-exitcode", data_dir=changed_export)
+    unchanged = plan(work, server, "plan-unchanged", "--detailed-exitcode")
+    return before, snapshot(admin), plain, detailed, unchanged
+
+
+def test_a_plan_of_a_valid_export_passes_and_prints_the_changes(planned_changes, work, server):
+    before, after, plain, _, _ = planned_changes
+    assert plain.returncode == 0, plain.stdout[-3000:] + plain.stderr[-3000:]
+    assert after == before
+    assert f"plan: {PREFIX}bookings: create 5, update 10, delete 20, unchanged" in plain.stdout
+    assert "  updates change seat_number (10); first booking_id=" in plain.stdout
+    assert f"PLAN for {shown(server)}, prefix {PREFIX}: 35 item changes pending in 1 table, nothing applied" in plain.stdout
+    assert "plan only: nothing was applied" in plain.stdout and " failed" not in plain.stdout
+    written = json.loads((work / "plan-changes" / "plan.json").read_text())["tables"]["bookings"]
+    assert written["attributes"] == {"seat_number": 10}
+    assert all(set(example["changes"]) == {"seat_number"} for example in written["examples"]["update"])
+
+
+def test_the_detailed_exit_code_tells_changes_pending_from_nothing_to_do(planned_changes):
+    *_, detailed, unchanged = planned_changes
+    assert detailed.returncode == 2, detailed.stdout[-3000:] + detailed.stderr[-3000:]
+    assert unchanged.returncode == 0, unchanged.stdout[-3000:] + unchanged.stderr[-3000:]
+    assert "nothing to change, nothing applied" in unchanged.stdout
+
+
+@pytest.fixture(scope="module")
+def changed(planned_changes, changed_export, admin, work, server):
     before = snapshot(admin)
     return before, run(work, server, "changed", data_dir=changed_export)
 
@@ -187,21 +239,74 @@ def test_an_export_with_rows_deleted_changed_and_added_converges_writing_only_th
     assert record["changes"]["bookings"] == {"create": 5, "update": 10, "delete": 20, "unchanged": plan["tables"]["bookings"]["unchanged"]}
 
 
-def test_rollback_returns_the_tables_to_their_state_before_the_run(changed, admin, work, server):
-    import subprocess
-    import sys
-
-    before, (_, _, record) = changed
-    done = subprocess.run([sys.executable, "-m", "pytest", f"--rollback={record['run_id']}", f"--endpoint-url={server}",
-                           f"--out-dir={work / 'changed'}", f"--table-prefix={PREFIX}"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert f"{PREFIX}bookings: 30 items put back, 5 created items deleted" in done.stdout + done.stderr
-    assert snapshot(admin) == before
+def roll_back(work, server, *options: str, answer: str | None = None) -> subprocess.CompletedProcess:
+    """`pytest --rollback=...` of the changed run's out dir; with `answer`, typed at a terminal."""
+    command = [sys.executable, "-m", "pytest", f"--endpoint-url={server}", f"--out-dir={work / 'changed'}",
+               f"--table-prefix={PREFIX}", *options]
+    if answer is None:
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    terminal, typing = pty.openpty()
+    try:
+        os.write(terminal, answer.encode() + b"\n")
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, stdin=typing)
+    finally:
+        os.close(terminal)
+        os.close(typing)
 
 
 @pytest.fixture(scope="module")
-def truncated(changed, work, admin, server):
+def rolled_back(changed, admin, work, server):
+    """The changed run rolled back as a user would: by a path, by an unknown id, unasked, declined, with --yes, twice."""
+    before, (_, _, record) = changed
+    run_id = record["run_id"]
+    after_run = snapshot(admin)
+    refused = {"path": roll_back(work, server, f"--rollback={os.path.relpath(work / 'changed' / 'rollback' / run_id, ROOT)}"),
+               "unknown": roll_back(work, server, "--rollback=20200101T000000Z-0000"),
+               "unasked": roll_back(work, server, f"--rollback={run_id}"),
+               "declined": roll_back(work, server, f"--rollback={run_id}", answer="n")}
+    untouched = snapshot(admin)
+    first = roll_back(work, server, f"--rollback={run_id}", "--yes")
+    restored = snapshot(admin)
+    second = roll_back(work, server, f"--rollback={run_id}", "--yes")
+    return run_id, before, after_run, refused, untouched, first, restored, second, snapshot(admin)
+
+
+def test_rollback_refuses_in_one_line_what_it_cannot_do_and_changes_nothing(rolled_back):
+    run_id, _, after_run, refused, untouched, *_ = rolled_back
+    assert untouched == after_run
+    for done in (refused["path"], refused["unknown"], refused["unasked"]):
+        assert done.returncode == 4 and done.stdout == ""
+        [line] = [line for line in done.stderr.splitlines() if line.strip()]
+        assert line.startswith("ERROR: --rollback=")
+    assert "give a run id alone, such as" in refused["path"].stderr
+    assert f"holds no run of that id; the runs it can roll back are {run_id} " in refused["unknown"].stderr
+    assert "there is no terminal to confirm on: add --yes" in refused["unasked"].stderr
+
+
+def test_rollback_shows_what_it_will_do_and_asks_first(rolled_back):
+    _, _, _, refused, *_ = rolled_back
+    declined = refused["declined"]
+    assert declined.returncode == 1
+    assert f"{PREFIX}bookings: put back 30 items as they were, delete 5 items the run created" in declined.stdout
+    assert "Roll back? [y/N]" in declined.stdout and "was not rolled back: nothing was changed" in declined.stdout
+
+
+def test_rollback_returns_the_tables_to_their_state_before_the_run_and_says_so_once(rolled_back):
+    _, before, _, _, _, first, restored, *_ = rolled_back
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    assert (first.stdout + first.stderr).count(f"{PREFIX}bookings: 30 items put back, 5 created items deleted") == 1
+    assert restored == before
+
+
+def test_a_second_rollback_of_the_same_run_changes_nothing_and_says_so(rolled_back):
+    run_id, *_, restored, second, after = rolled_back
+    assert second.returncode == 0, second.stdout[-2000:] + second.stderr[-2000:]
+    assert f"run {run_id} was already rolled back at " in second.stdout and "items put back" not in second.stdout
+    assert after == restored
+
+
+@pytest.fixture(scope="module")
+def truncated(rolled_back, work, admin, server):
     """Run after the rollback test: the tables hold the converged sample again."""
     export = work / "truncated-export"
     shutil.copytree(ROOT / "data" / "raw", export)

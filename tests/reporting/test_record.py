@@ -19,7 +19,8 @@ def test_a_started_run_says_it_has_not_finished_until_it_does(tmp_path):
     assert started["verdict"]["reasons"] == [{"tables": [], "text": "the run did not finish"}]
     record.finish(path)
     done = json.loads(path.read_text())
-    assert done["finished"] is True and done["verdict"] == {"deploy": True, "reasons": [], "blocked": [], "failing": []}
+    assert done["finished"] is True and done["verdict"] == {"deploy": True, "reasons": [], "blocked": [], "failing": [],
+                                                         "plan_only": False, "pending": []}
     assert (done["run_id"], done["started"]) == (started["run_id"], started["started"])
     assert done["figures"]["checks"] == {"passed": 1} and done["target"] == "a local moto server (ephemeral)"
 

@@ -1,5 +1,6 @@
 """The terminal summary: the verdict, why, and the figures, in a few lines."""
 from fixers.ledger import Ledger, TableEntry
+from loaders.plan import Plan, TablePlan
 from loaders.sync import TableSync
 from reporting.record import RunRecord
 from reporting.terminal import summary_lines
@@ -31,3 +32,12 @@ def test_many_reasons_are_cut_to_five_and_point_at_the_report():
     assert lines[0] == "DO NOT DEPLOY: see why below"
     assert lines[1:7] == [f"  test_file_is_declared[extra{n}.csv]: extra{n}.csv is not declared" for n in range(5)] + [
         "  and 2 more: see report.html"]
+
+
+def test_a_plan_says_for_what_it_plans_and_what_is_pending():
+    record = RunRecord(registry=REGISTRY, target="AWS, prefix staging-", finished=True, plan_only=True,
+                       plan=Plan([TablePlan(REGISTRY.by_name["flights"], "staging-flights", exists=True, update=[None] * 4, unchanged=252)]))
+    record.note("test_item_count[flights]", "flights", "skipped")
+    lines = summary_lines(record)
+    assert lines[0] == "PLAN for AWS, prefix staging-: 4 item changes pending in 1 table, nothing applied"
+    assert "changes planned, not applied: 0 create, 4 update, 0 delete, 252 unchanged" in lines[1]

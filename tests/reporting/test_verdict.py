@@ -1,4 +1,5 @@
 """The verdict: deploy only a finished run whose checks ran and passed, with one line per table that stops it."""
+from loaders.plan import Plan, TablePlan
 from loaders.sync import TableSync
 from reporting.record import RunRecord
 from reporting.verdict import figures, in_short, verdict
@@ -73,3 +74,35 @@ def test_the_figures_sum_changes_and_capacity_over_tables():
     assert f.changes == {"create": 250, "update": 7, "delete": 2, "unchanged": 42}
     assert (f.write_units, f.read_units) == (259.0, 1.5)
     assert f.items is None and f.found is None, "no ledger and nothing counted live: no figure, not zero"
+
+
+def planned(*plans: TablePlan, **fields) -> RunRecord:
+    record = finished(plan=Plan(list(plans)), plan_only=True, **fields)
+    record.note("test_item_count[flights]", "flights", "skipped")
+    return record
+
+
+def test_a_plan_says_what_it_would_change_and_that_nothing_was_applied():
+    flights, airports = REGISTRY.by_name["flights"], REGISTRY.by_name["airports"]
+    record = planned(TablePlan(flights, "flights", exists=True, create=[{}] * 3, actions=["add GSI flight-number-date-index"]),
+                     TablePlan(airports, "airports", exists=True, unchanged=45))
+    decision = verdict(record)
+    assert decision.deploy and decision.word == "PLAN" and decision.pending == ("flights",)
+    assert in_short(record, decision) == "3 item changes and 1 table action pending in 1 table, nothing applied"
+
+
+def test_a_plan_with_nothing_to_change_says_so():
+    record = planned(TablePlan(REGISTRY.by_name["airports"], "airports", exists=True, unchanged=45))
+    decision = verdict(record)
+    assert decision.word == "PLAN" and decision.pending == ()
+    assert in_short(record, decision) == "nothing to change, nothing applied"
+
+
+def test_a_plan_that_blocks_a_table_is_not_to_be_deployed_and_still_says_what_is_pending():
+    bookings = REGISTRY.by_name["bookings"]
+    record = planned(TablePlan(bookings, "bookings", exists=True, delete=[{}] * 9, blocked="bookings: the sync would delete 9"),
+                     TablePlan(REGISTRY.by_name["airports"], "airports", exists=True, update=[None] * 2),
+                     blocked={"bookings": ["bookings: the sync would delete 9"]})
+    decision = verdict(record)
+    assert not decision.deploy and decision.word == "DO NOT DEPLOY" and decision.pending == ("airports",)
+    assert in_short(record, decision) == "1 table blocked: bookings · 2 item changes pending in 1 table, nothing applied"
