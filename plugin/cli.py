@@ -2,21 +2,27 @@
 
     dynamodb-contracts run [--data-dir PATH] [--contracts MODULE_OR_FILE] [--preupload] [pytest options...]
     dynamodb-contracts draft EXPORT_DIR [-o data_contracts.py]
+    dynamodb-contracts odcs [--contracts MODULE_OR_FILE] [-o DIR] [--region R] [--table-prefix P]
 
 `run` runs the job's suites with the rootdir and ini file of the folder it is
 started from, every path option in the `=` form and made absolute, and writes
-report.html; the pytest form (`pytest -m preupload`) stays for CI.
+report.html; the pytest form (`pytest -m preupload`) stays for CI. `odcs`
+writes each table's contract as an Open Data Contract Standard v3.1.0
+document (`DIR/<table>.odcs.yaml`, default build/odcs) for other tools.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 import pytest
 from _pytest.config.findpaths import determine_setup
 
-from contracts.registry import is_path
+from contracts.dynamodb import table_prefix_problem
+from contracts.errors import ContractError
+from contracts.registry import SAMPLE, is_path, load_registry
 from plugin.options import PATH_OPTIONS
 from plugin.suites import SUITES
 
@@ -45,6 +51,47 @@ def run_arguments(argv: list[str], cwd: Path) -> list[str]:
     return args + rest
 
 
+def contracts_setting(given: str | None, cwd: Path) -> tuple[str, Path]:
+    """The contracts as a tool run would read them: the option (from `cwd`), else the ini's (from its folder), else the sample."""
+    if given:
+        return given, cwd
+    _, inipath, inicfg, _ = determine_setup(inifile=None, override_ini=None, args=[], rootdir_cmd_arg=None, invocation_dir=cwd)
+    value = inicfg.get("contracts")
+    if inipath and value is not None and getattr(value, "value", value):
+        return str(getattr(value, "value", value)), inipath.parent
+    return SAMPLE, cwd
+
+
+def odcs_command(argv: list[str], cwd: Path) -> int:
+    """`dynamodb-contracts odcs`: write each table's contract as an ODCS v3.1.0 YAML document."""
+    from contracts import odcs
+
+    parser = argparse.ArgumentParser(prog="dynamodb-contracts odcs", description=odcs_command.__doc__)
+    parser.add_argument("--contracts", metavar="MODULE_OR_FILE",
+                        help="the contracts module or .py file (default: the ini's contracts, else the sample's)")
+    parser.add_argument("-o", "--output-dir", type=Path, default=Path("build/odcs"), help="where to write (default: %(default)s)")
+    parser.add_argument("--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
+                        help="the tables' AWS region, for the documents' server (default: AWS_REGION, AWS_DEFAULT_REGION)")
+    parser.add_argument("--table-prefix", default="", help="the environment's table prefix, for the physical names")
+    parser.add_argument("--contract-version", default="1.0.0", help="the documents' version (default: %(default)s)")
+    parser.add_argument("--environment", help="the server's environment (prod, staging, ...)")
+    args = parser.parse_args(argv)
+    if not args.region:
+        parser.error("no region: give --region, or set AWS_REGION (or AWS_DEFAULT_REGION)")
+    try:
+        registry = load_registry(*contracts_setting(args.contracts, cwd))
+    except ContractError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    problem = table_prefix_problem(args.table_prefix, registry.names)
+    if problem:
+        parser.error(problem)
+    target = odcs.Target(args.region, args.table_prefix, args.contract_version, args.environment)
+    paths = odcs.write(registry, target, cwd / args.output_dir)
+    print(f"Wrote {len(paths)} ODCS {odcs.API_VERSION} documents to {cwd / args.output_dir} from the contracts {registry.source}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] in ("-h", "--help"):
@@ -57,5 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         from contracts.draft import draft_command
 
         return draft_command(rest)
+    if command == "odcs":
+        return odcs_command(rest, Path.cwd())
     print(f"dynamodb-contracts: unknown command {command!r}; see dynamodb-contracts --help", file=sys.stderr)
     return 2
