@@ -86,8 +86,8 @@ def test_the_import_options_and_their_ini_fallbacks(plugin):
     from_ini = settings_of(plugin.runpytest("test_probe.py", "-s"))
     assert (from_ini["import_mode"], from_ini["import_threshold"], from_ini["import_staging"]) == ("never", "5000", "s3://ini-bucket/x")
     given = settings_of(plugin.runpytest("test_probe.py", "-s", "--import", "always", "--import-threshold=7",
-                                         "--import-staging=s3://b/p"))
-    assert (given["import_mode"], given["import_threshold"], given["import_staging"]) == ("always", "7", "s3://b/p")
+                                         "--import-staging=s3://my-bucket/p"))
+    assert (given["import_mode"], given["import_threshold"], given["import_staging"]) == ("always", "7", "s3://my-bucket/p")
 
 
 def test_the_markers_are_registered_and_strict(plugin):
