@@ -81,8 +81,10 @@ def endpoint_client(endpoint_url: str, *, workers: int = DEFAULT_WORKERS, max_at
     )
 
 
-def aws_client(*, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MAX_ATTEMPTS, profile: str | None = None):
-    """A client for AWS DynamoDB through the named profile, or the standard credential chain, and region settings."""
+def aws_client(*, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MAX_ATTEMPTS, profile: str | None = None,
+               config: Config | None = None):
+    """A client for AWS DynamoDB through the named profile, or the standard credential chain, and region settings;
+    `config` is merged over the defaults."""
     session = profile_session(profile)
     region = configured_region(session)
     if region is None:
@@ -95,19 +97,20 @@ def aws_client(*, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MA
             "no AWS credentials found for --aws. Configure them as for the AWS CLI "
             "(environment, ~/.aws/credentials, SSO, or an instance role)."
         )
-    return session.client("dynamodb", region_name=region, config=client_config(workers, max_attempts=max_attempts))
+    defaults = client_config(workers, max_attempts=max_attempts)
+    return session.client("dynamodb", region_name=region, config=defaults.merge(config) if config else defaults)
 
 
 def make_client(endpoint_url: str | None = None, *, aws: bool = False, workers: int = DEFAULT_WORKERS,
-                max_attempts: int = DEFAULT_MAX_ATTEMPTS, profile: str | None = None):
+                max_attempts: int = DEFAULT_MAX_ATTEMPTS, profile: str | None = None, config: Config | None = None):
     """`endpoint_client(endpoint_url)` or, with `aws=True`, `aws_client()`; one of the two must be asked for."""
     if aws and endpoint_url:
         raise ClientSetupError("both an endpoint URL and AWS were asked for; choose --endpoint-url or --aws")
     if aws:
-        return aws_client(workers=workers, max_attempts=max_attempts, profile=profile)
+        return aws_client(workers=workers, max_attempts=max_attempts, profile=profile, config=config)
     if not endpoint_url:
         raise ClientSetupError("no endpoint URL: pass --endpoint-url, or --aws to use AWS itself")
-    return endpoint_client(endpoint_url, workers=workers, max_attempts=max_attempts, profile=profile)
+    return endpoint_client(endpoint_url, workers=workers, max_attempts=max_attempts, profile=profile, config=config)
 
 
 # Every DynamoDB operation that only reads; anything else changes the deployment.

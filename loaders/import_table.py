@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 import tempfile
 import time
 import uuid
@@ -54,11 +55,39 @@ IMPORT_MODES = ("auto", "always", "never")
 LOCAL_STAGING = "s3://dynamodb-contracts-staging/imports/"
 
 
+# "General purpose bucket naming rules" (Amazon S3 user guide): 3 to 63 characters; lowercase letters, digits, dots
+# and hyphens; a letter or digit first and last; no two adjacent dots; not an IP address; none of the reserved
+# prefixes and suffixes.
+BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+
+def bucket_name_problem(bucket: str) -> str | None:
+    """Why S3 would refuse `bucket` as a general purpose bucket's name, or None."""
+    if not BUCKET_NAME.fullmatch(bucket):
+        return ("3 to 63 lowercase letters, digits, dots and hyphens, beginning and ending with a letter or digit")
+    if ".." in bucket:
+        return "no two adjacent dots"
+    if re.fullmatch(r"\d+\.\d+\.\d+\.\d+", bucket):
+        return "not formatted as an IP address"
+    if bucket.startswith(BUCKET_RESERVED_PREFIXES) or bucket.endswith(BUCKET_RESERVED_SUFFIXES):
+        return f"none of the reserved prefixes {', '.join(BUCKET_RESERVED_PREFIXES)} or suffixes {', '.join(BUCKET_RESERVED_SUFFIXES)}"
+    return None
+
+
 def parse_staging(uri: str) -> tuple[str, str]:
-    """`s3://BUCKET/PREFIX` as (bucket, prefix); the prefix, when there is one, ends with `/`."""
+    """`s3://BUCKET/PREFIX` as (bucket, prefix); the prefix, when there is one, ends with `/`.
+
+    A bucket name S3 refuses is refused here, before anything is staged.
+    """
     if not uri.startswith("s3://") or not uri[len("s3://"):].split("/", 1)[0]:
         raise ValueError(f"--import-staging={uri!r}: give it as s3://BUCKET/PREFIX, e.g. s3://my-imports/dynamodb/")
     bucket, _, prefix = uri[len("s3://"):].partition("/")
+    problem = bucket_name_problem(bucket)
+    if problem:
+        raise ValueError(f"--import-staging={uri!r}: S3 refuses the bucket name {bucket!r} (a bucket name has {problem}, "
+                         "by S3's bucket naming rules): give the name of an existing bucket")
     return bucket, prefix.strip("/") + "/" if prefix.strip("/") else ""
 
 

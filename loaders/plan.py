@@ -203,7 +203,7 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
     plan = TablePlan(table, name, exists=description is not None)
     if description is None:
         plan.by_import = imports.chooses(len(expected))
-        plan.actions.append("create table" + (f" with {len(table.indexes)} GSIs" if table.indexes else "")
+        plan.actions.append("create table" + (f" with {len(table.indexes)} GSI{'s' * (len(table.indexes) != 1)}" if table.indexes else "")
                             + (" by ImportTable" if plan.by_import else ""))
         plan.create = list(expected)
         if plan.by_import and imports.bucket is None:

@@ -16,11 +16,14 @@ import os
 from pathlib import Path
 
 import pytest
+from _pytest.junitxml import xml_key  # where record_testsuite_property finds the junit reporter
 
 from contracts.errors import ContractError
 from contracts.expectations import foreign_key_checks
 from contracts.queries import query_patterns
 from loaders.endpoint import shown
+from pipeline.preflight import deployment_problem, export_problem
+from pipeline.stages import OutDirBusy
 from plugin.fixtures import (
     RUN,
     contracts_dataset,
@@ -32,6 +35,7 @@ from plugin.fixtures import (
     contracts_run_record,
     contracts_settings,
     explained,
+    hold_out_dir,
     unwritable,
 )
 from plugin.options import SETTINGS, addoption, is_run, make_settings
@@ -41,8 +45,8 @@ from plugin.suites import SUITES
 from reporting.record import RunRecord
 from reporting.redact import safe_metadata
 from reporting.summary import render
-from reporting.terminal import summary_lines
-from reporting.verdict import verdict
+from reporting.terminal import SHOWN_REASONS, summary_lines
+from reporting.verdict import named, verdict
 
 __all__ = ["contracts_dataset", "contracts_deployment", "contracts_dynamodb", "contracts_dynamodb_endpoint",
            "contracts_gate_result", "contracts_live_expectations", "contracts_run_record", "contracts_settings"]
@@ -105,6 +109,34 @@ def _export_problems(config: pytest.Config, settings) -> list[str]:
                 "your contracts module with --contracts (ini: contracts), or draft one with `dynamodb-contracts draft "
                 f"{folder}`"]
     return []
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The preflight, once the tests are chosen and before any runs: the out dir is free and writable, the export
+    holds CSV files and, when a selected test plans, syncs or checks live tables, the deployment answers.
+
+    A fault stops the run at once (exit 4) with one line naming the cause and the remedy; run.json says so,
+    unless the out dir is the fault. A run of the pre-upload checks alone needs no server.
+    """
+    config = session.config
+    settings = config.stash.get(SETTINGS, None)
+    ours = [item for item in session.items if _ours(item.path)]
+    if settings is None or settings.rollback or not ours:
+        return
+    try:
+        hold_out_dir(config, settings.out_dir)
+    except OutDirBusy as busy:
+        raise pytest.UsageError(str(busy)) from None
+    except OSError as error:
+        raise pytest.UsageError(unwritable(error, settings.out_dir)) from None
+    live = any(item.get_closest_marker(marker) for item in ours for marker in ("live", "performance"))
+    problem = export_problem(settings) or (deployment_problem(settings) if live else None)
+    if problem:
+        try:
+            config.stash[RUN].refuse(settings.out_dir / "run.json", problem)
+        except OSError:
+            pass  # the refusal is on the terminal; a record that cannot be written adds nothing to it
+        raise pytest.UsageError(problem)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -229,15 +261,20 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     """The verdict, the reasons, the figures and the stage times, in a few lines (a run of the job only)."""
     record = config.stash.get(RUN, None)
     if record is not None and record.stages:
-        for line in summary_lines(record):
+        report = getattr(config.option, "htmlpath", None)
+        # Where the reasons the terminal leaves out are: the report asked for, else run.json (always written).
+        for line in summary_lines(record, report or str(config.stash[SETTINGS].out_dir / "run.json")):
             terminalreporter.write_line(line)
 
 
+# Before junitxml's and pytest-html's own sessionfinish, which write their files.
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
     """run.json says whether the run finished: an interrupted run leaves `finished: false`.
 
     With --detailed-exitcode the exit status is the plan's, as terraform's: 0 nothing to change, 2 changes
-    pending, 1 an error (whatever pytest would have answered instead).
+    pending, 1 an error (whatever pytest would have answered instead). The junit file's properties carry the
+    run id and the verdict.
     """
     record = session.config.stash.get(RUN, None)
     if record is None:
@@ -249,6 +286,25 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
         _finish(session, record, exitstatus)
     if session.config.stash[SETTINGS].detailed_exitcode:
         session.exitstatus = _plan_status(session, record)
+    _junit_properties(session.config, record)
+
+
+def _junit_properties(config: pytest.Config, record: RunRecord) -> None:
+    """The run id and the verdict as the junit file's testsuite properties, as `record_testsuite_property` adds them.
+
+    That fixture is for a test to call; the verdict is known only at the end of the session, so the same
+    reporter (junitxml's, kept in the config's stash) is given them here.
+    """
+    xml = config.stash.get(xml_key, None)
+    if xml is None:
+        return
+    decision = verdict(record)
+    xml.add_global_property("run_id", record.run_id)
+    xml.add_global_property("verdict", decision.word)
+    xml.add_global_property("deploy", str(decision.deploy).lower())
+    xml.add_global_property("live_checked", str(decision.live_checked).lower())
+    for reason in decision.reasons[:SHOWN_REASONS]:
+        xml.add_global_property("reason", (named(reason.tables) + ": " if reason.tables else "") + reason.text)
 
 
 def _plan_status(session: pytest.Session, record: RunRecord) -> int:

@@ -28,6 +28,8 @@ from reporting.quarantine import quarantine_reasons
 from reporting.record import RunRecord
 
 RUN = pytest.StashKey[RunRecord]()
+# The out dir's lock, held from the preflight (or the first fixture that writes there) to the end of the session.
+OUT_DIR_LOCK = pytest.StashKey[object]()
 SERVERS = {"moto": MotoServer, "dynalite": DynaliteServer}
 ENDPOINT_REMEDY = "Check --endpoint-url or --aws, the region and the credentials."
 OUT_DIR_REMEDY = "Free space on its disk or make it writable, or choose another --out-dir."
@@ -72,6 +74,15 @@ def writing(out_dir: Path):
         raise pytest.fail.Exception(unwritable(error, out_dir), pytrace=False) from None
 
 
+def hold_out_dir(config: pytest.Config, out_dir: Path) -> None:
+    """Take the out dir's lock for this session, once: raises OutDirBusy when another run holds it, OSError when
+    the folder cannot be made or written."""
+    if OUT_DIR_LOCK not in config.stash:
+        handle = stages.lock_out_dir(out_dir)
+        config.stash[OUT_DIR_LOCK] = handle
+        config.add_cleanup(handle.close)
+
+
 def _terminal(config: pytest.Config):
     """The terminal reporter, and a context in which it writes past pytest's capture (from inside a fixture)."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
@@ -99,7 +110,7 @@ def contracts_dataset(contracts_settings: Settings, contracts_run_record: RunRec
     """The tables to check: the fixers' output, or with --no-fix the export as it is."""
     settings, record = contracts_settings, contracts_run_record
     with writing(settings.out_dir), explained(str(settings.out_dir)):
-        pytestconfig.add_cleanup(stages.lock_out_dir(settings.out_dir).close)
+        hold_out_dir(pytestconfig, settings.out_dir)
         # Written now, so that a run killed later leaves a run.json that says it did not finish.
         record.start(settings.out_dir / "run.json")
     with record.timed("fix" if settings.fix else "read"), writing(settings.out_dir), explained(str(settings.data_dir)):
@@ -238,7 +249,7 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
     for name in (t.name for t in settings.registry.tables if t.name in counted):
         synced = run_record.synced.get(name)
         read = (live[name].read_units if name in live else 0.0) + (planned[name].read_units if name in planned else 0.0)
-        run_record.capacity[name] = {"write_units": float(synced.write_units if synced else 0), "read_units": read}
+        run_record.capacity[name] = {"write_units": synced.write_units if synced else 0, "read_units": read}
     return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan, settings.plan_only)
 
 

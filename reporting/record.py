@@ -42,6 +42,8 @@ class Failure:
     problem: str
 
 
+# run.json's layout: raised when a key changes meaning or goes away, so that a reader can tell which it holds.
+SCHEMA = 1
 STAGES = ("read", "fix", "pre-upload checks", "gate", "plan", "sync", "read back", "live checks", "performance checks")
 CHANGE_KINDS = ("create", "update", "delete", "unchanged")
 
@@ -74,6 +76,7 @@ class RunRecord:
     checks: Counter = field(default_factory=Counter)  # outcome: how many checks had it
     failures: list[Failure] = field(default_factory=list)
     plan_only: bool = False  # --plan: the verdict is the plan's, nothing is applied
+    refused: str | None = None  # why the preflight stopped the run before anything ran
 
     @property
     def changes_applied(self) -> bool:
@@ -123,6 +126,12 @@ class RunRecord:
         self.finished = False
         self.write(path)
 
+    def refuse(self, path: Path, problem: str) -> None:
+        """Record that the preflight stopped the run before anything ran, and why; write `path`."""
+        self.refused = problem
+        self.started = datetime.now(UTC).isoformat(timespec="seconds")
+        self.finish(path)
+
     def finish(self, path: Path) -> None:
         """Mark the run finished and write `path`."""
         self.finished = True
@@ -132,12 +141,16 @@ class RunRecord:
         """The run as JSON (no ledger: that is ledger.json), for CI; replaced atomically, never half written."""
         decision = verdict(self)
         body = {
+            "schema": SCHEMA,
             "run_id": self.run_id,
             "started": self.started,
             "finished": self.finished,
+            "refused": self.refused,
             "verdict": {"deploy": decision.deploy, "reasons": [asdict(r) for r in decision.reasons],
                         "blocked": decision.blocked, "failing": decision.failing,
-                        "plan_only": decision.plan_only, "pending": decision.pending},
+                        "plan_only": decision.plan_only, "pending": decision.pending,
+                        "live_checked": decision.live_checked},
+            "ran": [stage for stage, _ in self.stage_times()],
             "figures": asdict(figures(self)),
             "target": self.target,
             "endpoint": self.endpoint,

@@ -11,14 +11,17 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from loaders.endpoint import shown
 from reporting.charts import queries_chart, rows_chart
 from reporting.record import CHANGE_KINDS, RunRecord
-from reporting.verdict import Figures, figures, in_short, named, verdict
+from reporting.verdict import Figures, figures, in_short, named, touched, verdict
 
 _TEMPLATE = Environment(loader=PackageLoader("reporting"), autoescape=True, undefined=StrictUndefined).get_template(
     "summary.html")
 
 
 def _number(value) -> str:
-    return "–" if value is None else f"{value:,}"
+    """A count or a capacity as a person reads it: 11,407 (never 11,407.0), 0.5."""
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def _figures(record: RunRecord, f: Figures) -> list[tuple[str, str, str]]:
@@ -117,7 +120,7 @@ def render(record: RunRecord) -> str:
     pictures = [rows_chart(record.ledger, decision.blocked + decision.failing)] if record.ledger else []
     pictures += [queries_chart(record.latencies)] if record.latencies else []
     return _TEMPLATE.render(
-        deploy=decision.deploy, word=decision.word, target=record.target, in_short=in_short(record, decision),
+        deploy=decision.deploy, word=decision.word, target=touched(record, decision), in_short=in_short(record, decision),
         reasons=[(named(r.tables, 6) if r.tables else "", r.text) for r in decision.reasons],
         tiles=_figures(record, figures(record)),
         endpoint=shown(record.endpoint) if record.endpoint else "", run_id=record.run_id, started=record.started,

@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 from reporting.record import CHANGE_KINDS, RunRecord
-from reporting.verdict import figures, in_short, named, verdict
+from reporting.verdict import figures, in_short, named, touched, verdict
 
 SHOWN_REASONS = 5
 
 
-def summary_lines(record: RunRecord) -> list[str]:
-    """A few lines: the verdict, at most five reasons, the figures, the stage times."""
+def summary_lines(record: RunRecord, details: str = "run.json") -> list[str]:
+    """A few lines: the verdict, at most five reasons (`details` names where the others are), the figures, the stage times."""
     decision, f = verdict(record), figures(record)
-    lines = [decision.word + (f" {'for' if decision.word == 'PLAN' else 'to'} {record.target}" if record.target else "")
+    target = touched(record, decision)
+    lines = [decision.word + (f" {'for' if decision.word == 'PLAN' else 'to'} {target}" if target else "")
              + f": {in_short(record, decision)}"]
     for reason in decision.reasons[:SHOWN_REASONS]:
         lines.append(f"  {named(reason.tables) + ': ' if reason.tables else ''}{reason.text}")
     if len(decision.reasons) > SHOWN_REASONS:
-        lines.append(f"  and {len(decision.reasons) - SHOWN_REASONS} more: see report.html")
+        lines.append(f"  and {len(decision.reasons) - SHOWN_REASONS} more: see {details}")
     shown = [f"tables {f.tables} ({f.loaded} loaded, {f.blocked} blocked)"]
     if f.items is not None:
         shown.append(f"items {f.items:,}" + (f" ({f.found:,} found live)" if f.found is not None else ""))

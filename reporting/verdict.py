@@ -28,6 +28,7 @@ class Verdict:
     failing: tuple[str, ...] = ()  # other tables with a failed check
     plan_only: bool = False  # --plan: nothing was applied, the live checks did not compare
     pending: tuple[str, ...] = ()  # with plan_only, the tables the plan would change
+    live_checked: bool = False  # whether any live check ran: a pre-upload run's DEPLOY says nothing of the tables
 
     @property
     def word(self) -> str:
@@ -46,6 +47,9 @@ def verdict(record: RunRecord) -> Verdict:
     Blocked tables come first, each with its first reason. Tables whose checks failed
     for the same first reason (the children of a blocked parent, typically) share one line.
     """
+    live_checked = "live checks" in record.stages
+    if record.refused:
+        return Verdict(False, (Reason((), f"refused before anything ran: {record.refused}"),))
     reasons = []
     if not record.finished:
         reasons.append(Reason((), "the run did not finish"))
@@ -73,7 +77,8 @@ def verdict(record: RunRecord) -> Verdict:
     planned = record.plan.by_table() if record.plan else {}
     pending = tuple(name for name in record.registry.names
                     if name in planned and planned[name].blocked is None and planned[name].changes_anything)
-    return Verdict(not reasons, tuple(reasons), blocked, failing, record.plan_only, pending if record.plan_only else ())
+    return Verdict(not reasons, tuple(reasons), blocked, failing, record.plan_only, pending if record.plan_only else (),
+                   live_checked)
 
 
 def named(tables: tuple[str, ...], most: int = 3) -> str:
@@ -86,9 +91,17 @@ def in_short(record: RunRecord, decision: Verdict) -> str:
     for a plan, what it would change."""
     if decision.plan_only and record.plan is not None:
         return " · ".join(_stopped(decision) + [_pending(record, decision)])
+    if decision.deploy and not decision.live_checked:
+        return f"all {len(record.registry.tables)} tables pass the pre-upload checks; no live check ran" + (
+            "" if record.synced else ", nothing was loaded")
     if decision.deploy:
-        return f"all {len(record.registry.tables)} tables pass" + ("" if record.synced else "; pre-upload checks only, nothing was loaded")
+        return f"all {len(record.registry.tables)} tables pass" + ("" if record.synced else "; nothing was loaded")
     return " · ".join(_stopped(decision)) or "see why below"
+
+
+def touched(record: RunRecord, decision: Verdict) -> str:
+    """The deployment the verdict is about, or "" for a run that never reached one (pre-upload checks only)."""
+    return record.target if decision.live_checked or record.plan is not None or record.synced else ""
 
 
 def _pending(record: RunRecord, decision: Verdict) -> str:

@@ -119,7 +119,9 @@ def test_items_equal_fixed_rows(table, contracts_deployment, contracts_dataset, 
         attributes = sorted(set(expected[key]) | set(found[key]))
         diff = {a: (expected[key].get(a), found[key].get(a)) for a in attributes if expected[key].get(a) != found[key].get(a)}
         shown = {a: ("<masked>", "<masked>") if a in table.pii else v for a, v in diff.items()}
-        pytest.fail(f"{len(differing)} items differ from their fixed rows; first {key}: (expected, found) {shown}", pytrace=False)
+        many = len(differing) != 1
+        differ = f"{len(differing)} items differ from their fixed rows" if many else "1 item differs from its fixed row"
+        pytest.fail(f"{differ}; first {key}: (expected, found) {shown}", pytrace=False)
 
 
 def test_foreign_keys_live(fk_check, contracts_deployment, contracts_run_record, contracts_live_expectations):

@@ -82,6 +82,28 @@ def test_a_staging_location_that_is_not_an_s3_uri_is_refused(uri):
         parse_staging(uri)
 
 
+@pytest.mark.parametrize(("bucket", "rule"), [
+    ("Bad_Bucket", "lowercase letters, digits, dots and hyphens"),
+    ("ab", "3 to 63"),
+    ("a" * 64, "3 to 63"),
+    ("-imports", "beginning and ending with a letter or digit"),
+    ("imports.", "beginning and ending with a letter or digit"),
+    ("my..imports", "no two adjacent dots"),
+    ("192.168.5.4", "not formatted as an IP address"),
+    ("xn--imports", "reserved prefixes"),
+    ("imports-s3alias", "reserved prefixes"),
+], ids=["uppercase and underscore", "too short", "too long", "a hyphen first", "a dot last", "two dots",
+        "an IP address", "a reserved prefix", "a reserved suffix"])
+def test_a_bucket_name_s3_refuses_is_refused_naming_the_rule(bucket, rule):
+    with pytest.raises(ValueError, match=f"S3 refuses the bucket name '{re.escape(bucket)}' .*{rule}"):
+        parse_staging(f"s3://{bucket}/x")
+
+
+@pytest.mark.parametrize("bucket", ["abc", "my-imports.example", "a" * 63, "imports2"])
+def test_a_bucket_name_s3_takes_is_taken(bucket):
+    assert parse_staging(f"s3://{bucket}/x") == (bucket, "x/")
+
+
 def test_staging_writes_shuffled_gzipped_dynamodb_json_in_several_objects(s3, bucket, readings_table, make_rows):
     items = [row_to_item(r, readings_table) for r in make_rows(200)]
     # What JSON escapes, and what moto's import parser mistakes for the end of a string.

@@ -1,4 +1,5 @@
 """Plan and sync: a deployment that exists converges to the export, writing only the difference, and can be rolled back."""
+import dataclasses
 import gzip
 import io
 import json
@@ -410,3 +411,10 @@ def test_a_table_to_import_without_a_staging_location_is_blocked_alone(client, r
         "from S3; no staging location was given. Give --import-staging=s3://BUCKET/PREFIX (a bucket in the table's "
         "region that the load role may write and read), or --import=never to write it with BatchWriteItem.")
     assert stations.blocked is None and not stations.by_import
+
+
+def test_a_planned_table_with_one_gsi_says_one_gsi(client, readings_table, prefix, make_rows):
+    one = dataclasses.replace(readings_table, indexes=readings_table.indexes[:1])
+    expected = {"readings": [row_to_item(r, one) for r in make_rows(2)]}
+    plan = plan_tables(client, [one], expected, prefix + "one-")
+    assert plan.tables[0].actions == ["create table with 1 GSI"]

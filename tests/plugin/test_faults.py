@@ -15,11 +15,11 @@ connections, stalls answers or dies on a chosen request:
 - an interrupt (SIGINT) mid-sync: run.json not finished, the out dir's lock
   released, a rerun writes only what was missing;
 - a full out dir (RLIMIT_FSIZE: writes past the limit fail with EFBIG, as a
-  full disk fails them with ENOSPC), a read-only one (root loses
-  CAP_DAC_OVERRIDE in the child, so the mode bits hold as for any user) and
-  one under a regular file: one line naming the path and the remedy, and
-  nothing goes live;
-- a second run on an out dir in use is refused, and the first completes.
+  full disk fails them with ENOSPC): one line naming the path and the remedy,
+  and nothing goes live; a read-only one (root loses CAP_DAC_OVERRIDE in the
+  child, so the mode bits hold as for any user) and one under a regular file
+  are refused by the preflight, before the gate, in one line;
+- a second run on an out dir in use is refused by the preflight in one line, and the first completes.
 
 Every output a run leaves (terminal, report.html, junit, run.json, plan.json,
 ledger.json, the GX folder, the server's log) is searched for the sample's
@@ -195,6 +195,14 @@ def assert_one_clear_line(verdict: str, *phrases: str) -> str:
     return reason
 
 
+def assert_refused_once(run: Run, *phrases: str) -> None:
+    """Refused by the preflight, before any test: exit 4 and one line, printed once, no traceback."""
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.stdout[-3000:] + run.stderr[-3000:]
+    errors = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and all(phrase in errors[0] for phrase in phrases), errors
+    assert not run.verdicts and "Traceback" not in run.stdout + run.stderr
+
+
 def assert_converged(run: Run, admin, prefix: str) -> None:
     assert not failures(run.verdicts), sorted(failures(run.verdicts))
     assert len(run.verdicts) == 2 * len(TABLES)
@@ -300,12 +308,9 @@ def test_dropped_connections_and_a_stalled_answer_are_retried_to_exact_counts(fl
     assert sum(retries.values()) >= sum(op == WRITE for op, _ in FLAKY), retries  # one per write that met a fault, at least
 
 
-def test_a_second_run_on_an_out_dir_in_use_is_refused_and_the_first_completes(flaky, admin):
+def test_a_second_run_on_an_out_dir_in_use_is_refused_once_and_the_first_completes(flaky, admin):
     first, second, _ = flaky
-    errors = failures(second.verdicts)
-    assert set(errors) == set(second.verdicts)
-    out = first.out
-    assert_one_clear_line(errors["test_item_count[flights]"], f"another run is using {out}", "its own --out-dir")
+    assert_refused_once(second, f"another run is using {first.out}", "its own --out-dir")
     assert "flaky-second-flights" not in admin.list_tables()["TableNames"]
     assert first.json("run.json")["finished"] is True
 
@@ -408,9 +413,7 @@ def under_a_file(folder: Path) -> tuple[Path, object]:
 def test_an_out_dir_that_cannot_be_written_is_one_line_naming_it_and_nothing_goes_live(make, tmp_path, server, export, admin):
     out, preexec = make(tmp_path)
     done = run(tmp_path / "run", server, "unwritable-", export, out, preexec)
-    errors = failures(done.verdicts)
-    assert set(errors) == set(done.verdicts)
-    assert_one_clear_line(errors["test_item_count[flights]"], str(out), "--out-dir")
+    assert_refused_once(done, f"cannot write {out}", "--out-dir")
     assert not [name for name in admin.list_tables()["TableNames"] if name.startswith("unwritable-")]
     assert_nothing_leaks(done)
 

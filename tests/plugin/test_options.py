@@ -86,8 +86,8 @@ def test_the_import_options_and_their_ini_fallbacks(plugin):
     from_ini = settings_of(plugin.runpytest("test_probe.py", "-s"))
     assert (from_ini["import_mode"], from_ini["import_threshold"], from_ini["import_staging"]) == ("never", "5000", "s3://ini-bucket/x")
     given = settings_of(plugin.runpytest("test_probe.py", "-s", "--import", "always", "--import-threshold=7",
-                                         "--import-staging=s3://b/p"))
-    assert (given["import_mode"], given["import_threshold"], given["import_staging"]) == ("always", "7", "s3://b/p")
+                                         "--import-staging=s3://my-bucket/p"))
+    assert (given["import_mode"], given["import_threshold"], given["import_staging"]) == ("always", "7", "s3://my-bucket/p")
 
 
 def test_the_markers_are_registered_and_strict(plugin):
@@ -108,6 +108,7 @@ def test_the_markers_are_registered_and_strict(plugin):
     (["--import=always", "--aws"], "*--import=always stages every new table's items in S3: give --import-staging=s3://BUCKET/PREFIX*"),
     (["--import-staging=my-bucket/imports"], "*--import-staging='my-bucket/imports': give it as s3://BUCKET/PREFIX*"),
     (["--import-threshold=0"], "*--import-threshold=0: at least 1 item*"),
+    (["--import-staging=s3://Bad_Bucket/x"], "*S3 refuses the bucket name 'Bad_Bucket'*S3's bucket naming rules*"),
     (["--import=sometimes"], "*argument --import: invalid choice: 'sometimes'*"),
     (["--import=always", "--server=dynalite"], "*--import=always: dynalite has no ImportTable*--import=never*"),
     (["--rollback=../../somewhere/rollback/20261125T150212Z-3f9a", "--endpoint-url=http://127.0.0.1:4566"],
@@ -117,7 +118,8 @@ def test_the_markers_are_registered_and_strict(plugin):
     (["--detailed-exitcode"], "*--detailed-exitcode says whether a plan has changes pending: add --plan*"),
 ], ids=["aws and an endpoint", "migrate against a remote endpoint", "recreate on AWS", "a table prefix DynamoDB refuses",
         "rollback of an ephemeral server", "no workers", "imports on AWS without a staging bucket",
-        "a staging location that is not an S3 URI", "an import threshold of nothing", "an unknown import mode",
+        "a staging location that is not an S3 URI", "an import threshold of nothing", "a bucket name S3 refuses",
+        "an unknown import mode",
         "imports on dynalite", "a rollback given a path", "a rollback of a run the out dir does not hold",
         "a detailed exit code without a plan"])
 def test_options_that_cannot_run_are_a_usage_error_before_anything_runs(plugin, options, message):

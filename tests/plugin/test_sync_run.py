@@ -86,7 +86,7 @@ def test_the_plan_of_the_old_deployment_lists_every_action(planned, old, work):
         if table.name == "MaintenanceWorkOrders":
             continue
         if table.name not in old:
-            assert entry["actions"] == [f"create table with {len(table.indexes)} GSIs" if table.indexes else "create table"]
+            assert entry["actions"] == [f"create table with {len(table.indexes)} GSI{'s' * (len(table.indexes) != 1)}" if table.indexes else "create table"]
             assert changes(plan, table.name) == {"create": SAMPLE.files[table.file].items, "update": 0, "delete": 0}
             continue
         fixed = old_deployment.fixed_keys(work / "plan", table.name)

@@ -20,7 +20,8 @@ def test_a_started_run_says_it_has_not_finished_until_it_does(tmp_path):
     record.finish(path)
     done = json.loads(path.read_text())
     assert done["finished"] is True and done["verdict"] == {"deploy": True, "reasons": [], "blocked": [], "failing": [],
-                                                         "plan_only": False, "pending": []}
+                                                         "plan_only": False, "pending": [], "live_checked": False}
+    assert done["schema"] == 1 and done["ran"] == [] and done["refused"] is None
     assert (done["run_id"], done["started"]) == (started["run_id"], started["started"])
     assert done["figures"]["checks"] == {"passed": 1} and done["target"] == "a local moto server (ephemeral)"
 
@@ -55,3 +56,28 @@ def test_run_json_holds_each_import_s_counts_and_why_one_failed(tmp_path):
         "bookings": {"status": "FAILED", "staged": 7914, "processed": 7914, "imported": 7900, "errors": 14, "seconds": None,
                      "failure": "bookings: the import arn:x ended FAILED: 7900 of 7914 staged items imported"},
     }
+
+
+def test_the_record_says_which_stages_ran_and_whether_a_live_check_did(tmp_path):
+    path = tmp_path / "run.json"
+    record = RunRecord()
+    record.note("test_schema[flights]", "flights", "passed")
+    record.stages["gate"] += 1.0
+    record.stages["fix"] += 1.0
+    record.finish(path)
+    pre_upload = json.loads(path.read_text())
+    assert pre_upload["ran"] == ["fix", "gate"] and pre_upload["verdict"]["live_checked"] is False
+    record.stages["live checks"] += 1.0
+    record.finish(path)
+    assert json.loads(path.read_text())["verdict"]["live_checked"] is True
+
+
+def test_a_refused_run_says_why_and_that_it_may_not_be_deployed(tmp_path):
+    path = tmp_path / "run.json"
+    RunRecord().refuse(path, "nothing answers at http://127.0.0.1:9: start the server there")
+    refused = json.loads(path.read_text())
+    assert refused["refused"] == "nothing answers at http://127.0.0.1:9: start the server there"
+    assert refused["finished"] is True and refused["started"] and refused["ran"] == []
+    assert refused["verdict"]["deploy"] is False
+    assert refused["verdict"]["reasons"] == [
+        {"tables": [], "text": "refused before anything ran: nothing answers at http://127.0.0.1:9: start the server there"}]

@@ -83,7 +83,7 @@ def test_the_details_show_fixes_changes_quarantine_reasons_and_files_left_out():
     text = cells(html)
     assert "parse_timestamps scheduled_departure ×12" in html
     assert "512 requests/s, 2 retries" in html
-    assert "|flights|250|6|0|0|table created|GSI added: aircraft-registration-index|undeclared GSI kept: old-index|256.0|12.5|" in text
+    assert "|flights|250|6|0|0|table created|GSI added: aircraft-registration-index|undeclared GSI kept: old-index|256|12.5|" in text
     assert "|bookings|bookings.csv|flight_id 9003 has no row in flights|2|6202, 6535|" in text
     assert "|crew_roster.csv|the roster before enrichment" in text
     assert "|flights.flight-number-date-index(flight_number)|7|1.5|12.0|7|256|" in text
@@ -110,3 +110,17 @@ def test_a_run_that_did_not_get_far_says_what_was_not_run():
     assert "|DO NOT DEPLOY|" in text and "no check ran" in text
     assert "|Changes in DynamoDB|not run|" in text and "|Quarantined rows|not run|" in text
     assert "|Queries: GSI against Scan with a filter|not run|" in text
+
+
+def test_capacity_in_whole_units_reads_without_a_decimal():
+    record = live_run()
+    record.capacity["flights"] = {"write_units": 11407.0, "read_units": 3.0}
+    assert "|11,407|3|" in cells(render(record))
+
+
+def test_a_pre_upload_run_names_no_deployment_and_says_no_live_check_ran():
+    record = RunRecord(registry=REGISTRY, target="a local moto server (ephemeral)", finished=True)
+    record.note("test_schema[flights]", "flights", "passed")
+    text = cells(render(record))
+    assert "|DEPLOY|all 30 tables pass the pre-upload checks; no live check ran, nothing was loaded|" in text
+    assert "moto" not in text

@@ -24,14 +24,25 @@ def test_a_blocked_run_says_do_not_deploy_and_why_then_the_figures():
     ]
 
 
-def test_many_reasons_are_cut_to_five_and_point_at_the_report():
+def test_many_reasons_are_cut_to_five_and_point_at_where_the_others_are():
     record = RunRecord(registry=REGISTRY, finished=True)
     for n in range(7):
         record.note(f"test_file_is_declared[extra{n}.csv]", None, "failed", f"extra{n}.csv is not declared")
-    lines = summary_lines(record)
+    lines = summary_lines(record, "/tmp/report.html")
     assert lines[0] == "DO NOT DEPLOY: see why below"
     assert lines[1:7] == [f"  test_file_is_declared[extra{n}.csv]: extra{n}.csv is not declared" for n in range(5)] + [
-        "  and 2 more: see report.html"]
+        "  and 2 more: see /tmp/report.html"]
+    assert summary_lines(record)[6] == "  and 2 more: see run.json", "without a report, run.json has them all"
+
+
+def test_a_pre_upload_run_says_no_live_check_ran_and_names_no_deployment():
+    record = RunRecord(registry=REGISTRY, target="a local moto server (ephemeral)", finished=True)
+    record.note("test_schema[flights]", "flights", "passed")
+    record.stages["gate"] = 1.0
+    assert summary_lines(record)[0] == "DEPLOY: all 30 tables pass the pre-upload checks; no live check ran, nothing was loaded"
+    record.stages["live checks"] = 1.0
+    record.synced["flights"] = TableSync("flights", created=256)
+    assert summary_lines(record)[0] == "DEPLOY to a local moto server (ephemeral): all 30 tables pass"
 
 
 def test_a_plan_says_for_what_it_plans_and_what_is_pending():

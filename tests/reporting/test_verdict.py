@@ -106,3 +106,10 @@ def test_a_plan_that_blocks_a_table_is_not_to_be_deployed_and_still_says_what_is
     decision = verdict(record)
     assert not decision.deploy and decision.word == "DO NOT DEPLOY" and decision.pending == ("airports",)
     assert in_short(record, decision) == "1 table blocked: bookings · 2 item changes pending in 1 table, nothing applied"
+
+
+def test_a_refused_run_is_not_deployed_and_says_why_alone():
+    record = RunRecord(registry=REGISTRY, refused="--data-dir /x holds no CSV file: point it at the export")
+    decision = verdict(record)
+    assert not decision.deploy
+    assert [r.text for r in decision.reasons] == ["refused before anything ran: --data-dir /x holds no CSV file: point it at the export"]
