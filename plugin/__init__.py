@@ -20,7 +20,7 @@ import pytest
 from contracts.errors import ContractError
 from contracts.expectations import foreign_key_checks
 from contracts.queries import query_patterns
-from loaders.endpoint import shown
+from loaders.dynamodb.endpoint import shown
 from plugin.fixtures import (
     RUN,
     contracts_dataset,

@@ -15,13 +15,13 @@ from botocore.awsrequest import AWSResponse
 from pandera.typing import Series
 
 from contracts.table import Index, MergeIntoSet, Table
-from loaders.backoff import Backoff
-from loaders.client import endpoint_client
-from loaders.guard import install_guard
-from loaders.import_table import s3_client
-from loaders.server import DynaliteServer, MotoServer
-from loaders.tables import delete_table, ensure_table
-from loaders.waiters import Wait
+from loaders.deploy.import_table import s3_client
+from loaders.dynamodb.backoff import Backoff
+from loaders.dynamodb.client import endpoint_client
+from loaders.dynamodb.tables import delete_table, ensure_table
+from loaders.dynamodb.waiters import Wait
+from loaders.rules.guard import install_guard
+from plugin.servers import DynaliteServer, MotoServer
 
 
 class Readings(pa.DataFrameModel):
