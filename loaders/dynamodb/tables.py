@@ -22,17 +22,6 @@ from loaders.errors import DestroyRefused, KeySchemaMismatch, TableNotReady
 BUSY_ERROR = "ResourceInUseException"
 
 
-@dataclass(frozen=True)
-class TableSetup:
-    """What `ensure_table` found and did."""
-
-    name: str
-    created: bool = False
-    indexes_added: tuple[str, ...] = ()
-    # GSIs the live table has and the contract does not declare: left alone, never deleted.
-    undeclared_indexes: tuple[str, ...] = ()
-
-
 def table_name(table: Table, prefix: str = "") -> str:
     """The DynamoDB name of a table in an environment: `staging-` + `flights`."""
     return f"{prefix}{table.name}"
@@ -170,38 +159,6 @@ def compare_schema(table: Table, description: dict) -> SchemaDiff:
         differing=tuple(differing),
         undeclared=tuple(sorted(n for n in live if n not in declared_names)),
     )
-
-
-def verify_keys(table: Table, name: str, description: dict) -> tuple[list[Index], list[str]]:
-    """Check the live key schema and GSIs against the contract: (declared GSIs missing, undeclared GSIs).
-
-    Raises `KeySchemaMismatch` if the table key or a declared GSI that exists has other keys.
-    """
-    diff = compare_schema(table, description)
-    if diff.key_found is not None:
-        raise KeySchemaMismatch(name, None, diff.key_declared, diff.key_found)
-    for index, want, have in diff.differing:
-        raise KeySchemaMismatch(name, index.name, want, have)
-    return list(diff.missing), list(diff.undeclared)
-
-
-def ensure_table(client, table: Table, name: str, *, wait: Wait = Wait()) -> TableSetup:
-    """Create the table if it does not exist, add the declared GSIs it lacks; never deletes."""
-    description = describe(client, name)
-    created = description is None
-    if created:
-        try:
-            client.create_table(**create_table_request(table, name))
-        except ClientError as error:
-            # Someone else created it meanwhile: fall through and check it like any existing table.
-            if error.response["Error"]["Code"] != "ResourceInUseException":
-                raise
-            created = False
-    description = wait_until_active(client, name, wait)
-    missing, undeclared = verify_keys(table, name, description)
-    for index in missing:
-        add_gsi(client, table, name, index, wait=wait)
-    return TableSetup(name, created, tuple(i.name for i in missing), tuple(undeclared))
 
 
 def add_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait()) -> dict:

@@ -6,8 +6,8 @@ from loaders.deploy.batch import LoadReport, split_batches, write_items
 from loaders.dynamodb.backoff import Backoff
 from loaders.dynamodb.client import endpoint_client
 from loaders.dynamodb.items import item_key, item_to_row, row_to_item
-from loaders.dynamodb.tables import ensure_table
 from loaders.errors import DuplicateItemKey, ItemsNotWritten, key_label
+from tests.loaders.conftest import create_table
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_two_items_with_one_key_are_refused_before_anything_is_written(client, r
 def test_a_load_killed_partway_and_run_again_ends_with_identical_tables(
         client, moto_endpoint, prefix, readings, items, readings_table, scan, fast_backoff, fast_wait, faults):
     reference = f"{prefix}reference"
-    ensure_table(client, readings_table, reference, wait=fast_wait)
+    create_table(client, readings_table, reference, fast_wait)
     write_items(client, reference, items, readings_table.key, backoff=fast_backoff)
 
     dying = endpoint_client(moto_endpoint, max_attempts=1)

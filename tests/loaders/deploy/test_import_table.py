@@ -24,7 +24,7 @@ from loaders.deploy.import_table import (
 )
 from loaders.dynamodb.items import item_key, item_to_row, row_to_item
 from loaders.dynamodb.readback import count_items
-from loaders.dynamodb.tables import create_table_request, describe, missing_protection, point_in_time_recovery_enabled, verify_keys
+from loaders.dynamodb.tables import compare_schema, create_table_request, describe, missing_protection, point_in_time_recovery_enabled
 from loaders.errors import DuplicateItemKey, ImportFailed, RequestRefusedByAWS, TableNotReady, key_label
 from plugin.suites.expected import typed_row
 
@@ -112,7 +112,8 @@ def test_a_new_table_is_imported_with_its_gsis_and_holds_exactly_its_rows(
     assert (report.table, report.processed_items, report.imported_items, report.errors, report.staged.items) == (
         name, 300, 300, 0, 300)
     assert report.staged.prefix.startswith(f"imports/{name}/")
-    assert verify_keys(readings_table, name, describe(admin, name)) == ([], [])
+    diff = compare_schema(readings_table, describe(admin, name))
+    assert (diff.key_found, diff.missing, diff.differing, diff.undeclared) == (None, (), (), ())
     # What an import cannot be asked for is given once it has made the table.
     assert describe(admin, name)["DeletionProtectionEnabled"] and point_in_time_recovery_enabled(admin, name)
     assert report.unprotected == {}

@@ -13,9 +13,10 @@ from loaders.deploy.plan import Plan, TablePlan, plan_tables
 from loaders.deploy.sync import ROLLED_BACK, RollbackLog, apply_plan, rollback
 from loaders.dynamodb.client import read_only
 from loaders.dynamodb.items import item_to_row, row_to_item
-from loaders.dynamodb.tables import ensure_table, key_schema
+from loaders.dynamodb.tables import key_schema
 from loaders.errors import DestroyRefused, WriteRefused
 from reporting.progress import table_progress
+from tests.loaders.conftest import create_table
 from tests.number_sets import TURNAROUNDS
 
 
@@ -131,7 +132,7 @@ def test_a_number_set_is_written_and_read_back_as_numbers(sync, prefix, scan):
 ], ids=["the same numbers in another order and spelling", "another number"])
 def test_a_plan_compares_a_live_number_set_as_numbers(client, admin, prefix, fast_wait, delays, counts):
     name = f"{prefix}turnarounds"
-    ensure_table(client, TURNAROUNDS, name, wait=fast_wait)
+    create_table(client, TURNAROUNDS, name, fast_wait)
     admin.put_item(TableName=name, Item={"turnaround_id": {"S": "TA001"}, "station": {"S": "DXB"}, "delays": {"NS": ["1", "2"]}})
     expected = [row_to_item({"turnaround_id": "TA001", "station": "DXB", "delays": json.dumps(delays)}, TURNAROUNDS)]
     [plan] = plan_tables(client, [TURNAROUNDS], {"turnarounds": expected}, prefix).tables
@@ -320,7 +321,7 @@ def test_progress_is_reported_per_table(sync, readings_table, prefix, make_rows)
 
 def test_items_written_before_the_plan_are_seen_by_it(client, readings_table, prefix, make_rows, fast_wait):
     name = f"{prefix}readings"
-    ensure_table(client, readings_table, name, wait=fast_wait)
+    create_table(client, readings_table, name, fast_wait)
     items = [row_to_item(r, readings_table) for r in make_rows(30)]
     write_items(client, name, items, readings_table.key)
     plan = plan_tables(client, [readings_table], {"readings": items}, prefix)

@@ -1,8 +1,9 @@
-"""Tables as the contract declares them: created when missing, GSIs added one at a time, never deleted unasked."""
+"""Tables as the contract declares them: created with their GSIs, GSIs added one at a time, never deleted unasked."""
 import pytest
 
-from loaders.dynamodb.tables import check_destroy_allowed, ensure_table, key_schema, table_name
-from loaders.errors import DestroyRefused, KeySchemaMismatch
+from loaders.dynamodb.tables import add_gsi, check_destroy_allowed, key_schema, table_name
+from loaders.errors import DestroyRefused
+from tests.loaders.conftest import create_table
 from tests.sample import TABLES_BY_NAME
 
 
@@ -17,10 +18,9 @@ def test_the_prefix_names_the_table_for_an_environment():
     assert table_name(TABLES_BY_NAME["flights"], "staging-") == "staging-flights"
 
 
-def test_a_missing_table_is_created_on_demand_with_its_gsis(client, admin, prefix, readings_table, fast_wait):
+def test_a_table_is_created_on_demand_with_its_gsis(client, admin, prefix, readings_table, fast_wait):
     name = f"{prefix}readings"
-    setup = ensure_table(client, readings_table, name, wait=fast_wait)
-    assert setup.created and not setup.indexes_added
+    create_table(client, readings_table, name, fast_wait)
     live = admin.describe_table(TableName=name)["Table"]
     assert live["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert live["KeySchema"] == key_schema(("reading_id",))
@@ -29,14 +29,6 @@ def test_a_missing_table_is_created_on_demand_with_its_gsis(client, admin, prefi
     indexes = {i["IndexName"]: (i["KeySchema"], i["Projection"]["ProjectionType"]) for i in live["GlobalSecondaryIndexes"]}
     assert indexes == {"sensor-count-index": (key_schema(("sensor", "count")), "ALL"),
                        "code-index": (key_schema(("code",)), "KEYS_ONLY")}
-
-
-def test_an_existing_table_as_declared_is_left_alone(client, prefix, readings_table, fast_wait):
-    name = f"{prefix}readings"
-    ensure_table(client, readings_table, name, wait=fast_wait)
-    creates, updates = _calls(client, "CreateTable"), _calls(client, "UpdateTable")
-    setup = ensure_table(client, readings_table, name, wait=fast_wait)
-    assert (setup.created, setup.indexes_added, creates, updates) == (False, (), [], [])
 
 
 def test_missing_gsis_are_added_one_per_update_table(client, admin, prefix, readings_table, fast_wait):
@@ -49,9 +41,9 @@ def test_missing_gsis_are_added_one_per_update_table(client, admin, prefix, read
                                     lambda params, model, **_: order.append(model.name))
     updates = _calls(client, "UpdateTable")
 
-    setup = ensure_table(client, readings_table, name, wait=fast_wait)
+    for index in readings_table.indexes:
+        add_gsi(client, readings_table, name, index, wait=fast_wait)
 
-    assert setup.indexes_added == ("sensor-count-index", "code-index")
     assert [len(u["GlobalSecondaryIndexUpdates"]) for u in updates] == [1, 1]
     # The table is waited for (DescribeTable) between the two updates.
     first, second = [i for i, op in enumerate(order) if op == "UpdateTable"]
@@ -73,29 +65,11 @@ def test_a_busy_table_is_retried_with_backoff(client, admin, prefix, readings_ta
             return fabricate(request, 400, {"__type": "com.amazonaws.dynamodb.v20120810#LimitExceededException",
                                              "message": "injected: too many index operations at once"})
     client.meta.events.register("before-send.dynamodb.UpdateTable", limit_exceeded)
-    setup = ensure_table(client, readings_table, name, wait=fast_wait)
-    assert setup.indexes_added == ("sensor-count-index", "code-index")
+    for index in readings_table.indexes:
+        add_gsi(client, readings_table, name, index, wait=fast_wait)
     assert busy["n"] == 4
-
-
-def test_a_table_with_another_key_is_refused(client, admin, prefix, readings_table, fast_wait):
-    name = f"{prefix}readings"
-    admin.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=key_schema(("reading_id",)),
-                       AttributeDefinitions=[{"AttributeName": "reading_id", "AttributeType": "N"}])
-    with pytest.raises(KeySchemaMismatch, match=r"table t\w+-readings exists with key \(\('reading_id', 'N'\),\)") as caught:
-        ensure_table(client, readings_table, name, wait=fast_wait)
-    assert caught.value.declared == (("reading_id", "S"),)
-
-
-def test_a_gsi_with_other_keys_is_refused(client, admin, prefix, readings_table, fast_wait):
-    name = f"{prefix}readings"
-    admin.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=key_schema(("reading_id",)),
-                       AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("reading_id", "sensor")],
-                       GlobalSecondaryIndexes=[{"IndexName": "sensor-count-index", "KeySchema": key_schema(("sensor",)),
-                                                "Projection": {"ProjectionType": "ALL"}}])
-    with pytest.raises(KeySchemaMismatch, match="GSI sensor-count-index") as caught:
-        ensure_table(client, readings_table, name, wait=fast_wait)
-    assert caught.value.index == "sensor-count-index"
+    assert {i["IndexName"] for i in admin.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"]} == {
+        "sensor-count-index", "code-index"}
 
 
 @pytest.mark.parametrize("endpoint, allow_destroy, refused", [

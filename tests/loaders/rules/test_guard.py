@@ -1,10 +1,10 @@
 """What the guard's corpus (test_guard_corpus.py) does not show: how expressions are read, key schemas learnt, DynamoDB's wording."""
 import pytest
 
-from loaders.dynamodb.tables import ensure_table
 from loaders.errors import RequestRefusedByAWS
 from loaders.rules.expressions import reserved_names
 from loaders.rules.guard import Guard, KeySchema, install_guard
+from tests.loaders.conftest import create_table
 from tests.sample import TABLES_BY_NAME
 
 ROSTER = TABLES_BY_NAME["CrewRoster"]  # GSI flight-position-index: flight_id (N), position (S, a reserved word)
@@ -33,7 +33,7 @@ def test_install_guard_twice_gives_the_same_guard(client):
 
 def test_the_guard_learns_a_key_schema_it_has_not_seen(client, admin, prefix, fast_wait):
     name = f"{prefix}roster"
-    ensure_table(admin, ROSTER, name, wait=fast_wait)  # created by another client: the guard never saw it
+    create_table(admin, ROSTER, name, fast_wait)  # created by another client: the guard never saw it
     with pytest.raises(RequestRefusedByAWS, match="wrong type"):
         client.put_item(TableName=name, Item={"roster_id": {"S": "RS00001"}, "flight_id": {"S": "1042"}})
 
