@@ -20,22 +20,18 @@ def check_create_table(params: dict) -> None:
     table_key = check_key_schema(params.get("KeySchema"), "KeySchema")
     defined = check_attribute_definitions(params.get("AttributeDefinitions"))
     gsis = _index_list(params, "GlobalSecondaryIndexes", dynamodb.MAX_GSIS_PER_TABLE)
-    lsis = _index_list(params, "LocalSecondaryIndexes", dynamodb.MAX_LSIS_PER_TABLE)
     used = list(table_key)
     seen: set[str] = set()
-    for kind, indexes in (("GlobalSecondaryIndexes", gsis), ("LocalSecondaryIndexes", lsis)):
-        for position, index in enumerate(indexes):
-            where = f"{kind}[{position}]"
-            name, key = check_index(index, where)
-            if name in seen:
-                raise RuleBroken("duplicate index name", f"{where}: {_INVALID}Duplicate index name: {name}",
-                                 "Give every GSI and LSI of a table its own name.")
-            seen.add(name)
-            if kind == "LocalSecondaryIndexes":
-                _check_lsi(name, key, table_key, where)
-            used += key
+    for position, index in enumerate(gsis):
+        where = f"GlobalSecondaryIndexes[{position}]"
+        name, key = check_index(index, where)
+        if name in seen:
+            raise RuleBroken("duplicate index name", f"{where}: {_INVALID}Duplicate index name: {name}",
+                             "Give every GSI of a table its own name.")
+        seen.add(name)
+        used += key
     _check_definitions_used(defined, used)
-    _check_projected_count(gsis + lsis)
+    _check_projected_count(gsis)
     _check_billing(params, gsis)
 
 
@@ -154,24 +150,10 @@ def _index_list(params: dict, kind: str, limit: int) -> list:
         raise RuleBroken("index definition", f"{kind}: {_INVALID}List of {kind} is empty",
                          f"Leave {kind} out when the table has none.")
     if len(indexes) > limit:
-        short = "GSIs" if kind.startswith("Global") else "LSIs"
-        raise RuleBroken(f"too many {short}", f"{kind}: {len(indexes)} {short} in one table; AWS allows {limit} "
-                                              "(Service, account, and table quotas in Amazon DynamoDB)",
-                         f"Declare at most {limit} {short} in the contract.")
+        raise RuleBroken("too many GSIs", f"{kind}: {len(indexes)} GSIs in one table; AWS allows {limit} "
+                                          "(Service, account, and table quotas in Amazon DynamoDB)",
+                         f"Declare at most {limit} GSIs in the contract.")
     return indexes
-
-
-def _check_lsi(name: str, key: tuple[str, ...], table_key: tuple[str, ...], where: str) -> None:
-    remedy = "An LSI has the table's partition key and a sort key of its own, on a table that has a sort key."
-    if len(table_key) != 2:
-        raise RuleBroken("local index", f"{where}: {_INVALID}Table KeySchema does not have a range key, "
-                                        "which is required when specifying a LocalSecondaryIndex", remedy)
-    if len(key) != 2:
-        raise RuleBroken("local index", f"{where}: {_INVALID}Index KeySchema does not have a range key for index: {name}", remedy)
-    if key[0] != table_key[0]:
-        raise RuleBroken("local index", f"{where}: {_INVALID}Index KeySchema does not have the same leading hash key as "
-                                        f"table KeySchema for index: {name}. index hash key: {key[0]}, "
-                                        f"table hash key: {table_key[0]}", remedy)
 
 
 def _check_definitions_used(defined: dict[str, str], used: list[str]) -> None:

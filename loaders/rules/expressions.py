@@ -4,9 +4,9 @@ moto accepts `position = :p` in a KeyConditionExpression; AWS answers
 "Attribute name is a reserved keyword". An attribute name is any word of an
 expression that is not a placeholder (`#name`, `:value`) and not syntax: the
 functions (case-sensitive, always followed by `(`), the keywords AND, OR, NOT,
-BETWEEN, IN, and in an UpdateExpression the clauses SET, REMOVE, ADD, DELETE
-(keywords are case-insensitive). Each element of a document path (`a.b[0].c`)
-is an attribute name.
+BETWEEN, IN (keywords are case-insensitive). Each element of a document path
+(`a.b[0].c`) is an attribute name. Only the expressions of the requests the
+tool sends are read: Query's and Scan's.
 """
 from __future__ import annotations
 
@@ -20,22 +20,15 @@ EXPRESSION_PARAMETERS = (
     "KeyConditionExpression",
     "FilterExpression",
     "ProjectionExpression",
-    "ConditionExpression",
-    "UpdateExpression",
 )
 FUNCTIONS = frozenset({
     "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains", "size",
-    "if_not_exists", "list_append",
 })
 KEYWORDS = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})
-UPDATE_CLAUSES = frozenset({"SET", "REMOVE", "ADD", "DELETE"})
 
 _WORD = re.compile(r"[#:]?[A-Za-z_][A-Za-z0-9_]*")
-# What can follow a clause keyword: the start of an operand, never an operator or a separator.
-_OPERAND_START = re.compile(r"\s+[#A-Za-z_]")
 
-
-def bare_names(expression: str, *, update: bool = False) -> list[str]:
+def bare_names(expression: str) -> list[str]:
     """The attribute names written without a `#` placeholder, in order."""
     names = []
     for match in _WORD.finditer(expression):
@@ -47,15 +40,13 @@ def bare_names(expression: str, *, update: bool = False) -> list[str]:
             continue
         if word.upper() in KEYWORDS:
             continue
-        if update and word.upper() in UPDATE_CLAUSES and _OPERAND_START.match(rest):
-            continue
         names.append(word)
     return names
 
 
-def reserved_names(expression: str, *, update: bool = False) -> list[str]:
+def reserved_names(expression: str) -> list[str]:
     """The bare attribute names that are DynamoDB reserved words (case-insensitive)."""
-    return [name for name in bare_names(expression, update=update) if name.upper() in RESERVED_WORDS]
+    return [name for name in bare_names(expression) if name.upper() in RESERVED_WORDS]
 
 
 # Parameters of the legacy API, which AWS refuses beside expressions in one request.
@@ -66,7 +57,7 @@ _REMEDY_VALUES = "Define every :value the expressions use in ExpressionAttribute
 
 
 def check_expressions(scope: dict, where: str = "") -> None:
-    """Refuse (`RuleBroken`) what AWS refuses in the expressions of one request, batch table or transaction action.
+    """Refuse (`RuleBroken`) what AWS refuses in the expressions of one Query or Scan.
 
     "Expression attribute names", "Expression attribute values" and
     "Reserved words in DynamoDB" (Developer Guide): every `#name` and
@@ -112,7 +103,7 @@ def _check_expression(where: str, parameter: str, expression: object, names: dic
         raise RuleBroken(f"expression over {MAX_EXPRESSION_BYTES // 1024} KB",
                          f"{where} is {len(expression.encode('utf-8'))} bytes; DynamoDB allows {MAX_EXPRESSION_BYTES}",
                          "Split the request, or shorten the names with #placeholders.")
-    words = reserved_names(expression, update=parameter == "UpdateExpression")
+    words = reserved_names(expression)
     if words:
         raise RuleBroken("reserved word in an expression",
                          f"{where} {expression!r} uses {', '.join(words)} bare: Invalid {parameter}: "

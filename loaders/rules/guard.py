@@ -7,11 +7,12 @@ reject: passing on moto then means something for AWS. Key schemas are learnt
 from the CreateTable, DescribeTable and UpdateTable answers the client sees
 (and looked up with DescribeTable when a request names a table not seen yet).
 
-What is checked, each with the page of the DynamoDB documentation it comes
-from: names (`definitions.check_name`), table definitions
-(`loaders.rules.definitions`), items and every AttributeValue
-(`loaders.rules.attribute_values`), keys wherever they appear, batches and
-transactions, paging parameters, and expressions (`loaders.rules.expressions`).
+It covers exactly the operations the tool sends with rules to break:
+CreateTable, ImportTable and UpdateTable (`loaders.rules.definitions`),
+BatchWriteItem (items, every AttributeValue, keys, batch shape), and Query and
+Scan (index, paging parameters, ExclusiveStartKey, expressions in
+`loaders.rules.expressions`). Each rule cites the page of the DynamoDB
+documentation it comes from; table names are checked on every operation.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from loaders.errors import RequestRefusedByAWS, RuleBroken
 from loaders.rules.attribute_values import check_attributes
 from loaders.rules.definitions import check_create_table, check_name, check_update_table
 from loaders.rules.expressions import check_expressions
+from loaders.rules.requests import batch_tables, check_paging, check_table_name, compared_key_label, non_empty_list
 
 _GUARDS: weakref.WeakKeyDictionary[Any, Guard] = weakref.WeakKeyDictionary()
 _NO_MATCH = "The provided key element does not match the schema"
@@ -65,8 +67,7 @@ class KeySchema:
 
     @classmethod
     def from_description(cls, description: dict) -> KeySchema:
-        indexes = {i["IndexName"]: key_names(i["KeySchema"])
-                   for i in description.get("GlobalSecondaryIndexes", []) + description.get("LocalSecondaryIndexes", [])}
+        indexes = {i["IndexName"]: key_names(i["KeySchema"]) for i in description.get("GlobalSecondaryIndexes", [])}
         types = {d["AttributeName"]: d["AttributeType"] for d in description.get("AttributeDefinitions", [])}
         return cls(key_names(description["KeySchema"]), indexes, types)
 
@@ -99,7 +100,7 @@ class Guard:
         """Raise `RequestRefusedByAWS` if AWS would refuse `operation` with these parameters."""
         try:
             if "TableName" in params and operation != "CreateTable":
-                _check_table_name(params["TableName"], "TableName")
+                check_table_name(params["TableName"], "TableName")
             rules = _RULES.get(operation)
             if rules is not None:
                 rules(self, params)
@@ -120,15 +121,6 @@ class Guard:
         schema = self._schema(params.get("TableName")) if creates else None
         check_update_table(params, tuple(schema.indexes) if schema else None)
 
-    def _put_item(self, params: dict) -> None:
-        self._item(params.get("TableName"), params.get("Item"), "Item")
-        check_expressions(params)
-
-    def _key_operation(self, params: dict) -> None:
-        """GetItem, UpdateItem, DeleteItem: a Key, and expressions."""
-        self._key(params.get("TableName"), params.get("Key"), "Key")
-        check_expressions(params)
-
     def _read(self, params: dict) -> None:
         """Query and Scan: the index, paging parameters, ExclusiveStartKey, expressions."""
         table, index = params.get("TableName"), params.get("IndexName")
@@ -138,7 +130,7 @@ class Guard:
             if schema is not None and index not in schema.indexes:
                 raise RuleBroken("unknown index", f"IndexName: The table does not have the specified index: {index}",
                                  "Name an index the table has (DescribeTable lists them).")
-        _check_paging(params)
+        check_paging(params)
         if "ExclusiveStartKey" in params:
             self._key(table, params["ExclusiveStartKey"], "ExclusiveStartKey", schema.start_key(index) if schema else None)
         check_expressions(params)
@@ -152,7 +144,7 @@ class Guard:
 
     def _batch_write(self, params: dict) -> None:
         """BatchWriteItem: 1 to 25 requests, each a put or a delete, no key twice, at most 16 MB."""
-        request_items = _batch_tables(params, "BatchWriteItem")
+        request_items = batch_tables(params, "BatchWriteItem")
         count = sum(len(requests) if type(requests) is list else 0 for requests in request_items.values())
         if count > dynamodb.MAX_BATCH_WRITE_ITEMS:
             raise RuleBroken("too many requests in a batch",
@@ -161,7 +153,7 @@ class Guard:
         size = 0
         for table, requests in request_items.items():
             where = f"RequestItems[{table}]"
-            _non_empty_list(requests, where, "requests")
+            non_empty_list(requests, where, "requests")
             schema = self._schema(table)
             seen = set()
             for position, request in enumerate(requests):
@@ -181,7 +173,7 @@ class Guard:
                     key = tuple(dynamodb.comparable(item[name]) for name in schema.key)
                     if key in seen:
                         raise RuleBroken("duplicate key in a batch",
-                                         f"{at}: Provided list of item keys contains duplicates ({_key_label(schema.key, key)} "
+                                         f"{at}: Provided list of item keys contains duplicates ({compared_key_label(schema.key, key)} "
                                          "twice; numbers are compared by value)",
                                          "Send each key once per BatchWriteItem; AWS refuses the whole batch otherwise.")
                     seen.add(key)
@@ -189,68 +181,6 @@ class Guard:
             raise RuleBroken(f"batch over {dynamodb.MAX_BATCH_WRITE_BYTES // 2**20} MB",
                              f"{size} bytes in one BatchWriteItem; AWS allows {dynamodb.MAX_BATCH_WRITE_BYTES}",
                              "Split the items into smaller batches.")
-
-    def _batch_get(self, params: dict) -> None:
-        """BatchGetItem: 1 to 100 keys, no key twice, expressions per table."""
-        request_items = _batch_tables(params, "BatchGetItem")
-        count = sum(len(spec.get("Keys") or []) if type(spec) is dict else 0 for spec in request_items.values())
-        if count > dynamodb.MAX_BATCH_GET_KEYS:
-            raise RuleBroken("too many keys in a batch",
-                             f"{count} keys in one BatchGetItem: Too many items requested for the BatchGetItem call "
-                             f"(AWS allows {dynamodb.MAX_BATCH_GET_KEYS})", f"Split the keys into batches of {dynamodb.MAX_BATCH_GET_KEYS}.")
-        for table, spec in request_items.items():
-            where = f"RequestItems[{table}]"
-            if type(spec) is not dict:
-                raise RuleBroken("batch request", f"{where}: a table's part of BatchGetItem is a map with Keys", "Give {'Keys': [...]}.")
-            _non_empty_list(spec.get("Keys"), f"{where}.Keys", "keys")
-            schema = self._schema(table)
-            seen = set()
-            for position, key in enumerate(spec["Keys"]):
-                self._key(table, key, f"{where}.Keys[{position}]", schema=schema)
-                if schema is not None:
-                    parts = tuple(dynamodb.comparable(key[name]) for name in schema.key)
-                    if parts in seen:
-                        raise RuleBroken("duplicate key in a batch",
-                                         f"{where}.Keys[{position}]: Provided list of item keys contains duplicates "
-                                         f"({_key_label(schema.key, parts)} twice; numbers are compared by value)",
-                                         "Ask for each key once per BatchGetItem.")
-                    seen.add(parts)
-            check_expressions(spec, where)
-
-    def _transact_write(self, params: dict) -> None:
-        """TransactWriteItems: 1 to 100 actions, each one kind, no item twice."""
-        actions = _transact_actions(params)
-        seen = set()
-        for position, action in enumerate(actions):
-            where = f"TransactItems[{position}]"
-            kind = _one_of(action, ("Put", "Update", "Delete", "ConditionCheck"), where)
-            body = action[kind]
-            table = body.get("TableName")
-            _check_table_name(table, f"{where}.{kind}.TableName")
-            schema = self._schema(table)
-            if kind == "Put":
-                self._item(table, body.get("Item"), f"{where}.Put.Item", schema)
-                identity = body["Item"]
-            else:
-                self._key(table, body.get("Key"), f"{where}.{kind}.Key", schema=schema)
-                identity = body["Key"]
-            check_expressions(body, f"{where}.{kind}")
-            if schema is not None:
-                item = (table, tuple(dynamodb.comparable(identity[name]) for name in schema.key))
-                if item in seen:
-                    raise RuleBroken("one action per item in a transaction",
-                                     f"{where}: Transaction request cannot include multiple operations on one item",
-                                     "Merge the actions on one item into one.")
-                seen.add(item)
-
-    def _transact_get(self, params: dict) -> None:
-        for position, action in enumerate(_transact_actions(params)):
-            where = f"TransactItems[{position}]"
-            _one_of(action, ("Get",), where)
-            body = action["Get"]
-            _check_table_name(body.get("TableName"), f"{where}.Get.TableName")
-            self._key(body.get("TableName"), body.get("Key"), f"{where}.Get.Key")
-            check_expressions(body, f"{where}.Get")
 
     # items and keys ---------------------------------------------------------------------------
     def _item(self, table: str, item: Any, where: str, schema: KeySchema | None = None) -> int:
@@ -341,82 +271,10 @@ _RULES: dict[str, Callable[[Guard, dict], None]] = {
     "CreateTable": Guard._create_table,
     "ImportTable": Guard._import_table,
     "UpdateTable": Guard._update_table,
-    "PutItem": Guard._put_item,
-    "GetItem": Guard._key_operation,
-    "UpdateItem": Guard._key_operation,
-    "DeleteItem": Guard._key_operation,
     "Query": Guard._query,
     "Scan": Guard._read,
     "BatchWriteItem": Guard._batch_write,
-    "BatchGetItem": Guard._batch_get,
-    "TransactWriteItems": Guard._transact_write,
-    "TransactGetItems": Guard._transact_get,
 }
-
-
-def _check_table_name(name: Any, where: str) -> None:
-    # Data operations also take a table's ARN in place of its name (API Reference, TableName).
-    if not (type(name) is str and name.startswith("arn:")):
-        check_name("table", name, where)
-
-
-def _batch_tables(params: dict, operation: str) -> dict:
-    request_items = params.get("RequestItems")
-    if type(request_items) is not dict or not request_items:
-        raise RuleBroken("empty batch", "RequestItems: 1 validation error detected: Value '{}' at 'requestItems' failed "
-                                        "to satisfy constraint: Member must have length greater than or equal to 1",
-                         f"Send no {operation} when there is nothing to send.")
-    for table in request_items:
-        _check_table_name(table, f"RequestItems[{table}]")
-    return request_items
-
-
-def _non_empty_list(value: Any, where: str, what: str) -> None:
-    if type(value) is not list or not value:
-        raise RuleBroken("empty batch", f"{where}: Member must have length greater than or equal to 1",
-                         f"Leave a table without {what} out of the batch.")
-
-
-def _transact_actions(params: dict) -> list:
-    actions = params.get("TransactItems")
-    if type(actions) is not list or not 1 <= len(actions) <= dynamodb.MAX_TRANSACT_ITEMS:
-        count = len(actions) if type(actions) is list else 0
-        raise RuleBroken("transaction size", f"TransactItems has {count} actions; AWS takes 1 to {dynamodb.MAX_TRANSACT_ITEMS}",
-                         f"Split the actions into transactions of at most {dynamodb.MAX_TRANSACT_ITEMS}.")
-    return actions
-
-
-def _one_of(action: Any, kinds: tuple[str, ...], where: str) -> str:
-    if type(action) is not dict or len(action) != 1 or next(iter(action)) not in kinds or type(action[next(iter(action))]) is not dict:
-        raise RuleBroken("transaction action", f"{where}: an action is exactly one of {', '.join(kinds)}",
-                         f"Write each action as {{'{kinds[0]}': {{...}}}}.")
-    return next(iter(action))
-
-
-def _check_paging(params: dict) -> None:
-    """Limit and Segment/TotalSegments as the Query and Scan pages of the API Reference bound them."""
-    limit = params.get("Limit")
-    if limit is not None and (type(limit) is not int or limit < dynamodb.MIN_LIMIT):
-        raise RuleBroken("paging parameter", f"Limit: 1 validation error detected: Value '{limit}' at 'limit' failed to "
-                                             f"satisfy constraint: Member must have value greater than or equal to {dynamodb.MIN_LIMIT}",
-                         f"Give Limit of {dynamodb.MIN_LIMIT} or more, or leave it out to read up to 1 MB per page.")
-    segment, total = params.get("Segment"), params.get("TotalSegments")
-    if segment is None and total is None:
-        return
-    remedy = f"Give both Segment and TotalSegments, with 0 <= Segment < TotalSegments <= {dynamodb.MAX_TOTAL_SEGMENTS:,}."
-    if segment is None or total is None:
-        raise RuleBroken("paging parameter", "The TotalSegments parameter is required but was not present in the request "
-                                             "when parameter Segment is present" if total is None else
-                         "The Segment parameter is required but was not present in the request when parameter "
-                         "TotalSegments is present", remedy)
-    if type(total) is not int or not 1 <= total <= dynamodb.MAX_TOTAL_SEGMENTS or type(segment) is not int or not 0 <= segment < total:
-        raise RuleBroken("paging parameter", f"Segment {segment} of TotalSegments {total}: The Segment parameter must be "
-                                             "less than the TotalSegments parameter, both within DynamoDB's bounds", remedy)
-
-
-def _key_label(names: tuple[str, ...], parts: tuple) -> str:
-    return "/".join(f"{name}={content.decode(errors='replace') if isinstance(content, bytes) else content}"
-                    for name, (_, content) in zip(names, parts, strict=False))
 
 
 def check_item(operation: str, table: str, item: Any, where: str, schema: KeySchema) -> None:

@@ -28,15 +28,14 @@ NAMES = "Expression attribute names in DynamoDB"
 VALUES = "Using expression attribute values in DynamoDB"
 RESERVED = "Reserved words in DynamoDB"
 CREATE, UPDATE_TABLE = "CreateTable (API Reference)", "UpdateTable (API Reference)"
-BATCH_WRITE, BATCH_GET = "BatchWriteItem (API Reference)", "BatchGetItem (API Reference)"
-QUERY, SCAN, TRANSACT = "Query (API Reference)", "Scan (API Reference)", "TransactWriteItems (API Reference)"
+BATCH_WRITE = "BatchWriteItem (API Reference)"
+QUERY, SCAN = "Query (API Reference)", "Scan (API Reference)"
 KEYS = "Core components of Amazon DynamoDB: primary key"
 
 # The corpus tables of each server; of one length, so that a name of 255 characters is one on both.
 PREFIXES = {"moto": "corpus-moto-", "dynalite": "corpus-dyna-"}
 FAST_POLL = {"Delay": 0.05, "MaxAttempts": 200}
 
-NO_TRANSACTIONS = "dynalite has no transactions"
 UNSERIALISABLE = "botocore cannot serialise the shape, so no server ever sees it"
 ON_DEMAND_GSI = "dynalite will not add a GSI to an on-demand table without ProvisionedThroughput, which AWS does not need"
 
@@ -82,7 +81,8 @@ def item(**attributes: Any) -> dict:
 
 
 def put(**attributes: Any) -> dict:
-    return {"TableName": "@pair", "Item": {k: v for k, v in item(**attributes).items() if v is not None}}
+    """A BatchWriteItem of one item of @pair: the only way the tool writes an item."""
+    return batch_puts({k: v for k, v in item(**attributes).items() if v is not None})
 
 
 def table(name: str = "@new", *, key_schema=(("id", "HASH"),), definitions=(("id", "S"),), **more: Any) -> dict:
@@ -96,16 +96,8 @@ def gsi(name: str, *attributes: str, projection: dict | None = None) -> dict:
             "Projection": projection or {"ProjectionType": "ALL"}}
 
 
-def lsi(name: str, range_key: str, hash_key: str = "id", projection: dict | None = None) -> dict:
-    return gsi(name, hash_key, range_key, projection=projection)
-
-
 def include(*attributes: str) -> dict:
     return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(attributes)}
-
-
-def pair_table(name: str, **more: Any) -> dict:
-    return table(name, key_schema=(("id", "HASH"), ("at", "RANGE")), definitions=(("id", "S"), ("at", "S")), **more)
 
 
 def nested(levels: int) -> dict:
@@ -117,6 +109,10 @@ def nested(levels: int) -> dict:
 
 def batch_puts(*items: dict, table_name: str = "@pair") -> dict:
     return {"RequestItems": {table_name: [{"PutRequest": {"Item": i}} for i in items]}}
+
+
+def deletes(*keys: dict, table_name: str = "@pair") -> dict:
+    return {"RequestItems": {table_name: [{"DeleteRequest": {"Key": k}} for k in keys]}}
 
 
 def single_puts(*ids: str) -> dict:
@@ -131,27 +127,19 @@ def query(**params: Any) -> dict:
     return {"TableName": "@pair", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": s("p1")}, **params}
 
 
-def update(expression: str, **params: Any) -> dict:
-    return {"TableName": "@pair", "Key": key(), "UpdateExpression": expression, **params}
-
-
-def transact(*actions: dict) -> dict:
-    return {"TransactItems": list(actions)}
-
-
 REFUSED: dict[str, Shape] = {
     # names ------------------------------------------------------------------------------------
     "a table name of 2 characters": Shape("create_table", table("ab"), "table name", NAMING),
     "a table name of 256 characters": Shape("create_table", table("t" * 256), "table name", NAMING),
     "a table name with a space and an exclamation mark": Shape("create_table", table("bad name!"), "table name", NAMING),
-    "a GetItem on a table name with a slash": Shape("get_item", {"TableName": "a/b", "Key": key()}, "table name", NAMING),
+    "a Scan on a table name with a slash": Shape("scan", {"TableName": "a/b"}, "table name", NAMING),
     "an index name of 2 characters": Shape("create_table", table(definitions=(("id", "S"), ("c", "S")),
                                                                  GlobalSecondaryIndexes=[gsi("ix", "c")]), "index name", NAMING),
     "an index name with a space": Shape("create_table", table(definitions=(("id", "S"), ("c", "S")),
                                                               GlobalSecondaryIndexes=[gsi("by code", "c")]), "index name", NAMING),
     "a Query naming an index with bad characters": Shape("query", query(IndexName="code index!"), "index name", NAMING),
     "a Query on an index the table does not have": Shape("query", query(IndexName="no-such-index"), "unknown index", QUERY),
-    "an empty attribute name in an item": Shape("put_item", put(**{"": s("x")}), "attribute name", NAMING,
+    "an empty attribute name in an item": Shape("batch_write_item", put(**{"": s("x")}), "attribute name", NAMING,
                                                 "dynalite accepts an empty attribute name"),
     "a key attribute name over 255 bytes": Shape("create_table", table(key_schema=(("k" * 256, "HASH"),),
                                                                        definitions=(("k" * 256, "S"),)), "attribute name", NAMING,
@@ -179,18 +167,9 @@ REFUSED: dict[str, Shape] = {
     "21 GSIs in one CreateTable": Shape(
         "create_table", table(definitions=(("id", "S"), *((f"a{i}", "S") for i in range(21))),
                               GlobalSecondaryIndexes=[gsi(f"index-{i}", f"a{i}") for i in range(21)]), "too many GSIs", QUOTAS),
-    "6 LSIs in one CreateTable": Shape(
-        "create_table", pair_table("@new", AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"}
-                                                                 for a in ("id", "at", *(f"r{i}" for i in range(6)))],
-                                   LocalSecondaryIndexes=[lsi(f"local-{i}", f"r{i}") for i in range(6)]),
-        "too many LSIs", QUOTAS),
     "two GSIs of one name": Shape("create_table", table(definitions=(("id", "S"), ("a", "S"), ("b", "S")),
                                                         GlobalSecondaryIndexes=[gsi("twin", "a"), gsi("twin", "b")]),
                                   "duplicate index name", CREATE),
-    "a GSI and an LSI of one name": Shape(
-        "create_table", pair_table("@new", AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("id", "at", "a", "b")],
-                                   GlobalSecondaryIndexes=[gsi("twin", "a")], LocalSecondaryIndexes=[lsi("twin", "b")]),
-        "duplicate index name", CREATE),
     "101 projected attributes over two indexes": Shape(
         "create_table", table(definitions=(("id", "S"), ("a", "S"), ("b", "S")),
                               GlobalSecondaryIndexes=[gsi("by-a", "a", projection=include(*(f"x{i}" for i in range(51)))),
@@ -200,11 +179,6 @@ REFUSED: dict[str, Shape] = {
         "create_table", table(definitions=(("id", "S"), ("a", "S")),
                               GlobalSecondaryIndexes=[gsi("by-a", "a", projection={"ProjectionType": "ALL", "NonKeyAttributes": ["x"]})]),
         "index projection", CREATE),
-    "an LSI on a table without a sort key": Shape(
-        "create_table", table(definitions=(("id", "S"), ("r", "S")), LocalSecondaryIndexes=[lsi("local", "r")]), "local index", CREATE),
-    "an LSI whose partition key is not the table's": Shape(
-        "create_table", pair_table("@new", AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("id", "at", "o", "r")],
-                                   LocalSecondaryIndexes=[lsi("local", "r", hash_key="o")]), "local index", CREATE),
     "an empty list of GSIs": Shape("create_table", table(GlobalSecondaryIndexes=[]), "index definition", CREATE),
     "ProvisionedThroughput on an on-demand table": Shape(
         "create_table", table(ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}), "billing mode", CREATE),
@@ -223,54 +197,48 @@ REFUSED: dict[str, Shape] = {
                          "GlobalSecondaryIndexUpdates": [{"Create": gsi("code-index", "code")}]},
         "duplicate index name", UPDATE_TABLE),
     # attribute values -------------------------------------------------------------------------
-    "an AttributeValue with two types": Shape("put_item", put(note={"S": "a", "N": "1"}), "malformed AttributeValue", NAMING),
-    "an empty AttributeValue": Shape("put_item", put(note={}), "malformed AttributeValue", NAMING),
-    "an AttributeValue that is a bare string": Shape("put_item", put(note="plain"), "malformed AttributeValue", NAMING,
+    "an AttributeValue with two types": Shape("batch_write_item", put(note={"S": "a", "N": "1"}), "malformed AttributeValue", NAMING),
+    "an empty AttributeValue": Shape("batch_write_item", put(note={}), "malformed AttributeValue", NAMING),
+    "an AttributeValue that is a bare string": Shape("batch_write_item", put(note="plain"), "malformed AttributeValue", NAMING,
                                                      UNSERIALISABLE),
-    "an AttributeValue of an unknown type": Shape("put_item", put(note={"STR": "a"}), "malformed AttributeValue", NAMING,
+    "an AttributeValue of an unknown type": Shape("batch_write_item", put(note={"STR": "a"}), "malformed AttributeValue", NAMING,
                                                   UNSERIALISABLE),
-    "NULL set to false": Shape("put_item", put(note={"NULL": False}), "malformed AttributeValue", NAMING),
-    "a string set with one value twice": Shape("put_item", put(tags={"SS": ["a", "a"]}), "set with a value twice", NAMING),
-    "a number set with 1 and 1.0": Shape("put_item", put(sizes={"NS": ["1", "1.0"]}), "set with a value twice", NAMING),
-    "a binary set with one value twice": Shape("put_item", put(blobs={"BS": [b"a", b"a"]}), "set with a value twice", NAMING),
-    "an empty string set": Shape("put_item", put(tags={"SS": []}), "malformed AttributeValue", NAMING),
-    "an empty number set": Shape("put_item", put(sizes={"NS": []}), "malformed AttributeValue", NAMING),
-    "a number of 39 significant digits": Shape("put_item", put(weight=n("1" * 39)), "number DynamoDB cannot hold", NAMING),
-    "a number over 1E+125": Shape("put_item", put(weight=n("1E+126")), "number DynamoDB cannot hold", NAMING),
-    "a number under 1E-130": Shape("put_item", put(weight=n("1E-131")), "number DynamoDB cannot hold", NAMING),
-    "a number that is text": Shape("put_item", put(weight=n("heavy")), "number DynamoDB cannot hold", NAMING),
-    "Infinity as a number": Shape("put_item", put(weight=n("Infinity")), "number DynamoDB cannot hold", NAMING),
-    "maps nested 33 levels deep": Shape("put_item", put(doc=nested(33)), "nesting deeper than 32 levels", QUOTAS,
+    "NULL set to false": Shape("batch_write_item", put(note={"NULL": False}), "malformed AttributeValue", NAMING),
+    "a string set with one value twice": Shape("batch_write_item", put(tags={"SS": ["a", "a"]}), "set with a value twice", NAMING),
+    "a number set with 1 and 1.0": Shape("batch_write_item", put(sizes={"NS": ["1", "1.0"]}), "set with a value twice", NAMING),
+    "a binary set with one value twice": Shape("batch_write_item", put(blobs={"BS": [b"a", b"a"]}), "set with a value twice", NAMING),
+    "an empty string set": Shape("batch_write_item", put(tags={"SS": []}), "malformed AttributeValue", NAMING),
+    "an empty number set": Shape("batch_write_item", put(sizes={"NS": []}), "malformed AttributeValue", NAMING),
+    "a number of 39 significant digits": Shape("batch_write_item", put(weight=n("1" * 39)), "number DynamoDB cannot hold", NAMING),
+    "a number over 1E+125": Shape("batch_write_item", put(weight=n("1E+126")), "number DynamoDB cannot hold", NAMING),
+    "a number under 1E-130": Shape("batch_write_item", put(weight=n("1E-131")), "number DynamoDB cannot hold", NAMING),
+    "a number that is text": Shape("batch_write_item", put(weight=n("heavy")), "number DynamoDB cannot hold", NAMING),
+    "Infinity as a number": Shape("batch_write_item", put(weight=n("Infinity")), "number DynamoDB cannot hold", NAMING),
+    "maps nested 33 levels deep": Shape("batch_write_item", put(doc=nested(33)), "nesting deeper than 32 levels", QUOTAS,
                                         "dynalite does not limit nesting"),
-    "an item over 400 KB": Shape("put_item", put(notes=s("x" * 400 * 1024)), "item over 400 KB", QUOTAS),
+    "an item over 400 KB": Shape("batch_write_item", put(notes=s("x" * 400 * 1024)), "item over 400 KB", QUOTAS),
     # keys in items ----------------------------------------------------------------------------
-    "an item without its sort key": Shape("put_item", {"TableName": "@pair", "Item": {"pk": s("p1")}}, "missing key attribute", KEYS),
-    "a partition key of the wrong type": Shape("put_item", {"TableName": "@pair", "Item": item(pk=n("1"))},
+    "an item without its sort key": Shape("batch_write_item", batch_puts({"pk": s("p1")}), "missing key attribute", KEYS),
+    "a partition key of the wrong type": Shape("batch_write_item", batch_puts(item(pk=n("1"))),
                                                "key attribute of the wrong type", KEYS),
-    "an empty string as a partition key": Shape("put_item", {"TableName": "@pair", "Item": item(pk=s(""))},
+    "an empty string as a partition key": Shape("batch_write_item", batch_puts(item(pk=s(""))),
                                                 "empty string in a key attribute", NAMING),
-    "an empty string as a GSI key": Shape("put_item", put(code=s(""), rank=n("1")), "empty string in a key attribute", NAMING,
+    "an empty string as a GSI key": Shape("batch_write_item", put(code=s(""), rank=n("1")), "empty string in a key attribute", NAMING,
                                           "dynalite accepts an empty string in an index key attribute"),
-    "a GSI key of the wrong type": Shape("put_item", put(code=n("7")), "key attribute of the wrong type", KEYS),
-    "a partition key of 2049 bytes": Shape("put_item", {"TableName": "@pair", "Item": item(pk=s("p" * 2049))},
+    "a GSI key of the wrong type": Shape("batch_write_item", put(code=n("7")), "key attribute of the wrong type", KEYS),
+    "a partition key of 2049 bytes": Shape("batch_write_item", batch_puts(item(pk=s("p" * 2049))),
                                            "key over its size limit", QUOTAS),
-    "a sort key of 1025 bytes": Shape("put_item", {"TableName": "@pair", "Item": item(sk=s("s" * 1025))},
+    "a sort key of 1025 bytes": Shape("batch_write_item", batch_puts(item(sk=s("s" * 1025))),
                                       "key over its size limit", QUOTAS),
     # keys in requests -------------------------------------------------------------------------
-    "a GetItem with an empty Key": Shape("get_item", {"TableName": "@pair", "Key": {}}, "key does not match the schema", KEYS),
-    "a GetItem with a Key missing its sort key": Shape("get_item", {"TableName": "@pair", "Key": {"pk": s("p1")}},
-                                                       "key does not match the schema", KEYS),
-    "a GetItem with a non-key attribute in its Key": Shape("get_item", {"TableName": "@pair", "Key": item(note=s("x"))},
-                                                           "key does not match the schema", KEYS),
-    "a DeleteItem with a Key of the wrong type": Shape("delete_item", {"TableName": "@single", "Key": {"id": s("1")}},
-                                                       "key attribute of the wrong type", KEYS),
-    "an UpdateItem with an empty string in its Key": Shape(
-        "update_item", update("SET #n = :v", Key=key(pk=""), ExpressionAttributeNames={"#n": "note"},
-                              ExpressionAttributeValues={":v": s("x")}), "empty string in a key attribute", NAMING),
+    "a batch DeleteRequest with a Key of the wrong type": Shape("batch_write_item", deletes({"id": s("1")}, table_name="@single"),
+                                                                "key attribute of the wrong type", KEYS),
+    "a batch DeleteRequest with a Key missing its sort key": Shape("batch_write_item", deletes({"pk": s("p1")}),
+                                                                   "key does not match the schema", KEYS),
+    "a batch DeleteRequest with a non-key attribute in its Key": Shape("batch_write_item", deletes(item(note=s("x"))),
+                                                                       "key does not match the schema", KEYS),
     "a batch DeleteRequest with an empty Key": Shape("batch_write_item", {"RequestItems": {"@pair": [{"DeleteRequest": {"Key": {}}}]}},
                                                      "key does not match the schema", BATCH_WRITE),
-    "a BatchGetItem key without its sort key": Shape("batch_get_item", {"RequestItems": {"@pair": {"Keys": [{"pk": s("p1")}]}}},
-                                                     "key does not match the schema", BATCH_GET),
     "an ExclusiveStartKey without the sort key": Shape("scan", scan(ExclusiveStartKey={"pk": s("p1")}),
                                                        "key does not match the schema", SCAN),
     "an ExclusiveStartKey of an index query without the index key": Shape(
@@ -293,13 +261,6 @@ REFUSED: dict[str, Shape] = {
     "a write request that is both a put and a delete": Shape(
         "batch_write_item", {"RequestItems": {"@pair": [{"PutRequest": {"Item": item()}, "DeleteRequest": {"Key": key("p2")}}]}},
         "batch request", BATCH_WRITE, "dynalite takes the PutRequest and drops the DeleteRequest"),
-    "an empty BatchGetItem": Shape("batch_get_item", {"RequestItems": {}}, "empty batch", BATCH_GET),
-    "101 keys in one BatchGetItem": Shape("batch_get_item", {"RequestItems": {"@single": {"Keys": [{"id": n(str(i))} for i in range(101)]}}},
-                                          "too many keys in a batch", BATCH_GET),
-    "one key twice in a BatchGetItem": Shape("batch_get_item", {"RequestItems": {"@pair": {"Keys": [key(), key()]}}},
-                                             "duplicate key in a batch", BATCH_GET),
-    "keys 1 and 1.0 in one BatchGetItem": Shape("batch_get_item", {"RequestItems": {"@single": {"Keys": [{"id": n("1")}, {"id": n("1.0")}]}}},
-                                                "duplicate key in a batch", BATCH_GET),
     # paging -----------------------------------------------------------------------------------
     "Limit 0 in a Scan": Shape("scan", scan(Limit=0), "paging parameter", SCAN),
     "Limit -1 in a Query": Shape("query", query(Limit=-1), "paging parameter", QUERY),
@@ -314,16 +275,9 @@ REFUSED: dict[str, Shape] = {
         "scan", scan(FilterExpression="status = :s", ExpressionAttributeValues={":s": s("OPEN")}), "reserved word in an expression", RESERVED),
     "a reserved word bare in a ProjectionExpression": Shape("scan", scan(ProjectionExpression="pk, name"),
                                                             "reserved word in an expression", RESERVED),
-    "a reserved word bare in an UpdateExpression": Shape("update_item", update("SET counter = :c", ExpressionAttributeValues={":c": n("1")}),
-                                                         "reserved word in an expression", RESERVED),
-    "a reserved word bare in a ConditionExpression": Shape("put_item", {**put(), "ConditionExpression": "attribute_not_exists(comment)"},
-                                                           "reserved word in an expression", RESERVED),
     "a reserved word bare in a KeyConditionExpression": Shape(
         "query", {"TableName": "@pair", "IndexName": "code-index", "KeyConditionExpression": "code = :c AND rank > :r",
                   "ExpressionAttributeValues": {":c": s("c1"), ":r": n("1")}}, "reserved word in an expression", RESERVED),
-    "a reserved word bare in a BatchGetItem projection": Shape(
-        "batch_get_item", {"RequestItems": {"@pair": {"Keys": [key()], "ProjectionExpression": "size"}}},
-        "reserved word in an expression", RESERVED),
     "an undefined :value in a FilterExpression": Shape("scan", scan(FilterExpression="#n = :missing", ExpressionAttributeNames={"#n": "note"}),
                                                        "undefined or unused placeholder", VALUES),
     "an undefined #name in a ProjectionExpression": Shape("scan", scan(ProjectionExpression="#missing"),
@@ -333,8 +287,7 @@ REFUSED: dict[str, Shape] = {
     "an unused ExpressionAttributeNames entry": Shape("query", query(ExpressionAttributeNames={"#extra": "note"}),
                                                       "undefined or unused placeholder", NAMES),
     "ExpressionAttributeValues without any expression": Shape(
-        "delete_item", {"TableName": "@pair", "Key": key(), "ExpressionAttributeValues": {":v": s("x")}},
-        "undefined or unused placeholder", VALUES),
+        "scan", scan(ExpressionAttributeValues={":v": s("x")}), "undefined or unused placeholder", VALUES),
     "an empty ExpressionAttributeNames": Shape("scan", scan(ProjectionExpression="pk", ExpressionAttributeNames={}),
                                                "undefined or unused placeholder", NAMES),
     "an empty FilterExpression": Shape("scan", scan(FilterExpression=""), "empty expression", SCAN),
@@ -346,14 +299,6 @@ REFUSED: dict[str, Shape] = {
                                                              "expressions mixed with legacy parameters", SCAN),
     "an empty value in ExpressionAttributeValues": Shape("query", query(ExpressionAttributeValues={":p": {}}),
                                                          "malformed AttributeValue", VALUES),
-    # transactions -----------------------------------------------------------------------------
-    "an empty TransactWriteItems": Shape("transact_write_items", transact(), "transaction size", TRANSACT, NO_TRANSACTIONS),
-    "two actions on one item in a transaction": Shape(
-        "transact_write_items", transact({"Put": put()}, {"Delete": {"TableName": "@pair", "Key": key()}}),
-        "one action per item in a transaction", TRANSACT, NO_TRANSACTIONS),
-    "a transaction putting an item without its sort key": Shape(
-        "transact_write_items", transact({"Put": {"TableName": "@pair", "Item": {"pk": s("p1")}}}), "missing key attribute", TRANSACT,
-        NO_TRANSACTIONS),
 }
 
 ALLOWED_NAME = ("Az09_.-" * 37)[:MAX_NAME_LENGTH]
@@ -361,31 +306,26 @@ ACCEPTED: dict[str, Shape] = {
     "a CreateTable with 20 GSIs": Shape(
         "create_table", table("@twenty", definitions=(("id", "S"), *((f"a{i}", "S") for i in range(20))),
                               GlobalSecondaryIndexes=[gsi(f"index-{i}", f"a{i}") for i in range(20)]), None, QUOTAS),
-    "a CreateTable with 5 LSIs and 100 projected attributes": Shape(
-        "create_table", pair_table("@five", AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"}
-                                                                  for a in ("id", "at", *(f"r{i}" for i in range(5)))],
-                                   LocalSecondaryIndexes=[lsi(f"local-{i}", f"r{i}", projection=include(*(f"x{i}-{j}" for j in range(20))))
-                                                          for i in range(5)]), None, QUOTAS),
+    "a CreateTable with 100 projected attributes over two GSIs": Shape(
+        "create_table", table("@hundred", definitions=(("id", "S"), ("a", "S"), ("b", "S")),
+                              GlobalSecondaryIndexes=[gsi("by-a", "a", projection=include(*(f"x{i}" for i in range(50)))),
+                                                      gsi("by-b", "b", projection=include(*(f"y{i}" for i in range(50))))]), None, QUOTAS),
     "table and index names of 3 and 255 allowed characters": Shape(
         "create_table", table("@" + ALLOWED_NAME[:MAX_NAME_LENGTH - len(PREFIXES["moto"])], definitions=(("id", "S"), ("c", "S")),
                               GlobalSecondaryIndexes=[gsi("a.9", "c"), gsi(ALLOWED_NAME, "id")]), None, NAMING),
     "an item of every data type": Shape(
-        "put_item", put(text=s("ä"), number=n("-1.5"), blob={"B": b"\x00\xff"}, texts={"SS": ["a", "b"]}, numbers={"NS": ["1", "2"]},
+        "batch_write_item", put(text=s("ä"), number=n("-1.5"), blob={"B": b"\x00\xff"}, texts={"SS": ["a", "b"]}, numbers={"NS": ["1", "2"]},
                         blobs={"BS": [b"a", b"b"]}, map={"M": {"a": n("1")}}, list={"L": [s("x"), n("2")]}, flag={"BOOL": False},
                         nothing={"NULL": True}), None, NAMING),
     "numbers of 38 digits, 9.9E+125 and 1E-130": Shape(
-        "put_item", put(a=n("1" * 38), b=n("9.9E+125"), c=n("1E-130"), d=n("-0.000")), None, NAMING),
-    "maps nested 32 levels deep": Shape("put_item", put(doc=nested(32)), None, QUOTAS),
-    "an empty string in a non-key attribute": Shape("put_item", put(note=s("")), None, NAMING),
+        "batch_write_item", put(a=n("1" * 38), b=n("9.9E+125"), c=n("1E-130"), d=n("-0.000")), None, NAMING),
+    "maps nested 32 levels deep": Shape("batch_write_item", put(doc=nested(32)), None, QUOTAS),
+    "an empty string in a non-key attribute": Shape("batch_write_item", put(note=s("")), None, NAMING),
     "a partition key of 2048 bytes and a sort key of 1024 bytes": Shape(
-        "put_item", {"TableName": "@pair", "Item": item(pk=s("p" * 2048), sk=s("s" * 1024))}, None, QUOTAS),
+        "batch_write_item", batch_puts(item(pk=s("p" * 2048), sk=s("s" * 1024))), None, QUOTAS),
     "a BatchWriteItem of 25 distinct puts and deletes": Shape(
         "batch_write_item", {"RequestItems": {"@single": [{"PutRequest": {"Item": {"id": n(str(i))}}} for i in range(20)]
                                               + [{"DeleteRequest": {"Key": {"id": n(f"{i}.5")}}} for i in range(5)]}}, None, BATCH_WRITE),
-    "a BatchGetItem of 100 distinct keys over two tables": Shape(
-        "batch_get_item", {"RequestItems": {"@single": {"Keys": [{"id": n(str(i))} for i in range(99)]},
-                                            "@pair": {"Keys": [key()], "ProjectionExpression": "#s", "ExpressionAttributeNames": {"#s": "size"}}}},
-        None, BATCH_GET),
     "a Query with #names for reserved words and every placeholder used": Shape(
         "query", {"TableName": "@pair", "IndexName": "code-index", "KeyConditionExpression": "code = :c AND #r BETWEEN :low AND :high",
                   "FilterExpression": "#s IN (:a, :b) AND attribute_exists(#d.#i[0])", "ProjectionExpression": "pk, #s, #d",
@@ -397,22 +337,10 @@ ACCEPTED: dict[str, Shape] = {
         "query", {"TableName": "@pair", "IndexName": "code-index", "KeyConditionExpression": "code = :c",
                   "ExpressionAttributeValues": {":c": s("c1")}, "ExclusiveStartKey": {**key(), "code": s("c1"), "rank": n("3")}},
         None, QUERY),
-    "an UpdateItem that sets, removes and adds through #names": Shape(
-        "update_item", update("SET #n = if_not_exists(#n, :zero) REMOVE #old ADD #c :one",
-                              ExpressionAttributeNames={"#n": "name", "#old": "comment", "#c": "count"},
-                              ExpressionAttributeValues={":zero": n("0"), ":one": n("1")}), None, RESERVED),
-    "a DeleteItem with a ConditionExpression": Shape(
-        "delete_item", {"TableName": "@pair", "Key": key("gone"), "ConditionExpression": "attribute_not_exists(#v)",
-                        "ExpressionAttributeNames": {"#v": "value"}}, None, RESERVED),
-    "a GetItem of a number key written as 1.0": Shape("get_item", {"TableName": "@single", "Key": {"id": n("1.0")}}, None, KEYS),
-    "sets of distinct values": Shape("put_item", put(tags={"SS": ["a", "A"]}, sizes={"NS": ["1", "10", "1E+1"][:2]}), None, NAMING),
+    "sets of distinct values": Shape("batch_write_item", put(tags={"SS": ["a", "A"]}, sizes={"NS": ["1", "10", "1E+1"][:2]}), None, NAMING),
     "an UpdateTable creating one GSI": Shape(
         "update_table", {"TableName": "@single", "AttributeDefinitions": SINGLE["AttributeDefinitions"] + [TAG],
                          "GlobalSecondaryIndexUpdates": [{"Create": gsi("by-tag", "tag")}]}, None, UPDATE_TABLE, ON_DEMAND_GSI),
-    "a transaction of a put and an update on two items": Shape(
-        "transact_write_items", transact({"Put": put()}, {"Update": update("SET #n = :v", Key=key("p2"), ExpressionAttributeNames={"#n": "note"},
-                                                                            ExpressionAttributeValues={":v": s("x")})}),
-        None, TRANSACT, NO_TRANSACTIONS),
 }
 
 
