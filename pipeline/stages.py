@@ -18,9 +18,9 @@ from contracts.table import Table
 from files.atomic import write_atomically
 from fixers.dataset import Dataset, load_dataset
 from loaders.deploy.iam import write_policies
-from loaders.deploy.import_table import ensure_bucket, s3_client
 from loaders.deploy.plan import Plan, plan_tables
 from loaders.deploy.progress import ProgressFactory
+from loaders.deploy.staging import ensure_bucket, s3_client
 from loaders.deploy.sync import ROLLBACK_MANIFEST, RolledBack, SyncResult, apply_plan, rollback, rolled_back
 from loaders.dynamodb.capacity import index_count_read_units, scan_read_units
 from loaders.dynamodb.client import make_client, profile_session

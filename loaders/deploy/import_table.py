@@ -23,12 +23,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
 from contracts.table import Table
 from loaders.deploy.batch import check_unique_keys
-from loaders.dynamodb.client import client_config, configured_region, endpoint_client, profile_session
 from loaders.dynamodb.items import Item, item_key
 from loaders.dynamodb.tables import create_table_request, missing_protection, protect, wait_until_active
 from loaders.dynamodb.waiters import Wait, run
@@ -87,21 +83,6 @@ class ImportPolicy:
 
 
 NO_IMPORTS = ImportPolicy(mode="never")
-
-
-def s3_client(endpoint_url: str | None = None, *, profile: str | None = None):
-    """An S3 client for staging: AWS through the standard chain, or an S3-compatible endpoint (moto serves S3
-    and DynamoDB on one port).
-
-    An endpoint gets path-style addresses (`http://127.0.0.1:PORT/bucket/key`:
-    a local server has no DNS name per bucket), and credentials as
-    `loaders.dynamodb.client.endpoint_client` gives them: the fake `testing` ones for a
-    loopback endpoint unless a profile is named.
-    """
-    if endpoint_url is None:
-        session = profile_session(profile)
-        return session.client("s3", region_name=configured_region(session), config=client_config())
-    return endpoint_client(endpoint_url, profile=profile, service="s3", config=Config(s3={"addressing_style": "path"}))
 
 
 @dataclass(frozen=True)
@@ -287,21 +268,6 @@ def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, 
     return ImportReport(name, answer["ImportArn"], staged, counts["ProcessedItemCount"], counts["ImportedItemCount"],
                         counts["ErrorCount"], counts["ProcessedSizeBytes"], staged_at - started,
                         time.perf_counter() - staged_at, tuple(k for k in lacking if k not in unprotected), unprotected)
-
-
-def ensure_bucket(s3, bucket: str) -> None:
-    """Create `bucket` if it is missing.
-
-    The run calls it for a server on this machine only (`pipeline.stages.apply`):
-    in an AWS account the staging bucket is given and must exist, since
-    creating buckets there is not this tool's business.
-    """
-    try:
-        s3.head_bucket(Bucket=bucket)
-    except ClientError as error:
-        if error.response["Error"]["Code"] not in ("404", "NoSuchBucket"):
-            raise
-        s3.create_bucket(Bucket=bucket)
 
 
 def remove_staged(s3, staged: Staged) -> None:

@@ -15,7 +15,7 @@ from botocore.awsrequest import AWSResponse
 from pandera.typing import Series
 
 from contracts.table import Index, MergeIntoSet, Table
-from loaders.deploy.import_table import s3_client
+from loaders.deploy.staging import s3_client
 from loaders.dynamodb.backoff import Backoff
 from loaders.dynamodb.client import endpoint_client
 from loaders.dynamodb.tables import create_table_request, delete_table, wait_until_active

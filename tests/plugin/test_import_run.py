@@ -27,7 +27,8 @@ import pytest
 from contracts.source import read_table
 from contracts.tables.passengers import PASSENGERS
 from data import manifest
-from loaders.deploy.import_table import LOCAL_STAGING, parse_staging, s3_client
+from loaders.deploy.import_table import LOCAL_STAGING, parse_staging
+from loaders.deploy.staging import s3_client
 from loaders.dynamodb.client import endpoint_client
 from tests.pytest_run import ROOT, failures, run_suite
 from tests.sample import TABLES_BY_NAME
