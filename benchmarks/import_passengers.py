@@ -7,11 +7,11 @@ user runs it: `pytest plugin/suites/test_live.py -m "live and not protection" -k
 with the default `--import=auto`, whose threshold a 100x passengers table
 reaches. Below the threshold (a smaller --scale) `--import=always` is given.
 The protection checks are left out: moto's import cannot encrypt a table
-(strict xfail in tests/loaders/test_import_table.py).
+(strict xfail in tests/loaders/deploy/test_import_table.py).
 
 Prints the stage times, the import's own counts from run.json and every live
 check's verdict. moto's import parser cuts a string at a quote (strict xfail
-in tests/loaders/test_import_table.py), so the item comparison is expected to
+in tests/loaders/deploy/test_import_table.py), so the item comparison is expected to
 fail on exactly the passengers whose fixed row holds ' " or ’ in a string: it
 prints how many items the check found differing and how many rows hold a
 quote, and which attributes differ (names only, no value). Asserts nothing.
@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 from contracts.source import read_table  # noqa: E402
 from contracts.tables.passengers import PASSENGERS  # noqa: E402
 from data.generate import generate  # noqa: E402
-from loaders.import_table import IMPORT_THRESHOLD  # noqa: E402
-from loaders.server import MotoServer  # noqa: E402
+from loaders.deploy.import_table import IMPORT_THRESHOLD  # noqa: E402
+from plugin.servers import MotoServer  # noqa: E402
 from tests.pytest_run import verdicts_of  # noqa: E402
 
 QUOTES = re.compile("['\"\u2019]")

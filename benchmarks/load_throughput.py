@@ -2,7 +2,7 @@
 
 All three write the same items (the fixed bookings, passengers and baggage)
 into fresh tables on a moto server in its own process:
-  - the loader (loaders.batch.write_items, its default workers, through the guard and
+  - the loader (loaders.deploy.batch.write_items, its default workers, through the guard and
     botocore's own pipeline, parameter validation on: the one transport it has);
   - boto3's `Table.batch_writer`, one thread: what most upload scripts do;
   - the ceiling: pre-built BatchWriteItem requests posted from 8 threads over
@@ -36,12 +36,12 @@ from boto3.dynamodb.types import TypeDeserializer  # noqa: E402
 from contracts.registry import SAMPLE, load_registry  # noqa: E402
 from contracts.source import read_table  # noqa: E402
 from fixers.run import fix_export  # noqa: E402
-from loaders.batch import split_batches, write_items  # noqa: E402
-from loaders.client import FAKE_CREDENTIALS, endpoint_client  # noqa: E402
-from loaders.guard import install_guard  # noqa: E402
-from loaders.items import frame_to_items  # noqa: E402
-from loaders.server import MotoServer  # noqa: E402
-from loaders.tables import create_table_request, delete_table, wait_until_active  # noqa: E402
+from loaders.deploy.batch import split_batches, write_items  # noqa: E402
+from loaders.dynamodb.client import FAKE_CREDENTIALS, endpoint_client  # noqa: E402
+from loaders.dynamodb.items import frame_to_items  # noqa: E402
+from loaders.dynamodb.tables import create_table_request, delete_table, wait_until_active  # noqa: E402
+from loaders.rules.guard import install_guard  # noqa: E402
+from plugin.servers import MotoServer  # noqa: E402
 
 TABLES_BY_NAME = load_registry(SAMPLE, ROOT).by_name
 TABLES = ("bookings", "passengers", "Baggage")

@@ -15,7 +15,6 @@ from typing import Any
 
 # "Service, account, and table quotas in Amazon DynamoDB" (Developer Guide).
 MAX_GSIS_PER_TABLE = 20
-MAX_LSIS_PER_TABLE = 5
 # NonKeyAttributes summed over every secondary index of a table; an attribute in two indexes counts twice.
 MAX_PROJECTED_ATTRIBUTES = 100
 MAX_ITEM_BYTES = 400 * 1024
@@ -23,12 +22,9 @@ MAX_PARTITION_KEY_BYTES = 2048
 MAX_SORT_KEY_BYTES = 1024
 MAX_NESTING_DEPTH = 32
 MAX_EXPRESSION_BYTES = 4 * 1024
-# "BatchWriteItem" and "BatchGetItem" (API Reference).
+# "BatchWriteItem" (API Reference).
 MAX_BATCH_WRITE_ITEMS = 25
 MAX_BATCH_WRITE_BYTES = 16 * 1024 * 1024
-MAX_BATCH_GET_KEYS = 100
-# "TransactWriteItems" and "TransactGetItems" (API Reference).
-MAX_TRANSACT_ITEMS = 100
 # "Query" and "Scan" (API Reference): Limit and TotalSegments are at least 1.
 MIN_LIMIT = 1
 MAX_TOTAL_SEGMENTS = 1_000_000

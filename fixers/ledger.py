@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from fixers.atomic import write_atomically
+from files.atomic import write_atomically
 from fixers.outcome import Change
 
 

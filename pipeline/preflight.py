@@ -19,11 +19,11 @@ from botocore.exceptions import (
 )
 
 from contracts.errors import ContractError
-from loaders.client import make_client
-from loaders.endpoint import scrub, shown
-from loaders.guard import install_guard
-from loaders.import_table import s3_client
-from loaders.tables import table_name
+from loaders.deploy.staging import s3_client
+from loaders.dynamodb.client import make_client
+from loaders.dynamodb.endpoint import scrub, shown
+from loaders.dynamodb.tables import table_name
+from loaders.rules.guard import install_guard
 from pipeline.settings import Settings
 
 # One quick try: a server that is not there is known in seconds, not after botocore's retries and the whole gate.

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from contracts.dynamodb import table_prefix_problem
 from contracts.registry import Registry
-from loaders.client import DEFAULT_WORKERS
-from loaders.endpoint import is_loopback, parse_endpoint
+from loaders.deploy.import_table import IMPORT_MODES, IMPORT_THRESHOLD, LOCAL_STAGING, ImportPolicy, parse_staging
+from loaders.dynamodb.client import DEFAULT_WORKERS
+from loaders.dynamodb.endpoint import is_loopback, parse_endpoint
+from loaders.dynamodb.tables import check_destroy_allowed
 from loaders.errors import DestroyRefused, UnsafeEndpoint
-from loaders.import_table import IMPORT_MODES, IMPORT_THRESHOLD, LOCAL_STAGING, ImportPolicy, parse_staging
-from loaders.tables import check_destroy_allowed
 
 SERVERS = ("moto", "dynalite")
 # What new_run_id makes: --rollback takes nothing else, so no path can reach the folder it names.

@@ -15,19 +15,19 @@ from contracts.expectations import GxResults, validate
 from contracts.gate import GateResult
 from contracts.gate import gate as gate_tables
 from contracts.table import Table
-from fixers.atomic import write_atomically
+from files.atomic import write_atomically
 from fixers.dataset import Dataset, load_dataset
-from loaders.capacity import index_count_read_units, scan_read_units
-from loaders.client import make_client, profile_session
-from loaders.guard import install_guard
-from loaders.iam import write_policies
-from loaders.import_table import ensure_bucket, s3_client
-from loaders.items import Item, frame_to_items, item_to_row
-from loaders.plan import Plan, plan_tables
-from loaders.progress import ProgressFactory
-from loaders.readback import count_items, scan_items, segments_for
-from loaders.sync import ROLLBACK_MANIFEST, RolledBack, SyncResult, apply_plan, rollback, rolled_back
-from loaders.tables import describe, table_name
+from loaders.deploy.iam import write_policies
+from loaders.deploy.plan import Plan, plan_tables
+from loaders.deploy.progress import ProgressFactory
+from loaders.deploy.staging import ensure_bucket, s3_client
+from loaders.deploy.sync import ROLLBACK_MANIFEST, RolledBack, SyncResult, apply_plan, rollback, rolled_back
+from loaders.dynamodb.capacity import index_count_read_units, scan_read_units
+from loaders.dynamodb.client import make_client, profile_session
+from loaders.dynamodb.items import Item, frame_to_items, item_to_row
+from loaders.dynamodb.readback import count_items, scan_items, segments_for
+from loaders.dynamodb.tables import describe, table_name
+from loaders.rules.guard import install_guard
 from pipeline.settings import Settings
 
 ROLLBACK_FOLDER = "rollback"

@@ -21,7 +21,7 @@ from _pytest.junitxml import xml_key  # where record_testsuite_property finds th
 from contracts.errors import ContractError
 from contracts.expectations import foreign_key_checks
 from contracts.queries import query_patterns
-from loaders.endpoint import shown
+from loaders.dynamodb.endpoint import shown
 from pipeline.preflight import deployment_problem, export_problem
 from pipeline.stages import OutDirBusy
 from plugin.fixtures import (

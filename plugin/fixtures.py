@@ -14,16 +14,16 @@ from contracts.errors import ContractError
 from contracts.expectations import GxResults
 from contracts.gate import GateResult
 from fixers.dataset import Dataset
-from loaders.client import read_only
-from loaders.endpoint import scrub, shown
-from loaders.plan import Plan
-from loaders.progress import table_progress
-from loaders.server import DynaliteServer, MotoServer
-from loaders.tables import table_name
+from loaders.deploy.plan import Plan
+from loaders.dynamodb.client import read_only
+from loaders.dynamodb.endpoint import scrub, shown
+from loaders.dynamodb.tables import table_name
 from pipeline import stages
 from pipeline.settings import Settings
 from pipeline.stages import LiveTable
 from plugin.options import SETTINGS
+from plugin.servers import DynaliteServer, MotoServer
+from reporting.progress import table_progress
 from reporting.quarantine import quarantine_reasons
 from reporting.record import RunRecord
 

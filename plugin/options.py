@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from contracts.registry import SAMPLE, load_registry
-from loaders.client import DEFAULT_WORKERS
-from loaders.import_table import IMPORT_MODES, IMPORT_THRESHOLD
+from loaders.deploy.import_table import IMPORT_MODES, IMPORT_THRESHOLD
+from loaders.dynamodb.client import DEFAULT_WORKERS
 from pipeline.settings import SERVERS, Settings
 
 SETTINGS = pytest.StashKey[Settings]()

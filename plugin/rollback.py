@@ -13,8 +13,8 @@ import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
 from contracts.errors import ContractError
-from loaders.sync import ROLLBACK_MANIFEST, RolledBack, dropping, rollback_steps, rolled_back
-from loaders.tables import check_destroy_allowed
+from loaders.deploy.sync import ROLLBACK_MANIFEST, RolledBack, dropping, rollback_steps, rolled_back
+from loaders.dynamodb.tables import check_destroy_allowed
 from pipeline import stages
 from pipeline.settings import Settings
 

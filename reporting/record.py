@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from contracts.registry import Registry
-from fixers.atomic import write_atomically
+from files.atomic import write_atomically
 from fixers.ledger import Ledger
-from loaders.plan import Plan
-from loaders.sync import TableSync
+from loaders.deploy.plan import Plan
+from loaders.deploy.sync import TableSync
 from reporting.quarantine import QuarantineReason
 from reporting.verdict import figures, verdict
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from loaders.endpoint import shown
+from loaders.dynamodb.endpoint import shown
 from reporting.charts import queries_chart, rows_chart
 from reporting.record import CHANGE_KINDS, RunRecord
 from reporting.verdict import Figures, figures, in_short, named, touched, verdict

@@ -3,7 +3,7 @@
 moto enforces a policy's actions but not its resources (for DynamoDB it
 authorises every request against the resource "*"), so a user gets the
 generated actions on "*"; the scoping to the declared tables is checked
-separately, by a policy evaluator (tests/loaders/test_iam.py).
+separately, by a policy evaluator (tests/loaders/deploy/test_iam.py).
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import json
 
 import boto3
 
-from loaders.client import FAKE_CREDENTIALS
-from loaders.iam import policy
+from loaders.deploy.iam import policy
+from loaders.dynamodb.client import FAKE_CREDENTIALS
 from tests.sample import TABLES
 
 # The requests that make one user (user, policy, attachment, key): moto lets the first

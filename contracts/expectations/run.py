@@ -173,7 +173,7 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
 
     `frames` are read as `contracts.source` reads them (before upload: text,
     None for missing, the file line = index + 2) or built from items read back
-    (`loaders.items.item_to_row`). `row_counts` are the ledger's items per
+    (`loaders.dynamodb.items.item_to_row`). `row_counts` are the ledger's items per
     table; without a ledger (`--no-fix`) the suites hold no row count.
     `meanwhile` is work of the caller's, done while the checkpoint runs: in
     another process when the tables hold `BESIDE_ROWS` rows or more, else

@@ -8,7 +8,7 @@ import pandas as pd
 from contracts.queries import QueryPattern
 from contracts.source import parse_set
 from contracts.table import Table
-from loaders.items import item_to_row, row_to_item
+from loaders.dynamodb.items import item_to_row, row_to_item
 
 
 def typed_row(row: dict, table: Table) -> dict:

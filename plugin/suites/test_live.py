@@ -6,9 +6,9 @@ from collections import Counter
 import pytest
 
 from contracts.violations import report
-from loaders.items import item_to_row
-from loaders.readback import query_index
-from loaders.tables import key_names
+from loaders.dynamodb.items import item_to_row
+from loaders.dynamodb.readback import query_index
+from loaders.dynamodb.tables import key_names
 from plugin.fixtures import PLAN_ONLY
 from plugin.suites.expected import expected_answer, items_by_key, query_attributes, query_values, rows_by_key, rows_in_index
 

@@ -10,7 +10,7 @@ from statistics import median
 
 import pytest
 
-from loaders.readback import query_index, scan_filtered
+from loaders.dynamodb.readback import query_index, scan_filtered
 from plugin.fixtures import PLAN_ONLY
 from plugin.suites.expected import expected_answer, query_attributes, query_values
 from reporting.record import Latency

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from benchmarks.latency_proxy import LatencyProxy
-from loaders.client import endpoint_client
-from loaders.server import MotoServer
+from loaders.dynamodb.client import endpoint_client
+from plugin.servers import MotoServer
 
 TABLE = {"TableName": "proxied", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
          "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from data import manifest
-from loaders.server import DynaliteServer
+from plugin.servers import DynaliteServer
 from tests.pytest_run import ROOT, failures, verdicts_of
 
 EXAMPLE = ROOT / "examples" / "bikeshare"

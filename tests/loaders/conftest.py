@@ -15,13 +15,13 @@ from botocore.awsrequest import AWSResponse
 from pandera.typing import Series
 
 from contracts.table import Index, MergeIntoSet, Table
-from loaders.backoff import Backoff
-from loaders.client import endpoint_client
-from loaders.guard import install_guard
-from loaders.import_table import s3_client
-from loaders.server import DynaliteServer, MotoServer
-from loaders.tables import delete_table, ensure_table
-from loaders.waiters import Wait
+from loaders.deploy.staging import s3_client
+from loaders.dynamodb.backoff import Backoff
+from loaders.dynamodb.client import endpoint_client
+from loaders.dynamodb.tables import create_table_request, delete_table, wait_until_active
+from loaders.dynamodb.waiters import Wait
+from loaders.rules.guard import install_guard
+from plugin.servers import DynaliteServer, MotoServer
 
 
 class Readings(pa.DataFrameModel):
@@ -68,6 +68,12 @@ def reading_rows(count: int) -> list[dict]:
             "tags": json.dumps(sorted({f"T{i % 3}", f"T{i % 2 + 3}"})) if i % 6 else None,
         })
     return rows
+
+
+def create_table(client, table: Table, name: str, wait: Wait) -> dict:
+    """Create `table` as its contract declares it (as a sync does) and wait until it is ACTIVE."""
+    client.create_table(**create_table_request(table, name))
+    return wait_until_active(client, name, wait)
 
 
 @pytest.fixture(scope="session")
@@ -174,7 +180,7 @@ class Faults:
 def readings(client, prefix, readings_table, fast_wait) -> str:
     """An empty readings table of this test's own."""
     name = f"{prefix}readings"
-    ensure_table(client, readings_table, name, wait=fast_wait)
+    create_table(client, readings_table, name, fast_wait)
     return name
 
 

@@ -1,8 +1,8 @@
 """A moto server of each module's own, for the runs of the plugin that module makes, and a client to look at it."""
 import pytest
 
-from loaders.client import endpoint_client
-from loaders.server import MotoServer
+from loaders.dynamodb.client import endpoint_client
+from plugin.servers import MotoServer
 
 
 @pytest.fixture(scope="module")

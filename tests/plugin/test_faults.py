@@ -44,9 +44,9 @@ from pathlib import Path
 
 import pytest
 
-from loaders.client import client_config
-from loaders.server import MotoServer
+from loaders.dynamodb.client import client_config
 from pipeline.stages import lock_out_dir
+from plugin.servers import MotoServer
 from tests.personal import leaked
 from tests.plugin.fault_proxy import Die, Drop, FaultProxy, Request, Stall
 from tests.pytest_run import ROOT, failures, verdicts_of

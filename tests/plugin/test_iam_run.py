@@ -15,8 +15,8 @@ import subprocess
 import pytest
 
 from data import manifest
-from loaders.import_table import s3_client
-from loaders.server import MotoServer
+from loaders.deploy.staging import s3_client
+from plugin.servers import MotoServer
 from tests.iam_users import REQUESTS_PER_USER, make_users
 from tests.pytest_run import ROOT, failures, run_suite, verdicts_of
 from tests.sample import TABLES

@@ -9,7 +9,7 @@ holds each import's own counts, and the same export run again writes nothing.
 
 The protection checks are left out: moto's import drops the table's
 SSESpecification and its UpdateTable ignores one (strict xfail in
-tests/loaders/test_import_table.py); on AWS the import encrypts the table.
+tests/loaders/deploy/test_import_table.py); on AWS the import encrypts the table.
 
 The sample's passengers, imported at 1x (benchmarks/import_passengers.py does
 100x), meet moto's other import bug: its parser cuts a string at a quote, and
@@ -27,8 +27,9 @@ import pytest
 from contracts.source import read_table
 from contracts.tables.passengers import PASSENGERS
 from data import manifest
-from loaders.client import endpoint_client
-from loaders.import_table import LOCAL_STAGING, parse_staging, s3_client
+from loaders.deploy.import_table import LOCAL_STAGING, parse_staging
+from loaders.deploy.staging import s3_client
+from loaders.dynamodb.client import endpoint_client
 from tests.pytest_run import ROOT, failures, run_suite
 from tests.sample import TABLES_BY_NAME
 

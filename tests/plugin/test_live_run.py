@@ -17,7 +17,7 @@ import pytest
 
 from contracts.source import read_table
 from data import manifest
-from loaders.client import endpoint_client
+from loaders.dynamodb.client import endpoint_client
 from tests.lineage import descendants
 from tests.pytest_run import ROOT, failures, run_suite
 from tests.sample import TABLES, TABLES_BY_NAME

@@ -20,7 +20,7 @@ import sys
 import pytest
 
 from data import manifest
-from loaders.endpoint import shown
+from loaders.dynamodb.endpoint import shown
 from tests.lineage import descendants
 from tests.plugin import old_deployment
 from tests.pytest_run import ROOT, failures, run_suite

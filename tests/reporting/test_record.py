@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from loaders.import_table import ImportCounts
-from loaders.sync import TableSync
+from loaders.deploy.import_table import ImportCounts
+from loaders.deploy.sync import TableSync
 from reporting.record import RunRecord
 
 
@@ -35,7 +35,7 @@ def test_a_write_that_breaks_off_leaves_the_last_whole_record(tmp_path, monkeypa
     def disk_full(descriptor):
         raise OSError("disk full")  # the new text is written to the temporary file, but never reaches the disk
 
-    monkeypatch.setattr("fixers.atomic.os.fsync", disk_full)
+    monkeypatch.setattr("files.atomic.os.fsync", disk_full)
     with pytest.raises(OSError, match="disk full"):
         record.finish(path)
     assert path.read_text() == before and json.loads(before)["finished"] is False

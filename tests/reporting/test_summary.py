@@ -3,10 +3,10 @@ import re
 
 from fixers.ledger import Ledger, TableEntry
 from fixers.outcome import Change
-from loaders.batch import LoadReport
-from loaders.endpoint import shown
-from loaders.import_table import ImportCounts
-from loaders.sync import TableSync
+from loaders.deploy.batch import LoadReport
+from loaders.deploy.import_table import ImportCounts
+from loaders.deploy.sync import TableSync
+from loaders.dynamodb.endpoint import shown
 from reporting.quarantine import QuarantineReason
 from reporting.record import Latency, RunRecord
 from reporting.redact import safe_metadata

@@ -1,7 +1,7 @@
 """The terminal summary: the verdict, why, and the figures, in a few lines."""
 from fixers.ledger import Ledger, TableEntry
-from loaders.plan import Plan, TablePlan
-from loaders.sync import TableSync
+from loaders.deploy.plan import Plan, TablePlan
+from loaders.deploy.sync import TableSync
 from reporting.record import RunRecord
 from reporting.terminal import summary_lines
 from tests.sample import REGISTRY

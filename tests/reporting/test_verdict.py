@@ -1,6 +1,6 @@
 """The verdict: deploy only a finished run whose checks ran and passed, with one line per table that stops it."""
-from loaders.plan import Plan, TablePlan
-from loaders.sync import TableSync
+from loaders.deploy.plan import Plan, TablePlan
+from loaders.deploy.sync import TableSync
 from reporting.record import RunRecord
 from reporting.verdict import figures, in_short, verdict
 from tests.sample import REGISTRY

@@ -1,0 +1,94 @@
+"""Least-privilege IAM policies for the three roles of a run, derived from the contracts.
+
+Each role may do only what its stage does, and only to the declared tables
+(under the run's table prefix) and their indexes:
+
+- `load`: create the tables and their GSIs, read their state, turn on
+  point-in-time recovery, take a backup, tag them, and write, delete and
+  read items (a sync reads what is there to decide what to change);
+- `check` (the live suite): read the tables' state and their items;
+- `plan`: read the tables' state and their items, change nothing.
+
+No role may delete a table: `--recreate` needs `dynamodb:DeleteTable` granted
+separately, for that run only. ARNs follow the Service Authorization
+Reference for Amazon DynamoDB: `arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}`
+and `.../table/${TableName}/index/${IndexName}`.
+
+When a run may create tables by ImportTable, the load role may also import
+into the declared tables, stage objects under the staging prefix (the bucket
+must exist), and write the import's CloudWatch logs, as AWS's "Requesting a
+table import in DynamoDB" lists; a bucket encrypted with a customer-managed
+KMS key needs `kms:Decrypt` and `kms:GenerateDataKey` on it besides.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from contracts.table import Table
+from files.atomic import write_atomically
+from loaders.dynamodb.tables import table_name
+
+POLICY_VERSION = "2012-10-17"
+
+_READ_STATE = ("DescribeTable", "DescribeContinuousBackups", "ListTagsOfResource")
+_READ_ITEMS = ("GetItem", "BatchGetItem", "Query", "Scan")
+_READ_INDEXES = ("Query", "Scan")
+_MANAGE = ("CreateTable", "UpdateTable", "UpdateContinuousBackups", "CreateBackup", "TagResource")
+_WRITE_ITEMS = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem")
+
+# role: (actions on the tables, actions on their indexes)
+ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "load": (_MANAGE + _READ_STATE + _WRITE_ITEMS + _READ_ITEMS, _READ_INDEXES),
+    "check": (_READ_STATE + _READ_ITEMS, _READ_INDEXES),
+    "plan": (_READ_STATE + _READ_ITEMS, _READ_INDEXES),
+}
+
+
+def table_arn(name: str, region: str, account: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:dynamodb:{region}:{account}:table/{name}"
+
+
+def policy(role: str, prefix: str, region: str, account: str, tables: tuple[Table, ...],
+           partition: str = "aws", staging: tuple[str, str] | None = None) -> dict:
+    """The IAM policy document of `role` ("load", "check" or "plan"); `staging` (bucket, prefix) when imports may run."""
+    table_actions, index_actions = ROLES[role]
+    arns = [table_arn(table_name(t, prefix), region, account, partition) for t in tables]
+    statements = [_statement("Tables", table_actions, arns)]
+    indexed = [f"{arn}/index/*" for arn, t in zip(arns, tables, strict=True) if t.indexes]
+    if indexed:
+        statements.append(_statement("Indexes", index_actions, indexed))
+    if role == "load" and staging is not None:
+        statements += _import_statements(arns, staging, region, account, partition)
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def _import_statements(arns: list[str], staging: tuple[str, str], region: str, account: str, partition: str) -> list[dict]:
+    bucket, key_prefix = staging
+    return [
+        _statement("Import", ("ImportTable",), arns),
+        _statement("ImportStatus", ("DescribeImport",), [f"{arn}/import/*" for arn in arns]),
+        _statement("Staging", ("PutObject", "GetObject", "DeleteObject", "AbortMultipartUpload"),
+                   [f"arn:{partition}:s3:::{bucket}/{key_prefix}*"], service="s3"),
+        {**_statement("StagingList", ("ListBucket",), [f"arn:{partition}:s3:::{bucket}"], service="s3"),
+         "Condition": {"StringLike": {"s3:prefix": [f"{key_prefix}*"]}}},
+        _statement("ImportLogs", ("CreateLogGroup", "CreateLogStream", "DescribeLogStreams", "PutLogEvents", "PutRetentionPolicy"),
+                   [f"arn:{partition}:logs:{region}:{account}:log-group:/aws-dynamodb/*"], service="logs"),
+        # DescribeLogGroups takes no resource narrower than "*" (the Service Authorization Reference, CloudWatch Logs).
+        _statement("ImportLogGroups", ("DescribeLogGroups",), ["*"], service="logs"),
+    ]
+
+
+def _statement(sid: str, actions: tuple[str, ...], resources: list[str], service: str = "dynamodb") -> dict:
+    return {"Sid": sid, "Effect": "Allow", "Action": sorted({f"{service}:{a}" for a in actions}), "Resource": resources}
+
+
+def write_policies(out_dir: Path, tables: tuple[Table, ...], prefix: str, region: str, account: str,
+                   staging: tuple[str, str] | None = None) -> list[Path]:
+    """Write `iam-<role>.json` for every role into `out_dir`; returns the paths, in the order of `ROLES`."""
+    paths = []
+    for role in ROLES:
+        path = Path(out_dir) / f"iam-{role}.json"
+        write_atomically(path, json.dumps(policy(role, prefix, region, account, tables, staging=staging), indent=2) + "\n")
+        paths.append(path)
+    return paths

@@ -1,0 +1,254 @@
+"""What a sync will change, worked out before anything is written (terraform's plan).
+
+Every table is read whole (paginated, parallel Scan segments for large ones,
+strongly consistent) and each live item is compared with the item the checked
+export makes, types included: a number stored as a string is an update. Each
+key is `create`, `update`, `delete` (live, not in the export, and the contract
+mirrors the export), `kept` (live, not in the export, and the contract only
+upserts) or `unchanged`. Table-level problems are found here too, before any
+write: a key schema that differs (DynamoDB cannot change a key) or a GSI with
+other keys blocks that table unless `migrate`; a delete of more than the
+contract's share of the live items trips the circuit breaker and blocks the
+table unless `allow_mass_delete`. A blocked table is never written; the others
+go on. Planning only reads: it works through a read-only client.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from contracts.dynamodb import comparable
+from contracts.table import Index, Table
+from contracts.violations import MASK
+from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
+from loaders.dynamodb.capacity import scan_read_units
+from loaders.dynamodb.items import Item
+from loaders.dynamodb.readback import scan_items, segments_for
+from loaders.dynamodb.tables import PROTECTIONS, compare_schema, describe, missing_protection, table_name
+from loaders.errors import KeySchemaMismatch, StagingMissing
+
+EXAMPLES = 5
+# A value longer than this is cut in the plan's examples: they show what changes, not whole items.
+SHOWN_VALUE_CHARS = 40
+
+
+def item_key(item: Item, key: tuple[str, ...]) -> tuple:
+    """The comparable primary key of an item: `1042` and `1042.0` are one key, as in DynamoDB."""
+    return tuple(comparable(item[name]) for name in key)
+
+
+def _differing(item: Item, live: Item) -> tuple[str, ...]:
+    names = item.keys() | live.keys()
+    return tuple(sorted(n for n in names if n not in item or n not in live or comparable(item[n]) != comparable(live[n])))
+
+
+@dataclass(frozen=True)
+class Update:
+    """An item whose live version differs: the new item, the live one (for rollback), and what differs."""
+
+    item: Item
+    before: Item
+    attributes: tuple[str, ...]
+
+
+@dataclass
+class TablePlan:
+    """What a sync will do to one table."""
+
+    table: Table
+    name: str
+    exists: bool
+    actions: list[str] = field(default_factory=list)
+    create: list[Item] = field(default_factory=list)
+    update: list[Update] = field(default_factory=list)
+    delete: list[Item] = field(default_factory=list)  # whole live items, so a rollback can put them back
+    kept: int = 0
+    unchanged: int = 0
+    live_count: int = 0
+    blocked: str | None = None
+    migrate: bool = False
+    add_gsis: tuple[Index, ...] = ()
+    replace_gsis: tuple[Index, ...] = ()
+    undeclared_gsis: tuple[str, ...] = ()
+    protect: tuple[str, ...] = ()  # protections the contract declares and the live table lacks
+    by_import: bool = False  # a new table created by ImportTable, holding `create`, instead of CreateTable and writes
+    # The items read, when the table exists and keeps its key: the live checks reuse them if nothing is written.
+    live: list[Item] | None = None
+    read_units: float = 0.0  # what reading the live table cost
+
+    @property
+    def writes(self) -> int:
+        return len(self.create) + len(self.update) + len(self.delete)
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.writes or self.actions)
+
+    def counts(self) -> dict[str, int]:
+        return {"create": len(self.create), "update": len(self.update), "delete": len(self.delete),
+                "unchanged": self.unchanged, "kept": self.kept}
+
+    def _keys(self, items) -> list[str]:
+        return [_shown_key(item, self.table) for item in items[:EXAMPLES]]
+
+    def changed_attributes(self) -> dict[str, int]:
+        """How many updates change each attribute, the most changed first."""
+        return dict(Counter(a for u in self.update for a in u.attributes).most_common())
+
+    def update_examples(self) -> list[dict]:
+        """A few updates: the key, and each attribute that changes as (live, new), personal values masked."""
+        return [{"key": _shown_key(u.item, self.table),
+                 "changes": {a: [shown_value(u.before.get(a), a in self.table.pii), shown_value(u.item.get(a), a in self.table.pii)]
+                             for a in u.attributes}}
+                for u in self.update[:EXAMPLES]]
+
+    def summary(self) -> dict:
+        """The plan of this table as plan.json holds it: counts, actions, the attributes that change, a few
+        examples, personal data masked."""
+        return {
+            "name": self.name,
+            **self.counts(),
+            "actions": list(self.actions),
+            "blocked": self.blocked,
+            "attributes": self.changed_attributes(),
+            "examples": {
+                "create": self._keys(self.create),
+                "update": self.update_examples(),
+                "delete": self._keys(self.delete),
+            },
+        }
+
+
+def _shown_key(item: Item, table: Table) -> str:
+    return "/".join(f"{n}={MASK if n in table.pii else next(iter(item[n].values()))}" for n in table.key if n in item)
+
+
+def shown_value(value: dict | None, pii: bool) -> str:
+    """An attribute value as the plan shows it, its type included (a number stored as a string is a change):
+    `S '12C'`, `N 42`, `absent`; a personal value is masked, a long one cut."""
+    if value is None:
+        return "absent"
+    (kind, content), = value.items()
+    if pii:
+        return f"{kind} {MASK}"
+    text = repr(content) if kind == "S" else content if kind == "N" else json.dumps(content, ensure_ascii=False, default=str)
+    if len(text) > SHOWN_VALUE_CHARS:
+        text = text[:SHOWN_VALUE_CHARS] + "..."
+    return f"{kind} {text}"
+
+
+@dataclass
+class Plan:
+    tables: list[TablePlan]
+
+    def by_table(self) -> dict[str, TablePlan]:
+        return {p.table.name: p for p in self.tables}
+
+    def totals(self) -> dict[str, int]:
+        totals = dict.fromkeys(("create", "update", "delete", "unchanged", "kept"), 0)
+        for plan in self.tables:
+            if plan.blocked is None:
+                for name, count in plan.counts().items():
+                    totals[name] += count
+        return totals
+
+
+def diff_items(plan: TablePlan, expected: list[Item], live: list[Item]) -> None:
+    """Classify every key of `expected` and `live` into the plan."""
+    key = plan.table.key
+    have = {item_key(item, key): item for item in live}
+    seen = set()
+    for item in expected:
+        found_key = item_key(item, key)
+        seen.add(found_key)
+        before = have.get(found_key)
+        if before is None:
+            plan.create.append(item)
+            continue
+        attributes = _differing(item, before)
+        if attributes:
+            plan.update.append(Update(item, before, attributes))
+        else:
+            plan.unchanged += 1
+    stale = [item for found_key, item in have.items() if found_key not in seen]
+    if plan.table.sync == "mirror":
+        plan.delete = stale
+    else:
+        plan.kept = len(stale)
+
+
+def _trip_breaker(plan: TablePlan, allow_mass_delete: bool) -> None:
+    share = plan.table.max_delete_share
+    if allow_mass_delete or not plan.delete or len(plan.delete) <= share * plan.live_count:
+        return
+    plan.blocked = (
+        f"{plan.name}: the sync would delete {len(plan.delete)} of its {plan.live_count} live items "
+        f"({len(plan.delete) / plan.live_count:.0%}), more than the {share:.0%} its contract allows (max_delete_share). "
+        "Nothing of this table was written. If the export is complete, rerun with --allow-mass-delete; "
+        "if it was cut short, export it again."
+    )
+
+
+def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate: bool = False,
+               recreate: bool = False, allow_mass_delete: bool = False, imports: ImportPolicy = NO_IMPORTS) -> TablePlan:
+    """Read the live table and compare it with `expected`; writes nothing.
+
+    `migrate` lets a table or GSI whose keys differ be rebuilt; `recreate`
+    rebuilds every existing table (backed up first) whatever its keys;
+    `imports` says which missing tables are created by ImportTable.
+    """
+    description = describe(client, name)
+    plan = TablePlan(table, name, exists=description is not None)
+    if description is None:
+        plan.by_import = imports.chooses(len(expected))
+        plan.actions.append("create table" + (f" with {len(table.indexes)} GSI{'s' * (len(table.indexes) != 1)}" if table.indexes else "")
+                            + (" by ImportTable" if plan.by_import else ""))
+        plan.create = list(expected)
+        if plan.by_import and imports.bucket is None:
+            reason = "and --import=always" if imports.mode == "always" else f"reach --import-threshold={imports.threshold}"
+            plan.blocked = str(StagingMissing(name, len(expected), reason))
+        return plan
+    schema = compare_schema(table, description)
+    plan.undeclared_gsis = schema.undeclared
+    plan.actions += [f"undeclared GSI kept: {name}" for name in schema.undeclared]
+    if schema.key_found is not None or recreate:
+        if not (migrate or recreate):
+            plan.blocked = str(KeySchemaMismatch(name, None, schema.key_declared, schema.key_found))
+            return plan
+        plan.migrate = True
+        was = f" (was {schema.key_found})" if schema.key_found else ""
+        plan.actions.append(f"back up, delete and recreate with key {schema.key_declared}{was}")
+        plan.create = list(expected)
+        plan.live_count = int(description.get("ItemCount", 0))
+        return plan
+    if schema.differing:
+        if not migrate:
+            index, want, have = schema.differing[0]
+            plan.blocked = str(KeySchemaMismatch(name, index.name, want, have))
+            return plan
+        plan.replace_gsis = tuple(index for index, _, _ in schema.differing)
+        plan.actions += [f"replace GSI {index.name} (was {have})" for index, _, have in schema.differing]
+    plan.add_gsis = schema.missing
+    plan.actions += [f"add GSI {index.name}" for index in schema.missing]
+    plan.protect = missing_protection(client, table, name, description)
+    plan.actions += [PROTECTIONS[kind] for kind in plan.protect]
+    plan.live = scan_items(client, name, segments_for(int(description.get("ItemCount", 0))))
+    plan.live_count = len(plan.live)
+    plan.read_units = scan_read_units(plan.live)
+    diff_items(plan, expected, plan.live)
+    _trip_breaker(plan, allow_mass_delete)
+    return plan
+
+
+def plan_tables(client, tables: list[Table], expected: dict[str, list[Item]], prefix: str = "", *,
+                migrate: bool = False, recreate: bool = False, allow_mass_delete: bool = False,
+                imports: ImportPolicy = NO_IMPORTS, parallel: int = 4) -> Plan:
+    """Plan every table, several at once (each reads its own table); the order of `tables` is kept."""
+    def one(table: Table) -> TablePlan:
+        return plan_table(client, table, table_name(table, prefix), expected[table.name],
+                          migrate=migrate, recreate=recreate, allow_mass_delete=allow_mass_delete, imports=imports)
+
+    with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="plan") as pool:
+        return Plan(list(pool.map(one, tables)))

@@ -1,0 +1,336 @@
+"""Apply a plan: change exactly what it lists, and keep what it changes so that it can be rolled back.
+
+The order follows what AWS makes slow. Tables to migrate are backed up
+(CreateBackup) and deleted; every missing table is created at once, with all
+its GSIs, and waited for together; missing GSIs are added to several tables at
+the same time (one per table at a time, as AWS requires). Before any item is
+written, the live version of every item the sync will update or delete, and
+the key of every item it will create, are saved under the rollback folder.
+Then the items are written, parents before the tables that point at them,
+the tables of one level at once within one bound on requests in flight. A new
+table the plan creates by ImportTable is made and filled by its import in that
+same order, its items staged in S3; its rollback entry is the keys it created,
+as for any new table.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+from botocore.exceptions import ClientError
+
+from files.atomic import write_atomically
+from loaders.deploy.batch import DEFAULT_BACKOFF, LoadReport, write_requests
+from loaders.deploy.import_table import NO_IMPORTS, ImportCounts, ImportPolicy, import_table
+from loaders.deploy.plan import Plan, TablePlan
+from loaders.deploy.progress import ProgressFactory, no_progress
+from loaders.dynamodb.capacity import write_units
+from loaders.dynamodb.client import DEFAULT_WORKERS
+from loaders.dynamodb.items import Item
+from loaders.dynamodb.tables import (
+    PROTECTIONS,
+    add_gsi,
+    back_up,
+    check_destroy_allowed,
+    create_table_request,
+    delete_table,
+    protect,
+    replace_gsi,
+    wait_until_active,
+)
+from loaders.dynamodb.waiters import Wait
+from loaders.errors import ImportFailed
+
+ROLLBACK_MANIFEST = "rollback.json"
+# Written once a run is rolled back: a second rollback of it changes nothing and says when the first was.
+ROLLED_BACK = "rolled-back.json"
+
+
+@dataclass
+class TableSync:
+    """What a sync did to one table."""
+
+    name: str
+    created_table: bool = False
+    gsis_added: tuple[str, ...] = ()
+    gsis_replaced: tuple[str, ...] = ()
+    backup: str | None = None
+    protected: tuple[str, ...] = ()  # protections given to a table that lacked them
+    undeclared_gsis: tuple[str, ...] = ()  # GSIs the contract does not declare: kept, never deleted
+    unprotected: dict[str, str] = field(default_factory=dict)  # protections that could not be given, and why
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    write_units: int = 0  # by DynamoDB's rules, GSIs included (loaders.dynamodb.capacity); an import consumes none
+    report: LoadReport | None = None
+    imported: ImportCounts | None = None  # the import's own counts, when ImportTable created the table
+    import_failure: str | None = None  # why the import failed (no item value in it): the table's live checks fail
+
+    def actions(self) -> list[str]:
+        done = ["table created"] if self.created_table else []
+        done += ["table created by ImportTable"] if self.imported and not self.import_failure else []
+        done += [f"GSI added: {n}" for n in self.gsis_added] + [f"GSI replaced: {n}" for n in self.gsis_replaced]
+        done += [PROTECTIONS[kind] for kind in self.protected]
+        done += [f"could not {PROTECTIONS[kind]} ({why})" for kind, why in self.unprotected.items()]
+        done += [f"undeclared GSI kept: {name}" for name in self.undeclared_gsis]
+        return done + ([f"migrated; backup {self.backup}"] if self.backup else [])
+
+
+@dataclass
+class SyncResult:
+    tables: dict[str, TableSync] = field(default_factory=dict)  # by contract name
+    rollback: Path | None = None
+
+
+def _key_of(item: Item, key: tuple[str, ...]) -> Item:
+    return {name: item[name] for name in key}
+
+
+class RollbackLog:
+    """The rollback folder of one run: one JSON-lines file per table, written before the table is."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.manifest: dict[str, dict] = {}
+
+    def save(self, plan: TablePlan, backup: str | None) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = self.folder / f"{plan.name}.jsonl"
+        key = plan.table.key
+        # The saved items hold personal data: readable by the owner alone, written whole before they are needed.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            for update in plan.update:
+                handle.write(json.dumps({"before": update.before}, ensure_ascii=False) + "\n")
+            for item in plan.delete:
+                handle.write(json.dumps({"before": item}, ensure_ascii=False) + "\n")
+            for item in plan.create:
+                handle.write(json.dumps({"created": _key_of(item, key)}, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.manifest[plan.name] = {"key": list(key), "file": path.name, "backup": backup, "migrated": plan.migrate,
+                                    "created_table": not plan.exists}
+        write_atomically(self.folder / ROLLBACK_MANIFEST, json.dumps({"tables": self.manifest}, indent=2) + "\n")
+
+
+def _is_aws(client) -> bool:
+    """Whether the client talks to AWS's own endpoint (botocore fills endpoint_url in either case)."""
+    return client.meta.endpoint_url.endswith(".amazonaws.com") or client.meta.endpoint_url.endswith(".amazonaws.com.cn")
+
+
+def _levels(plans: list[TablePlan]) -> list[list[TablePlan]]:
+    """The plans in levels: a table's parents (its foreign keys) are in earlier levels."""
+    by_name = {p.table.name: p for p in plans}
+    sorter = TopologicalSorter({name: {fk.parent for fk in p.table.foreign_keys if fk.parent in by_name and fk.parent != name}
+                                for name, p in by_name.items()})
+    sorter.prepare()
+    levels = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=list(by_name).index)
+        levels.append([by_name[name] for name in ready])
+        sorter.done(*ready)
+    return levels
+
+
+def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: str, wait: Wait, workers: int) -> None:
+    for plan in plans:
+        if plan.migrate:
+            result.tables[plan.table.name].backup = back_up(client, plan.name, run_id)
+            delete_table(client, plan.name, wait=wait)
+    created = [p for p in plans if (not p.exists or p.migrate) and not p.by_import]
+    for plan in created:
+        client.create_table(**create_table_request(plan.table, plan.name))
+    for plan in created:
+        wait_until_active(client, plan.name, wait)
+        done = result.tables[plan.table.name]
+        done.created_table = True
+        if plan.table.point_in_time_recovery:
+            # Deletion protection and encryption were given at creation; PITR can only be turned on afterwards.
+            done.unprotected = protect(client, plan.table, plan.name, ("point-in-time recovery",), wait=wait)
+            done.protected = () if done.unprotected else ("point-in-time recovery",)
+
+    def alter(plan: TablePlan) -> None:
+        # One table's changes in turn (AWS takes one index or table change at a time), several tables at once.
+        done = result.tables[plan.table.name]
+        for index in plan.replace_gsis:
+            replace_gsi(client, plan.table, plan.name, index, wait=wait)
+        for index in plan.add_gsis:
+            add_gsi(client, plan.table, plan.name, index, wait=wait)
+        done.gsis_added = tuple(i.name for i in plan.add_gsis)
+        done.gsis_replaced = tuple(i.name for i in plan.replace_gsis)
+        if plan.protect:
+            done.unprotected = protect(client, plan.table, plan.name, plan.protect, wait=wait)
+            done.protected = tuple(kind for kind in plan.protect if kind not in done.unprotected)
+
+    altered = [p for p in plans if p.add_gsis or p.replace_gsis or p.protect]
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(altered))), thread_name_prefix="alter") as pool:
+        list(pool.map(alter, altered))
+
+
+def _requests(plan: TablePlan) -> list[dict]:
+    puts = [{"PutRequest": {"Item": item}} for item in plan.create]
+    puts += [{"PutRequest": {"Item": update.item}} for update in plan.update]
+    return puts + [{"DeleteRequest": {"Key": _key_of(item, plan.table.key)}} for item in plan.delete]
+
+
+def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: int = DEFAULT_WORKERS,
+               backoff=DEFAULT_BACKOFF, wait: Wait = Wait(), progress: ProgressFactory | None = None,
+               allow_destroy: bool = False, on_table_done: Callable[[str, TableSync], None] | None = None,
+               s3=None, imports: ImportPolicy = NO_IMPORTS) -> SyncResult:
+    """Carry out `plan` for every table it does not block; returns what was done, by contract name.
+
+    A plan that deletes a table (a migration) is refused before anything is
+    sent unless the endpoint is on this machine or `allow_destroy`. Tables the
+    plan creates by ImportTable are staged through `s3` in `imports.bucket`; an
+    import that fails is recorded on its table (`import_failure`), not raised,
+    and the other tables go on.
+    """
+    todo = [p for p in plan.tables if p.blocked is None]
+    check_destroy_allowed(client.meta.endpoint_url if not _is_aws(client) else None, any(p.migrate for p in todo), allow_destroy)
+    result = SyncResult(tables={p.table.name: TableSync(p.name, unchanged=p.unchanged, undeclared_gsis=p.undeclared_gsis)
+                                for p in todo})
+    _set_up_tables(client, todo, result, run_id, wait, workers)
+    writing = [p for p in todo if p.writes]
+    # A table the run created is logged even when empty: rolling the run back deletes it.
+    logged = [p for p in todo if p.writes or not p.exists]
+    if logged:
+        log = RollbackLog(rollback_dir / run_id)
+        for table_plan in logged:
+            log.save(table_plan, result.tables[table_plan.table.name].backup)
+        result.rollback = log.folder
+    # One bound on requests in flight across the tables written at once.
+    in_flight = threading.BoundedSemaphore(max(1, workers))
+
+    def load_by_import(table_plan: TablePlan, done: TableSync) -> None:
+        with (progress or no_progress)(table_plan.name, len(table_plan.create)) as advance:
+            try:
+                report = import_table(client, s3, table_plan.table, table_plan.name, table_plan.create,
+                                      bucket=imports.bucket, key_prefix=imports.prefix, table_wait=wait)
+            except ImportFailed as failed:
+                done.imported, done.import_failure = ImportCounts.of_failure(failed), str(failed)
+                return
+            except ClientError as refused:  # S3 or DynamoDB refused staging or the import (access, a limit): this table alone
+                done.imported = ImportCounts("NOT STARTED", 0, 0, 0, 0)
+                done.import_failure = f"{table_plan.name}: the import could not be made: {refused}"
+                return
+            advance(len(table_plan.create))
+        done.imported, done.created = report.counts(), report.imported_items
+        done.protected, done.unprotected = report.protected, report.unprotected
+
+    def write(table_plan: TablePlan) -> None:
+        done = result.tables[table_plan.table.name]
+        if table_plan.by_import:
+            load_by_import(table_plan, done)
+            if on_table_done is not None:
+                on_table_done(table_plan.table.name, done)
+            return
+        requests = _requests(table_plan)
+        with (progress or no_progress)(table_plan.name, len(requests)) as advance:
+            report = write_requests(client, table_plan.name, requests, table_plan.table.key, workers=workers,
+                                    backoff=backoff, progress=advance, limit=in_flight)
+        done.created, done.updated, done.deleted = len(table_plan.create), len(table_plan.update), len(table_plan.delete)
+        written = table_plan.create + [u.item for u in table_plan.update] + table_plan.delete
+        done.write_units = sum(write_units(item, table_plan.table) for item in written)
+        done.report = report
+        if on_table_done is not None:
+            on_table_done(table_plan.table.name, done)
+
+    for level in _levels(writing):
+        with ThreadPoolExecutor(max_workers=len(level), thread_name_prefix="sync") as pool:
+            list(pool.map(write, level))
+    return result
+
+
+@dataclass(frozen=True)
+class RolledBack:
+    """What rolling a run back does to one table (or did: `rollback` returns the same)."""
+
+    name: str
+    restored: int  # items put back as they were before the run
+    removed: int  # items the run created, deleted
+    backup: str | None  # a migrated table: restore it from this backup (RestoreTableFromBackup)
+    dropped: bool = False  # the run created the table: it is deleted, its items with it
+
+
+def _saved(folder: Path, entry: dict) -> tuple[list[Item], list[Item]]:
+    """The live items saved before the run changed them, and the keys of the items it created."""
+    before, created = [], []
+    with (folder / entry["file"]).open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if "before" in record:
+                before.append(record["before"])
+            else:
+                created.append(record["created"])
+    return before, created
+
+
+def _manifest(folder: Path) -> dict[str, dict]:
+    return json.loads((folder / ROLLBACK_MANIFEST).read_text(encoding="utf-8"))["tables"]
+
+
+def rollback_steps(folder: Path) -> list[RolledBack]:
+    """What rolling back the run saved in `folder` would do, table by table; nothing is sent."""
+    steps = []
+    for name, entry in _manifest(folder).items():
+        if entry["migrated"]:
+            steps.append(RolledBack(name, 0, 0, entry["backup"]))
+            continue
+        before, created = _saved(folder, entry)
+        dropped = entry.get("created_table", False)
+        steps.append(RolledBack(name, 0 if dropped else len(before), len(created), None, dropped))
+    return steps
+
+
+def rolled_back(folder: Path) -> dict | None:
+    """The record of the rollback of this run, if it was applied: when, and what it did."""
+    path = folder / ROLLED_BACK
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def dropping(steps: list[RolledBack], shown: int = 3) -> str:
+    """The deletion a rollback makes, for the destroy guard's message: how many tables, and the first names."""
+    names = [s.name for s in steps if s.dropped]
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return f"delete the {len(names)} table{'s' * (len(names) != 1)} the run created ({', '.join(names[:shown])}{more})"
+
+
+def rollback(client, folder: Path, *, workers: int = DEFAULT_WORKERS, backoff=DEFAULT_BACKOFF, wait: Wait = Wait(),
+             allow_destroy: bool = False) -> list[RolledBack]:
+    """Put back every item a run updated or deleted, delete every item it created and every table it created.
+
+    A migrated table cannot take its old items back under its new key: its
+    backup is named instead (RestoreTableFromBackup restores it). Deleting a
+    table the run created lifts its deletion protection first, and is refused
+    off this machine without `allow_destroy`, as a migration is. Once done, the
+    rollback is recorded in `folder`: rolling the same run back again changes
+    nothing and returns nothing.
+    """
+    if rolled_back(folder) is not None:
+        return []
+    steps = rollback_steps(folder)
+    check_destroy_allowed(client.meta.endpoint_url if not _is_aws(client) else None, any(s.dropped for s in steps),
+                          allow_destroy, dropping(steps))
+    manifest = _manifest(folder)
+    for step in steps:
+        entry = manifest[step.name]
+        if step.backup is not None:
+            continue
+        if step.dropped:
+            delete_table(client, step.name, wait=wait)
+            continue
+        before, created = _saved(folder, entry)
+        requests = [{"DeleteRequest": {"Key": key}} for key in created] + [{"PutRequest": {"Item": item}} for item in before]
+        if requests:
+            write_requests(client, step.name, requests, tuple(entry["key"]), workers=workers, backoff=backoff)
+    record = {"rolled_back": datetime.now(UTC).isoformat(timespec="seconds"), "tables": [asdict(s) for s in steps]}
+    write_atomically(folder / ROLLED_BACK, json.dumps(record, indent=2) + "\n")
+    return steps

@@ -1,0 +1,264 @@
+"""Tables and GSIs as the contracts declare them: create what is missing, never delete unless asked.
+
+A new table is created on demand with every GSI declared at creation. A table
+that exists without some declared GSI gets them one per UpdateTable, waiting
+until the table and its indexes are ACTIVE in between, as AWS requires. An
+existing table or index whose keys differ from the contract is an error, since
+DynamoDB cannot change a key in place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
+
+from contracts.table import Index, Table
+from loaders.dynamodb.endpoint import is_loopback, shown
+from loaders.dynamodb.waiters import Wait, run, table_ready
+from loaders.errors import DestroyRefused, KeySchemaMismatch, TableNotReady
+
+# What AWS answers while another change to the table is under way. Its LimitExceededException (too many
+# table or index operations at once) botocore's standard mode retries as throttling; this one it does not retry.
+BUSY_ERROR = "ResourceInUseException"
+
+
+def table_name(table: Table, prefix: str = "") -> str:
+    """The DynamoDB name of a table in an environment: `staging-` + `flights`."""
+    return f"{prefix}{table.name}"
+
+
+def key_schema(names: tuple[str, ...]) -> list[dict]:
+    """A KeySchema: the first name is the HASH key, a second the RANGE key."""
+    return [{"AttributeName": name, "KeyType": kind} for name, kind in zip(names, ("HASH", "RANGE"), strict=False)]
+
+
+def key_names(schema: list[dict]) -> tuple[str, ...]:
+    """The attribute names of a KeySchema as DynamoDB returns it: hash key first."""
+    return tuple(k["AttributeName"] for k in sorted(schema, key=lambda k: k["KeyType"] != "HASH"))
+
+
+def attribute_definitions(table: Table, names=None) -> list[dict]:
+    """Definitions of the table key and GSI key attributes (or just `names`), typed by the contract."""
+    wanted = names if names is not None else list(table.key) + [n for i in table.indexes for n in i.key]
+    return [{"AttributeName": n, "AttributeType": table.attribute_type(n)} for n in dict.fromkeys(wanted)]
+
+
+def gsi_definition(index: Index) -> dict:
+    """A GSI as CreateTable and UpdateTable take it."""
+    # No ProvisionedThroughput: on-demand tables bill their GSIs on demand too.
+    return {"IndexName": index.name, "KeySchema": key_schema(index.key), "Projection": {"ProjectionType": index.projection}}
+
+
+def create_table_request(table: Table, name: str) -> dict:
+    """The CreateTable parameters for a table: on demand, every GSI declared at creation, protected as declared."""
+    request = {
+        "TableName": name,
+        "KeySchema": key_schema(table.key),
+        "AttributeDefinitions": attribute_definitions(table),
+        "BillingMode": "PAY_PER_REQUEST",
+        "DeletionProtectionEnabled": table.deletion_protection,
+    }
+    if table.encryption == "AWS_MANAGED_KMS":
+        # Without SSESpecification DynamoDB encrypts with a key it owns; KMS means the account's aws/dynamodb key.
+        request["SSESpecification"] = {"Enabled": True, "SSEType": "KMS"}
+    if table.indexes:
+        request["GlobalSecondaryIndexes"] = [gsi_definition(i) for i in table.indexes]
+    return request
+
+
+def check_destroy_allowed(endpoint_url: str | None, destroy: bool, allow_destroy: bool,
+                          what: str = "delete and recreate tables") -> None:
+    """Refuse to delete tables (--recreate, --migrate, a rollback of a run that created them) on AWS
+    (endpoint None) or any non-loopback endpoint unless allow_destroy; `what` names the deletion.
+
+    Call it before anything is touched: it only looks at its arguments.
+    """
+    if destroy and not allow_destroy and not is_loopback(endpoint_url):
+        raise DestroyRefused(shown(endpoint_url) if endpoint_url else "AWS", what)
+
+
+def describe(client, name: str) -> dict | None:
+    """The table's description, or None if it does not exist."""
+    try:
+        return client.describe_table(TableName=name)["Table"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            return None
+        raise
+
+
+def _wait_for(waiter, name: str, wait: Wait, what: str) -> None:
+    last = run(waiter, wait, TableName=name)
+    if last is not None:
+        state = _states(last["Table"]) if "Table" in last else "missing"
+        raise TableNotReady(f"{name} is not {what} after {wait.timeout:.0f} s ({state}); check it in the console, then rerun")
+
+
+def wait_until_active(client, name: str, wait: Wait = Wait()) -> dict:
+    """Wait until the table and every GSI are ACTIVE; returns the description."""
+    _wait_for(table_ready(client), name, wait, "ACTIVE")
+    return client.describe_table(TableName=name)["Table"]
+
+
+def _states(description: dict) -> str:
+    indexes = ", ".join(f"{i['IndexName']} {i.get('IndexStatus')}" for i in description.get("GlobalSecondaryIndexes", []))
+    return f"table {description.get('TableStatus')}" + (f"; {indexes}" if indexes else "")
+
+
+def _when_not_busy(call, wait: Wait):
+    """Run `call`, backing off while AWS answers that another change to the table is under way."""
+    attempt = 0
+    while True:
+        try:
+            return call()
+        except ClientError as error:
+            attempt += 1
+            if error.response["Error"]["Code"] != BUSY_ERROR or attempt >= wait.busy.attempts:
+                raise
+            wait.busy.sleep(attempt - 1)
+
+
+@dataclass(frozen=True)
+class SchemaDiff:
+    """How a live table's keys and GSIs compare with its contract."""
+
+    key_found: tuple | None = None  # the live key (name, type) pairs, when they differ from the contract's
+    key_declared: tuple = ()
+    missing: tuple[Index, ...] = ()  # declared GSIs the table lacks
+    # Declared GSIs that exist with other keys or projection: (index, declared, found), each (name, type)s + projection.
+    differing: tuple[tuple[Index, tuple, tuple], ...] = ()
+    undeclared: tuple[str, ...] = ()  # GSIs the contract does not declare: kept, never deleted
+
+
+def compare_schema(table: Table, description: dict) -> SchemaDiff:
+    """Compare the live key schema and GSIs with the contract, types and projections included."""
+    types = {d["AttributeName"]: d["AttributeType"] for d in description.get("AttributeDefinitions", [])}
+
+    def found(schema):
+        return tuple((n, types.get(n)) for n in key_names(schema))
+
+    def declared(names):
+        return tuple((n, table.attribute_type(n)) for n in names)
+
+    key_differs = found(description["KeySchema"]) != declared(table.key)
+    live = {i["IndexName"]: i for i in description.get("GlobalSecondaryIndexes", [])}
+    missing, differing = [], []
+    for index in table.indexes:
+        if index.name not in live:
+            missing.append(index)
+            continue
+        want = declared(index.key) + (index.projection,)
+        have = found(live[index.name]["KeySchema"]) + (live[index.name].get("Projection", {}).get("ProjectionType"),)
+        if want != have:
+            differing.append((index, want, have))
+    declared_names = {i.name for i in table.indexes}
+    return SchemaDiff(
+        key_found=found(description["KeySchema"]) if key_differs else None,
+        key_declared=declared(table.key),
+        missing=tuple(missing),
+        differing=tuple(differing),
+        undeclared=tuple(sorted(n for n in live if n not in declared_names)),
+    )
+
+
+def add_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait()) -> dict:
+    """Add one declared GSI with one UpdateTable and wait until it has backfilled; returns the description."""
+    description = wait_until_active(client, name, wait)
+    definitions = {d["AttributeName"]: d for d in description.get("AttributeDefinitions", [])}
+    for new in attribute_definitions(table, index.key):
+        old = definitions.get(new["AttributeName"])
+        if old is not None and old["AttributeType"] != new["AttributeType"]:
+            raise KeySchemaMismatch(name, index.name, (new["AttributeName"], new["AttributeType"]),
+                                    (old["AttributeName"], old["AttributeType"]))
+        definitions[new["AttributeName"]] = new
+    # Every definition, old and new: AWS needs the new index's; moto replaces the list with what it gets.
+    update = {"TableName": name, "AttributeDefinitions": list(definitions.values()),
+              "GlobalSecondaryIndexUpdates": [{"Create": gsi_definition(index)}]}
+    _when_not_busy(lambda: client.update_table(**update), wait)
+    return wait_until_active(client, name, wait)
+
+
+def delete_table(client, name: str, *, wait: Wait = Wait()) -> None:
+    """Turn the table's deletion protection off, delete it, and wait until it is gone.
+
+    Only after the destroy checks (`check_destroy_allowed`): protection is
+    lifted for this one table, the moment before it is deleted.
+    """
+    description = describe(client, name)
+    if description is None:
+        return
+    if description.get("DeletionProtectionEnabled"):
+        _when_not_busy(lambda: client.update_table(TableName=name, DeletionProtectionEnabled=False), wait)
+        wait_until_active(client, name, wait)
+    _when_not_busy(lambda: client.delete_table(TableName=name), wait)
+    _wait_for(client.get_waiter("table_not_exists"), name, wait, "deleted")
+
+
+# What a table's protection can lack, and the action that gives it (UpdateTable, UpdateContinuousBackups).
+PROTECTIONS = {
+    "deletion protection": "enable deletion protection",
+    "encryption": "encrypt with the AWS managed KMS key",
+    "point-in-time recovery": "enable point-in-time recovery",
+}
+
+
+def missing_protection(client, table: Table, name: str, description: dict) -> tuple[str, ...]:
+    """What the contract declares for the table's protection and the live table lacks (keys of PROTECTIONS)."""
+    missing = []
+    if table.deletion_protection and not description.get("DeletionProtectionEnabled"):
+        missing.append("deletion protection")
+    sse = description.get("SSEDescription") or {}
+    if table.encryption == "AWS_MANAGED_KMS" and not (sse.get("Status") in ("ENABLED", "ENABLING") and sse.get("SSEType") == "KMS"):
+        missing.append("encryption")
+    if table.point_in_time_recovery and not point_in_time_recovery_enabled(client, name):
+        missing.append("point-in-time recovery")
+    return tuple(missing)
+
+
+def point_in_time_recovery_enabled(client, name: str) -> bool:
+    """Whether PITR is on; an endpoint without the backup API (DescribeContinuousBackups refused) has none."""
+    try:
+        backups = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+    except ClientError:
+        return False
+    return backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") == "ENABLED"
+
+
+def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: Wait = Wait()) -> dict[str, str]:
+    """Give the table the protection its contract declares and it lacks, one change per request.
+
+    Returns {protection: why it could not be given} (an endpoint without the
+    operation, a role without the permission): the table's data is still
+    synced, and the live checks name what is missing.
+    """
+    def update(**change):
+        _when_not_busy(lambda: client.update_table(TableName=name, **change), wait)
+        wait_until_active(client, name, wait)
+
+    steps = {
+        "deletion protection": lambda: update(DeletionProtectionEnabled=True),
+        "encryption": lambda: update(SSESpecification={"Enabled": True, "SSEType": "KMS"}),
+        "point-in-time recovery": lambda: client.update_continuous_backups(
+            TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}),
+    }
+    failed = {}
+    for kind in missing:
+        try:
+            steps[kind]()
+        except ClientError as error:
+            failed[kind] = f"{error.response['Error']['Code']}: {error.response['Error'].get('Message', '')}".rstrip(": ")
+    return failed
+
+
+def back_up(client, name: str, run_id: str) -> str:
+    """An on-demand backup of the table (CreateBackup), named after the run; returns its ARN."""
+    # Backup names allow 3-255 characters of [a-zA-Z0-9_.-] (CreateBackup API reference).
+    backup = client.create_backup(TableName=name, BackupName=f"{name}-{run_id}"[:255])
+    return backup["BackupDetails"]["BackupArn"]
+
+
+def replace_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait()) -> None:
+    """Delete a GSI that exists with other keys, wait until it is gone, then add the declared one."""
+    _when_not_busy(lambda: client.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": index.name}}]), wait)
+    _wait_for(table_ready(client, without_index=index.name), name, wait, f"without {index.name}")
+    add_gsi(client, table, name, index, wait=wait)
