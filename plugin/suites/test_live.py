@@ -9,7 +9,7 @@ from contracts.violations import report
 from loaders.items import item_to_row
 from loaders.readback import query_index
 from loaders.tables import key_names
-from plugin.fixtures import PLAN_ONLY
+from plugin.suites.blocked import loaded
 from plugin.suites.expected import expected_answer, items_by_key, query_attributes, query_values, rows_by_key, rows_in_index
 
 pytestmark = pytest.mark.live
@@ -22,20 +22,6 @@ def fixed_frame(contracts_dataset, table):
     return contracts_dataset.frames[table.name]
 
 
-def loaded(contracts_deployment, contracts_run_record, table):
-    __tracebackhide__ = True
-    if table.name not in contracts_deployment.loaded:
-        reasons = "\n".join(contracts_run_record.blocked.get(table.name, ["not loaded"]))
-        planned = contracts_deployment.plan.by_table().get(table.name) if contracts_deployment.plan else None
-        why = "the plan blocks it" if planned is not None and planned.blocked else "its pre-upload contract fails"
-        pytest.fail(f"{table.name} was not loaded: {why}:\n{reasons}", pytrace=False)
-    synced = contracts_run_record.synced.get(table.name)
-    if synced is not None and synced.import_failure:
-        pytest.fail(synced.import_failure, pytrace=False)
-    if contracts_deployment.plan_only:
-        pytest.skip(PLAN_ONLY)
-
-
 STALE_REMEDY = ("the contract mirrors the export (sync=\"mirror\"), so a plain run, without --no-load or --plan, "
                 "deletes them; if the export was cut short, export it again")
 
@@ -46,7 +32,7 @@ def live(contracts_deployment, table):
 
 
 def test_table_is_active(table, contracts_deployment, contracts_run_record):
-    loaded(contracts_deployment, contracts_run_record, table)
+    loaded(contracts_deployment, contracts_run_record, table, root=True)
     description = live(contracts_deployment, table).description
     assert description is not None, f"{contracts_deployment.name(table)} does not exist"
     assert description["TableStatus"] == "ACTIVE"
