@@ -154,3 +154,14 @@ def test_no_load_checks_the_deployment_as_it_is(run, server):
     flights = items_of("flights")
     assert f"holds {flights - 1} items; the fixed data has {flights}" in verdicts["test_item_count[flights]"]
     assert verdicts[f"test_item_count[{LOADED[-1].name}]"] is None
+
+
+def test_on_a_server_without_the_protection_apis_the_protection_checks_say_not_checked(tmp_path):
+    """dynalite has no DescribeContinuousBackups and shows neither deletion protection nor encryption."""
+    verdicts = run_suite(tmp_path, "plugin/suites/test_live.py", "-m", "live", "-k", "test_table_is_protected",
+                         "--server=dynalite", f"--out-dir={tmp_path / 'build'}")
+    skipped = skip_reasons(tmp_path / "junit.xml")
+    assert failures(verdicts) == {} and set(skipped) == set(verdicts) and len(skipped) == len(TABLES)
+    reason = skipped["test_table_is_protected_as_declared[passengers]"]
+    assert "not checked: this server has no DescribeContinuousBackups (point-in-time recovery)" in reason
+    assert "UnknownOperationException" not in reason
