@@ -145,12 +145,7 @@ def check_primary_key(table: Table, frame: pd.DataFrame) -> list[Violation]:
     key = [c for c in table.key if c in frame.columns]
     if len(key) < len(table.key):
         return []  # reported by check_columns
-    out = []
-    for column in key:
-        missing = frame[column].isna() | (frame[column] == "")
-        if missing.any():
-            out.append(_violation(table, "primary key", column, frame.loc[missing, column].fillna(""),
-                                  "a key in every row, not a blank one", "give every row its key, or remove rows that have none"))
+    out = check_blank_keys(table, frame)
     # A blank key is reported above as a blank key, not as a key that repeats.
     blank = (frame[key].isna() | (frame[key] == "")).any(axis=1)
     repeated = frame.duplicated(key, keep=False) & ~blank
@@ -163,6 +158,17 @@ def check_primary_key(table: Table, frame: pd.DataFrame) -> list[Violation]:
             remedy = f"declared policy: {policy.describe}; {FIXERS_NOTE}"
         keys = frame.loc[repeated, key].astype(str).agg("/".join, axis=1)
         out.append(_violation(table, "primary key", "/".join(key), keys, "each key once", remedy))
+    return out
+
+
+def check_blank_keys(table: Table, frame: pd.DataFrame) -> list[Violation]:
+    """Every row has each part of its key: a blank cell is named a blank key, never a repeated one."""
+    out = []
+    for column in (c for c in table.key if c in frame.columns):
+        missing = frame[column].isna() | (frame[column] == "")
+        if missing.any():
+            out.append(_violation(table, "primary key", column, frame.loc[missing, column].fillna(""),
+                                  "a key in every row, not a blank one", "give every row its key, or remove rows that have none"))
     return out
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from contracts.checks import check_columns, check_dynamodb_rules, check_encoding, check_primary_key, check_schema
+from contracts.checks import check_blank_keys, check_columns, check_dynamodb_rules, check_encoding, check_primary_key, check_schema
 from contracts.expectations import GxResults, foreign_key_checks, validate
 from contracts.table import Table
 from contracts.violations import Violation
@@ -39,9 +39,11 @@ class GateResult:
     expectations: GxResults | None = None
     # Orphans of foreign keys declared on_orphan="keep": loaded, and reported rather than blocking.
     kept: dict[str, dict[str, list[Violation]]] = field(default_factory=dict)
+    # {table: {foreign key label: its parent}} for keys into a blocked parent: not checked, and the child is blocked.
+    upstream: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def reasons(self, table_name: str) -> list[str]:
-        """Why the table must not be loaded; empty when it may be."""
+        """Why the table must not be loaded; empty when it may be. A table a fixer refused: the refusals."""
         if table_name in self.errors:
             return [self.errors[table_name]]
         return [str(v) for found in self.violations.get(table_name, {}).values() for v in found]
@@ -52,6 +54,10 @@ class GateResult:
     def loadable(self, table_name: str) -> bool:
         return not self.reasons(table_name)
 
+    def unread(self, table_name: str) -> bool:
+        """The table could not be read (or fixed and checked): none of its checks ran."""
+        return table_name in self.errors and table_name not in self.violations
+
     def kept_orphans(self) -> dict[str, dict[str, int]]:
         """{table: {foreign key column: rows kept although they point at no parent row}}."""
         return {name: {v.column: v.count for found in checks.values() for v in found}
@@ -59,17 +65,29 @@ class GateResult:
 
 
 def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dict[str, str],
-         row_counts: dict[str, int] | None, out_dir: Path) -> GateResult:
-    """Run every check on every table that could be read; the GX checkpoint writes its Data Docs under `out_dir`."""
+         row_counts: dict[str, int] | None, out_dir: Path,
+         refused: dict[str, dict[str, list[Violation]]] | None = None) -> GateResult:
+    """Run every check on every table that could be read; the GX checkpoint writes its Data Docs under `out_dir`.
+
+    `refused`: per table a fixer refused (in `errors`, so blocked), its refusals by check ("fixes", or
+    "primary key" for a duplicate policy that cannot resolve the repeats, which then stand for the repeats the
+    key check would find); its frame, as far as the fixers got, is checked all the same.
+    """
     result = GateResult(dict(errors))
-    readable = {t.name: frames[t.name] for t in tables if t.name not in errors and t.name in frames}
+    refused = refused or {}
+    readable = {t.name: frames[t.name] for t in tables if t.name in frames and (t.name not in errors or t.name in refused)}
 
     def table_checks() -> None:  # done while the checkpoint runs: beside it, on the other core, for a large export
         for table in tables:
             if table.name in readable:
-                result.violations[table.name] = {name: check(table, readable[table.name]) for name, check in TABLE_CHECKS.items()}
+                frame, refusals = readable[table.name], refused.get(table.name, {})
+                found = {name: check(table, frame) for name, check in TABLE_CHECKS.items()}
+                if "primary key" in refusals:
+                    found["primary key"] = check_blank_keys(table, frame) + refusals["primary key"]
+                found["fixes"] = refusals.get("fixes", [])
+                result.violations[table.name] = found
 
-    counts = {name: row_counts[name] for name in readable} if row_counts is not None else None
+    counts = {name: row_counts[name] for name in readable if name in row_counts} if row_counts is not None else None
     result.expectations = validate("preupload", readable, counts, out_dir, tables, meanwhile=table_checks)
     for fk in foreign_key_checks(tables):
         if fk.table.name in readable:
@@ -80,7 +98,7 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
                 found = []
             result.violations[fk.table.name][fk.label] = found
     if counts is not None:
-        for name in readable:
+        for name in counts:
             result.violations[name]["row count"] = result.expectations.row_count(name)
     _block_children_of_blocked_parents(tables, readable, result)
     return result
@@ -95,6 +113,7 @@ def _block_children_of_blocked_parents(tables: tuple[Table, ...], readable: dict
         if parent in readable and result.violations[child.name][fk.label]:
             continue  # orphans found against the parent's rows stand on their own
         first = result.reasons(parent)[0].splitlines()[0]
+        result.upstream.setdefault(child.name, {})[fk.label] = parent
         result.violations[child.name][fk.label] = [Violation(
             child.name, child.file, "foreign key", fk.fk.column, len(readable[child.name]),
             f"every {fk.fk.column} to name a row of {parent}, which is blocked ({first})",

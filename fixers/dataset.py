@@ -11,21 +11,31 @@ import pandas as pd
 from contracts.errors import failure_message
 from contracts.registry import Registry
 from contracts.source import is_fixers_output, read_table, refuse_written
+from contracts.violations import Violation
 from fixers.ledger import Ledger
 from fixers.run import fix_export
 
 LEDGER = "ledger.json"
+# Their refusal is about the primary key: the gate reports it as that check's, in place of the repeats it would find.
+DUPLICATE_FIXERS = frozenset({"resolve_duplicates", "drop_exact_copies", "merge_into_set", "keep_latest"})
 
 
 @dataclass
 class Dataset:
-    """Frames by table name; a table that could not be read or fixed has its one-line reason in `errors`."""
+    """Frames by table name; a table that could not be read or fixed has its one-line reason in `errors`.
+
+    A table a fixer refused to fix has its refusals in `errors`, which block it,
+    and also its frame as far as the fixers got and the refusals in `refused`
+    (by the gate's check they belong to): the checks still run on it, so every
+    problem of the file is reported in one run.
+    """
 
     folder: Path
     fixed: bool
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     ledger: Ledger | None = None
+    refused: dict[str, dict[str, list[Violation]]] = field(default_factory=dict)
 
 
 def load_dataset(data_dir: Path, out_dir: Path, registry: Registry, *, fix: bool,
@@ -48,8 +58,13 @@ def load_dataset(data_dir: Path, out_dir: Path, registry: Registry, *, fix: bool
         ledger.write(out_dir / LEDGER)
         dataset = Dataset(out_dir / "fixed", fixed=True, ledger=ledger)
         dataset.errors = {name: e.error for name, e in ledger.tables.items() if e.error}
+        for name, (frame, refusals) in fixed.refused.items():
+            dataset.frames[name] = frame
+            for refusal in refusals:
+                check = "primary key" if refusal.fixer in DUPLICATE_FIXERS else "fixes"
+                dataset.refused.setdefault(name, {}).setdefault(check, []).append(refusal.violation(name, len(frame)))
         for table in registry.tables:
-            if table.name in dataset.errors:
+            if table.name in dataset.errors or table.name in fixed.refused:
                 continue
             try:
                 refuse_written(dataset.folder / table.file, table, fixed.frames[table.name], max_bytes=max_bytes)

@@ -34,6 +34,13 @@ def _key(table: Table) -> list[str]:
     return list(table.key)
 
 
+def _repeated(frame: pd.DataFrame, table: Table) -> pd.Series:
+    """Rows whose key another row has; a row with a blank key has no key to share, and is left to the key check."""
+    key = frame[_key(table)]
+    blank = (key.isna() | (key == "")).any(axis=1)
+    return frame.duplicated(_key(table), keep=False) & ~blank
+
+
 def _conflict(fixer: str, table: Table, frame: pd.DataFrame, rows: pd.Index, problem: str) -> FixerError:
     if table.pii.intersection(table.key):
         keys = pd.Series([MASK])
@@ -48,7 +55,7 @@ def _conflict(fixer: str, table: Table, frame: pd.DataFrame, rows: pd.Index, pro
 
 def drop_exact_copies(frame: pd.DataFrame, table: Table) -> Outcome:
     # Exact copies share their key: whole rows are compared only where a key repeats, which is cheap to find.
-    shared = frame[frame.duplicated(_key(table), keep=False)]
+    shared = frame[_repeated(frame, table)]
     copies = shared.duplicated(keep="first")
     kept = shared[~copies]
     clash = kept.duplicated(_key(table), keep=False)
@@ -63,17 +70,25 @@ def drop_exact_copies(frame: pd.DataFrame, table: Table) -> Outcome:
 def merge_into_set(frame: pd.DataFrame, table: Table, policy: MergeIntoSet) -> Outcome:
     if policy.column not in frame.columns:
         return Outcome(frame)  # already merged
+    key = frame[_key(table)]
+    # A row with a blank key shares no key: it is not merged, and the key check names it.
+    blank = (key.isna() | (key == "")).any(axis=1)
+    keyed = frame[~blank]
     others = [c for c in frame.columns if c != policy.column]
-    shape = frame[others].fillna("\0")
+    shape = keyed[others].fillna("\0")
     differing = shape.groupby(_key(table), sort=False).transform("nunique").gt(1).any(axis=1)
     if differing.any():
-        raise _conflict("merge_into_set", table, frame, frame.index[differing],
+        raise _conflict("merge_into_set", table, keyed, keyed.index[differing],
                         f"{int(differing.sum())} rows share a key but differ in more than {policy.column}")
     kind = table.attribute_type(policy.into)
     members = _number_members if kind == "NS" else lambda v: sorted(set(v.dropna()))
-    merged_values = frame.groupby(_key(table), sort=False)[policy.column].agg(members)
-    out = frame.drop(columns=[policy.column]).drop_duplicates(_key(table), keep="first")
+    merged_values = keyed.groupby(_key(table), sort=False)[policy.column].agg(members)
+    out = keyed.drop(columns=[policy.column]).drop_duplicates(_key(table), keep="first")
     out = out.join(merged_values.rename(policy.into), on=_key(table))
+    if blank.any():
+        single = frame.loc[blank, [policy.column]].rename(columns={policy.column: policy.into})
+        single[policy.into] = single[policy.into].map(lambda v: members(pd.Series([v])))
+        out = pd.concat([out, frame.loc[blank].drop(columns=[policy.column]).join(single)]).sort_index()
     merged = len(frame) - len(out)
     detail = f"rows differing only in {policy.column} merged; {policy.column} became the set {policy.into} ({kind})"
     return Outcome(out, [Change("merge_into_set", policy.into, merged, detail)], merged=merged)
@@ -91,7 +106,7 @@ def _number_members(values: pd.Series) -> list[str]:
 
 def keep_latest(frame: pd.DataFrame, table: Table, policy: KeepLatest) -> Outcome:
     # A row whose key no other row has is its own latest: only the rows sharing a key are sorted and compared.
-    ordered = frame[frame.duplicated(_key(table), keep=False)].sort_values([*_key(table), policy.by], kind="stable")
+    ordered = frame[_repeated(frame, table)].sort_values([*_key(table), policy.by], kind="stable")
     latest = ordered.drop_duplicates(_key(table), keep="last")
     ties = ordered.duplicated([*_key(table), policy.by], keep=False) & ~ordered.duplicated(keep=False)
     tied_latest = ties & ordered.index.isin(latest.index)

@@ -7,6 +7,7 @@ import pandas as pd
 
 from contracts.errors import ContractError
 from contracts.source import line_of
+from contracts.violations import Violation
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,12 @@ class FixerError(ContractError):
         lines = ", ".join(str(line_of(r)) for r in rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
         where = f"{file}" + (f", column {column}" if column else "") + (f", line {lines}" if rows else "")
         super().__init__(f"{fixer}: {where}: {problem}. {remedy}")
+
+    def violation(self, table: str, rows_in_file: int) -> Violation:
+        """The refusal as the gate reports a broken rule: one of the file's problems, beside the checks' own."""
+        lines = tuple((line_of(r), "") for r in self.rows[:5])
+        return Violation(table, self.file, f"{self.fixer} refused", self.column, len(self.rows) or rows_in_file,
+                         f"what the declared fix can resolve, found: {self.problem}", self.remedy, lines)
 
 
 def quarantine(frame: pd.DataFrame, mask: pd.Series, reasons: pd.Series | str) -> tuple[pd.DataFrame, pd.DataFrame]:

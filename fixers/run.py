@@ -24,7 +24,7 @@ from fixers.columns import copy_column, derive_key, map_values, rename_column
 from fixers.duplicates import resolve_duplicates
 from fixers.ledger import Ledger, TableEntry
 from fixers.orphans import quarantine_orphans
-from fixers.outcome import Change, Outcome
+from fixers.outcome import Change, FixerError
 from fixers.values import cast_integers, leave_out_empty_index_keys, leave_out_not_a_number, parse_timestamps
 
 
@@ -44,12 +44,23 @@ _DERIVING_FIXERS = {Copy: copy_column, MapValues: map_values, ParseTimestamps: p
 
 
 class _Steps:
-    """Applies fixers one after another, keeping every change and every row set aside."""
+    """Applies fixers one after another, keeping every change, every row set aside and every refusal.
+
+    A fixer that refuses to guess leaves the frame as it was and the next ones
+    still run: the checks then see the rest of the table, so a file's other
+    problems are reported in the same run rather than hidden behind the refusal.
+    """
 
     def __init__(self, frame: pd.DataFrame):
         self.frame, self.changes, self.aside, self.merged = frame, [], [], 0
+        self.refused: list[FixerError] = []
 
-    def apply(self, outcome: Outcome) -> None:
+    def apply(self, fixer, *args) -> None:
+        try:
+            outcome = fixer(self.frame, *args)
+        except FixerError as refusal:
+            self.refused.append(refusal)
+            return
         self.frame = outcome.frame
         self.changes += outcome.changes
         self.merged += outcome.merged
@@ -63,16 +74,16 @@ def fix_table(table: Table, raw: pd.DataFrame, parents: dict[str, pd.DataFrame],
     # Renames first: every later fixer finds columns by their declared names.
     for fix in table.fixes:
         if isinstance(fix, Rename):
-            steps.apply(rename_column(steps.frame, table, fix))
-    steps.apply(cast_integers(steps.frame, table))
-    steps.apply(leave_out_not_a_number(steps.frame, table))
+            steps.apply(rename_column, table, fix)
+    steps.apply(cast_integers, table)
+    steps.apply(leave_out_not_a_number, table)
     for fix in table.fixes:
         if not isinstance(fix, Rename):
-            steps.apply(_DERIVING_FIXERS[type(fix)](steps.frame, table, fix))
-    steps.apply(leave_out_empty_index_keys(steps.frame, table))
+            steps.apply(_DERIVING_FIXERS[type(fix)], table, fix)
+    steps.apply(leave_out_empty_index_keys, table)
     # Duplicates after derivation (the merge compares whole rows) and before orphans (one verdict per item).
-    steps.apply(resolve_duplicates(steps.frame, table))
-    steps.apply(quarantine_orphans(steps.frame, table, parents, registry))
+    steps.apply(resolve_duplicates, table)
+    steps.apply(quarantine_orphans, table, parents, registry)
     declared = [c for c in table.columns if c in steps.frame.columns]
     undeclared = [c for c in steps.frame.columns if c not in table.columns]
     steps.frame = steps.frame[declared + undeclared]
@@ -85,6 +96,8 @@ class FixedExport:
 
     ledger: Ledger
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Tables a fixer refused: the frame as far as the fixers got, and the refusals. Checked, never written nor loaded.
+    refused: dict[str, tuple[pd.DataFrame, list[FixerError]]] = field(default_factory=dict)
 
 
 def fix_export(data_dir: Path, out_dir: Path, registry: Registry, *, max_bytes: int | None = None) -> FixedExport:
@@ -128,6 +141,10 @@ def fix_export(data_dir: Path, out_dir: Path, registry: Registry, *, max_bytes: 
             entry.error = failure_message(table.file, "fix", error)
             continue
         del raw
+        if steps.refused:
+            entry.error = "\n".join(str(r) for r in steps.refused)
+            fixed.refused[table.name] = (steps.frame, steps.refused)
+            continue
         if encoding != "utf-8":
             steps.changes.insert(0, Change("transcode_to_utf8", None, entry.raw_rows, f"read as {encoding}, written as UTF-8"))
         try:

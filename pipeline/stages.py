@@ -69,7 +69,8 @@ def ledger_counts(dataset: Dataset) -> dict[str, int] | None:
 
 def gate(settings: Settings, dataset: Dataset) -> GateResult:
     """Every pre-upload check of every table, once; GX's Data Docs go to OUT/gx/."""
-    return gate_tables(settings.registry.tables, dataset.frames, dataset.errors, ledger_counts(dataset), settings.out_dir)
+    return gate_tables(settings.registry.tables, dataset.frames, dataset.errors, ledger_counts(dataset), settings.out_dir,
+                       dataset.refused)
 
 
 def checked_items(settings: Settings, dataset: Dataset, result: GateResult) -> dict[str, list[Item]]:

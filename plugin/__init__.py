@@ -284,6 +284,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
         return
     if record.stages:
         _finish(session, record, exitstatus)
+        # The checks of a blocked table are skipped, not failed: the run fails all the same, as the README says.
+        if session.exitstatus == pytest.ExitCode.OK and verdict(record).blocked:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
     if session.config.stash[SETTINGS].detailed_exitcode:
         session.exitstatus = _plan_status(session, record)
     _junit_properties(session.config, record)

@@ -33,5 +33,11 @@ def verdicts_of(report: Path) -> dict[str, str | None]:
     return verdicts
 
 
+def skip_reasons(report: Path) -> dict[str, str]:
+    """{test id: why it was skipped}, from a junit XML report."""
+    return {case.get("name"): skipped.get("message", "") for case in ET.parse(report).getroot().iter("testcase")
+            if (skipped := case.find("skipped")) is not None}
+
+
 def failures(verdicts: dict[str, str | None]) -> dict[str, str]:
     return {name: message for name, message in verdicts.items() if message is not None}

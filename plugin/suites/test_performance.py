@@ -11,7 +11,7 @@ from statistics import median
 import pytest
 
 from loaders.dynamodb.readback import query_index, scan_filtered
-from plugin.fixtures import PLAN_ONLY
+from plugin.suites.blocked import loaded
 from plugin.suites.expected import expected_answer, query_attributes, query_values
 from reporting.record import Latency
 
@@ -24,10 +24,7 @@ SCAN_RUNS = 1
 
 def test_query_and_filtered_scan_find_the_same_matches(pattern, contracts_deployment, contracts_dataset, contracts_run_record):
     table = pattern.contract
-    if table.name not in contracts_deployment.loaded:
-        pytest.fail(f"{table.name} was not loaded; see its live checks", pytrace=False)
-    if contracts_deployment.plan_only:
-        pytest.skip(PLAN_ONLY)
+    loaded(contracts_deployment, contracts_run_record, table)
     frame = contracts_dataset.frames[table.name]
     values = query_values(frame, pattern)
     matches = len(expected_answer(frame, pattern, values))

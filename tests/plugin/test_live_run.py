@@ -19,7 +19,7 @@ from contracts.source import read_table
 from data import manifest
 from loaders.dynamodb.client import endpoint_client
 from tests.lineage import descendants
-from tests.pytest_run import ROOT, failures, run_suite
+from tests.pytest_run import ROOT, failures, run_suite, skip_reasons
 from tests.sample import TABLES, TABLES_BY_NAME
 
 PLANTED_EMAIL = "olga.planted(at)example"
@@ -60,17 +60,24 @@ def _again(run, server, *options):
 
 
 def test_a_table_that_fails_its_contract_is_not_loaded_and_the_run_says_why(run):
-    failed = failures(run[0])
-    gsis_blocked = {f"test_gsi[{t.name}.{i.name}]" for t in TABLES if t.name in BLOCKED for i in t.indexes}
-    assert set(failed) == {f"test_{check}[{name}]" for name in BLOCKED for check in ("item_count", "table_is_active")} | gsis_blocked
-    message = failed["test_item_count[passengers]"]
-    assert "passengers was not loaded: its pre-upload contract fails" in message
-    assert "column email" in message and "<masked>" in message and PLANTED_EMAIL not in message
-    assert "which is blocked" in failed["test_item_count[bookings]"], "a child of a blocked table says why"
+    """Its live checks, and those of the tables that point at it, are skipped with the cause: nothing fails twice."""
+    assert failures(run[0]) == {}
+    skipped = skip_reasons(run[1] / "junit.xml")
+    blocked_checks = {f"test_{check}[{name}]" for name in BLOCKED for check in ("item_count", "table_is_active")}
+    blocked_checks |= {f"test_gsi[{t.name}.{i.name}]" for t in TABLES if t.name in BLOCKED for i in t.indexes}
+    assert set(skipped) == blocked_checks
+    message = skipped["test_item_count[passengers]"]
+    assert message.startswith("blocked: passengers failed its pre-upload checks: passengers (passengers.csv, column email)")
+    assert PLANTED_EMAIL not in message
+    assert "which is blocked" in skipped["test_item_count[bookings]"], "a child of a blocked table says why"
+    record = json.loads((run[1] / "build" / "run.json").read_text(encoding="utf-8"))
+    assert record["verdict"]["deploy"] is False and record["verdict"]["failing"] == []
+    assert set(record["verdict"]["blocked"]) == BLOCKED and record["checks"]["skipped"] == len(blocked_checks)
 
 
 def test_every_other_table_is_loaded_with_its_gsis(run):
-    passed = [name for name, failure in run[0].items() if failure is None]
+    skipped = skip_reasons(run[1] / "junit.xml")
+    passed = [name for name, failure in run[0].items() if failure is None and name not in skipped]
     assert sum(name.startswith("test_item_count[") for name in passed) == len(LOADED)
     assert sum(name.startswith("test_gsi[") for name in passed) == sum(len(t.indexes) for t in LOADED)
 
@@ -87,8 +94,9 @@ def test_tables_stay_on_the_server_for_any_client(run, server):
 
 def test_loading_again_converges_to_the_same_tables(run, server):
     again = _again(run, server)
-    assert set(failures(again)) == {f"test_item_count[{name}]" for name in BLOCKED}
-    assert sum(1 for failure in again.values() if failure is None) == len(LOADED)
+    skipped = skip_reasons(run[1] / "junit.xml")
+    assert failures(again) == {} and set(skipped) == {f"test_item_count[{name}]" for name in BLOCKED}
+    assert sum(1 for name, failure in again.items() if failure is None and name not in skipped) == len(LOADED)
     plan = json.loads((run[1] / "again" / "plan.json").read_text())
     assert {k: plan["totals"][k] for k in ("create", "update", "delete")} == {"create": 0, "update": 0, "delete": 0}
 
@@ -146,3 +154,14 @@ def test_no_load_checks_the_deployment_as_it_is(run, server):
     flights = items_of("flights")
     assert f"holds {flights - 1} items; the fixed data has {flights}" in verdicts["test_item_count[flights]"]
     assert verdicts[f"test_item_count[{LOADED[-1].name}]"] is None
+
+
+def test_on_a_server_without_the_protection_apis_the_protection_checks_say_not_checked(tmp_path):
+    """dynalite has no DescribeContinuousBackups and shows neither deletion protection nor encryption."""
+    verdicts = run_suite(tmp_path, "plugin/suites/test_live.py", "-m", "live", "-k", "test_table_is_protected",
+                         "--server=dynalite", f"--out-dir={tmp_path / 'build'}")
+    skipped = skip_reasons(tmp_path / "junit.xml")
+    assert failures(verdicts) == {} and set(skipped) == set(verdicts) and len(skipped) == len(TABLES)
+    reason = skipped["test_table_is_protected_as_declared[passengers]"]
+    assert "not checked: this server has no DescribeContinuousBackups (point-in-time recovery)" in reason
+    assert "UnknownOperationException" not in reason
