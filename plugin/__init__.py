@@ -56,7 +56,7 @@ MARKERS = {
     "live": "checks of the tables in DynamoDB, over HTTP, after the sync (pytest -m live --html=report.html)",
     "performance": "GSI queries against the same question answered by a Scan; asserts read counts, records latencies",
     "protection": "live checks that need DynamoDB's protection and backup APIs (deletion protection, encryption, PITR), "
-                  "which dynalite does not implement: its run deselects them",
+                  "reported as not checked on a server without them (dynalite)",
 }
 MARKER_ORDER = ("preupload", "live", "performance")
 # The exit status of a --rollback run, which runs no test.
