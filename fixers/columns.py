@@ -94,8 +94,8 @@ def derive_expiry(frame: pd.DataFrame, table: Table, expiry: Expiry) -> Outcome:
     DynamoDB's TTL reads only a Number attribute holding Unix epoch seconds;
     an item whose attribute is missing, another type or in milliseconds is
     never deleted (Developer Guide, "Formatting an item's TTL attribute").
-    Always recomputed, so a refix of the fixers' own output gives the same
-    values. A value that is not ISO 8601 UTC gets none either: the schema
+    Always recomputed: a refix of the fixers' own output finds the same
+    values and records no change. A value that is not ISO 8601 UTC gets none either: the schema
     check on `from_column` blocks the table and names the row.
     """
     if expiry.from_column not in frame.columns:
@@ -104,8 +104,11 @@ def derive_expiry(frame: pd.DataFrame, table: Table, expiry: Expiry) -> Outcome:
     source = frame[expiry.from_column]
     when = pd.to_datetime(source, format="%Y-%m-%dT%H:%M:%SZ", utc=True, errors="coerce")
     seconds = (when + expiry.retention - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)
+    values = pd.Series([None if pd.isna(s) else str(int(s)) for s in seconds], index=frame.index, dtype=object)
+    if expiry.attribute in frame.columns and frame[expiry.attribute].tolist() == values.tolist():
+        return Outcome(frame)  # the fixers' own output: nothing to change
     out = frame.copy()
-    out[expiry.attribute] = pd.Series([None if pd.isna(s) else str(int(s)) for s in seconds], index=frame.index, dtype=object)
+    out[expiry.attribute] = values
     derived = int(when.notna().sum())
     changes = [Change("derive_expiry", expiry.attribute, derived, expiry.describe)] if derived else []
     blank = int(source.isna().sum() + (source == "").sum())

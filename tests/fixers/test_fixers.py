@@ -189,3 +189,10 @@ def test_derive_expiry_writes_epoch_seconds_and_leaves_a_blank_source_without_ex
 def test_derive_expiry_refuses_a_file_without_its_source():
     with pytest.raises(FixerError, match="end_time not in the file, so expires_at cannot be made"):
         derive_expiry(frame(start_time=["2026-03-11T05:00:00Z"]), EVENTS, EVENTS.expiry)
+
+
+def test_derive_expiry_recomputes_a_wrong_value_and_leaves_its_own_output_unchanged():
+    fixed = derive_expiry(frame(end_time=["2026-03-11T09:30:00Z"]), EVENTS, EVENTS.expiry).frame
+    assert derive_expiry(fixed, EVENTS, EVENTS.expiry).changes == []
+    tampered = fixed.assign(expires_at=["1"])
+    assert list(derive_expiry(tampered, EVENTS, EVENTS.expiry).frame["expires_at"]) == ["1807781400"]
