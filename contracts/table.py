@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 from typing import Literal
 
@@ -19,6 +20,7 @@ import pandera.pandas as pa
 
 from contracts import dynamodb
 from contracts.errors import ContractDeclarationError
+from contracts.formats import UTC_TIMESTAMP
 
 AttributeType = Literal["S", "N", "SS", "NS"]
 
@@ -186,6 +188,34 @@ class DeriveKey:
 
 Fix = Rename | Copy | MapValues | ParseTimestamps | DeriveKey
 
+@dataclass(frozen=True)
+class Expiry:
+    """Items expire `retention` after the timestamp in `from_column`: DynamoDB's Time to Live on `attribute`.
+
+    The fixers write `attribute` into the fixed file as Unix epoch seconds (the
+    only form TTL reads); the model does not declare it, the schema adds it as
+    a nullable non-negative integer. A row whose `from_column` is blank gets
+    no `attribute` (an empty cell, an attribute left out): it never expires,
+    and the ledger counts such rows. The plan and the sync enable TTL on
+    `attribute`; the live suite checks that it is enabled and that every
+    item's value is the one its row gives.
+    """
+
+    attribute: str
+    from_column: str
+    retention: timedelta
+
+    @property
+    def writes(self) -> str:
+        return self.attribute
+
+    @property
+    def describe(self) -> str:
+        whole_days = self.retention % timedelta(days=1) == timedelta(0)
+        retention = f"{self.retention.days} days" if whole_days else str(self.retention)
+        return f"{self.attribute} = {self.from_column} + {retention}, in epoch seconds"
+
+
 # What a sync does with live items that are not in the export (dlt's write dispositions, for a table):
 # "mirror" deletes them, so the table equals the export; "upsert" keeps them and only adds and updates.
 SyncPolicy = Literal["mirror", "upsert"]
@@ -217,6 +247,8 @@ class Table:
     deletion_protection: bool = True
     point_in_time_recovery: bool = True
     encryption: Encryption = "AWS_MANAGED_KMS"
+    # Items expire after a retention (DynamoDB's Time to Live); None keeps them until the export drops them.
+    expiry: Expiry | None = None
     # A header-only file is an error unless the table may legitimately be empty.
     allow_empty: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -240,6 +272,11 @@ class Table:
         for name, column in schema.columns.items():
             if column.nullable and str(column.dtype) == "int64":
                 schema = schema.update_column(name, dtype="Int64")
+        if self.expiry is not None:
+            # Derived by the fixers, never in the model: epoch seconds, absent where the source timestamp is.
+            schema = schema.add_columns({self.expiry.attribute: pa.Column(
+                "Int64", checks=pa.Check.ge(0), nullable=True,
+                metadata={"format": f"Unix epoch seconds, {self.expiry.describe}"})})
         schema.coerce = True
         schema.unique = list(self.key)
         return schema
@@ -336,12 +373,35 @@ class Table:
                 yield f"fix {type(fix).__name__} writes {fix.writes!r}, which is not a column of the model"
             if isinstance(fix, DeriveKey) and len(fix.sources) < 2:
                 yield f"DeriveKey {fix.target!r} joins {len(fix.sources)} column; it takes two or more (one column is a Rename)"
+        yield from self._expiry_problems(columns)
         if self.max_bytes <= 0:
             yield f"max_bytes must be positive, not {self.max_bytes}"
         if "" in self.missing:
             yield "missing lists an empty text; an empty cell is always missing"
         if self.encodings[:1] != ("utf-8",):
             yield "encodings must start with utf-8, the encoding of the fixers' own output"
+
+    def _expiry_problems(self, columns: set[str]):
+        expiry = self.expiry
+        if expiry is None:
+            return
+        source = self.model.to_schema().columns.get(expiry.from_column)
+        if source is None:
+            yield f"expiry from_column {expiry.from_column!r} is not a column of the model"
+        elif (source.metadata or {}).get("format") != UTC_TIMESTAMP.described_as:
+            yield (f"expiry from_column {expiry.from_column!r} is not a timestamp column; "
+                   "declare it with timestamp() (ISO 8601 UTC), or parse it with ParseTimestamps")
+        if expiry.attribute in columns:
+            yield f"expiry attribute {expiry.attribute!r} is a column of the model; the fixers derive it, so leave it out"
+        if expiry.attribute in set(self.key) | self.index_keys:
+            yield f"expiry attribute {expiry.attribute!r} is a key attribute; an item's expiry cannot be its key"
+        if any(fix.writes == expiry.attribute for fix in self.fixes):
+            yield f"expiry attribute {expiry.attribute!r} is also written by a fix"
+        # UpdateTimeToLive's AttributeName: 1 to 255 characters (API reference, TimeToLiveSpecification).
+        if not 1 <= len(expiry.attribute) <= 255:
+            yield f"expiry attribute name has {len(expiry.attribute)} characters; UpdateTimeToLive takes 1 to 255"
+        if expiry.retention <= timedelta(0):
+            yield f"expiry retention {expiry.retention} is not positive"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
-"""Fixers that rename and derive columns, as declared by `Rename`, `Copy`, `MapValues` and `DeriveKey`."""
+"""Fixers that rename and derive columns, as declared by `Rename`, `Copy`, `MapValues`, `DeriveKey` and `Expiry`."""
 from __future__ import annotations
 
 import pandas as pd
 
-from contracts.table import Copy, DeriveKey, MapValues, Rename, Table
+from contracts.table import Copy, DeriveKey, Expiry, MapValues, Rename, Table
 from fixers.outcome import Change, FixerError, Outcome, quarantine
 
 
@@ -86,3 +86,33 @@ def derive_key(frame: pd.DataFrame, table: Table, fix: DeriveKey) -> Outcome:
     if len(aside):
         changes.append(Change("derive_key", fix.target, len(aside), f"rows missing a part of {fix.target} quarantined"))
     return Outcome(out, changes, aside if len(aside) else None)
+
+
+def derive_expiry(frame: pd.DataFrame, table: Table, expiry: Expiry) -> Outcome:
+    """`attribute` = `from_column` + the retention, as Unix epoch seconds; a row with a blank `from_column` gets none.
+
+    DynamoDB's TTL reads only a Number attribute holding Unix epoch seconds;
+    an item whose attribute is missing, another type or in milliseconds is
+    never deleted (Developer Guide, "Formatting an item's TTL attribute").
+    Always recomputed: a refix of the fixers' own output finds the same
+    values and records no change. A value that is not ISO 8601 UTC gets none either: the schema
+    check on `from_column` blocks the table and names the row.
+    """
+    if expiry.from_column not in frame.columns:
+        raise FixerError("derive_expiry", table.file, expiry.from_column, [], f"{expiry.from_column} not in the file, "
+                         f"so {expiry.attribute} cannot be made", f"The export must carry {expiry.from_column}.")
+    source = frame[expiry.from_column]
+    when = pd.to_datetime(source, format="%Y-%m-%dT%H:%M:%SZ", utc=True, errors="coerce")
+    seconds = (when + expiry.retention - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)
+    values = pd.Series([None if pd.isna(s) else str(int(s)) for s in seconds], index=frame.index, dtype=object)
+    if expiry.attribute in frame.columns and frame[expiry.attribute].tolist() == values.tolist():
+        return Outcome(frame)  # the fixers' own output: nothing to change
+    out = frame.copy()
+    out[expiry.attribute] = values
+    derived = int(when.notna().sum())
+    changes = [Change("derive_expiry", expiry.attribute, derived, expiry.describe)] if derived else []
+    blank = int(source.isna().sum() + (source == "").sum())
+    if blank:
+        changes.append(Change("derive_expiry", expiry.attribute, blank,
+                              f"no {expiry.from_column}, so no {expiry.attribute}: these items never expire"))
+    return Outcome(out, changes)

@@ -20,7 +20,7 @@ from contracts.source import (
     write_csv,
 )
 from contracts.table import Copy, DeriveKey, MapValues, ParseTimestamps, Rename, Table
-from fixers.columns import copy_column, derive_key, map_values, rename_column
+from fixers.columns import copy_column, derive_expiry, derive_key, map_values, rename_column
 from fixers.duplicates import resolve_duplicates
 from fixers.ledger import Ledger, TableEntry
 from fixers.orphans import quarantine_orphans
@@ -80,6 +80,9 @@ def fix_table(table: Table, raw: pd.DataFrame, parents: dict[str, pd.DataFrame],
     for fix in table.fixes:
         if not isinstance(fix, Rename):
             steps.apply(_DERIVING_FIXERS[type(fix)], table, fix)
+    # After ParseTimestamps, which may rewrite the column the expiry is computed from.
+    if table.expiry is not None:
+        steps.apply(derive_expiry, table, table.expiry)
     steps.apply(leave_out_empty_index_keys, table)
     # Duplicates after derivation (the merge compares whole rows) and before orphans (one verdict per item).
     steps.apply(resolve_duplicates, table)

@@ -187,6 +187,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("csv_file", files, ids=files)
     if "ledger_table" in names:
         metafunc.parametrize("ledger_table", tables, ids=[t.name for t in tables])
+    if "expiring_table" in names:
+        expiring = [t for t in tables if t.expiry is not None]
+        metafunc.parametrize("expiring_table", expiring, ids=[t.name for t in expiring])
     if "gsi" in names:
         pairs = [(t, i) for t in tables for i in t.indexes]
         metafunc.parametrize("gsi", pairs, ids=[f"{t.name}.{i.name}" for t, i in pairs])
@@ -200,7 +203,7 @@ def _table_of(item: pytest.Item) -> str | None:
     if params is None:
         return None
     for name, value in params.params.items():
-        if name in ("table", "ledger_table"):
+        if name in ("table", "ledger_table", "expiring_table"):
             return value.name
         if name == "fk_check":
             return value.table.name
@@ -220,11 +223,17 @@ def _stage(item: pytest.Item) -> int:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Self-tests first, then pre-upload, live and performance checks, in the order the job does them.
 
-    With --no-fix there is no ledger, so the ledger checks are deselected (not skipped).
+    With --no-fix there is no ledger, so the ledger checks are deselected (not skipped); so are the expiry
+    checks when no table declares an expiry (pytest would otherwise report an empty parameter set as skipped).
     """
     if SETTINGS not in config.stash:
         return
     items.sort(key=_stage)
+    if not any(t.expiry for t in config.stash[SETTINGS].registry.tables):
+        unused = [i for i in items if _ours(i.path) and "expiring_table" in getattr(i, "fixturenames", ())]
+        if unused:
+            config.hook.pytest_deselected(items=unused)
+            items[:] = [i for i in items if i not in unused]
     if not config.stash[SETTINGS].fix:
         dropped = [i for i in items if _ours(i.path) and "ledger_table" in getattr(i, "fixturenames", ())]
         if dropped:

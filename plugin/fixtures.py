@@ -14,7 +14,7 @@ from contracts.errors import ContractError
 from contracts.expectations import GxResults
 from contracts.gate import GateResult
 from fixers.dataset import Dataset
-from loaders.deploy.plan import Plan
+from loaders.deploy.plan import EXPIRED_NOTE, Plan
 from loaders.dynamodb.client import read_only
 from loaders.dynamodb.endpoint import scrub, shown
 from loaders.dynamodb.tables import table_name
@@ -185,6 +185,8 @@ def _show_plan(reporter, the_plan: Plan) -> None:
                 first = table_plan.update_examples()[0]
                 example = ", ".join(f"{a} {was} -> {new}" for a, (was, new) in first["changes"].items())
                 reporter.write_line(f"  updates change {attributes}; first {first['key']}: {example}")
+        if table_plan.expired and not table_plan.blocked:
+            reporter.write_line(f"plan: {table_plan.name}: {table_plan.expired} items {EXPIRED_NOTE}")
     totals = the_plan.totals()
     reporter.write_line("plan: " + ", ".join(f"{kind} {n}" for kind, n in totals.items()) +
                         f" items in {len(the_plan.tables)} tables")

@@ -7,7 +7,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from contracts.registry import Registry
@@ -44,6 +44,8 @@ class Failure:
 
 # run.json's layout: raised when a key changes meaning or goes away, so that a reader can tell which it holds.
 SCHEMA = 1
+# The JSON Schema (draft 2020-12) of that layout, shipped with the package for CI jobs to validate against.
+RUN_SCHEMA = Path(__file__).with_name("run.schema.json")
 STAGES = ("read", "fix", "pre-upload checks", "gate", "plan", "sync", "read back", "live checks", "performance checks")
 CHANGE_KINDS = ("create", "update", "delete", "unchanged")
 
@@ -61,6 +63,7 @@ class RunRecord:
     data_docs: dict[str, Path] = field(default_factory=dict)  # stage: the index of its Great Expectations Data Docs
     found: dict[str, int] = field(default_factory=dict)  # table: items counted live
     indexes: dict[str, dict[str, str]] = field(default_factory=dict)  # table: {index: status}
+    ttl: dict[str, str] = field(default_factory=dict)  # table declaring an expiry: its TimeToLiveStatus, read back
     latencies: list[Latency] = field(default_factory=list)
     outcomes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # table: test outcomes
     stages: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # stage: seconds
@@ -92,6 +95,14 @@ class RunRecord:
         if self.plan is None:
             return {}
         return {p.table.name: {k: v for k, v in p.counts().items() if k != "kept"} for p in self.plan.tables if not p.blocked}
+
+    @property
+    def expiry(self) -> dict[str, dict]:
+        """Per table declaring an expiry: its attribute, the items already expired (from the plan), TTL as read back."""
+        planned = self.plan.by_table() if self.plan else {}
+        return {t.name: {"attribute": t.expiry.attribute, "retention_days": t.expiry.retention / timedelta(days=1),
+                         "expired": planned[t.name].expired if t.name in planned else None, "ttl": self.ttl.get(t.name)}
+                for t in self.registry.tables if t.expiry is not None}
 
     @property
     def actions(self) -> dict[str, list[str]]:
@@ -174,6 +185,8 @@ class RunRecord:
             "gx_docs": self.gx_docs,
             "found": self.found,
             "indexes": self.indexes,
+            # Items past their expiry are still loaded: DynamoDB deletes them within days once TTL is on.
+            "expiry": self.expiry,
             "latencies": [asdict(latency) for latency in self.latencies],
         }
         # The sync's threads write it as each table is done: one at a time, so a later state is never overwritten.

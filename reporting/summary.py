@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from loaders.deploy.plan import EXPIRED_NOTE
 from loaders.dynamodb.endpoint import shown
 from reporting.charts import queries_chart, rows_chart
 from reporting.record import CHANGE_KINDS, RunRecord
@@ -78,6 +79,7 @@ def _per_table(record: RunRecord) -> list[list]:
         fixes = [f"{c.fixer} {c.column or ''} ×{c.rows}" for c in entry.changes] if entry else []
         indexes = record.indexes.get(table.name, {})
         gsis = [f"{index.name}: {indexes.get(index.name, '–')}" for index in table.indexes]
+        gsis += [f"TTL on {table.expiry.attribute}: {record.ttl.get(table.name, '–')}"] if table.expiry else []
         rows.append([
             table.name,
             _number(entry.raw_rows if entry else None),
@@ -100,7 +102,9 @@ def _changes(record: RunRecord) -> list[list] | None:
     rows = []
     for name in names:
         counts, capacity = record.changes.get(name, {}), record.capacity.get(name, {})
-        rows.append([name, *(_number(counts.get(kind)) for kind in CHANGE_KINDS), record.actions.get(name, []) or "–",
+        expired = record.expiry.get(name, {}).get("expired")
+        notes = record.actions.get(name, []) + ([f"{expired:,} items {EXPIRED_NOTE}"] if expired else [])
+        rows.append([name, *(_number(counts.get(kind)) for kind in CHANGE_KINDS), notes or "–",
                      _number(capacity.get("write_units")), _number(capacity.get("read_units"))])
     return rows
 

@@ -1,9 +1,11 @@
 """Disruptions, the recovery options weighed against them, and the rules that bound them."""
+from datetime import timedelta
+
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from contracts.formats import Format, ident, one_of, timestamp
-from contracts.table import ForeignKey, Table
+from contracts.table import Expiry, ForeignKey, Table
 from contracts.tables.formats import airport, registration
 
 
@@ -92,12 +94,16 @@ WEATHER = Table(
     foreign_keys=(ForeignKey("airport_code", "airports"),),
 )
 
+# An event is kept 400 days after it ended: a year-on-year comparison of the same season still finds it.
+EVENT_RETENTION = timedelta(days=400)
+
 DISRUPTION_EVENTS = Table(
     name="disruption_events",
     file="disruption_events.csv",
     model=DisruptionEvents,
     key=("event_id",),
     foreign_keys=(ForeignKey("airport_code", "airports"),),
+    expiry=Expiry(attribute="expires_at", from_column="end_time", retention=EVENT_RETENTION),
 )
 
 RECOVERY_SCENARIOS = Table(

@@ -9,6 +9,10 @@ Each role may do only what its stage does, and only to the declared tables
 - `check` (the live suite): read the tables' state and their items;
 - `plan`: read the tables' state and their items, change nothing.
 
+Only tables whose contract declares an expiry get the Time to Live rights:
+all three roles read the setting (DescribeTimeToLive), the load role turns
+it on (UpdateTimeToLive).
+
 No role may delete a table: `--recreate` needs `dynamodb:DeleteTable` granted
 separately, for that run only. ARNs follow the Service Authorization
 Reference for Amazon DynamoDB: `arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}`
@@ -37,6 +41,13 @@ _READ_INDEXES = ("Query", "Scan")
 _MANAGE = ("CreateTable", "UpdateTable", "UpdateContinuousBackups", "CreateBackup", "TagResource")
 _WRITE_ITEMS = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem")
 
+# role: actions on the tables that declare an expiry
+TTL_ACTIONS: dict[str, tuple[str, ...]] = {
+    "load": ("DescribeTimeToLive", "UpdateTimeToLive"),
+    "check": ("DescribeTimeToLive",),
+    "plan": ("DescribeTimeToLive",),
+}
+
 # role: (actions on the tables, actions on their indexes)
 ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "load": (_MANAGE + _READ_STATE + _WRITE_ITEMS + _READ_ITEMS, _READ_INDEXES),
@@ -58,6 +69,9 @@ def policy(role: str, prefix: str, region: str, account: str, tables: tuple[Tabl
     indexed = [f"{arn}/index/*" for arn, t in zip(arns, tables, strict=True) if t.indexes]
     if indexed:
         statements.append(_statement("Indexes", index_actions, indexed))
+    expiring = [arn for arn, t in zip(arns, tables, strict=True) if t.expiry is not None]
+    if expiring:
+        statements.append(_statement("TimeToLive", TTL_ACTIONS[role], expiring))
     if role == "load" and staging is not None:
         statements += _import_statements(arns, staging, region, account, partition)
     return {"Version": POLICY_VERSION, "Statement": statements}

@@ -15,9 +15,12 @@ go on. Planning only reads: it works through a read-only client.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+
+from botocore.exceptions import ClientError
 
 from contracts.dynamodb import comparable
 from contracts.table import Index, Table
@@ -26,7 +29,15 @@ from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
 from loaders.dynamodb.capacity import scan_read_units
 from loaders.dynamodb.items import Item
 from loaders.dynamodb.readback import scan_items, segments_for
-from loaders.dynamodb.tables import PROTECTIONS, compare_schema, describe, missing_protection, table_name
+from loaders.dynamodb.tables import (
+    PROTECTIONS,
+    compare_schema,
+    describe,
+    missing_protection,
+    table_name,
+    time_to_live,
+    ttl_enabled,
+)
 from loaders.errors import KeySchemaMismatch, StagingMissing
 
 EXAMPLES = 5
@@ -73,6 +84,8 @@ class TablePlan:
     replace_gsis: tuple[Index, ...] = ()
     undeclared_gsis: tuple[str, ...] = ()
     protect: tuple[str, ...] = ()  # protections the contract declares and the live table lacks
+    enable_ttl: str | None = None  # the expiry attribute to turn TTL on for: declared, and not on live
+    expired: int = 0  # items of the export already past their expiry: DynamoDB deletes them once TTL is on
     by_import: bool = False  # a new table created by ImportTable, holding `create`, instead of CreateTable and writes
     # The items read, when the table exists and keeps its key: the live checks reuse them if nothing is written.
     live: list[Item] | None = None
@@ -111,6 +124,7 @@ class TablePlan:
             "name": self.name,
             **self.counts(),
             "actions": list(self.actions),
+            "expired": self.expired,
             "blocked": self.blocked,
             "attributes": self.changed_attributes(),
             "examples": {
@@ -191,21 +205,56 @@ def _trip_breaker(plan: TablePlan, allow_mass_delete: bool) -> None:
     )
 
 
+def expired_items(table: Table, items: list[Item], now: float) -> int:
+    """How many items carry an expiry (epoch seconds) before `now`."""
+    if table.expiry is None:
+        return 0
+    attribute = table.expiry.attribute
+    return sum(1 for item in items if attribute in item and int(item[attribute]["N"]) < now)
+
+
+# What a plan or a sync says of the items already past their expiry: AWS's UpdateTimeToLive reference says
+# "DynamoDB typically deletes expired items within two days of expiration"; until then reads still return them.
+EXPIRED_NOTE = "already expired (DynamoDB will delete them within days)"
+
+
+def _plan_ttl(client, plan: TablePlan, *, new: bool) -> None:
+    """Turn TTL on where the contract declares an expiry and the table (new, or live) does not have it on."""
+    expiry = plan.table.expiry
+    if expiry is None:
+        return
+    if not new:
+        try:
+            if ttl_enabled(time_to_live(client, plan.name), expiry.attribute):
+                return
+        except ClientError as error:
+            # A server without the API (its answer would be UnknownOperationException): the sync asks, and says.
+            if error.response["Error"]["Code"] != "UnknownOperationException":
+                raise
+    plan.enable_ttl = expiry.attribute
+    plan.actions.append(f"enable TTL on {expiry.attribute}")
+
+
 def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate: bool = False,
-               recreate: bool = False, allow_mass_delete: bool = False, imports: ImportPolicy = NO_IMPORTS) -> TablePlan:
+               recreate: bool = False, allow_mass_delete: bool = False, imports: ImportPolicy = NO_IMPORTS,
+               now: float | None = None) -> TablePlan:
     """Read the live table and compare it with `expected`; writes nothing.
 
     `migrate` lets a table or GSI whose keys differ be rebuilt; `recreate`
     rebuilds every existing table (backed up first) whatever its keys;
-    `imports` says which missing tables are created by ImportTable.
+    `imports` says which missing tables are created by ImportTable. Items of
+    `expected` whose expiry is before `now` (the clock unless given) are
+    counted as `expired`.
     """
     description = describe(client, name)
     plan = TablePlan(table, name, exists=description is not None)
+    plan.expired = expired_items(table, expected, time.time() if now is None else now)
     if description is None:
         plan.by_import = imports.chooses(len(expected))
         plan.actions.append("create table" + (f" with {len(table.indexes)} GSI{'s' * (len(table.indexes) != 1)}" if table.indexes else "")
                             + (" by ImportTable" if plan.by_import else ""))
         plan.create = list(expected)
+        _plan_ttl(client, plan, new=True)
         if plan.by_import and imports.bucket is None:
             reason = "and --import=always" if imports.mode == "always" else f"reach --import-threshold={imports.threshold}"
             plan.blocked = str(StagingMissing(name, len(expected), reason))
@@ -222,6 +271,7 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
         plan.actions.append(f"back up, delete and recreate with key {schema.key_declared}{was}")
         plan.create = list(expected)
         plan.live_count = int(description.get("ItemCount", 0))
+        _plan_ttl(client, plan, new=True)
         return plan
     if schema.differing:
         if not migrate:
@@ -234,6 +284,7 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
     plan.actions += [f"add GSI {index.name}" for index in schema.missing]
     plan.protect = missing_protection(client, table, name, description)
     plan.actions += [PROTECTIONS[kind] for kind in plan.protect]
+    _plan_ttl(client, plan, new=False)
     plan.live = scan_items(client, name, segments_for(int(description.get("ItemCount", 0))))
     plan.live_count = len(plan.live)
     plan.read_units = scan_read_units(plan.live)
@@ -244,11 +295,12 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
 
 def plan_tables(client, tables: list[Table], expected: dict[str, list[Item]], prefix: str = "", *,
                 migrate: bool = False, recreate: bool = False, allow_mass_delete: bool = False,
-                imports: ImportPolicy = NO_IMPORTS, parallel: int = 4) -> Plan:
+                imports: ImportPolicy = NO_IMPORTS, parallel: int = 4, now: float | None = None) -> Plan:
     """Plan every table, several at once (each reads its own table); the order of `tables` is kept."""
     def one(table: Table) -> TablePlan:
         return plan_table(client, table, table_name(table, prefix), expected[table.name],
-                          migrate=migrate, recreate=recreate, allow_mass_delete=allow_mass_delete, imports=imports)
+                          migrate=migrate, recreate=recreate, allow_mass_delete=allow_mass_delete, imports=imports,
+                          now=now)
 
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="plan") as pool:
         return Plan(list(pool.map(one, tables)))

@@ -41,6 +41,7 @@ from loaders.dynamodb.tables import (
     check_destroy_allowed,
     create_table_request,
     delete_table,
+    enable_ttl,
     protect,
     replace_gsi,
     wait_until_active,
@@ -65,6 +66,8 @@ class TableSync:
     protected: tuple[str, ...] = ()  # protections given to a table that lacked them
     undeclared_gsis: tuple[str, ...] = ()  # GSIs the contract does not declare: kept, never deleted
     unprotected: dict[str, str] = field(default_factory=dict)  # protections that could not be given, and why
+    ttl_enabled: str | None = None  # the expiry attribute TTL was turned on for
+    ttl_refused: str | None = None  # why UpdateTimeToLive was refused (the live check names it)
     created: int = 0
     updated: int = 0
     deleted: int = 0
@@ -80,6 +83,8 @@ class TableSync:
         done += [f"GSI added: {n}" for n in self.gsis_added] + [f"GSI replaced: {n}" for n in self.gsis_replaced]
         done += [PROTECTIONS[kind] for kind in self.protected]
         done += [f"could not {PROTECTIONS[kind]} ({why})" for kind, why in self.unprotected.items()]
+        done += [f"TTL enabled on {self.ttl_enabled}"] if self.ttl_enabled else []
+        done += [f"could not enable TTL ({self.ttl_refused})"] if self.ttl_refused else []
         done += [f"undeclared GSI kept: {name}" for name in self.undeclared_gsis]
         return done + ([f"migrated; backup {self.backup}"] if self.backup else [])
 
@@ -140,6 +145,14 @@ def _levels(plans: list[TablePlan]) -> list[list[TablePlan]]:
     return levels
 
 
+def _enable_ttl(client, plan: TablePlan, done: TableSync) -> None:
+    """UpdateTimeToLive where the plan asks for it; sent once (AWS refuses another within the hour)."""
+    if plan.enable_ttl is None:
+        return
+    done.ttl_refused = enable_ttl(client, plan.name, plan.enable_ttl)
+    done.ttl_enabled = None if done.ttl_refused else plan.enable_ttl
+
+
 def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: str, wait: Wait, workers: int) -> None:
     for plan in plans:
         if plan.migrate:
@@ -156,6 +169,7 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
             # Deletion protection and encryption were given at creation; PITR can only be turned on afterwards.
             done.unprotected = protect(client, plan.table, plan.name, ("point-in-time recovery",), wait=wait)
             done.protected = () if done.unprotected else ("point-in-time recovery",)
+        _enable_ttl(client, plan, done)
 
     def alter(plan: TablePlan) -> None:
         # One table's changes in turn (AWS takes one index or table change at a time), several tables at once.
@@ -169,8 +183,9 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
         if plan.protect:
             done.unprotected = protect(client, plan.table, plan.name, plan.protect, wait=wait)
             done.protected = tuple(kind for kind in plan.protect if kind not in done.unprotected)
+        _enable_ttl(client, plan, done)
 
-    altered = [p for p in plans if p.add_gsis or p.replace_gsis or p.protect]
+    altered = [p for p in plans if p.exists and not p.migrate and (p.add_gsis or p.replace_gsis or p.protect or p.enable_ttl)]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(altered))), thread_name_prefix="alter") as pool:
         list(pool.map(alter, altered))
 
@@ -224,6 +239,7 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
             advance(len(table_plan.create))
         done.imported, done.created = report.counts(), report.imported_items
         done.protected, done.unprotected = report.protected, report.unprotected
+        _enable_ttl(client, table_plan, done)
 
     def write(table_plan: TablePlan) -> None:
         done = result.tables[table_plan.table.name]

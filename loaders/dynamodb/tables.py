@@ -250,6 +250,30 @@ def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: 
     return failed
 
 
+def time_to_live(client, name: str) -> dict:
+    """The table's TimeToLiveDescription: TimeToLiveStatus (ENABLING, ENABLED, DISABLING, DISABLED) and AttributeName."""
+    return client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+
+
+def ttl_enabled(description: dict, attribute: str) -> bool:
+    """Whether TTL is on (or being turned on, which AWS takes up to an hour to finish) for `attribute`."""
+    return description.get("TimeToLiveStatus") in ("ENABLED", "ENABLING") and description.get("AttributeName") == attribute
+
+
+def enable_ttl(client, name: str, attribute: str) -> str | None:
+    """Turn TTL on for `attribute` with UpdateTimeToLive; returns why it could not be, or None.
+
+    An endpoint without the operation or a role without the permission is
+    answered here, not raised: the table's data is still synced, and the live
+    checks name what is missing (as for protection).
+    """
+    try:
+        client.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute})
+    except ClientError as error:
+        return f"{error.response['Error']['Code']}: {error.response['Error'].get('Message', '')}".rstrip(": ")
+    return None
+
+
 def back_up(client, name: str, run_id: str) -> str:
     """An on-demand backup of the table (CreateBackup), named after the run; returns its ARN."""
     # Backup names allow 3-255 characters of [a-zA-Z0-9_.-] (CreateBackup API reference).

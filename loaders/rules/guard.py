@@ -9,6 +9,7 @@ from the CreateTable, DescribeTable and UpdateTable answers the client sees
 
 It covers exactly the operations the tool sends with rules to break:
 CreateTable, ImportTable and UpdateTable (`loaders.rules.definitions`),
+UpdateTimeToLive (its specification and attribute name),
 BatchWriteItem (items, every AttributeValue, keys, batch shape), and Query and
 Scan (index, paging parameters, ExclusiveStartKey, expressions in
 `loaders.rules.expressions`). Each rule cites the page of the DynamoDB
@@ -120,6 +121,19 @@ class Guard:
         creates = any(isinstance(u, dict) and "Create" in u for u in params.get("GlobalSecondaryIndexUpdates") or [])
         schema = self._schema(params.get("TableName")) if creates else None
         check_update_table(params, tuple(schema.indexes) if schema else None)
+
+    def _update_time_to_live(self, params: dict) -> None:
+        """UpdateTimeToLive: a TimeToLiveSpecification with Enabled (a boolean) and an AttributeName of 1 to 255
+        characters (API reference, TimeToLiveSpecification)."""
+        spec = params.get("TimeToLiveSpecification")
+        if type(spec) is not dict or type(spec.get("Enabled")) is not bool or type(spec.get("AttributeName")) is not str:
+            raise RuleBroken("TTL specification",
+                             "TimeToLiveSpecification: Enabled (a boolean) and AttributeName (a string) are required",
+                             "Send {'Enabled': True, 'AttributeName': name}.")
+        name = spec["AttributeName"]
+        if not 1 <= len(name) <= 255:
+            raise RuleBroken("TTL attribute name", f"TimeToLiveSpecification.AttributeName has {len(name)} characters: "
+                             "Member must have length between 1 and 255", "Name the expiry attribute in 1 to 255 characters.")
 
     def _read(self, params: dict) -> None:
         """Query and Scan: the index, paging parameters, ExclusiveStartKey, expressions."""
@@ -271,6 +285,7 @@ _RULES: dict[str, Callable[[Guard, dict], None]] = {
     "CreateTable": Guard._create_table,
     "ImportTable": Guard._import_table,
     "UpdateTable": Guard._update_table,
+    "UpdateTimeToLive": Guard._update_time_to_live,
     "Query": Guard._query,
     "Scan": Guard._read,
     "BatchWriteItem": Guard._batch_write,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 
 import pytest
 from botocore.exceptions import ClientError
@@ -93,6 +94,45 @@ def test_table_is_protected_as_declared(table, contracts_deployment, contracts_r
                 "it applied" for kind in ignored]
     if reasons:
         pytest.skip("; ".join(reasons))
+
+
+def test_expiry_is_live(expiring_table, contracts_deployment, contracts_dataset, contracts_run_record):
+    """TTL is on for the declared attribute, and every item's expiry is its row's timestamp plus the retention.
+
+    The expected value is worked out here from the fixed row's source column, not read from the column the
+    fixers wrote. A server without UpdateTimeToLive (dynalite, whose DescribeTimeToLive always answers
+    DISABLED) cannot say: the check is skipped as not checked.
+    """
+    table, expiry = expiring_table, expiring_table.expiry
+    loaded(contracts_deployment, contracts_run_record, table)
+    name = contracts_deployment.name(table)
+    synced = contracts_run_record.synced.get(table.name)
+    refused = synced.ttl_refused if synced is not None else None
+    if refused and not refused.startswith(NO_SUCH_API):
+        pytest.fail(f"{name}: could not enable TTL on {expiry.attribute}: {refused}", pytrace=False)
+    epoch = datetime.fromisoformat("1970-01-01T00:00:00+00:00")
+    wrong = []
+    found = items_by_key(live(contracts_deployment, table).items, table)
+    for key, row in rows_by_key(fixed_frame(contracts_dataset, table), table).items():
+        source = row.get(expiry.from_column)
+        want = None if source is None else int((datetime.fromisoformat(source.replace("Z", "+00:00")) + expiry.retention - epoch)
+                                               / timedelta(seconds=1))
+        got = found.get(key, {}).get(expiry.attribute)
+        if (None if got is None else int(got)) != want:
+            wrong.append((key, want, got))
+    if wrong:
+        key, want, got = wrong[0]
+        pytest.fail(f"{name}: {len(wrong)} items do not expire {expiry.describe}; first {key}: expected {want}, found {got}"
+                    + ("; run the fixers (drop --no-fix), which derive it" if got is None else ""), pytrace=False)
+    ttl = contracts_deployment.client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    contracts_run_record.ttl[table.name] = ttl.get("TimeToLiveStatus", "DISABLED")
+    if ttl.get("TimeToLiveStatus") == "ENABLING" and ttl.get("AttributeName") == expiry.attribute:
+        pytest.skip(f"TTL on {expiry.attribute} is ENABLING: AWS takes up to an hour to turn it on")
+    if refused:
+        pytest.skip(f"not checked: this server has no UpdateTimeToLive (TTL on {expiry.attribute}); "
+                    f"its DescribeTimeToLive answers {ttl.get('TimeToLiveStatus')}")
+    assert (ttl.get("TimeToLiveStatus"), ttl.get("AttributeName")) == ("ENABLED", expiry.attribute), \
+        f"{name}: TTL is {ttl.get('TimeToLiveStatus')} on {ttl.get('AttributeName')}; the contract declares it on {expiry.attribute}"
 
 
 def test_item_count(table, contracts_deployment, contracts_dataset, contracts_run_record):

@@ -1,11 +1,14 @@
 """A contract that contradicts itself fails when it is declared, naming what is wrong."""
+from datetime import timedelta
+
 import pandera.pandas as pa
 import pytest
 from pandera.typing import Series
 
 from contracts.dynamodb import table_prefix_problem
 from contracts.errors import ContractDeclarationError
-from contracts.table import Copy, ForeignKey, Index, MergeIntoSet, Table
+from contracts.formats import timestamp
+from contracts.table import Copy, Expiry, ForeignKey, Index, MergeIntoSet, Table
 from tests.number_sets import TURNAROUNDS
 from tests.sample import TABLES, TABLES_BY_NAME
 
@@ -93,3 +96,36 @@ def test_a_merged_column_declared_a_number_makes_a_number_set_and_is_no_column_o
     assert TURNAROUNDS.attribute_type("delays") == "NS"
     assert TURNAROUNDS.columns == ("turnaround_id", "station", "delays")
     assert "delay_minutes" in TURNAROUNDS.source_columns
+
+
+class Events(pa.DataFrameModel):
+    event_id: Series[str]
+    ended: Series[str] = timestamp()
+    note: Series[str]
+
+
+def test_an_expiry_is_a_derived_number_column_of_the_fixed_file():
+    table = Table(name="events", file="e.csv", model=Events, key=("event_id",),
+                  expiry=Expiry("expires_at", "ended", timedelta(days=30)))
+    assert table.columns[-1] == "expires_at" and table.attribute_type("expires_at") == "N"
+    assert table.schema.columns["expires_at"].nullable
+
+
+@pytest.mark.parametrize("expiry, problem", [
+    (Expiry("expires_at", "finished", timedelta(days=1)), "expiry from_column 'finished' is not a column of the model"),
+    (Expiry("expires_at", "note", timedelta(days=1)), "expiry from_column 'note' is not a timestamp column"),
+    (Expiry("note", "ended", timedelta(days=1)), "expiry attribute 'note' is a column of the model"),
+    (Expiry("expires_at", "ended", timedelta(0)), "expiry retention 0:00:00 is not positive"),
+    (Expiry("x" * 256, "ended", timedelta(days=1)), "expiry attribute name has 256 characters; UpdateTimeToLive takes 1 to 255"),
+], ids=["a source that is no column", "a source that is no timestamp", "an attribute the model declares",
+        "no retention", "a name UpdateTimeToLive refuses"])
+def test_an_expiry_that_cannot_work_fails_at_declaration(expiry, problem):
+    with pytest.raises(ContractDeclarationError) as caught:
+        Table(name="events", file="e.csv", model=Events, key=("event_id",), expiry=expiry)
+    assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems
+
+
+def test_an_expiry_cannot_be_a_key_attribute():
+    with pytest.raises(ContractDeclarationError, match="expiry attribute 'expires_at' is a key attribute"):
+        Table(name="events", file="e.csv", model=Events, key=("event_id",), indexes=(Index("by-expiry", "expires_at"),),
+              expiry=Expiry("expires_at", "ended", timedelta(days=1)))

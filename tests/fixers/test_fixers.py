@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from contracts.table import Copy, MapValues, ParseTimestamps, Rename
-from fixers.columns import copy_column, map_values, rename_column
+from fixers.columns import copy_column, derive_expiry, map_values, rename_column
 from fixers.duplicates import drop_exact_copies, keep_latest, merge_into_set
 from fixers.orphans import quarantine_orphans
 from fixers.outcome import FixerError
@@ -17,6 +17,7 @@ ROSTER = TABLES_BY_NAME["CrewRoster"]
 BAGGAGE = TABLES_BY_NAME["Baggage"]
 PASSENGERS = TABLES_BY_NAME["passengers"]
 BOOKINGS = TABLES_BY_NAME["bookings"]
+EVENTS = TABLES_BY_NAME["disruption_events"]
 
 
 def frame(**columns):
@@ -174,3 +175,24 @@ def test_quarantine_orphans_sets_rows_aside_with_their_reason():
     out = quarantine_orphans(bookings, BOOKINGS, {"flights": flights}, REGISTRY)
     assert list(out.frame["booking_id"]) == ["BK1"]
     assert list(out.quarantined["reason"]) == ["flight_id 9001 has no row in flights"]
+
+
+def test_derive_expiry_writes_epoch_seconds_and_leaves_a_blank_source_without_expiry():
+    out = derive_expiry(frame(end_time=["2026-03-11T09:30:00Z", None, "1970-01-01T00:00:00Z"]), EVENTS, EVENTS.expiry)
+    # 2026-03-11T09:30:00Z + 400 days = 2027-04-15T09:30:00Z; the epoch itself + 400 days = 400 * 86,400 s.
+    assert list(out.frame["expires_at"]) == ["1807781400", None, str(400 * 86_400)]
+    assert [(c.fixer, c.column, c.rows) for c in out.changes] == [("derive_expiry", "expires_at", 2),
+                                                                  ("derive_expiry", "expires_at", 1)]
+    assert "never expire" in out.changes[1].detail
+
+
+def test_derive_expiry_refuses_a_file_without_its_source():
+    with pytest.raises(FixerError, match="end_time not in the file, so expires_at cannot be made"):
+        derive_expiry(frame(start_time=["2026-03-11T05:00:00Z"]), EVENTS, EVENTS.expiry)
+
+
+def test_derive_expiry_recomputes_a_wrong_value_and_leaves_its_own_output_unchanged():
+    fixed = derive_expiry(frame(end_time=["2026-03-11T09:30:00Z"]), EVENTS, EVENTS.expiry).frame
+    assert derive_expiry(fixed, EVENTS, EVENTS.expiry).changes == []
+    tampered = fixed.assign(expires_at=["1"])
+    assert list(derive_expiry(tampered, EVENTS, EVENTS.expiry).frame["expires_at"]) == ["1807781400"]

@@ -72,6 +72,8 @@ def test_the_load_policy_suffices_for_the_whole_job(loaded):
     record = json.loads((tmp / "build" / "run.json").read_text())
     assert record["verdict"]["deploy"] is True
     assert sorted(record["changes"]) == sorted(t.name for t in TABLES)
+    # UpdateTimeToLive under the load policy: TTL on the one table that declares an expiry.
+    assert {name: e["ttl"] for name, e in record["expiry"].items()} == {"disruption_events": "ENABLED"}
 
 
 def test_the_load_policy_with_a_staging_place_imports_big_tables(server, profiles, tmp_path):

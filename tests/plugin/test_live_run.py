@@ -45,7 +45,7 @@ def run(server, tmp_path_factory):
     lines[1] = ",".join(fields)
     (copy / "passengers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     verdicts = run_suite(
-        tmp, "plugin/suites/test_live.py", "-m", "live", "-k", "test_item_count or test_table_is_active or test_gsi",
+        tmp, "plugin/suites/test_live.py", "-m", "live", "-k", "test_item_count or test_table_is_active or test_gsi or test_expiry_is_live",
         f"--endpoint-url={server}", f"--data-dir={copy}", f"--out-dir={tmp / 'build'}", f"--table-prefix={PREFIX}",
         f"--html={tmp / 'report.html'}", "--self-contained-html",
         env={"AWS_SECRET_ACCESS_KEY": SECRET, "AWS_ACCESS_KEY_ID": "AKIAPLANTEDKEY0000"},
@@ -73,6 +73,16 @@ def test_a_table_that_fails_its_contract_is_not_loaded_and_the_run_says_why(run)
     record = json.loads((run[1] / "build" / "run.json").read_text(encoding="utf-8"))
     assert record["verdict"]["deploy"] is False and record["verdict"]["failing"] == []
     assert set(record["verdict"]["blocked"]) == BLOCKED and record["checks"]["skipped"] == len(blocked_checks)
+
+
+def test_the_declared_expiry_is_live_and_in_run_json(run, server):
+    """TTL on for disruption_events' expires_at; none of the sample's events is past its 400 days yet."""
+    assert run[0]["test_expiry_is_live[disruption_events]"] is None
+    record = json.loads((run[1] / "build" / "run.json").read_text(encoding="utf-8"))
+    assert record["expiry"] == {"disruption_events": {"attribute": "expires_at", "retention_days": 400, "expired": 0, "ttl": "ENABLED"}}
+    assert "TTL enabled on expires_at" in record["actions"]["disruption_events"]
+    ttl = endpoint_client(server).describe_time_to_live(TableName=PREFIX + "disruption_events")["TimeToLiveDescription"]
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
 
 
 def test_every_other_table_is_loaded_with_its_gsis(run):
@@ -158,10 +168,27 @@ def test_no_load_checks_the_deployment_as_it_is(run, server):
 
 def test_on_a_server_without_the_protection_apis_the_protection_checks_say_not_checked(tmp_path):
     """dynalite has no DescribeContinuousBackups and shows neither deletion protection nor encryption."""
-    verdicts = run_suite(tmp_path, "plugin/suites/test_live.py", "-m", "live", "-k", "test_table_is_protected",
+    verdicts = run_suite(tmp_path, "plugin/suites/test_live.py", "-m", "live", "-k", "test_table_is_protected or test_expiry_is_live",
                          "--server=dynalite", f"--out-dir={tmp_path / 'build'}")
     skipped = skip_reasons(tmp_path / "junit.xml")
-    assert failures(verdicts) == {} and set(skipped) == set(verdicts) and len(skipped) == len(TABLES)
+    assert failures(verdicts) == {} and set(skipped) == set(verdicts) and len(skipped) == len(TABLES) + 1
+    # dynalite answers DescribeTimeToLive (always DISABLED) but has no UpdateTimeToLive.
+    assert skipped["test_expiry_is_live[disruption_events]"].startswith(
+        "not checked: this server has no UpdateTimeToLive (TTL on expires_at); its DescribeTimeToLive answers DISABLED")
     reason = skipped["test_table_is_protected_as_declared[passengers]"]
     assert "not checked: this server has no DescribeContinuousBackups (point-in-time recovery)" in reason
     assert "UnknownOperationException" not in reason
+
+
+def test_an_expiry_that_differs_from_its_row_fails_the_live_check(run, server):
+    """After the tests that read the shared server: it changes an item there."""
+    client = endpoint_client(server)
+    name = PREFIX + "disruption_events"
+    key = client.scan(TableName=name, Limit=1)["Items"][0]["event_id"]
+    client.update_item(TableName=name, Key={"event_id": key}, UpdateExpression="SET expires_at = :n",
+                       ExpressionAttributeValues={":n": {"N": "1"}})
+    verdicts = run_suite(run[1], "plugin/suites/test_live.py", "-m", "live", "-k", "test_expiry_is_live",
+                         f"--endpoint-url={server}", f"--data-dir={run[2]}", f"--out-dir={run[1] / 'expiry'}",
+                         f"--table-prefix={PREFIX}", "--no-load")
+    message = verdicts["test_expiry_is_live[disruption_events]"]
+    assert "1 items do not expire expires_at = end_time + 400 days" in message and "found 1" in message

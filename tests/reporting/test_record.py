@@ -1,11 +1,15 @@
 """run.json: written when the run starts, so a killed run leaves a record that says it did not finish."""
 import json
+import tomllib
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from loaders.deploy.import_table import ImportCounts
 from loaders.deploy.sync import TableSync
-from reporting.record import RunRecord
+from reporting.record import RUN_SCHEMA, SCHEMA, RunRecord
+from tests.pytest_run import ROOT, run_json_problems
+from tests.sample import REGISTRY
 
 
 def test_a_started_run_says_it_has_not_finished_until_it_does(tmp_path):
@@ -81,3 +85,29 @@ def test_a_refused_run_says_why_and_that_it_may_not_be_deployed(tmp_path):
     assert refused["verdict"]["deploy"] is False
     assert refused["verdict"]["reasons"] == [
         {"tables": [], "text": "refused before anything ran: nothing answers at http://127.0.0.1:9: start the server there"}]
+
+
+def test_the_schema_is_shipped_with_the_package_and_is_valid_draft_2020_12():
+    assert "run.schema.json" in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["reporting"]
+    schema = json.loads(RUN_SCHEMA.read_text())
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["properties"]["schema"] == {"const": SCHEMA, "description": "The layout of this file."}
+
+
+def test_a_written_record_follows_the_schema_and_a_changed_key_does_not(tmp_path):
+    path = tmp_path / "run.json"
+    record = RunRecord(registry=REGISTRY)
+    record.synced["passengers"] = TableSync("passengers", created=3, imported=ImportCounts("COMPLETED", 3, 3, 3, 0, 1.0))
+    record.ttl["disruption_events"] = "ENABLED"
+    record.note("test_item_count[flights]", "flights", "failed", "flights holds 1 items")
+    record.finish(path)
+    body = json.loads(path.read_text())
+    assert run_json_problems(body) == []
+    assert body["expiry"] == {"disruption_events": {"attribute": "expires_at", "retention_days": 400, "expired": None, "ttl": "ENABLED"}}
+    body["verdict"]["deploy"] = "yes"
+    body["extra"] = 1
+    del body["expiry"]
+    assert sorted(run_json_problems(body)) == ["(top): 'expiry' is a required property",
+                                               "(top): Additional properties are not allowed ('extra' was unexpected)",
+                                               "verdict/deploy: 'yes' is not of type 'boolean'"]

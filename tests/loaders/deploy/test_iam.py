@@ -33,6 +33,7 @@ WRITES = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dyn
 READS = ("dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem")
 FLIGHTS = TABLES_BY_NAME["flights"]
 WITHOUT_INDEX = next(t for t in TABLES if not t.indexes)
+EXPIRING = next(t for t in TABLES if t.expiry is not None)
 
 
 def allows(document: dict, action: str, resource: str) -> bool:
@@ -94,6 +95,18 @@ def test_the_load_role_writes_and_the_others_only_read():
             assert not allows(policy(role, PREFIX, REGION, ACCOUNT, TABLES), action, name), (role, action)
     for role in ROLES:
         assert all(allows(policy(role, PREFIX, REGION, ACCOUNT, TABLES), action, name) for action in READS), role
+
+
+@pytest.mark.parametrize("role, actions", [("load", {"dynamodb:DescribeTimeToLive", "dynamodb:UpdateTimeToLive"}),
+                                           ("check", {"dynamodb:DescribeTimeToLive"}),
+                                           ("plan", {"dynamodb:DescribeTimeToLive"})])
+def test_time_to_live_rights_reach_only_the_tables_that_declare_an_expiry(role, actions):
+    document = policy(role, PREFIX, REGION, ACCOUNT, TABLES)
+    for action in ("dynamodb:DescribeTimeToLive", "dynamodb:UpdateTimeToLive"):
+        assert allows(document, action, arn(PREFIX + EXPIRING.name)) is (action in actions), action
+        assert not allows(document, action, arn(PREFIX + FLIGHTS.name)), f"{action} on a table without an expiry"
+    without = policy(role, PREFIX, REGION, ACCOUNT, (FLIGHTS,))
+    assert not any("TimeToLive" in action for statement in without["Statement"] for action in statement["Action"])
 
 
 def test_write_policies_writes_one_file_per_role(tmp_path):

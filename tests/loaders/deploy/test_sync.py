@@ -3,11 +3,16 @@ import dataclasses
 import gzip
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pandera.pandas as pa
 import pytest
 from botocore.exceptions import ClientError
+from pandera.typing import Series
 
+from contracts.formats import timestamp
+from contracts.table import Expiry, Table
 from loaders.deploy.batch import write_items
 from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
 from loaders.deploy.plan import Plan, TablePlan, plan_tables
@@ -419,3 +424,52 @@ def test_a_planned_table_with_one_gsi_says_one_gsi(client, readings_table, prefi
     expected = {"readings": [row_to_item(r, one) for r in make_rows(2)]}
     plan = plan_tables(client, [one], expected, prefix + "one-")
     assert plan.tables[0].actions == ["create table with 1 GSI"]
+
+
+class Events(pa.DataFrameModel):
+    event_id: Series[str]
+    ended: Series[str] = timestamp(nullable=True)
+
+
+EVENTS = Table(name="events", file="events.csv", model=Events, key=("event_id",),
+               expiry=Expiry("expires_at", "ended", timedelta(days=30)))
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def event_rows() -> list[dict]:
+    """Ended 60 days ago (expired), 10 days ago (not yet), and never (no expiry): as the fixers write them."""
+    def row(number, ended):
+        expires = None if ended is None else str(int((ended + EVENTS.expiry.retention).timestamp()))
+        return {"event_id": f"E{number}", "ended": ended and ended.strftime("%Y-%m-%dT%H:%M:%SZ"), "expires_at": expires}
+    return [row(1, NOW - timedelta(days=60)), row(2, NOW - timedelta(days=10)), row(3, None)]
+
+
+class TtlUpdates:
+    def __init__(self, client):
+        self.calls = 0
+        client.meta.events.register("provide-client-params.dynamodb.UpdateTimeToLive", self._count)
+
+    def _count(self, **_):
+        self.calls += 1
+
+
+def test_a_declared_expiry_turns_ttl_on_once_and_counts_the_items_already_expired(sync, client, admin, prefix):
+    plan, done = sync({EVENTS: event_rows()}, now=NOW.timestamp())
+    assert plan.tables[0].actions == ["create table", "enable TTL on expires_at"]
+    assert plan.tables[0].expired == 1 and plan.tables[0].summary()["expired"] == 1
+    assert admin.describe_time_to_live(TableName=f"{prefix}events")["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
+    assert "TTL enabled on expires_at" in done.tables["events"].actions()
+    updates = TtlUpdates(client)
+    again, done = sync({EVENTS: event_rows()}, run_id="run-2", now=NOW.timestamp())
+    assert again.tables[0].actions == [] and not again.tables[0].changes_anything
+    assert updates.calls == 0 and done.tables["events"].actions() == []
+
+
+def test_ttl_turned_off_by_hand_is_a_change_the_next_plan_names_and_the_sync_restores(sync, admin, prefix):
+    sync({EVENTS: event_rows()})
+    admin.update_time_to_live(TableName=f"{prefix}events", TimeToLiveSpecification={"Enabled": False, "AttributeName": "expires_at"})
+    plan, done = sync({EVENTS: event_rows()}, run_id="run-2")
+    assert plan.tables[0].actions == ["enable TTL on expires_at"] and plan.tables[0].writes == 0
+    assert done.tables["events"].ttl_enabled == "expires_at"
+    assert admin.describe_time_to_live(TableName=f"{prefix}events")["TimeToLiveDescription"]["TimeToLiveStatus"] == "ENABLED"

@@ -29,6 +29,8 @@ VALUES = "Using expression attribute values in DynamoDB"
 RESERVED = "Reserved words in DynamoDB"
 CREATE, UPDATE_TABLE = "CreateTable (API Reference)", "UpdateTable (API Reference)"
 BATCH_WRITE = "BatchWriteItem (API Reference)"
+TTL_SPEC = "TimeToLiveSpecification (API Reference)"
+NO_TTL = "dynalite has no UpdateTimeToLive"
 QUERY, SCAN = "Query (API Reference)", "Scan (API Reference)"
 KEYS = "Core components of Amazon DynamoDB: primary key"
 
@@ -196,6 +198,15 @@ REFUSED: dict[str, Shape] = {
         "update_table", {"TableName": "@pair", "AttributeDefinitions": PAIR["AttributeDefinitions"],
                          "GlobalSecondaryIndexUpdates": [{"Create": gsi("code-index", "code")}]},
         "duplicate index name", UPDATE_TABLE),
+    "a TTL attribute name of 256 characters": Shape(
+        "update_time_to_live", {"TableName": "@single", "TimeToLiveSpecification": {"Enabled": True, "AttributeName": "t" * 256}},
+        "TTL attribute name", TTL_SPEC, NO_TTL),
+    "an empty TTL attribute name": Shape(
+        "update_time_to_live", {"TableName": "@single", "TimeToLiveSpecification": {"Enabled": True, "AttributeName": ""}},
+        "TTL attribute name", TTL_SPEC, NO_TTL),
+    "a TTL specification without Enabled": Shape(
+        "update_time_to_live", {"TableName": "@single", "TimeToLiveSpecification": {"AttributeName": "expires_at"}},
+        "TTL specification", TTL_SPEC, NO_TTL),
     # attribute values -------------------------------------------------------------------------
     "an AttributeValue with two types": Shape("batch_write_item", put(note={"S": "a", "N": "1"}), "malformed AttributeValue", NAMING),
     "an empty AttributeValue": Shape("batch_write_item", put(note={}), "malformed AttributeValue", NAMING),
@@ -341,6 +352,9 @@ ACCEPTED: dict[str, Shape] = {
     "an UpdateTable creating one GSI": Shape(
         "update_table", {"TableName": "@single", "AttributeDefinitions": SINGLE["AttributeDefinitions"] + [TAG],
                          "GlobalSecondaryIndexUpdates": [{"Create": gsi("by-tag", "tag")}]}, None, UPDATE_TABLE, ON_DEMAND_GSI),
+    "TTL enabled on an attribute name of 255 characters": Shape(
+        "update_time_to_live", {"TableName": "@pair", "TimeToLiveSpecification": {"Enabled": True, "AttributeName": "t" * 255}},
+        None, TTL_SPEC, NO_TTL),
 }
 
 
