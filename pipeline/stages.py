@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import fcntl
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -138,28 +140,45 @@ PARALLEL_READS = 4
 
 
 def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult | None,
-           tables: list[Table] | None = None) -> dict[str, LiveTable]:
-    """Read each table once for the live checks, several at once, reusing the plan's read where the sync wrote nothing."""
+           tables: list[Table] | None = None, progress: ProgressFactory | None = None) -> dict[str, LiveTable]:
+    """Read each table once for the live checks, several at once, reusing the plan's read where the sync wrote nothing.
+
+    `progress("read back", total)` is told the items read so far, of about `total` (the tables' ItemCount: a hint).
+    """
     plans = the_plan.by_table() if the_plan else {}
     written = {name for name, p in plans.items() if p.changes_anything} if done else set()
+    chosen = list(tables if tables is not None else settings.registry.tables)
+    read, counting = 0, threading.Lock()
 
-    def one(table: Table) -> LiveTable:
+    def reused(table: Table) -> bool:
+        table_plan = plans.get(table.name)
+        return table_plan is not None and table_plan.live is not None and table.name not in written
+
+    def one(table: Table, description: dict | None, advance) -> LiveTable:
         name = table_name(table, settings.table_prefix)
-        description = describe(client, name)
         if description is None:
             return LiveTable(name, [], {}, None, False)
-        table_plan = plans.get(table.name)
-        reuse = table_plan is not None and table_plan.live is not None and table.name not in written
-        items = table_plan.live if reuse else scan_items(client, name, segments_for(int(description.get("ItemCount", 0))))
+        reuse = reused(table)
+
+        def on_page(count: int) -> None:
+            nonlocal read
+            with counting:
+                read += count
+                advance(read)
+
+        items = plans[table.name].live if reuse else scan_items(client, name, segments_for(int(description.get("ItemCount", 0))),
+                                                                on_page)
         live_indexes = {i["IndexName"] for i in description.get("GlobalSecondaryIndexes", [])}
         counts = {i.name: count_items(client, name, i.name) for i in table.indexes if i.name in live_indexes}
         units = (0.0 if reuse else scan_read_units(items)) + sum(
             index_count_read_units(items, table, i) for i in table.indexes if i.name in counts)
         return LiveTable(name, items, counts, description, reuse, units)
 
-    chosen = list(tables if tables is not None else settings.registry.tables)
     with ThreadPoolExecutor(max_workers=PARALLEL_READS, thread_name_prefix="verify") as pool:
-        return {table.name: live for table, live in zip(chosen, pool.map(one, chosen))}
+        descriptions = list(pool.map(lambda t: describe(client, table_name(t, settings.table_prefix)), chosen))
+        total = sum(int(d.get("ItemCount", 0)) for t, d in zip(chosen, descriptions) if d is not None and not reused(t))
+        with progress("read back", total) if progress and total else nullcontext(lambda done: None) as advance:
+            return {table.name: live for table, live in zip(chosen, pool.map(one, chosen, descriptions, [advance] * len(chosen)))}
 
 
 def check_live(settings: Settings, dataset: Dataset, live: dict[str, LiveTable]) -> GxResults:

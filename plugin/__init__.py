@@ -38,6 +38,7 @@ from plugin.fixtures import (
     hold_out_dir,
     unwritable,
 )
+from plugin.interrupt import STOPPED_BY, stop_on_signals, stopped_line
 from plugin.options import SETTINGS, addoption, is_run, make_settings
 from plugin.rollback import rollback_problems, run_rollback
 from plugin.rootdir import moved_setup
@@ -137,6 +138,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         except OSError:
             pass  # the refusal is on the terminal; a record that cannot be written adds nothing to it
         raise pytest.UsageError(problem)
+    stop_on_signals(config)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -244,10 +246,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     """A request a live check makes that the server refuses (access denied, say) fails with one line, not botocore's traceback."""
-    if not _ours(item.path) or not any(item.get_closest_marker(marker) for marker in ("live", "performance")):
+    if not _ours(item.path):
         return (yield)
-    with explained(item.config.stash[RUN].endpoint, item.config.stash[SETTINGS].endpoint_url):
-        return (yield)
+    try:
+        if not any(item.get_closest_marker(marker) for marker in ("live", "performance")):
+            return (yield)
+        with explained(item.config.stash[RUN].endpoint, item.config.stash[SETTINGS].endpoint_url):
+            return (yield)
+    except KeyboardInterrupt:
+        record = item.config.stash[RUN]
+        # A check's own work (not a stage's fixture) was under way: the stage is its marker's.
+        record.interrupted = record.interrupted or next(
+            (stage for marker, stage in STAGE_OF_MARKER.items() if item.get_closest_marker(marker)), None)
+        raise
 
 
 @pytest.hookimpl(wrapper=True)
@@ -333,9 +344,12 @@ def _plan_status(session: pytest.Session, record: RunRecord) -> int:
 
 
 def _finish(session: pytest.Session, record: RunRecord, exitstatus) -> None:
-    path = session.config.stash[SETTINGS].out_dir / "run.json"
+    settings = session.config.stash[SETTINGS]
+    path = settings.out_dir / "run.json"
     try:
         if exitstatus == pytest.ExitCode.INTERRUPTED:
+            session.config.pluginmanager.get_plugin("terminalreporter").write_line(stopped_line(
+                record, session.config.stash.get(STOPPED_BY, None), settings.server if settings.starts_server else None))
             record.write(path)
         else:
             record.finish(path)

@@ -3,12 +3,15 @@
     dynamodb-contracts run [--data-dir PATH] [--contracts MODULE_OR_FILE] [--preupload] [pytest options...]
     dynamodb-contracts draft EXPORT_DIR [-o data_contracts.py]
     dynamodb-contracts odcs [--contracts MODULE_OR_FILE] [-o DIR] [--region R] [--table-prefix P]
+    dynamodb-contracts server start|stop|status [--path DIR] [--port N]
 
 `run` runs the job's suites with the rootdir and ini file of the folder it is
 started from, every path option in the `=` form and made absolute, and writes
 report.html; the pytest form (`pytest -m preupload`) stays for CI. `odcs`
 writes each table's contract as an Open Data Contract Standard v3.1.0
 document (`DIR/<table>.odcs.yaml`, default build/odcs) for other tools.
+`server` starts, stops or asks after a local dynalite on 127.0.0.1 that keeps
+its tables in a folder between runs (default build/dynamodb-local, port 8000).
 """
 from __future__ import annotations
 
@@ -106,5 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         return draft_command(rest)
     if command == "odcs":
         return odcs_command(rest, Path.cwd())
+    if command == "server":
+        from plugin.deployment import server_command
+
+        return server_command(rest, Path.cwd())
     print(f"dynamodb-contracts: unknown command {command!r}; see dynamodb-contracts --help", file=sys.stderr)
     return 2

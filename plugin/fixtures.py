@@ -23,7 +23,7 @@ from pipeline.settings import Settings
 from pipeline.stages import LiveTable
 from plugin.options import SETTINGS
 from plugin.servers import DynaliteServer, MotoServer
-from reporting.progress import table_progress
+from reporting.progress import read_progress, table_progress
 from reporting.quarantine import quarantine_reasons
 from reporting.record import RunRecord
 
@@ -242,9 +242,9 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
     checked = [t for t in settings.registry.tables if t.name in expected and t.name not in run_record.blocked]
     live = {}
     if not settings.plan_only:
-        with (run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url),
+        with (terminal(), run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url),
               read_only(dynamodb) if not settings.writes else nullcontext()):
-            live = stages.verify(dynamodb, settings, the_plan, done, checked)
+            live = stages.verify(dynamodb, settings, the_plan, done, checked, progress=read_progress)
     planned = the_plan.by_table() if the_plan else {}
     # With --plan nothing is read back: the plan's reads are the run's.
     counted = planned.keys() if settings.plan_only else live.keys()

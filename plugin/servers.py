@@ -5,12 +5,19 @@ suite talk to it exactly as to AWS: serialisation, HTTP, connection pool and
 retries included. Two servers share one way of starting and stopping:
 `MotoServer` (moto_server, lenient) and `DynaliteServer` (dynalite from npm,
 which reproduces DynamoDB's validation and messages).
+
+A server runs in a process group of its own, so a Ctrl-C at the terminal
+reaches the run, which then stops it, and not the server halfway through a
+request; the group is killed when the run stops it, and at the latest when
+the interpreter exits.
 """
 from __future__ import annotations
 
+import atexit
 import http.client
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -123,9 +130,11 @@ class LocalServer(ABC):
         self.port = port
         try:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-                                            env={**os.environ, **self.env} if self.env else None)
+                                            env={**os.environ, **self.env} if self.env else None, start_new_session=True)
         except OSError as error:
             raise self._did_not_start(command, f"cannot be run: {error.strerror}", None) from None
+        # Should a stop be skipped (a second signal during the teardown), the server still goes with the interpreter.
+        atexit.register(self.stop)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -147,20 +156,38 @@ class LocalServer(ABC):
         interpreter's teardown of a loaded sample takes seconds.
         """
         process, self.process = self.process, None
+        atexit.unregister(self.stop)
         try:
             if process is not None and process.poll() is None:
-                process.kill()
-                process.wait()
+                _kill_group(process)
         finally:
             if self._log is not None:
                 self._log.close()
                 self._log = None
+
+    def detach(self) -> int:
+        """Leave the started server running after this process ends; returns its pid."""
+        process, self.process = self.process, None
+        atexit.unregister(self.stop)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        return process.pid
 
     def __enter__(self) -> str:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL the server's process group (its own, from start_new_session), then reap the server."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+    process.wait()
 
 
 class MotoServer(LocalServer):
@@ -180,13 +207,15 @@ class DynaliteServer(LocalServer):
 
     Tables stay CREATING, UPDATING and DELETING for the given milliseconds
     (0 by default; AWS takes seconds, which a benchmark may want to play).
+    With `path`, the tables are kept on disk there (LevelDB) instead of in memory.
     """
 
     name = "dynalite server"
 
     def __init__(self, log_path: Path, *, create_table_ms: int = 0, update_table_ms: int = 0, delete_table_ms: int = 0,
-                 root: Path = REPOSITORY_ROOT, **options):
+                 root: Path = REPOSITORY_ROOT, path: Path | None = None, **options):
         super().__init__(log_path, **options)
+        self.path = path
         self.create_table_ms, self.update_table_ms, self.delete_table_ms = create_table_ms, update_table_ms, delete_table_ms
         self.executable = Path(root) / "node_modules" / ".bin" / "dynalite"
         self.remedy = f"Install it with `npm ci` in {root} (Node.js 20 or later), or run the suite on moto."
@@ -202,4 +231,4 @@ class DynaliteServer(LocalServer):
     def command(self, port: int) -> list[str]:
         return [str(self.executable), "--host", self.host, "--port", str(port),
                 "--createTableMs", str(self.create_table_ms), "--updateTableMs", str(self.update_table_ms),
-                "--deleteTableMs", str(self.delete_table_ms)]
+                "--deleteTableMs", str(self.delete_table_ms), *(["--path", str(self.path)] if self.path else [])]

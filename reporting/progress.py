@@ -1,13 +1,14 @@
 """Progress of a table's load: a bar on a terminal, a few quiet lines in CI or a log file.
 
-`table_progress` is a `loaders.deploy.progress.ProgressFactory`, the interface a sync reports to.
+`table_progress` is a `loaders.deploy.progress.ProgressFactory`, the interface a sync reports to;
+`read_progress` is the same for the read back.
 """
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TextIO
 
 # Quiet mode prints when the load crosses each of these fractions, for tables large enough to wait on.
@@ -23,9 +24,10 @@ def is_interactive(stream: TextIO | None = None) -> bool:
 
 
 @contextmanager
-def table_progress(name: str, total: int, *, stream: TextIO | None = None,
-                   interactive: bool | None = None) -> Iterator[Callable[[int], None]]:
-    """Yield `advance(done)`; draws a tqdm bar when interactive, else prints a line every 25% and at the end."""
+def table_progress(name: str, total: int, *, stream: TextIO | None = None, interactive: bool | None = None,
+                   verb: str = "written") -> Iterator[Callable[[int], None]]:
+    """Yield `advance(done)`; draws a tqdm bar when interactive, else prints a line every 25% and at the end
+    (`N/TOTAL items written`, or the `verb` given: a read back's total is a hint, so it may be passed)."""
     stream = stream or sys.stderr
     if interactive is None:
         interactive = is_interactive(stream)
@@ -45,4 +47,9 @@ def table_progress(name: str, total: int, *, stream: TextIO | None = None,
             print(f"{name}: {done}/{total} items ({int(steps.pop(0) * 100)}%)", file=stream, flush=True)
 
     yield advance
-    print(f"{name}: {last}/{total} items written", file=stream, flush=True)
+    print(f"{name}: {last}/{total} items {verb}", file=stream, flush=True)
+
+
+def read_progress(name: str, total: int) -> AbstractContextManager[Callable[[int], None]]:
+    """`table_progress` for items read rather than written."""
+    return table_progress(name, total, verb="read")

@@ -80,6 +80,7 @@ class RunRecord:
     failures: list[Failure] = field(default_factory=list)
     plan_only: bool = False  # --plan: the verdict is the plan's, nothing is applied
     refused: str | None = None  # why the preflight stopped the run before anything ran
+    interrupted: str | None = None  # the stage a stop was asked in (Ctrl-C, SIGTERM)
 
     @property
     def changes_applied(self) -> bool:
@@ -128,8 +129,8 @@ class RunRecord:
         return [(stage, self.stages[stage]) for stage in STAGES if stage in self.stages]
 
     def timed(self, stage: str):
-        """A context manager adding the time spent inside it to `stage`."""
-        return _Timer(self.stages, stage)
+        """A context manager adding the time spent inside it to `stage`; an interrupt inside names it `interrupted`."""
+        return _Timer(self, stage)
 
     def start(self, path: Path) -> None:
         """Stamp the start and write `path` at once: a run killed later leaves a record saying it did not finish."""
@@ -157,6 +158,7 @@ class RunRecord:
             "started": self.started,
             "finished": self.finished,
             "refused": self.refused,
+            "interrupted": self.interrupted,
             "verdict": {"deploy": decision.deploy, "reasons": [asdict(r) for r in decision.reasons],
                         "blocked": decision.blocked, "failing": decision.failing,
                         "plan_only": decision.plan_only, "pending": decision.pending,
@@ -195,11 +197,13 @@ class RunRecord:
 
 
 class _Timer:
-    def __init__(self, stages: dict[str, float], stage: str):
-        self.stages, self.stage = stages, stage
+    def __init__(self, record: RunRecord, stage: str):
+        self.record, self.stage = record, stage
 
     def __enter__(self) -> None:
         self.start = time.perf_counter()
 
-    def __exit__(self, *exc) -> None:
-        self.stages[self.stage] += time.perf_counter() - self.start
+    def __exit__(self, kind, *_) -> None:
+        self.record.stages[self.stage] += time.perf_counter() - self.start
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            self.record.interrupted = self.stage

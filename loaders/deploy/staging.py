@@ -7,6 +7,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from loaders.dynamodb.client import client_config, configured_region, endpoint_client, profile_session
+from loaders.dynamodb.stop import stops_when_asked
 
 # "General purpose bucket naming rules" (Amazon S3 user guide): 3 to 63 characters; lowercase letters, digits, dots
 # and hyphens; a letter or digit first and last; no two adjacent dots; not an IP address; none of the reserved
@@ -40,7 +41,7 @@ def s3_client(endpoint_url: str | None = None, *, profile: str | None = None):
     """
     if endpoint_url is None:
         session = profile_session(profile)
-        return session.client("s3", region_name=configured_region(session), config=client_config())
+        return stops_when_asked(session.client("s3", region_name=configured_region(session), config=client_config()))
     return endpoint_client(endpoint_url, profile=profile, service="s3", config=Config(s3={"addressing_style": "path"}))
 
 

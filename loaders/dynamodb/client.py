@@ -10,6 +10,7 @@ from botocore.config import Config
 from botocore.exceptions import ProfileNotFound
 
 from loaders.dynamodb.endpoint import parse_endpoint
+from loaders.dynamodb.stop import stops_when_asked
 from loaders.errors import ClientSetupError, WriteRefused
 
 DEFAULT_REGION = "us-east-1"
@@ -72,13 +73,13 @@ def endpoint_client(endpoint_url: str, *, workers: int = DEFAULT_WORKERS, max_at
     chosen = profile is not None or not local
     credentials = {} if chosen and session.get_credentials() is not None else FAKE_CREDENTIALS
     defaults = client_config(workers, max_attempts=max_attempts, local=local)
-    return session.client(
+    return stops_when_asked(session.client(
         service,
         endpoint_url=endpoint.url,
         region_name=configured_region(session) or DEFAULT_REGION,
         config=defaults.merge(config) if config else defaults,
         **credentials,
-    )
+    ))
 
 
 def aws_client(*, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MAX_ATTEMPTS, profile: str | None = None,
@@ -98,7 +99,7 @@ def aws_client(*, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MA
             "(environment, ~/.aws/credentials, SSO, or an instance role)."
         )
     defaults = client_config(workers, max_attempts=max_attempts)
-    return session.client("dynamodb", region_name=region, config=defaults.merge(config) if config else defaults)
+    return stops_when_asked(session.client("dynamodb", region_name=region, config=defaults.merge(config) if config else defaults))
 
 
 def make_client(endpoint_url: str | None = None, *, aws: bool = False, workers: int = DEFAULT_WORKERS,

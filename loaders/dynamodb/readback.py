@@ -8,7 +8,7 @@ are reserved words: moto accepts them bare, AWS does not).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -22,17 +22,23 @@ def count_items(client, table: str, index: str | None = None) -> int:
     return sum(page["Count"] for page in client.get_paginator("scan").paginate(**request))
 
 
-def scan_items(client, table: str, segments: int = 1) -> list[Item]:
+def scan_items(client, table: str, segments: int = 1, on_page: Callable[[int], None] | None = None) -> list[Item]:
     """Every item of a table, in client format, read with strong consistency.
 
     Consistent reads, because a plan or a check must see every write that
     was acknowledged before it. With `segments` > 1, a parallel Scan: each
     segment is paged by its own thread (the Scan API's Segment/TotalSegments).
+    `on_page(n)` is called with the item count of each page as it arrives (from the segments' threads).
     """
     def segment(number: int) -> list[Item]:
         pages = client.get_paginator("scan").paginate(
             TableName=table, ConsistentRead=True, **({"Segment": number, "TotalSegments": segments} if segments > 1 else {}))
-        return [item for page in pages for item in page["Items"]]
+        items = []
+        for page in pages:
+            items += page["Items"]
+            if on_page is not None:
+                on_page(len(page["Items"]))
+        return items
 
     if segments <= 1:
         return segment(0)

@@ -1,0 +1,43 @@
+"""Stopping a run's requests when asked: once `ask()` is called, every thread's next request raises `StopAsked`.
+
+A signal reaches the main thread only. The threads of a parallel Scan, a
+plan or a batch write would otherwise go on to the end of their work while
+the main thread waits for them, so a Ctrl-C would seem to do nothing. Every
+client the loaders make checks the flag before each request it sends (retries
+included); the request in flight finishes, the next one is not sent.
+"""
+from __future__ import annotations
+
+import threading
+
+_ASKED = threading.Event()
+
+
+class StopAsked(KeyboardInterrupt):
+    """A request not sent because the run was asked to stop (Ctrl-C, SIGTERM): it ends the thread's work as an interrupt."""
+
+
+def ask() -> None:
+    """From now on no client of the loaders sends a request."""
+    _ASKED.set()
+
+
+def reset() -> None:
+    """Requests may be sent again (a new run in the same process)."""
+    _ASKED.clear()
+
+
+def asked() -> bool:
+    return _ASKED.is_set()
+
+
+def _refuse(**_) -> None:
+    if _ASKED.is_set():
+        raise StopAsked("the run was asked to stop")
+
+
+def stops_when_asked(client):
+    """`client`, made to refuse every request once a stop is asked for; returns it."""
+    # before-send is emitted for every attempt, so a retry loop stops too.
+    client.meta.events.register_first("before-send", _refuse, unique_id="stop-when-asked")
+    return client
