@@ -185,6 +185,8 @@ def _show_plan(reporter, the_plan: Plan) -> None:
                 first = table_plan.update_examples()[0]
                 example = ", ".join(f"{a} {was} -> {new}" for a, (was, new) in first["changes"].items())
                 reporter.write_line(f"  updates change {attributes}; first {first['key']}: {example}")
+        for note in table_plan.unapplied_notes():
+            reporter.write_line(f"plan: {table_plan.name}: {note}")
     totals = the_plan.totals()
     reporter.write_line("plan: " + ", ".join(f"{kind} {n}" for kind, n in totals.items()) +
                         f" items in {len(the_plan.tables)} tables")
