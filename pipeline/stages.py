@@ -71,7 +71,7 @@ def ledger_counts(dataset: Dataset) -> dict[str, int] | None:
 def gate(settings: Settings, dataset: Dataset) -> GateResult:
     """Every pre-upload check of every table, once; GX's Data Docs go to OUT/gx/."""
     return gate_tables(settings.registry.tables, dataset.frames, dataset.errors, ledger_counts(dataset), settings.out_dir,
-                       dataset.refused)
+                       dataset.refused, run_name=settings.run_id)
 
 
 def checked_items(settings: Settings, dataset: Dataset, result: GateResult) -> dict[str, list[Item]]:
@@ -173,7 +173,7 @@ def check_live(settings: Settings, dataset: Dataset, live: dict[str, LiveTable])
               for name, table in live.items() if table.description is not None}
     counts = ledger_counts(dataset)
     return validate("live", frames, {n: counts[n] for n in frames} if counts is not None else None, settings.out_dir,
-                    settings.registry.tables)
+                    settings.registry.tables, run_name=settings.run_id)
 
 
 # The account moto and dynalite answer for; AWS's is asked of STS.
