@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -229,7 +230,9 @@ def _checkpoint(out_dir: Path, stage: str, database: Path, tables: tuple[Table, 
     checkpoint, rewritten = project.checkpoint(context, stage, source, suites, RESULT_FORMAT)
     from great_expectations.core.run_identifier import RunIdentifier
 
-    result = checkpoint.run(expectation_parameters=parameters, run_id=RunIdentifier(run_name=run_name))
+    # The time given: without it GX reads one out of the run name, and 20261207T001234Z-3f9a is no date it can use.
+    run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(UTC))
+    result = checkpoint.run(expectation_parameters=parameters, run_id=run_id)
     outcomes = {}
     for identifier, suite_result in result.run_results.items():
         table = next(t for t in tables if t.name == suite_result.suite_name)

@@ -18,6 +18,7 @@ from contracts.source import read_csv
 from contracts.table import ForeignKey, Table
 from contracts.violations import MASK, report
 from fixers.dataset import load_dataset
+from pipeline.settings import new_run_id
 from tests.contracts.test_beside import children
 from tests.sample import REGISTRY, TABLES
 
@@ -259,7 +260,7 @@ def test_the_saved_project_is_reused_and_follows_the_contracts(tmp_path):
 
 
 def test_data_docs_are_named_by_the_run_and_kept_for_the_last_runs_only(tmp_path):
-    names = [f"20261207T00000{n}Z-ab{n}c" for n in range(project.KEPT_RUNS + 2)]
+    names = [new_run_id()[:-4] + f"{n:04x}" for n in range(project.KEPT_RUNS + 2)]  # as the job names its runs
     for name in names:
         index = validate("preupload", small_frames(), SMALL_COUNTS, tmp_path, tables=SMALL, run_name=name).docs_index
     pages = index.parent / "validations"
