@@ -20,7 +20,7 @@ from fixers.dataset import Dataset, load_dataset
 from loaders.deploy.iam import write_policies
 from loaders.deploy.plan import Plan, plan_tables
 from loaders.deploy.progress import ProgressFactory
-from loaders.deploy.requested import REQUESTED_FILE, read_requested, remember
+from loaders.deploy.requested import REQUESTED_FILE, deployment_of, read_requested, remember
 from loaders.deploy.staging import ensure_bucket, s3_client
 from loaders.deploy.sync import ROLLBACK_MANIFEST, RolledBack, SyncResult, apply_plan, rollback, rolled_back
 from loaders.dynamodb.capacity import index_count_read_units, scan_read_units
@@ -95,7 +95,8 @@ def plan(client, settings: Settings, expected: dict[str, list[Item]]) -> Plan:
     tables = list(settings.registry.only(expected))
     return plan_tables(client, tables, expected, settings.table_prefix, migrate=settings.migrate or settings.recreate,
                        recreate=settings.recreate, allow_mass_delete=settings.allow_mass_delete, imports=settings.imports(),
-                       requested=read_requested(settings.out_dir / REQUESTED_FILE))
+                       requested=read_requested(settings.out_dir / REQUESTED_FILE,
+                                                 deployment_of(client, settings.aws_profile)))
 
 
 def write_plan(the_plan: Plan, settings: Settings, path: Path) -> None:
@@ -121,8 +122,8 @@ def apply(client, settings: Settings, the_plan: Plan, progress: ProgressFactory 
     done = apply_plan(client, the_plan, run_id=settings.run_id, rollback_dir=settings.out_dir / ROLLBACK_FOLDER,
                       workers=settings.workers, progress=progress, allow_destroy=settings.allow_destroy,
                       on_table_done=on_table_done, s3=s3, imports=imports)
-    remember(settings.out_dir / REQUESTED_FILE, the_plan, {t.name: t.protected for t in done.tables.values()},
-             settings.run_id)
+    remember(settings.out_dir / REQUESTED_FILE, deployment_of(client, settings.aws_profile), the_plan,
+             {t.name: t.protected for t in done.tables.values()}, settings.run_id)
     return done
 
 
