@@ -157,7 +157,8 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
         done.created_table = True
         if plan.table.point_in_time_recovery:
             # Deletion protection and encryption were given at creation; PITR can only be turned on afterwards.
-            done.unprotected = protect(client, plan.table, plan.name, ("point-in-time recovery",), wait=wait)
+            done.unprotected = protect(client, plan.table, plan.name, ("point-in-time recovery",), wait=wait,
+                                       notes=done.lost_answers)
             done.protected = () if done.unprotected else ("point-in-time recovery",)
 
     def alter(plan: TablePlan) -> None:
@@ -170,7 +171,7 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
         done.gsis_added = tuple(i.name for i in plan.add_gsis)
         done.gsis_replaced = tuple(i.name for i in plan.replace_gsis)
         if plan.protect:
-            done.unprotected = protect(client, plan.table, plan.name, plan.protect, wait=wait)
+            done.unprotected = protect(client, plan.table, plan.name, plan.protect, wait=wait, notes=done.lost_answers)
             done.protected = tuple(kind for kind in plan.protect if kind not in done.unprotected)
 
     altered = [p for p in plans if p.add_gsis or p.replace_gsis or p.protect]

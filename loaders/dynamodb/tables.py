@@ -312,20 +312,30 @@ def point_in_time_recovery_enabled(client, name: str) -> bool:
     return backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") == "ENABLED"
 
 
-def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: Wait = Wait()) -> dict[str, str]:
+def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: Wait = Wait(),
+            notes: list[str] | None = None) -> dict[str, str]:
     """Give the table the protection its contract declares and it lacks, one change per request.
 
     Returns {protection: why it could not be given} (an endpoint without the
     operation, a role without the permission): the table's data is still
-    synced, and the live checks name what is missing.
+    synced, and the live checks name what is missing. An UpdateTable whose
+    answer was lost, and whose retry is refused, is accepted when the table
+    now has the protection (a line in `notes`).
     """
-    def update(**change):
-        _when_not_busy(lambda: client.update_table(TableName=name, **change), wait)
+    def update(kind: str, **change):
+        retried: list[bool] = []
+        try:
+            _when_not_busy(lambda: client.update_table(TableName=name, **change), wait, retried)
+        except ClientError:
+            if not retried or kind in missing_protection(client, table, name, wait_until_active(client, name, wait)):
+                raise
+            if notes is not None:
+                notes.append(_lost_answer("UpdateTable", f"{kind} already given"))
         wait_until_active(client, name, wait)
 
     steps = {
-        "deletion protection": lambda: update(DeletionProtectionEnabled=True),
-        "encryption": lambda: update(SSESpecification={"Enabled": True, "SSEType": "KMS"}),
+        "deletion protection": lambda: update("deletion protection", DeletionProtectionEnabled=True),
+        "encryption": lambda: update("encryption", SSESpecification={"Enabled": True, "SSEType": "KMS"}),
         "point-in-time recovery": lambda: client.update_continuous_backups(
             TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}),
     }

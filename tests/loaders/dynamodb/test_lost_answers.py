@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from loaders.dynamodb.client import endpoint_client
-from loaders.dynamodb.tables import add_gsi, create_table, delete_table, key_schema, wait_until_active
+from loaders.dynamodb.tables import add_gsi, create_table, delete_table, key_schema, protect, wait_until_active
 from loaders.errors import NotAsAsked
 from loaders.rules.guard import install_guard
 from tests.loaders.conftest import create_table as create_as_declared
@@ -90,3 +90,32 @@ def test_a_delete_table_whose_answer_was_lost_is_accepted(dropping, admin, prefi
     delete_table(dropping("DeleteTable"), name, wait=fast_wait, notes=notes)
     assert notes == ["DeleteTable's answer was lost; botocore's retry found the table already deleted, as asked"]
     assert name not in admin.list_tables()["TableNames"]
+
+
+def test_a_protection_whose_answer_was_lost_and_whose_retry_is_refused_is_accepted_once_the_table_has_it(
+        dropping, admin, prefix, readings_table, fast_wait, fabricate):
+    name, notes = f"{prefix}readings", []
+    admin.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=key_schema(("reading_id",)),
+                       AttributeDefinitions=[{"AttributeName": "reading_id", "AttributeType": "S"}])
+    client, sent = dropping("UpdateTable"), []
+
+    def refuse_the_retry(request, **_):  # as a server may refuse a change that is already made
+        sent.append(request)
+        if len(sent) == 2:
+            return fabricate(request, 400, {"__type": "com.amazonaws.dynamodb.v20120810#ValidationException",
+                                            "message": "injected: the table already has deletion protection"})
+    client.meta.events.register("before-send.dynamodb.UpdateTable", refuse_the_retry)
+    assert protect(client, readings_table, name, ("deletion protection",), wait=fast_wait, notes=notes) == {}
+    assert notes == ["UpdateTable's answer was lost; botocore's retry found deletion protection already given, as asked"]
+    assert admin.describe_table(TableName=name)["Table"]["DeletionProtectionEnabled"] is True
+
+
+def test_a_refused_protection_that_was_not_retried_is_still_reported(client, admin, prefix, readings_table, fast_wait,
+                                                                     fabricate):
+    name = f"{prefix}readings"
+    admin.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=key_schema(("reading_id",)),
+                       AttributeDefinitions=[{"AttributeName": "reading_id", "AttributeType": "S"}])
+    client.meta.events.register("before-send.dynamodb.UpdateTable", lambda request, **_: fabricate(
+        request, 400, {"__type": "com.amazonaws.dynamodb.v20120810#AccessDeniedException", "message": "injected: no right"}))
+    assert protect(client, readings_table, name, ("deletion protection",), wait=fast_wait, notes=[]) == {
+        "deletion protection": "AccessDeniedException: injected: no right"}
