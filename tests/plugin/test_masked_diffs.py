@@ -73,3 +73,15 @@ def test_a_difference_in_a_personal_column_fails_the_checks_and_shows_no_value(p
         shown = [value for value in (*EMAILS, PLANTED) if value in text]
         assert not shown, f"{name} shows {shown}"
     assert "<masked>" in outputs["stdout"]
+
+
+def test_a_failed_comparison_in_the_jobs_own_checks_shows_shapes_and_elsewhere_pytests_diff(pytestconfig):
+    import plugin
+
+    assert plugin.pytest_assertrepr_compare(pytestconfig, "==", [1], [2]) is None, "this test is not one of the job's checks"
+    pytestconfig.stash[plugin.IN_OUR_CHECK] = True
+    try:
+        lines = plugin.pytest_assertrepr_compare(pytestconfig, "==", [{"email": EMAILS[0]}], [{"email": PLANTED}, {}])
+    finally:
+        pytestconfig.stash[plugin.IN_OUR_CHECK] = False
+    assert lines == ["a list of 1 == a list of 2 (values not shown: they may hold personal data)"]
