@@ -66,12 +66,13 @@ class GateResult:
 
 def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dict[str, str],
          row_counts: dict[str, int] | None, out_dir: Path,
-         refused: dict[str, dict[str, list[Violation]]] | None = None) -> GateResult:
+         refused: dict[str, dict[str, list[Violation]]] | None = None, run_name: str | None = None) -> GateResult:
     """Run every check on every table that could be read; the GX checkpoint writes its Data Docs under `out_dir`.
 
     `refused`: per table a fixer refused (in `errors`, so blocked), its refusals by check ("fixes", or
     "primary key" for a duplicate policy that cannot resolve the repeats, which then stand for the repeats the
-    key check would find); its frame, as far as the fixers got, is checked all the same.
+    key check would find); its frame, as far as the fixers got, is checked all the same. `run_name` names the
+    run's results and Data Docs pages.
     """
     result = GateResult(dict(errors))
     refused = refused or {}
@@ -88,7 +89,8 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
                 result.violations[table.name] = found
 
     counts = {name: row_counts[name] for name in readable if name in row_counts} if row_counts is not None else None
-    result.expectations = validate("preupload", readable, counts, out_dir, tables, meanwhile=table_checks)
+    result.expectations = validate("preupload", readable, counts, out_dir, tables, meanwhile=table_checks,
+                                   run_name=run_name)
     for fk in foreign_key_checks(tables):
         if fk.table.name in readable:
             found = result.expectations.foreign_key(fk)

@@ -184,11 +184,20 @@ def _write(steps: _Steps, table: Table, fixed_dir: Path, quarantine_dir: Path) -
         raise
 
 
-def _refuse_overlap(data_dir: Path, out_dir: Path, replaced: tuple[Path, ...]) -> None:
+def overlap_problem(data_dir: Path, out_dir: Path) -> str | None:
+    """An out dir that is the export or inside it: a run writes there (the fixers, run.json), so it is refused."""
     data, out = data_dir.resolve(), out_dir.resolve()
     if out == data or data in out.parents:
-        raise OverlappingFolders(f"--out-dir {out_dir} is {'' if out == data else 'inside '}--data-dir {data_dir}; "
-                                 "the fixers never write into the export: choose an --out-dir outside it")
+        return (f"--out-dir {out_dir} is {'' if out == data else 'inside '}--data-dir {data_dir}; "
+                "a run never writes into the export: choose an --out-dir outside it")
+    return None
+
+
+def _refuse_overlap(data_dir: Path, out_dir: Path, replaced: tuple[Path, ...]) -> None:
+    data = data_dir.resolve()
+    problem = overlap_problem(data_dir, out_dir)
+    if problem:
+        raise OverlappingFolders(problem)
     for folder in replaced:
         if data == folder.resolve() or folder.resolve() in data.parents:
             raise OverlappingFolders(f"{data_dir} is inside {folder}, which the fixers empty and rewrite; "

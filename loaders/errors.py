@@ -85,6 +85,21 @@ class KeySchemaMismatch(LoaderError):
         )
 
 
+class NotAsAsked(LoaderError):
+    """A create or delete the server reports as already done, finding something other than was asked.
+
+    `retried`: botocore had sent the request before (its answer lost), so the
+    first try may have been done; otherwise another client got there first.
+    """
+
+    def __init__(self, table: str, operation: str, found: str, retried: bool):
+        self.table, self.operation, self.found, self.retried = table, operation, found, retried
+        how = ("its answer was lost and botocore's retry was told it was already done" if retried
+               else "the server says it was already done by another client since the plan was made")
+        super().__init__(f"{table}: {operation} was sent, {how}, but {found}. "
+                         "Check who else changes it, then rerun: the plan compares it with the contract again.")
+
+
 class TableNotReady(LoaderError):
     """A table or one of its indexes did not become ACTIVE in time, or kept being busy."""
 

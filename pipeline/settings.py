@@ -9,6 +9,7 @@ from pathlib import Path
 
 from contracts.dynamodb import table_prefix_problem
 from contracts.registry import Registry
+from fixers.run import overlap_problem
 from loaders.deploy.import_table import IMPORT_MODES, IMPORT_THRESHOLD, LOCAL_STAGING, ImportPolicy, parse_staging
 from loaders.dynamodb.client import DEFAULT_WORKERS
 from loaders.dynamodb.endpoint import is_loopback, parse_endpoint
@@ -86,9 +87,10 @@ class Settings:
             found.append(f"--server={self.server!r}: choose one of {', '.join(SERVERS)}")
         if self.workers < 1:
             found.append(f"--workers={self.workers}: at least 1 worker writes")
-        problem = table_prefix_problem(self.table_prefix, self.registry.names)
-        if problem:
-            found.append(problem)
+        for problem in (table_prefix_problem(self.table_prefix, self.registry.names),
+                        overlap_problem(self.data_dir, self.out_dir)):
+            if problem:
+                found.append(problem)
         if (self.recreate or self.migrate) and not self.starts_server:
             try:
                 check_destroy_allowed(self.endpoint_url, True, self.allow_destroy)

@@ -22,6 +22,7 @@ from fixers.dataset import Dataset, load_dataset
 from loaders.deploy.iam import write_policies
 from loaders.deploy.plan import Plan, plan_tables
 from loaders.deploy.progress import ProgressFactory
+from loaders.deploy.requested import REQUESTED_FILE, deployment_of, read_requested, remember
 from loaders.deploy.staging import ensure_bucket, s3_client
 from loaders.deploy.sync import ROLLBACK_MANIFEST, RolledBack, SyncResult, apply_plan, rollback, rolled_back
 from loaders.dynamodb.capacity import index_count_read_units, scan_read_units
@@ -72,7 +73,7 @@ def ledger_counts(dataset: Dataset) -> dict[str, int] | None:
 def gate(settings: Settings, dataset: Dataset) -> GateResult:
     """Every pre-upload check of every table, once; GX's Data Docs go to OUT/gx/."""
     return gate_tables(settings.registry.tables, dataset.frames, dataset.errors, ledger_counts(dataset), settings.out_dir,
-                       dataset.refused)
+                       dataset.refused, run_name=settings.run_id)
 
 
 def checked_items(settings: Settings, dataset: Dataset, result: GateResult) -> dict[str, list[Item]]:
@@ -95,7 +96,9 @@ def plan(client, settings: Settings, expected: dict[str, list[Item]]) -> Plan:
     """Read every table that may be loaded and work out what a sync would change. Writes nothing."""
     tables = list(settings.registry.only(expected))
     return plan_tables(client, tables, expected, settings.table_prefix, migrate=settings.migrate or settings.recreate,
-                       recreate=settings.recreate, allow_mass_delete=settings.allow_mass_delete, imports=settings.imports())
+                       recreate=settings.recreate, allow_mass_delete=settings.allow_mass_delete, imports=settings.imports(),
+                       requested=read_requested(settings.out_dir / REQUESTED_FILE,
+                                                 deployment_of(client, settings.aws_profile)))
 
 
 def write_plan(the_plan: Plan, settings: Settings, path: Path) -> None:
@@ -118,9 +121,12 @@ def apply(client, settings: Settings, the_plan: Plan, progress: ProgressFactory 
         s3 = s3_client(None if settings.aws else client.meta.endpoint_url, profile=settings.aws_profile)
         if settings.local and not settings.import_staging:
             ensure_bucket(s3, imports.bucket)
-    return apply_plan(client, the_plan, run_id=settings.run_id, rollback_dir=settings.out_dir / ROLLBACK_FOLDER,
+    done = apply_plan(client, the_plan, run_id=settings.run_id, rollback_dir=settings.out_dir / ROLLBACK_FOLDER,
                       workers=settings.workers, progress=progress, allow_destroy=settings.allow_destroy,
                       on_table_done=on_table_done, s3=s3, imports=imports)
+    remember(settings.out_dir / REQUESTED_FILE, deployment_of(client, settings.aws_profile), the_plan,
+             {t.name: t.protected for t in done.tables.values()}, settings.run_id)
+    return done
 
 
 @dataclass(frozen=True)
@@ -187,7 +193,7 @@ def check_live(settings: Settings, dataset: Dataset, live: dict[str, LiveTable])
               for name, table in live.items() if table.description is not None}
     counts = ledger_counts(dataset)
     return validate("live", frames, {n: counts[n] for n in frames} if counts is not None else None, settings.out_dir,
-                    settings.registry.tables)
+                    settings.registry.tables, run_name=settings.run_id)
 
 
 # The account moto and dynalite answer for; AWS's is asked of STS.

@@ -60,6 +60,8 @@ MARKERS = {
                   "reported as not checked on a server without them (dynalite)",
 }
 MARKER_ORDER = ("preupload", "live", "performance")
+# Whether one of the job's own checks is running: its assertion diffs are then told without values.
+IN_OUR_CHECK = pytest.StashKey[bool]()
 # The exit status of a --rollback run, which runs no test.
 ROLLBACK_STATUS = pytest.StashKey[int]()
 STAGE_OF_MARKER = {"preupload": "pre-upload checks", "live": "live checks", "performance": "performance checks"}
@@ -245,9 +247,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
-    """A request a live check makes that the server refuses (access denied, say) fails with one line, not botocore's traceback."""
+    """A request a live check makes that the server refuses (access denied, say) fails with one line, not botocore's traceback.
+
+    While one of the job's own checks runs, its assertions print no compared value (pytest_assertrepr_compare).
+    """
     if not _ours(item.path):
         return (yield)
+    item.config.stash[IN_OUR_CHECK] = True
     try:
         if not any(item.get_closest_marker(marker) for marker in ("live", "performance")):
             return (yield)
@@ -259,6 +265,23 @@ def pytest_runtest_call(item: pytest.Item):
         record.interrupted = record.interrupted or next(
             (stage for marker, stage in STAGE_OF_MARKER.items() if item.get_closest_marker(marker)), None)
         raise
+    finally:
+        item.config.stash[IN_OUR_CHECK] = False
+
+
+def _described(value) -> str:
+    if isinstance(value, bool | int | float) or value is None:
+        return repr(value)
+    size = f" of {len(value)}" if hasattr(value, "__len__") else ""
+    return f"a {type(value).__name__}{size}"
+
+
+def pytest_assertrepr_compare(config: pytest.Config, op: str, left, right) -> list[str] | None:
+    """In the job's own checks a failed comparison shows the shapes compared, never the values: an item or a row
+    may hold personal data, which every message of the job masks. The checks name what differs themselves."""
+    if not config.stash.get(IN_OUR_CHECK, False):
+        return None
+    return [f"{_described(left)} {op} {_described(right)} (values not shown: they may hold personal data)"]
 
 
 @pytest.hookimpl(wrapper=True)

@@ -11,12 +11,18 @@ runs, so rebuilding all of it for each run would cost more than the checks.
 from __future__ import annotations
 
 import logging
+import re
+import shutil
 from pathlib import Path
 
 DOCS_SITE = "local_site"
-# The validation results the Data Docs index lists, newest first: the last few runs of both stages. Every
-# result stays in the store and keeps its page.
+# The validation results the Data Docs index lists, newest first: the last few runs of both stages.
 INDEX_RESULTS = 200
+# The runs whose validation results and Data Docs pages are kept (prune_runs): an out dir reused night after
+# night does not grow without end.
+KEPT_RUNS = 5
+# How GX names a run's time folder: 20261206T222452.103190Z.
+RUN_TIME = re.compile(r"\d{8}T\d{6}\.\d+Z")
 
 # The last context opened, kept for the next stage of the same run: opening one parses the whole project file.
 _opened: dict[Path, object] = {}
@@ -39,6 +45,29 @@ def context(out_dir: Path):
 def database(out_dir: Path, stage: str) -> Path:
     """The SQLite database of the stage's batches, among the project's uncommitted files."""
     return Path(out_dir).resolve() / "gx" / "uncommitted" / f"{stage}.db"
+
+
+def prune_runs(out_dir: Path, kept: int = KEPT_RUNS) -> list[str]:
+    """Delete the validation results and Data Docs pages of all but the `kept` latest runs; returns the runs removed.
+
+    Both are folders `<suite name, split at dots>/<run name>/<run time>/` (GX's
+    file stores); a run is as recent as its latest run time, and both stages
+    of one job run share its run name.
+    """
+    root = Path(out_dir).resolve() / "gx" / "uncommitted"
+    stores = [root / "validations", root / "data_docs" / DOCS_SITE / "validations"]
+    runs: dict[str, list[Path]] = {}
+    latest: dict[str, str] = {}
+    for store in stores:
+        for run_time in (p for p in store.rglob("*") if p.is_dir() and RUN_TIME.fullmatch(p.name)):
+            name = run_time.parent.name
+            runs.setdefault(name, []).append(run_time.parent)
+            latest[name] = max(latest.get(name, ""), run_time.name)
+    removed = sorted(latest, key=latest.get, reverse=True)[kept:]
+    for name in removed:
+        for folder in set(runs[name]):
+            shutil.rmtree(folder, ignore_errors=True)
+    return removed
 
 
 def _open(out_dir: Path):

@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -168,7 +169,7 @@ class GxResults:
 
 
 def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, int] | None, out_dir: Path,
-             tables, *, meanwhile: Callable[[], None] | None = None) -> GxResults:
+             tables, *, meanwhile: Callable[[], None] | None = None, run_name: str | None = None) -> GxResults:
     """Run the stage's checkpoint over every table that has a frame, then build Data Docs.
 
     `frames` are read as `contracts.source` reads them (before upload: text,
@@ -177,7 +178,8 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
     table; without a ledger (`--no-fix`) the suites hold no row count.
     `meanwhile` is work of the caller's, done while the checkpoint runs: in
     another process when the tables hold `BESIDE_ROWS` rows or more, else
-    after it.
+    after it. `run_name` (the job's run id) names the results and their Data
+    Docs pages; those of the last `project.KEPT_RUNS` runs are kept.
     """
     if stage not in STAGES:
         raise ValueError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
@@ -192,7 +194,7 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
         write_batches({t.name: batch_frame(t, frames.get(t.name), suite_columns(t, tables), personal_columns(t, tables), secret)
                        for t in tables}, database, {t.name: looked_up(t, tables) for t in tables})
         parameters = {rows_parameter(name): int(count) for name, count in (row_counts or {}).items()}
-        run = (Path(out_dir), stage, database, tables, checked, row_counts is not None, parameters)
+        run = (Path(out_dir), stage, database, tables, checked, row_counts is not None, parameters, run_name)
         if other is None:
             success, outcomes, index = _checkpoint(*run)
             if meanwhile is not None:
@@ -216,7 +218,8 @@ BESIDE_ROWS = 500_000
 
 
 def _checkpoint(out_dir: Path, stage: str, database: Path, tables: tuple[Table, ...], checked: tuple[str, ...],
-                ledger: bool, parameters: dict[str, int]) -> tuple[bool, dict[str, list[_Outcome]], Path]:
+                ledger: bool, parameters: dict[str, int], run_name: str | None = None,
+                ) -> tuple[bool, dict[str, list[_Outcome]], Path]:
     """The stage's checkpoint over the `checked` tables of `database`, run in this process or in another.
 
     Returns its success, each suite's outcomes and the Data Docs index.
@@ -225,12 +228,18 @@ def _checkpoint(out_dir: Path, stage: str, database: Path, tables: tuple[Table, 
     source = project.data_source(context, stage, database, [t.name for t in tables])
     suites = [build_suite(t, tables, ledger=ledger) for t in tables if t.name in checked]
     checkpoint, rewritten = project.checkpoint(context, stage, source, suites, RESULT_FORMAT)
-    result = checkpoint.run(expectation_parameters=parameters)
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    # The time given: without it GX reads one out of the run name, and 20261207T001234Z-3f9a is no date it can use.
+    run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(UTC))
+    result = checkpoint.run(expectation_parameters=parameters, run_id=run_id)
     outcomes = {}
     for identifier, suite_result in result.run_results.items():
         table = next(t for t in tables if t.name == suite_result.suite_name)
         outcomes[table.name] = [_outcome(r) for r in suite_result.results]
         _forget_personal_values(context, identifier, suite_result, personal_columns(table, tables))
+    # Before the index is built, which lists what the store holds.
+    project.prune_runs(Path(out_dir))
     docs = context.build_data_docs(site_names=[project.DOCS_SITE], resource_identifiers=_docs_resources(result, rewritten))
     return bool(result.success), outcomes, Path(docs[project.DOCS_SITE].removeprefix("file://"))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -86,6 +87,9 @@ class TablePlan:
     protect: tuple[str, ...] = ()  # protections the contract declares and the live table lacks
     enable_ttl: str | None = None  # the expiry attribute to turn TTL on for: declared, and not on live
     expired: int = 0  # items of the export already past their expiry: DynamoDB deletes them once TTL is on
+    # Protections the table lacks that an earlier run requested (loaders.deploy.requested): {kind: that run's id}.
+    # The server accepted them and does not show them: reported, not requested again.
+    unapplied: dict[str, str] = field(default_factory=dict)
     by_import: bool = False  # a new table created by ImportTable, holding `create`, instead of CreateTable and writes
     # The items read, when the table exists and keeps its key: the live checks reuse them if nothing is written.
     live: list[Item] | None = None
@@ -117,6 +121,11 @@ class TablePlan:
                              for a in u.attributes}}
                 for u in self.update[:EXAMPLES]]
 
+    def unapplied_notes(self) -> list[str]:
+        """One line per protection requested before and still missing."""
+        return [f"{kind} requested in run {run}, still not applied by the server (not requested again)"
+                for kind, run in self.unapplied.items()]
+
     def summary(self) -> dict:
         """The plan of this table as plan.json holds it: counts, actions, the attributes that change, a few
         examples, personal data masked."""
@@ -125,6 +134,7 @@ class TablePlan:
             **self.counts(),
             "actions": list(self.actions),
             "expired": self.expired,
+            "unapplied": self.unapplied_notes(),
             "blocked": self.blocked,
             "attributes": self.changed_attributes(),
             "examples": {
@@ -237,14 +247,16 @@ def _plan_ttl(client, plan: TablePlan, *, new: bool) -> None:
 
 def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate: bool = False,
                recreate: bool = False, allow_mass_delete: bool = False, imports: ImportPolicy = NO_IMPORTS,
-               now: float | None = None) -> TablePlan:
+               now: float | None = None, requested: Mapping[str, str] | None = None) -> TablePlan:
     """Read the live table and compare it with `expected`; writes nothing.
 
     `migrate` lets a table or GSI whose keys differ be rebuilt; `recreate`
     rebuilds every existing table (backed up first) whatever its keys;
     `imports` says which missing tables are created by ImportTable. Items of
     `expected` whose expiry is before `now` (the clock unless given) are
-    counted as `expired`.
+    counted as `expired`. `requested` holds the protections earlier runs
+    requested ({kind: run id}): still missing, they are reported as
+    unapplied instead of planned again.
     """
     description = describe(client, name)
     plan = TablePlan(table, name, exists=description is not None)
@@ -282,7 +294,9 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
         plan.actions += [f"replace GSI {index.name} (was {have})" for index, _, have in schema.differing]
     plan.add_gsis = schema.missing
     plan.actions += [f"add GSI {index.name}" for index in schema.missing]
-    plan.protect = missing_protection(client, table, name, description)
+    missing = missing_protection(client, table, name, description)
+    plan.unapplied = {kind: (requested or {})[kind] for kind in missing if kind in (requested or {})}
+    plan.protect = tuple(kind for kind in missing if kind not in plan.unapplied)
     plan.actions += [PROTECTIONS[kind] for kind in plan.protect]
     _plan_ttl(client, plan, new=False)
     plan.live = scan_items(client, name, segments_for(int(description.get("ItemCount", 0))))
@@ -295,12 +309,17 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
 
 def plan_tables(client, tables: list[Table], expected: dict[str, list[Item]], prefix: str = "", *,
                 migrate: bool = False, recreate: bool = False, allow_mass_delete: bool = False,
-                imports: ImportPolicy = NO_IMPORTS, parallel: int = 4, now: float | None = None) -> Plan:
-    """Plan every table, several at once (each reads its own table); the order of `tables` is kept."""
+                imports: ImportPolicy = NO_IMPORTS, parallel: int = 4, now: float | None = None,
+                requested: Mapping[str, Mapping[str, str]] | None = None) -> Plan:
+    """Plan every table, several at once (each reads its own table); the order of `tables` is kept.
+
+    `requested`: by DynamoDB table name, the protections earlier runs requested (loaders.deploy.requested).
+    """
     def one(table: Table) -> TablePlan:
-        return plan_table(client, table, table_name(table, prefix), expected[table.name],
-                          migrate=migrate, recreate=recreate, allow_mass_delete=allow_mass_delete, imports=imports,
-                          now=now)
+        name = table_name(table, prefix)
+        return plan_table(client, table, name, expected[table.name], migrate=migrate, recreate=recreate,
+                          allow_mass_delete=allow_mass_delete, imports=imports, now=now,
+                          requested=(requested or {}).get(name))
 
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="plan") as pool:
         return Plan(list(pool.map(one, tables)))

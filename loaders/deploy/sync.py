@@ -39,7 +39,7 @@ from loaders.dynamodb.tables import (
     add_gsi,
     back_up,
     check_destroy_allowed,
-    create_table_request,
+    create_table,
     delete_table,
     enable_ttl,
     protect,
@@ -76,6 +76,8 @@ class TableSync:
     report: LoadReport | None = None
     imported: ImportCounts | None = None  # the import's own counts, when ImportTable created the table
     import_failure: str | None = None  # why the import failed (no item value in it): the table's live checks fail
+    # Requests whose answer was lost and whose retry found them done as asked, described (loaders.dynamodb.tables).
+    lost_answers: list[str] = field(default_factory=list)
 
     def actions(self) -> list[str]:
         done = ["table created"] if self.created_table else []
@@ -86,7 +88,8 @@ class TableSync:
         done += [f"TTL enabled on {self.ttl_enabled}"] if self.ttl_enabled else []
         done += [f"could not enable TTL ({self.ttl_refused})"] if self.ttl_refused else []
         done += [f"undeclared GSI kept: {name}" for name in self.undeclared_gsis]
-        return done + ([f"migrated; backup {self.backup}"] if self.backup else [])
+        done += ([f"migrated; backup {self.backup}"] if self.backup else [])
+        return done + self.lost_answers
 
 
 @dataclass
@@ -157,17 +160,18 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
     for plan in plans:
         if plan.migrate:
             result.tables[plan.table.name].backup = back_up(client, plan.name, run_id)
-            delete_table(client, plan.name, wait=wait)
+            delete_table(client, plan.name, wait=wait, notes=result.tables[plan.table.name].lost_answers)
     created = [p for p in plans if (not p.exists or p.migrate) and not p.by_import]
     for plan in created:
-        client.create_table(**create_table_request(plan.table, plan.name))
+        create_table(client, plan.table, plan.name, notes=result.tables[plan.table.name].lost_answers)
     for plan in created:
         wait_until_active(client, plan.name, wait)
         done = result.tables[plan.table.name]
         done.created_table = True
         if plan.table.point_in_time_recovery:
             # Deletion protection and encryption were given at creation; PITR can only be turned on afterwards.
-            done.unprotected = protect(client, plan.table, plan.name, ("point-in-time recovery",), wait=wait)
+            done.unprotected = protect(client, plan.table, plan.name, ("point-in-time recovery",), wait=wait,
+                                       notes=done.lost_answers)
             done.protected = () if done.unprotected else ("point-in-time recovery",)
         _enable_ttl(client, plan, done)
 
@@ -175,13 +179,13 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
         # One table's changes in turn (AWS takes one index or table change at a time), several tables at once.
         done = result.tables[plan.table.name]
         for index in plan.replace_gsis:
-            replace_gsi(client, plan.table, plan.name, index, wait=wait)
+            replace_gsi(client, plan.table, plan.name, index, wait=wait, notes=done.lost_answers)
         for index in plan.add_gsis:
-            add_gsi(client, plan.table, plan.name, index, wait=wait)
+            add_gsi(client, plan.table, plan.name, index, wait=wait, notes=done.lost_answers)
         done.gsis_added = tuple(i.name for i in plan.add_gsis)
         done.gsis_replaced = tuple(i.name for i in plan.replace_gsis)
         if plan.protect:
-            done.unprotected = protect(client, plan.table, plan.name, plan.protect, wait=wait)
+            done.unprotected = protect(client, plan.table, plan.name, plan.protect, wait=wait, notes=done.lost_answers)
             done.protected = tuple(kind for kind in plan.protect if kind not in done.unprotected)
         _enable_ttl(client, plan, done)
 

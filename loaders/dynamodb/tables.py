@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from contracts.table import Index, Table
 from loaders.dynamodb.endpoint import is_loopback, shown
 from loaders.dynamodb.waiters import Wait, run, table_ready
-from loaders.errors import DestroyRefused, KeySchemaMismatch, TableNotReady
+from loaders.errors import DestroyRefused, KeySchemaMismatch, NotAsAsked, TableNotReady
 
 # What AWS answers while another change to the table is under way. Its LimitExceededException (too many
 # table or index operations at once) botocore's standard mode retries as throttling; this one it does not retry.
@@ -105,17 +105,79 @@ def _states(description: dict) -> str:
     return f"table {description.get('TableStatus')}" + (f"; {indexes}" if indexes else "")
 
 
-def _when_not_busy(call, wait: Wait):
-    """Run `call`, backing off while AWS answers that another change to the table is under way."""
+def _retried(error: ClientError) -> bool:
+    """Whether botocore sent the request more than once: a try whose connection dropped may have been carried out."""
+    return error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) > 0
+
+
+def _when_not_busy(call, wait: Wait, retried: list[bool] | None = None):
+    """Run `call`, backing off while AWS answers that another change to the table is under way.
+
+    `retried` gets True for each answer that came from botocore's retry of a
+    try it sent: that try may have been done, its answer lost.
+    """
     attempt = 0
     while True:
         try:
             return call()
         except ClientError as error:
+            if retried is not None and _retried(error):
+                retried.append(True)
             attempt += 1
             if error.response["Error"]["Code"] != BUSY_ERROR or attempt >= wait.busy.attempts:
                 raise
             wait.busy.sleep(attempt - 1)
+
+
+def _lost_answer(operation: str, found: str) -> str:
+    """How a request recognised as already done is described in the sync's actions."""
+    return f"{operation}'s answer was lost; botocore's retry found {found}, as asked"
+
+
+def _gsi_shape(index: dict) -> tuple:
+    projection = index.get("Projection", {})
+    return (index["IndexName"], tuple((k["AttributeName"], k["KeyType"]) for k in index["KeySchema"]),
+            projection.get("ProjectionType"), tuple(sorted(projection.get("NonKeyAttributes", ()))))
+
+
+def differences(request: dict, description: dict) -> list[str]:
+    """What an existing table has other than a CreateTable request asked: key schema, attribute definitions, GSIs."""
+    found = []
+    for what, shape in (("key schema", lambda d: tuple((k["AttributeName"], k["KeyType"]) for k in d["KeySchema"])),
+                        ("attribute definitions", lambda d: sorted((a["AttributeName"], a["AttributeType"])
+                                                                   for a in d.get("AttributeDefinitions", []))),
+                        ("GSIs", lambda d: sorted(_gsi_shape(i) for i in d.get("GlobalSecondaryIndexes", [])))):
+        asked, live = shape(request), shape(description)
+        if asked != live:
+            found.append(f"{what} {live}, asked {asked}")
+    return found
+
+
+def create_table(client, table: Table, name: str, notes: list[str] | None = None) -> None:
+    """Send the table's CreateTable (`create_table_request`).
+
+    When the answer was lost (the connection dropped after the server acted)
+    and botocore's retry is told the table already exists, the existing table
+    is compared with the request (DescribeTable): the same key schema,
+    attribute definitions and GSIs are accepted, with a line in `notes`;
+    anything else raises NotAsAsked.
+    """
+    request = create_table_request(table, name)
+    try:
+        client.create_table(**request)
+        return
+    except ClientError as error:
+        if error.response["Error"]["Code"] != BUSY_ERROR:
+            raise
+        retried = _retried(error)
+    description = describe(client, name)
+    if description is None:
+        raise NotAsAsked(name, "CreateTable", "the table does not exist either", retried)
+    found = differences(request, description)
+    if found or not retried:
+        raise NotAsAsked(name, "CreateTable", "the table exists" + (f" with {'; '.join(found)}" if found else ""), retried)
+    if notes is not None:
+        notes.append(_lost_answer("CreateTable", "the table already created"))
 
 
 @dataclass(frozen=True)
@@ -161,8 +223,12 @@ def compare_schema(table: Table, description: dict) -> SchemaDiff:
     )
 
 
-def add_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait()) -> dict:
-    """Add one declared GSI with one UpdateTable and wait until it has backfilled; returns the description."""
+def add_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait(), notes: list[str] | None = None) -> dict:
+    """Add one declared GSI with one UpdateTable and wait until it has backfilled; returns the description.
+
+    A lost answer whose retry finds the index already there as declared is
+    accepted with a line in `notes`; found with other keys, it raises NotAsAsked.
+    """
     description = wait_until_active(client, name, wait)
     definitions = {d["AttributeName"]: d for d in description.get("AttributeDefinitions", [])}
     for new in attribute_definitions(table, index.key):
@@ -174,15 +240,30 @@ def add_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait(
     # Every definition, old and new: AWS needs the new index's; moto replaces the list with what it gets.
     update = {"TableName": name, "AttributeDefinitions": list(definitions.values()),
               "GlobalSecondaryIndexUpdates": [{"Create": gsi_definition(index)}]}
-    _when_not_busy(lambda: client.update_table(**update), wait)
+    retried: list[bool] = []
+    try:
+        _when_not_busy(lambda: client.update_table(**update), wait, retried)
+    except ClientError:
+        # AWS answers a repeated create with "already exists" (or busy while the first one backfills).
+        if not retried:
+            raise
+        now = wait_until_active(client, name, wait)
+        if index.name not in {i["IndexName"] for i in now.get("GlobalSecondaryIndexes", [])}:
+            raise
+        for other, asked, found in compare_schema(table, now).differing:
+            if other.name == index.name:
+                raise NotAsAsked(name, "UpdateTable", f"GSI {index.name} exists with {found}, asked {asked}", True) from None
+        if notes is not None:
+            notes.append(_lost_answer("UpdateTable", f"GSI {index.name} already created"))
     return wait_until_active(client, name, wait)
 
 
-def delete_table(client, name: str, *, wait: Wait = Wait()) -> None:
+def delete_table(client, name: str, *, wait: Wait = Wait(), notes: list[str] | None = None) -> None:
     """Turn the table's deletion protection off, delete it, and wait until it is gone.
 
     Only after the destroy checks (`check_destroy_allowed`): protection is
-    lifted for this one table, the moment before it is deleted.
+    lifted for this one table, the moment before it is deleted. A lost answer
+    whose retry is told the table does not exist is what was asked: a line in `notes`.
     """
     description = describe(client, name)
     if description is None:
@@ -190,7 +271,14 @@ def delete_table(client, name: str, *, wait: Wait = Wait()) -> None:
     if description.get("DeletionProtectionEnabled"):
         _when_not_busy(lambda: client.update_table(TableName=name, DeletionProtectionEnabled=False), wait)
         wait_until_active(client, name, wait)
-    _when_not_busy(lambda: client.delete_table(TableName=name), wait)
+    retried: list[bool] = []
+    try:
+        _when_not_busy(lambda: client.delete_table(TableName=name), wait, retried)
+    except ClientError as error:
+        if not retried or error.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        if notes is not None:
+            notes.append(_lost_answer("DeleteTable", "the table already deleted"))
     _wait_for(client.get_waiter("table_not_exists"), name, wait, "deleted")
 
 
@@ -224,20 +312,30 @@ def point_in_time_recovery_enabled(client, name: str) -> bool:
     return backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") == "ENABLED"
 
 
-def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: Wait = Wait()) -> dict[str, str]:
+def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: Wait = Wait(),
+            notes: list[str] | None = None) -> dict[str, str]:
     """Give the table the protection its contract declares and it lacks, one change per request.
 
     Returns {protection: why it could not be given} (an endpoint without the
     operation, a role without the permission): the table's data is still
-    synced, and the live checks name what is missing.
+    synced, and the live checks name what is missing. An UpdateTable whose
+    answer was lost, and whose retry is refused, is accepted when the table
+    now has the protection (a line in `notes`).
     """
-    def update(**change):
-        _when_not_busy(lambda: client.update_table(TableName=name, **change), wait)
+    def update(kind: str, **change):
+        retried: list[bool] = []
+        try:
+            _when_not_busy(lambda: client.update_table(TableName=name, **change), wait, retried)
+        except ClientError:
+            if not retried or kind in missing_protection(client, table, name, wait_until_active(client, name, wait)):
+                raise
+            if notes is not None:
+                notes.append(_lost_answer("UpdateTable", f"{kind} already given"))
         wait_until_active(client, name, wait)
 
     steps = {
-        "deletion protection": lambda: update(DeletionProtectionEnabled=True),
-        "encryption": lambda: update(SSESpecification={"Enabled": True, "SSEType": "KMS"}),
+        "deletion protection": lambda: update("deletion protection", DeletionProtectionEnabled=True),
+        "encryption": lambda: update("encryption", SSESpecification={"Enabled": True, "SSEType": "KMS"}),
         "point-in-time recovery": lambda: client.update_continuous_backups(
             TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}),
     }
@@ -281,8 +379,20 @@ def back_up(client, name: str, run_id: str) -> str:
     return backup["BackupDetails"]["BackupArn"]
 
 
-def replace_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait()) -> None:
-    """Delete a GSI that exists with other keys, wait until it is gone, then add the declared one."""
-    _when_not_busy(lambda: client.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": index.name}}]), wait)
+def replace_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait(), notes: list[str] | None = None) -> None:
+    """Delete a GSI that exists with other keys, wait until it is gone, then add the declared one.
+
+    A lost answer whose retry finds the index already gone is what was asked: a line in `notes`.
+    """
+    retried: list[bool] = []
+    try:
+        _when_not_busy(lambda: client.update_table(TableName=name, GlobalSecondaryIndexUpdates=[
+            {"Delete": {"IndexName": index.name}}]), wait, retried)
+    except ClientError:
+        if not retried or index.name in {i["IndexName"] for i in (describe(client, name) or {}).get("GlobalSecondaryIndexes", [])
+                                         if i.get("IndexStatus") != "DELETING"}:
+            raise
+        if notes is not None:
+            notes.append(_lost_answer("UpdateTable", f"GSI {index.name} already deleted"))
     _wait_for(table_ready(client, without_index=index.name), name, wait, f"without {index.name}")
-    add_gsi(client, table, name, index, wait=wait)
+    add_gsi(client, table, name, index, wait=wait, notes=notes)

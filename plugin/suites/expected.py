@@ -8,6 +8,7 @@ import pandas as pd
 from contracts.queries import QueryPattern
 from contracts.source import parse_set
 from contracts.table import Table
+from contracts.violations import show
 from loaders.dynamodb.items import item_to_row, row_to_item
 
 
@@ -73,3 +74,36 @@ def expected_answer(frame: pd.DataFrame, pattern: QueryPattern, values: dict) ->
     rows = [typed_row(r, pattern.contract) for r in match.to_dict("records")]
     range_key = pattern.gsi.range_key
     return sorted(rows, key=lambda r: r[range_key]) if range_key else rows
+
+
+def shown_key(key: tuple, table: Table) -> str:
+    """An item's key as a failure may show it: `booking_id=BK0000001`, a personal value masked."""
+    return "/".join(f"{name}={show(value, name in table.pii)}" for name, value in zip(table.key, key, strict=False))
+
+
+def shown_keys(keys, table: Table, limit: int = 5) -> str:
+    return ", ".join(shown_key(k, table) for k in sorted(keys)[:limit])
+
+
+def difference(expected: dict[tuple, dict], found: dict[tuple, dict], table: Table,
+               against: tuple[str, str] = ("", "")) -> str | None:
+    """What differs between the rows expected and found (both by key), personal values masked; None if nothing.
+
+    The suites fail with this rather than comparing with `assert`, whose diff would print every value.
+    `against` ends the count of differing items, singular and plural (" from its fixed row").
+    """
+    missing, extra = expected.keys() - found.keys(), found.keys() - expected.keys()
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} expected item{'s' * (len(missing) != 1)} missing (first keys {shown_keys(missing, table)})")
+    if extra:
+        parts.append(f"{len(extra)} item{'s' * (len(extra) != 1)} not expected (first keys {shown_keys(extra, table)})")
+    differing = sorted(key for key in expected.keys() & found.keys() if expected[key] != found[key])
+    if differing:
+        key = differing[0]
+        attributes = sorted(set(expected[key]) | set(found[key]))
+        shown = {a: (show(expected[key].get(a), a in table.pii), show(found[key].get(a), a in table.pii))
+                 for a in attributes if expected[key].get(a) != found[key].get(a)}
+        differ = f"{len(differing)} items differ{against[1]}" if len(differing) != 1 else f"1 item differs{against[0]}"
+        parts.append(f"{differ}; first {shown_key(key, table)}: (expected, found) {shown}")
+    return "; ".join(parts) or None

@@ -12,7 +12,16 @@ from loaders.dynamodb.items import item_to_row
 from loaders.dynamodb.readback import query_index
 from loaders.dynamodb.tables import key_names
 from plugin.suites.blocked import loaded
-from plugin.suites.expected import expected_answer, items_by_key, query_attributes, query_values, rows_by_key, rows_in_index
+from plugin.suites.expected import (
+    difference,
+    expected_answer,
+    items_by_key,
+    query_attributes,
+    query_values,
+    rows_by_key,
+    rows_in_index,
+    shown_keys,
+)
 
 pytestmark = pytest.mark.live
 
@@ -78,19 +87,22 @@ def test_table_is_protected_as_declared(table, contracts_deployment, contracts_r
     }
     declared = {"deletion protection": table.deletion_protection, "encryption": table.encryption == "AWS_MANAGED_KMS",
                 "point-in-time recovery": table.point_in_time_recovery}
-    # Asked for in this run: given to a table that lacked it, or declared in the CreateTable that made the table.
+    # Asked for in this run: given to a table that lacked it, or declared in the CreateTable that made the table;
+    # or in an earlier run, as the plan found (not asked again).
     given = set(synced.protected) | (set(declared) if synced.created_table else set()) if synced is not None else set()
+    planned = contracts_deployment.plan.by_table().get(table.name) if contracts_deployment.plan else None
+    asked_in = {kind: contracts_run_record.run_id for kind in given} | (planned.unapplied if planned else {})
     unanswered, ignored, wrong = [], [], []
     for kind, wanted in declared.items():
         if (kind in refused or found[kind] is None) and wanted:
             unanswered.append(kind)
         elif bool(found[kind]) != wanted:
-            (ignored if wanted and kind in given else wrong).append(kind)
+            (ignored if wanted and kind in asked_in else wrong).append(kind)
     if wrong:
         pytest.fail(f"{name}: " + "; ".join(f"{kind} is {'on' if found[kind] else 'off'}, the contract declares it "
                                           f"{'on' if declared[kind] else 'off'}" for kind in wrong), pytrace=False)
     reasons = [f"not checked: this server has no {PROTECTION_API[kind]} ({kind})" for kind in unanswered]
-    reasons += [f"{kind} requested in run {contracts_run_record.run_id} and accepted by the server, which does not show "
+    reasons += [f"{kind} requested in run {asked_in[kind]} and accepted by the server, which does not show "
                 "it applied" for kind in ignored]
     if reasons:
         pytest.skip("; ".join(reasons))
@@ -175,18 +187,14 @@ def test_items_equal_fixed_rows(table, contracts_deployment, contracts_dataset, 
     expected = rows_by_key(fixed_frame(contracts_dataset, table), table)
     found = items_by_key(live(contracts_deployment, table).items, table)
     missing, extra = expected.keys() - found.keys(), found.keys() - expected.keys()
-    assert not missing, f"{len(missing)} items of the export are not live, first keys {sorted(missing)[:5]}"
-    if table.sync == "mirror":
-        assert not extra, f"{len(extra)} live items are not in the export, first keys {sorted(extra)[:5]}: {STALE_REMEDY}"
-    differing = [key for key in expected if expected[key] != found[key]]
-    if differing:
-        key = differing[0]
-        attributes = sorted(set(expected[key]) | set(found[key]))
-        diff = {a: (expected[key].get(a), found[key].get(a)) for a in attributes if expected[key].get(a) != found[key].get(a)}
-        shown = {a: ("<masked>", "<masked>") if a in table.pii else v for a, v in diff.items()}
-        many = len(differing) != 1
-        differ = f"{len(differing)} items differ from their fixed rows" if many else "1 item differs from its fixed row"
-        pytest.fail(f"{differ}; first {key}: (expected, found) {shown}", pytrace=False)
+    if missing:
+        pytest.fail(f"{len(missing)} items of the export are not live, first keys {shown_keys(missing, table)}", pytrace=False)
+    if extra and table.sync == "mirror":
+        pytest.fail(f"{len(extra)} live items are not in the export, first keys {shown_keys(extra, table)}: {STALE_REMEDY}",
+                    pytrace=False)
+    differs = difference(expected, {key: found[key] for key in expected}, table, (" from its fixed row", " from their fixed rows"))
+    if differs:
+        pytest.fail(differs, pytrace=False)
 
 
 def test_foreign_keys_live(fk_check, contracts_deployment, contracts_run_record, contracts_live_expectations):
@@ -210,10 +218,17 @@ def test_query_pattern(pattern, contracts_deployment, contracts_dataset, contrac
     expected = expected_answer(frame, pattern, values)
     answer = query_index(contracts_deployment.client, contracts_deployment.name(table), pattern.index, query_attributes(values, table))
     rows = [item_to_row(i) for i in answer.items]
-    assert answer.count == len(expected) > 0
+    if not expected:
+        pytest.fail(f"{pattern.label}: the fixed CSVs predict no item for {values}", pytrace=False)
     key = lambda r: tuple(r[k] for k in table.key)  # noqa: E731
-    assert Counter(map(key, rows)) == Counter(map(key, expected))
-    assert sorted(rows, key=key) == sorted(expected, key=key)
+    repeated = [k for k, n in Counter(map(key, rows)).items() if n > 1]
+    if answer.count != len(rows) or repeated:
+        pytest.fail(f"the query answered Count {answer.count} with {len(rows)} items"
+                    + (f", keys repeated: {shown_keys(repeated, table)}" if repeated else ""), pytrace=False)
+    # Compared here, not with assert: pytest's diff of two lists of rows would print every personal value.
+    differs = difference({key(r): r for r in expected}, {key(r): r for r in rows}, table)
+    if differs:
+        pytest.fail(f"the query's answer is not what the fixed CSVs predict: {differs}", pytrace=False)
     if pattern.gsi.range_key:
         order = [r[pattern.gsi.range_key] for r in rows]
         assert order == sorted(order), f"not in {pattern.gsi.range_key} order"

@@ -18,6 +18,7 @@ from contracts.source import read_csv
 from contracts.table import ForeignKey, Table
 from contracts.violations import MASK, report
 from fixers.dataset import load_dataset
+from pipeline.settings import new_run_id
 from tests.contracts.test_beside import children
 from tests.sample import REGISTRY, TABLES
 
@@ -256,3 +257,16 @@ def test_the_saved_project_is_reused_and_follows_the_contracts(tmp_path):
     assert [v.check for v in other.violations("t_passes")] == ["foreign key"]
     back = validate("preupload", frames, None, tmp_path, tables=(FLIGHTS, BOOKINGS))
     assert [v.check for v in back.violations("t_bookings")] == ["foreign key"]
+
+
+def test_data_docs_are_named_by_the_run_and_kept_for_the_last_runs_only(tmp_path):
+    names = [new_run_id()[:-4] + f"{n:04x}" for n in range(project.KEPT_RUNS + 2)]  # as the job names its runs
+    for name in names:
+        index = validate("preupload", small_frames(), SMALL_COUNTS, tmp_path, tables=SMALL, run_name=name).docs_index
+    pages = index.parent / "validations"
+    kept = {p.name for p in pages.rglob("*") if p.is_dir() and p.parent.parent == pages}
+    assert kept == set(names[-project.KEPT_RUNS:]), sorted(kept)
+    stored = tmp_path / "gx" / "uncommitted" / "validations"
+    assert {p.name for p in stored.rglob("*") if p.is_dir() and p.parent.parent == stored} == kept
+    listed = index.read_text(encoding="utf-8")
+    assert names[-1] in listed and names[0] not in listed and "__none__" not in listed

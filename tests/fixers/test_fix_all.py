@@ -125,7 +125,7 @@ def test_the_fixers_refuse_to_write_over_their_input(fixed):
 
 def test_the_fixers_never_write_into_the_export(tmp_path):
     for out in (RAW, RAW / "build"):
-        with pytest.raises(OverlappingFolders, match="the fixers never write into the export"):
+        with pytest.raises(OverlappingFolders, match="a run never writes into the export"):
             fix_export(RAW, out, REGISTRY)
     assert not (RAW / "build").exists() and not (RAW / "fixed").exists()
 

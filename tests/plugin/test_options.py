@@ -1,4 +1,6 @@
 """The installed plugin, run by pytester: its options, their pytest.ini fallbacks, one frozen Settings, its markers."""
+import hashlib
+import shutil
 import subprocess
 import sys
 
@@ -144,6 +146,29 @@ def test_the_space_form_works_from_the_repository_root(tmp_path):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "unrecognized arguments" not in done.stderr
     assert " passed" in done.stdout
+
+
+def _hashes(folder) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("inside", ["", "out"], ids=["out-dir-is-the-export", "out-dir-inside-the-export"])
+def test_a_run_refused_for_an_out_dir_in_the_export_leaves_the_export_byte_for_byte(tmp_path, inside):
+    export = tmp_path / "export"
+    shutil.copytree(ROOT / "data" / "raw", export)
+    before = _hashes(export)
+    out = export / inside if inside else export
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", f"--data-dir={export}", f"--out-dir={out}", "--endpoint-url=http://127.0.0.1:9",
+         f"--junitxml={tmp_path / 'junit.xml'}", f"--html={tmp_path / 'report.html'}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout[-2000:] + done.stderr[-2000:]
+    errors = [line for line in done.stderr.splitlines() if line.strip()]
+    assert errors == [f"ERROR: --out-dir {out} is {'inside ' if inside else ''}--data-dir {export}; "
+                      "a run never writes into the export: choose an --out-dir outside it"], errors
+    assert _hashes(export) == before
 
 
 CANARY = "CANARY-7f3a9c"
