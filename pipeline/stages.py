@@ -23,8 +23,9 @@ from loaders.deploy.iam import write_policies
 from loaders.deploy.plan import Plan, plan_tables
 from loaders.deploy.progress import ProgressFactory
 from loaders.deploy.requested import REQUESTED_FILE, deployment_of, read_requested, remember
+from loaders.deploy.rollback import ROLLBACK_MANIFEST, RolledBack, rollback, rolled_back
 from loaders.deploy.staging import ensure_bucket, s3_client
-from loaders.deploy.sync import ROLLBACK_MANIFEST, RolledBack, SyncResult, apply_plan, rollback, rolled_back
+from loaders.deploy.sync import SyncResult, apply_plan
 from loaders.dynamodb.capacity import index_count_read_units, scan_read_units
 from loaders.dynamodb.client import make_client, profile_session
 from loaders.dynamodb.items import Item, frame_to_items, item_to_row

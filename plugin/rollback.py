@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
 from contracts.errors import ContractError
-from loaders.deploy.sync import ROLLBACK_MANIFEST, RolledBack, dropping, rollback_steps, rolled_back
+from loaders.deploy.rollback import ROLLBACK_MANIFEST, RolledBack, dropping, rollback_steps, rolled_back
 from loaders.dynamodb.tables import check_destroy_allowed
 from pipeline import stages
 from pipeline.settings import Settings

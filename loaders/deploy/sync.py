@@ -14,26 +14,23 @@ as for any new table.
 """
 from __future__ import annotations
 
-import json
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from files.atomic import write_atomically
 from loaders.deploy.batch import DEFAULT_BACKOFF, LoadReport, write_requests
 from loaders.deploy.import_table import NO_IMPORTS, ImportCounts, ImportPolicy, import_table
 from loaders.deploy.plan import Plan, TablePlan
 from loaders.deploy.progress import ProgressFactory, no_progress
+from loaders.deploy.rollback import RollbackLog
 from loaders.dynamodb.capacity import write_units
-from loaders.dynamodb.client import DEFAULT_WORKERS
-from loaders.dynamodb.items import Item
+from loaders.dynamodb.client import DEFAULT_WORKERS, is_aws
+from loaders.dynamodb.items import item_key
 from loaders.dynamodb.tables import (
     PROTECTIONS,
     add_gsi,
@@ -48,10 +45,6 @@ from loaders.dynamodb.tables import (
 )
 from loaders.dynamodb.waiters import Wait
 from loaders.errors import ImportFailed
-
-ROLLBACK_MANIFEST = "rollback.json"
-# Written once a run is rolled back: a second rollback of it changes nothing and says when the first was.
-ROLLED_BACK = "rolled-back.json"
 
 
 @dataclass
@@ -96,42 +89,6 @@ class TableSync:
 class SyncResult:
     tables: dict[str, TableSync] = field(default_factory=dict)  # by contract name
     rollback: Path | None = None
-
-
-def _key_of(item: Item, key: tuple[str, ...]) -> Item:
-    return {name: item[name] for name in key}
-
-
-class RollbackLog:
-    """The rollback folder of one run: one JSON-lines file per table, written before the table is."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.manifest: dict[str, dict] = {}
-
-    def save(self, plan: TablePlan, backup: str | None) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = self.folder / f"{plan.name}.jsonl"
-        key = plan.table.key
-        # The saved items hold personal data: readable by the owner alone, written whole before they are needed.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            for update in plan.update:
-                handle.write(json.dumps({"before": update.before}, ensure_ascii=False) + "\n")
-            for item in plan.delete:
-                handle.write(json.dumps({"before": item}, ensure_ascii=False) + "\n")
-            for item in plan.create:
-                handle.write(json.dumps({"created": _key_of(item, key)}, ensure_ascii=False) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        self.manifest[plan.name] = {"key": list(key), "file": path.name, "backup": backup, "migrated": plan.migrate,
-                                    "created_table": not plan.exists}
-        write_atomically(self.folder / ROLLBACK_MANIFEST, json.dumps({"tables": self.manifest}, indent=2) + "\n")
-
-
-def _is_aws(client) -> bool:
-    """Whether the client talks to AWS's own endpoint (botocore fills endpoint_url in either case)."""
-    return client.meta.endpoint_url.endswith(".amazonaws.com") or client.meta.endpoint_url.endswith(".amazonaws.com.cn")
 
 
 def _levels(plans: list[TablePlan]) -> list[list[TablePlan]]:
@@ -197,7 +154,7 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
 def _requests(plan: TablePlan) -> list[dict]:
     puts = [{"PutRequest": {"Item": item}} for item in plan.create]
     puts += [{"PutRequest": {"Item": update.item}} for update in plan.update]
-    return puts + [{"DeleteRequest": {"Key": _key_of(item, plan.table.key)}} for item in plan.delete]
+    return puts + [{"DeleteRequest": {"Key": item_key(item, plan.table)}} for item in plan.delete]
 
 
 def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: int = DEFAULT_WORKERS,
@@ -213,7 +170,7 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
     and the other tables go on.
     """
     todo = [p for p in plan.tables if p.blocked is None]
-    check_destroy_allowed(client.meta.endpoint_url if not _is_aws(client) else None, any(p.migrate for p in todo), allow_destroy)
+    check_destroy_allowed(client.meta.endpoint_url if not is_aws(client) else None, any(p.migrate for p in todo), allow_destroy)
     result = SyncResult(tables={p.table.name: TableSync(p.name, unchanged=p.unchanged, undeclared_gsis=p.undeclared_gsis)
                                 for p in todo})
     _set_up_tables(client, todo, result, run_id, wait, workers)
@@ -267,90 +224,3 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
         with ThreadPoolExecutor(max_workers=len(level), thread_name_prefix="sync") as pool:
             list(pool.map(write, level))
     return result
-
-
-@dataclass(frozen=True)
-class RolledBack:
-    """What rolling a run back does to one table (or did: `rollback` returns the same)."""
-
-    name: str
-    restored: int  # items put back as they were before the run
-    removed: int  # items the run created, deleted
-    backup: str | None  # a migrated table: restore it from this backup (RestoreTableFromBackup)
-    dropped: bool = False  # the run created the table: it is deleted, its items with it
-
-
-def _saved(folder: Path, entry: dict) -> tuple[list[Item], list[Item]]:
-    """The live items saved before the run changed them, and the keys of the items it created."""
-    before, created = [], []
-    with (folder / entry["file"]).open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if "before" in record:
-                before.append(record["before"])
-            else:
-                created.append(record["created"])
-    return before, created
-
-
-def _manifest(folder: Path) -> dict[str, dict]:
-    return json.loads((folder / ROLLBACK_MANIFEST).read_text(encoding="utf-8"))["tables"]
-
-
-def rollback_steps(folder: Path) -> list[RolledBack]:
-    """What rolling back the run saved in `folder` would do, table by table; nothing is sent."""
-    steps = []
-    for name, entry in _manifest(folder).items():
-        if entry["migrated"]:
-            steps.append(RolledBack(name, 0, 0, entry["backup"]))
-            continue
-        before, created = _saved(folder, entry)
-        dropped = entry.get("created_table", False)
-        steps.append(RolledBack(name, 0 if dropped else len(before), len(created), None, dropped))
-    return steps
-
-
-def rolled_back(folder: Path) -> dict | None:
-    """The record of the rollback of this run, if it was applied: when, and what it did."""
-    path = folder / ROLLED_BACK
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-
-
-def dropping(steps: list[RolledBack], shown: int = 3) -> str:
-    """The deletion a rollback makes, for the destroy guard's message: how many tables, and the first names."""
-    names = [s.name for s in steps if s.dropped]
-    more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return f"delete the {len(names)} table{'s' * (len(names) != 1)} the run created ({', '.join(names[:shown])}{more})"
-
-
-def rollback(client, folder: Path, *, workers: int = DEFAULT_WORKERS, backoff=DEFAULT_BACKOFF, wait: Wait = Wait(),
-             allow_destroy: bool = False) -> list[RolledBack]:
-    """Put back every item a run updated or deleted, delete every item it created and every table it created.
-
-    A migrated table cannot take its old items back under its new key: its
-    backup is named instead (RestoreTableFromBackup restores it). Deleting a
-    table the run created lifts its deletion protection first, and is refused
-    off this machine without `allow_destroy`, as a migration is. Once done, the
-    rollback is recorded in `folder`: rolling the same run back again changes
-    nothing and returns nothing.
-    """
-    if rolled_back(folder) is not None:
-        return []
-    steps = rollback_steps(folder)
-    check_destroy_allowed(client.meta.endpoint_url if not _is_aws(client) else None, any(s.dropped for s in steps),
-                          allow_destroy, dropping(steps))
-    manifest = _manifest(folder)
-    for step in steps:
-        entry = manifest[step.name]
-        if step.backup is not None:
-            continue
-        if step.dropped:
-            delete_table(client, step.name, wait=wait)
-            continue
-        before, created = _saved(folder, entry)
-        requests = [{"DeleteRequest": {"Key": key}} for key in created] + [{"PutRequest": {"Item": item}} for item in before]
-        if requests:
-            write_requests(client, step.name, requests, tuple(entry["key"]), workers=workers, backoff=backoff)
-    record = {"rolled_back": datetime.now(UTC).isoformat(timespec="seconds"), "tables": [asdict(s) for s in steps]}
-    write_atomically(folder / ROLLED_BACK, json.dumps(record, indent=2) + "\n")
-    return steps

@@ -136,3 +136,8 @@ def read_only(client) -> Iterator[None]:
         yield
     finally:
         client.meta.events.unregister("before-parameter-build.dynamodb", unique_id=unique_id)
+
+
+def is_aws(client) -> bool:
+    """Whether the client talks to AWS's own endpoint (botocore fills endpoint_url in either case)."""
+    return client.meta.endpoint_url.endswith(".amazonaws.com") or client.meta.endpoint_url.endswith(".amazonaws.com.cn")

@@ -253,7 +253,7 @@ def test_a_run_whose_record_cannot_be_finished_fails_in_one_line(plugin):
 
 def test_a_rollback_that_would_delete_tables_off_this_machine_is_refused_before_it_asks(plugin, tmp_path):
     from loaders.deploy.plan import TablePlan
-    from loaders.deploy.sync import RollbackLog
+    from loaders.deploy.rollback import RollbackLog
     from tests.sample import TABLES_BY_NAME
 
     run_id = "20261125T150212Z-3f9a"

@@ -16,7 +16,8 @@ from contracts.table import Expiry, Table
 from loaders.deploy.batch import write_items
 from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
 from loaders.deploy.plan import Plan, TablePlan, plan_tables
-from loaders.deploy.sync import ROLLED_BACK, RollbackLog, apply_plan, rollback
+from loaders.deploy.rollback import ROLLED_BACK, RollbackLog, rollback
+from loaders.deploy.sync import apply_plan
 from loaders.dynamodb.client import read_only
 from loaders.dynamodb.items import item_to_row, row_to_item
 from loaders.dynamodb.tables import key_schema
