@@ -36,6 +36,8 @@ _NAME = re.compile(r"[a-zA-Z0-9_.-]+")
 MAX_ATTRIBUTE_NAME_BYTES = 64 * 1024 - 1
 # Key attributes (of the table or an index) and attributes projected into an index.
 MAX_KEY_ATTRIBUTE_NAME_BYTES = 255
+# UpdateTimeToLive's TimeToLiveSpecification.AttributeName: 1 to 255 characters (API reference).
+MAX_TTL_ATTRIBUTE_NAME_LENGTH = 255
 KEY_ATTRIBUTE_TYPES = ("S", "N", "B")
 
 # "Expression attribute names" and "Expression attribute values" (Developer Guide).

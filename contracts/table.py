@@ -397,9 +397,9 @@ class Table:
             yield f"expiry attribute {expiry.attribute!r} is a key attribute; an item's expiry cannot be its key"
         if any(fix.writes == expiry.attribute for fix in self.fixes):
             yield f"expiry attribute {expiry.attribute!r} is also written by a fix"
-        # UpdateTimeToLive's AttributeName: 1 to 255 characters (API reference, TimeToLiveSpecification).
-        if not 1 <= len(expiry.attribute) <= 255:
-            yield f"expiry attribute name has {len(expiry.attribute)} characters; UpdateTimeToLive takes 1 to 255"
+        limit = dynamodb.MAX_TTL_ATTRIBUTE_NAME_LENGTH
+        if not 1 <= len(expiry.attribute) <= limit:
+            yield f"expiry attribute name has {len(expiry.attribute)} characters; UpdateTimeToLive takes 1 to {limit}"
         if expiry.retention <= timedelta(0):
             yield f"expiry retention {expiry.retention} is not positive"
 

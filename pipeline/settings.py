@@ -12,8 +12,7 @@ from contracts.registry import Registry
 from fixers.run import overlap_problem
 from loaders.deploy.import_table import IMPORT_MODES, IMPORT_THRESHOLD, LOCAL_STAGING, ImportPolicy, parse_staging
 from loaders.dynamodb.client import DEFAULT_WORKERS
-from loaders.dynamodb.endpoint import is_loopback, parse_endpoint
-from loaders.dynamodb.tables import check_destroy_allowed
+from loaders.dynamodb.endpoint import check_destroy_allowed, is_loopback, parse_endpoint
 from loaders.errors import DestroyRefused, UnsafeEndpoint
 
 SERVERS = ("moto", "dynalite")

@@ -14,7 +14,8 @@ from contracts.errors import ContractError
 from contracts.expectations import GxResults
 from contracts.gate import GateResult
 from fixers.dataset import Dataset
-from loaders.deploy.plan import EXPIRED_NOTE, Plan
+from loaders.deploy.expiry import EXPIRED_NOTE
+from loaders.deploy.plan import Plan
 from loaders.dynamodb.client import read_only
 from loaders.dynamodb.endpoint import scrub, shown
 from loaders.dynamodb.tables import table_name

@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from contracts.errors import ContractError
 from loaders.deploy.rollback import ROLLBACK_MANIFEST, RolledBack, dropping, rollback_steps, rolled_back
-from loaders.dynamodb.tables import check_destroy_allowed
+from loaders.dynamodb.endpoint import check_destroy_allowed
 from pipeline import stages
 from pipeline.settings import Settings
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from loaders.deploy.plan import EXPIRED_NOTE
+from loaders.deploy.expiry import EXPIRED_NOTE
 from loaders.dynamodb.endpoint import shown
 from reporting.charts import queries_chart, rows_chart
 from reporting.record import CHANGE_KINDS, RunRecord

@@ -27,10 +27,12 @@ from contracts.table import Table
 from loaders.deploy.batch import check_unique_keys
 from loaders.deploy.staging import bucket_name_problem
 from loaders.dynamodb.items import Item, item_key
-from loaders.dynamodb.tables import create_table_request, missing_protection, protect, wait_until_active
+from loaders.dynamodb.protection import missing_protection, protect
+from loaders.dynamodb.tables import create_table_request, wait_until_active
 from loaders.dynamodb.waiters import Wait, run
 from loaders.errors import ImportFailed, RequestRefusedByAWS, TableNotReady, key_label
-from loaders.rules.guard import KeySchema, check_item
+from loaders.rules.guard import check_item
+from loaders.rules.key_schema import KeySchema
 
 # Below about a million items BatchWriteItem is done before an import would be: at the 4,000 writes per
 # second a new on-demand table takes at first ("Initial throughput and scaling properties"), a million

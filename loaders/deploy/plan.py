@@ -21,24 +21,16 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from botocore.exceptions import ClientError
-
 from contracts.dynamodb import comparable
 from contracts.table import Index, Table
 from contracts.violations import MASK
+from loaders.deploy.expiry import expired_items, ttl_to_enable
 from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
 from loaders.dynamodb.capacity import scan_read_units
 from loaders.dynamodb.items import Item
+from loaders.dynamodb.protection import PROTECTIONS, missing_protection
 from loaders.dynamodb.readback import scan_items, segments_for
-from loaders.dynamodb.tables import (
-    PROTECTIONS,
-    compare_schema,
-    describe,
-    missing_protection,
-    table_name,
-    time_to_live,
-    ttl_enabled,
-)
+from loaders.dynamodb.tables import compare_schema, describe, table_name
 from loaders.errors import KeySchemaMismatch, StagingMissing
 
 EXAMPLES = 5
@@ -215,34 +207,11 @@ def _trip_breaker(plan: TablePlan, allow_mass_delete: bool) -> None:
     )
 
 
-def expired_items(table: Table, items: list[Item], now: float) -> int:
-    """How many items carry an expiry (epoch seconds) before `now`."""
-    if table.expiry is None:
-        return 0
-    attribute = table.expiry.attribute
-    return sum(1 for item in items if attribute in item and int(item[attribute]["N"]) < now)
-
-
-# What a plan or a sync says of the items already past their expiry: AWS's UpdateTimeToLive reference says
-# "DynamoDB typically deletes expired items within two days of expiration"; until then reads still return them.
-EXPIRED_NOTE = "already expired (DynamoDB will delete them within days)"
-
-
 def _plan_ttl(client, plan: TablePlan, *, new: bool) -> None:
-    """Turn TTL on where the contract declares an expiry and the table (new, or live) does not have it on."""
-    expiry = plan.table.expiry
-    if expiry is None:
-        return
-    if not new:
-        try:
-            if ttl_enabled(time_to_live(client, plan.name), expiry.attribute):
-                return
-        except ClientError as error:
-            # A server without the API (its answer would be UnknownOperationException): the sync asks, and says.
-            if error.response["Error"]["Code"] != "UnknownOperationException":
-                raise
-    plan.enable_ttl = expiry.attribute
-    plan.actions.append(f"enable TTL on {expiry.attribute}")
+    attribute = ttl_to_enable(client, plan.table, plan.name, new=new)
+    if attribute is not None:
+        plan.enable_ttl = attribute
+        plan.actions.append(f"enable TTL on {attribute}")
 
 
 def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate: bool = False,

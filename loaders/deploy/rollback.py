@@ -18,8 +18,9 @@ from files.atomic import write_atomically
 from loaders.deploy.batch import DEFAULT_BACKOFF, write_requests
 from loaders.deploy.plan import TablePlan
 from loaders.dynamodb.client import DEFAULT_WORKERS, is_aws
+from loaders.dynamodb.endpoint import check_destroy_allowed
 from loaders.dynamodb.items import Item, item_key
-from loaders.dynamodb.tables import check_destroy_allowed, delete_table
+from loaders.dynamodb.tables import delete_table
 from loaders.dynamodb.waiters import Wait
 
 ROLLBACK_MANIFEST = "rollback.json"

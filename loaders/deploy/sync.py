@@ -30,19 +30,10 @@ from loaders.deploy.progress import ProgressFactory, no_progress
 from loaders.deploy.rollback import RollbackLog
 from loaders.dynamodb.capacity import write_units
 from loaders.dynamodb.client import DEFAULT_WORKERS, is_aws
+from loaders.dynamodb.endpoint import check_destroy_allowed
 from loaders.dynamodb.items import item_key
-from loaders.dynamodb.tables import (
-    PROTECTIONS,
-    add_gsi,
-    back_up,
-    check_destroy_allowed,
-    create_table,
-    delete_table,
-    enable_ttl,
-    protect,
-    replace_gsi,
-    wait_until_active,
-)
+from loaders.dynamodb.protection import PROTECTIONS, back_up, enable_ttl, protect
+from loaders.dynamodb.tables import add_gsi, create_table, delete_table, replace_gsi, wait_until_active
 from loaders.dynamodb.waiters import Wait
 from loaders.errors import ImportFailed
 

@@ -28,7 +28,7 @@ from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
-from loaders.errors import UnsafeEndpoint
+from loaders.errors import DestroyRefused, UnsafeEndpoint
 
 SCHEMES = ("http", "https")
 HIDDEN = "***"
@@ -160,3 +160,14 @@ def scrub(text: str, endpoint_url: str | None) -> str:
         if len(secret) >= MIN_HUNTED_CHARS:
             text = text.replace(secret, HIDDEN)
     return text
+
+
+def check_destroy_allowed(endpoint_url: str | None, destroy: bool, allow_destroy: bool,
+                          what: str = "delete and recreate tables") -> None:
+    """Refuse to delete tables (--recreate, --migrate, a rollback of a run that created them) on AWS
+    (endpoint None) or any non-loopback endpoint unless allow_destroy; `what` names the deletion.
+
+    Call it before anything is touched: it only looks at its arguments.
+    """
+    if destroy and not allow_destroy and not is_loopback(endpoint_url):
+        raise DestroyRefused(shown(endpoint_url) if endpoint_url else "AWS", what)

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from contracts.table import Index, Table
-from loaders.dynamodb.endpoint import is_loopback, shown
 from loaders.dynamodb.waiters import Wait, run, table_ready
-from loaders.errors import DestroyRefused, KeySchemaMismatch, NotAsAsked, TableNotReady
+from loaders.errors import KeySchemaMismatch, NotAsAsked, TableNotReady
 
 # What AWS answers while another change to the table is under way. Its LimitExceededException (too many
 # table or index operations at once) botocore's standard mode retries as throttling; this one it does not retry.
@@ -66,17 +65,6 @@ def create_table_request(table: Table, name: str) -> dict:
     return request
 
 
-def check_destroy_allowed(endpoint_url: str | None, destroy: bool, allow_destroy: bool,
-                          what: str = "delete and recreate tables") -> None:
-    """Refuse to delete tables (--recreate, --migrate, a rollback of a run that created them) on AWS
-    (endpoint None) or any non-loopback endpoint unless allow_destroy; `what` names the deletion.
-
-    Call it before anything is touched: it only looks at its arguments.
-    """
-    if destroy and not allow_destroy and not is_loopback(endpoint_url):
-        raise DestroyRefused(shown(endpoint_url) if endpoint_url else "AWS", what)
-
-
 def describe(client, name: str) -> dict | None:
     """The table's description, or None if it does not exist."""
     try:
@@ -110,7 +98,7 @@ def _retried(error: ClientError) -> bool:
     return error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) > 0
 
 
-def _when_not_busy(call, wait: Wait, retried: list[bool] | None = None):
+def when_not_busy(call, wait: Wait, retried: list[bool] | None = None):
     """Run `call`, backing off while AWS answers that another change to the table is under way.
 
     `retried` gets True for each answer that came from botocore's retry of a
@@ -129,7 +117,7 @@ def _when_not_busy(call, wait: Wait, retried: list[bool] | None = None):
             wait.busy.sleep(attempt - 1)
 
 
-def _lost_answer(operation: str, found: str) -> str:
+def lost_answer(operation: str, found: str) -> str:
     """How a request recognised as already done is described in the sync's actions."""
     return f"{operation}'s answer was lost; botocore's retry found {found}, as asked"
 
@@ -177,7 +165,7 @@ def create_table(client, table: Table, name: str, notes: list[str] | None = None
     if found or not retried:
         raise NotAsAsked(name, "CreateTable", "the table exists" + (f" with {'; '.join(found)}" if found else ""), retried)
     if notes is not None:
-        notes.append(_lost_answer("CreateTable", "the table already created"))
+        notes.append(lost_answer("CreateTable", "the table already created"))
 
 
 @dataclass(frozen=True)
@@ -242,7 +230,7 @@ def add_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait(
               "GlobalSecondaryIndexUpdates": [{"Create": gsi_definition(index)}]}
     retried: list[bool] = []
     try:
-        _when_not_busy(lambda: client.update_table(**update), wait, retried)
+        when_not_busy(lambda: client.update_table(**update), wait, retried)
     except ClientError:
         # AWS answers a repeated create with "already exists" (or busy while the first one backfills).
         if not retried:
@@ -254,7 +242,7 @@ def add_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait(
             if other.name == index.name:
                 raise NotAsAsked(name, "UpdateTable", f"GSI {index.name} exists with {found}, asked {asked}", True) from None
         if notes is not None:
-            notes.append(_lost_answer("UpdateTable", f"GSI {index.name} already created"))
+            notes.append(lost_answer("UpdateTable", f"GSI {index.name} already created"))
     return wait_until_active(client, name, wait)
 
 
@@ -269,114 +257,17 @@ def delete_table(client, name: str, *, wait: Wait = Wait(), notes: list[str] | N
     if description is None:
         return
     if description.get("DeletionProtectionEnabled"):
-        _when_not_busy(lambda: client.update_table(TableName=name, DeletionProtectionEnabled=False), wait)
+        when_not_busy(lambda: client.update_table(TableName=name, DeletionProtectionEnabled=False), wait)
         wait_until_active(client, name, wait)
     retried: list[bool] = []
     try:
-        _when_not_busy(lambda: client.delete_table(TableName=name), wait, retried)
+        when_not_busy(lambda: client.delete_table(TableName=name), wait, retried)
     except ClientError as error:
         if not retried or error.response["Error"]["Code"] != "ResourceNotFoundException":
             raise
         if notes is not None:
-            notes.append(_lost_answer("DeleteTable", "the table already deleted"))
+            notes.append(lost_answer("DeleteTable", "the table already deleted"))
     _wait_for(client.get_waiter("table_not_exists"), name, wait, "deleted")
-
-
-# What a table's protection can lack, and the action that gives it (UpdateTable, UpdateContinuousBackups).
-PROTECTIONS = {
-    "deletion protection": "enable deletion protection",
-    "encryption": "encrypt with the AWS managed KMS key",
-    "point-in-time recovery": "enable point-in-time recovery",
-}
-
-
-def missing_protection(client, table: Table, name: str, description: dict) -> tuple[str, ...]:
-    """What the contract declares for the table's protection and the live table lacks (keys of PROTECTIONS)."""
-    missing = []
-    if table.deletion_protection and not description.get("DeletionProtectionEnabled"):
-        missing.append("deletion protection")
-    sse = description.get("SSEDescription") or {}
-    if table.encryption == "AWS_MANAGED_KMS" and not (sse.get("Status") in ("ENABLED", "ENABLING") and sse.get("SSEType") == "KMS"):
-        missing.append("encryption")
-    if table.point_in_time_recovery and not point_in_time_recovery_enabled(client, name):
-        missing.append("point-in-time recovery")
-    return tuple(missing)
-
-
-def point_in_time_recovery_enabled(client, name: str) -> bool:
-    """Whether PITR is on; an endpoint without the backup API (DescribeContinuousBackups refused) has none."""
-    try:
-        backups = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
-    except ClientError:
-        return False
-    return backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") == "ENABLED"
-
-
-def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: Wait = Wait(),
-            notes: list[str] | None = None) -> dict[str, str]:
-    """Give the table the protection its contract declares and it lacks, one change per request.
-
-    Returns {protection: why it could not be given} (an endpoint without the
-    operation, a role without the permission): the table's data is still
-    synced, and the live checks name what is missing. An UpdateTable whose
-    answer was lost, and whose retry is refused, is accepted when the table
-    now has the protection (a line in `notes`).
-    """
-    def update(kind: str, **change):
-        retried: list[bool] = []
-        try:
-            _when_not_busy(lambda: client.update_table(TableName=name, **change), wait, retried)
-        except ClientError:
-            if not retried or kind in missing_protection(client, table, name, wait_until_active(client, name, wait)):
-                raise
-            if notes is not None:
-                notes.append(_lost_answer("UpdateTable", f"{kind} already given"))
-        wait_until_active(client, name, wait)
-
-    steps = {
-        "deletion protection": lambda: update("deletion protection", DeletionProtectionEnabled=True),
-        "encryption": lambda: update("encryption", SSESpecification={"Enabled": True, "SSEType": "KMS"}),
-        "point-in-time recovery": lambda: client.update_continuous_backups(
-            TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}),
-    }
-    failed = {}
-    for kind in missing:
-        try:
-            steps[kind]()
-        except ClientError as error:
-            failed[kind] = f"{error.response['Error']['Code']}: {error.response['Error'].get('Message', '')}".rstrip(": ")
-    return failed
-
-
-def time_to_live(client, name: str) -> dict:
-    """The table's TimeToLiveDescription: TimeToLiveStatus (ENABLING, ENABLED, DISABLING, DISABLED) and AttributeName."""
-    return client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
-
-
-def ttl_enabled(description: dict, attribute: str) -> bool:
-    """Whether TTL is on (or being turned on, which AWS takes up to an hour to finish) for `attribute`."""
-    return description.get("TimeToLiveStatus") in ("ENABLED", "ENABLING") and description.get("AttributeName") == attribute
-
-
-def enable_ttl(client, name: str, attribute: str) -> str | None:
-    """Turn TTL on for `attribute` with UpdateTimeToLive; returns why it could not be, or None.
-
-    An endpoint without the operation or a role without the permission is
-    answered here, not raised: the table's data is still synced, and the live
-    checks name what is missing (as for protection).
-    """
-    try:
-        client.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute})
-    except ClientError as error:
-        return f"{error.response['Error']['Code']}: {error.response['Error'].get('Message', '')}".rstrip(": ")
-    return None
-
-
-def back_up(client, name: str, run_id: str) -> str:
-    """An on-demand backup of the table (CreateBackup), named after the run; returns its ARN."""
-    # Backup names allow 3-255 characters of [a-zA-Z0-9_.-] (CreateBackup API reference).
-    backup = client.create_backup(TableName=name, BackupName=f"{name}-{run_id}"[:255])
-    return backup["BackupDetails"]["BackupArn"]
 
 
 def replace_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait(), notes: list[str] | None = None) -> None:
@@ -386,13 +277,13 @@ def replace_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = W
     """
     retried: list[bool] = []
     try:
-        _when_not_busy(lambda: client.update_table(TableName=name, GlobalSecondaryIndexUpdates=[
+        when_not_busy(lambda: client.update_table(TableName=name, GlobalSecondaryIndexUpdates=[
             {"Delete": {"IndexName": index.name}}]), wait, retried)
     except ClientError:
         if not retried or index.name in {i["IndexName"] for i in (describe(client, name) or {}).get("GlobalSecondaryIndexes", [])
                                          if i.get("IndexStatus") != "DELETING"}:
             raise
         if notes is not None:
-            notes.append(_lost_answer("UpdateTable", f"GSI {index.name} already deleted"))
+            notes.append(lost_answer("UpdateTable", f"GSI {index.name} already deleted"))
     _wait_for(table_ready(client, without_index=index.name), name, wait, f"without {index.name}")
     add_gsi(client, table, name, index, wait=wait, notes=notes)

@@ -20,19 +20,25 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from contracts import dynamodb
-from loaders.dynamodb.tables import key_names
 from loaders.errors import RequestRefusedByAWS, RuleBroken
 from loaders.rules.attribute_values import check_attributes
 from loaders.rules.definitions import check_create_table, check_name, check_update_table
 from loaders.rules.expressions import check_expressions
-from loaders.rules.requests import batch_tables, check_paging, check_table_name, compared_key_label, non_empty_list
+from loaders.rules.key_schema import KeySchema
+from loaders.rules.requests import (
+    batch_tables,
+    check_paging,
+    check_table_name,
+    check_time_to_live,
+    compared_key_label,
+    non_empty_list,
+)
 
 _GUARDS: weakref.WeakKeyDictionary[Any, Guard] = weakref.WeakKeyDictionary()
 _NO_MATCH = "The provided key element does not match the schema"
@@ -46,31 +52,6 @@ class Refusal:
     operation: str
     rule: str
     detail: str
-
-
-@dataclass(frozen=True)
-class KeySchema:
-    """What a table's items must carry: the table key, the index keys, and their declared types."""
-
-    key: tuple[str, ...]
-    indexes: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    types: dict[str, str] = field(default_factory=dict)
-
-    @cached_property
-    def key_roles(self) -> tuple[tuple[str, str | None, bool], ...]:
-        """(attribute, index name or None for the table key, whether it is a partition key) for every key attribute."""
-        return tuple((name, None, position == 0) for position, name in enumerate(self.key)) + tuple(
-            (name, index, position == 0) for index, names in self.indexes.items() for position, name in enumerate(names))
-
-    def start_key(self, index: str | None) -> tuple[str, ...]:
-        """The attributes of an ExclusiveStartKey: the table key, plus the index key when reading an index."""
-        return tuple(dict.fromkeys(self.key + (self.indexes.get(index, ()) if index else ())))
-
-    @classmethod
-    def from_description(cls, description: dict) -> KeySchema:
-        indexes = {i["IndexName"]: key_names(i["KeySchema"]) for i in description.get("GlobalSecondaryIndexes", [])}
-        types = {d["AttributeName"]: d["AttributeType"] for d in description.get("AttributeDefinitions", [])}
-        return cls(key_names(description["KeySchema"]), indexes, types)
 
 
 class Guard:
@@ -123,17 +104,7 @@ class Guard:
         check_update_table(params, tuple(schema.indexes) if schema else None)
 
     def _update_time_to_live(self, params: dict) -> None:
-        """UpdateTimeToLive: a TimeToLiveSpecification with Enabled (a boolean) and an AttributeName of 1 to 255
-        characters (API reference, TimeToLiveSpecification)."""
-        spec = params.get("TimeToLiveSpecification")
-        if type(spec) is not dict or type(spec.get("Enabled")) is not bool or type(spec.get("AttributeName")) is not str:
-            raise RuleBroken("TTL specification",
-                             "TimeToLiveSpecification: Enabled (a boolean) and AttributeName (a string) are required",
-                             "Send {'Enabled': True, 'AttributeName': name}.")
-        name = spec["AttributeName"]
-        if not 1 <= len(name) <= 255:
-            raise RuleBroken("TTL attribute name", f"TimeToLiveSpecification.AttributeName has {len(name)} characters: "
-                             "Member must have length between 1 and 255", "Name the expiry attribute in 1 to 255 characters.")
+        check_time_to_live(params)
 
     def _read(self, params: dict) -> None:
         """Query and Scan: the index, paging parameters, ExclusiveStartKey, expressions."""

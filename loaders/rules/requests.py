@@ -1,4 +1,5 @@
-"""The shape of the requests the tool sends: table names, the batches of BatchWriteItem, and Query and Scan paging."""
+"""The shape of the requests the tool sends: table names, the batches of BatchWriteItem, Query and Scan paging, and
+UpdateTimeToLive's specification."""
 from __future__ import annotations
 
 from typing import Any
@@ -59,3 +60,18 @@ def compared_key_label(names: tuple[str, ...], parts: tuple) -> str:
     """A key as `dynamodb.comparable` parts, shown name=value."""
     return "/".join(f"{name}={content.decode(errors='replace') if isinstance(content, bytes) else content}"
                     for name, (_, content) in zip(names, parts, strict=False))
+
+
+def check_time_to_live(params: dict) -> None:
+    """UpdateTimeToLive: a TimeToLiveSpecification with Enabled (a boolean) and an AttributeName of 1 to 255
+    characters (API reference, TimeToLiveSpecification)."""
+    spec = params.get("TimeToLiveSpecification")
+    if type(spec) is not dict or type(spec.get("Enabled")) is not bool or type(spec.get("AttributeName")) is not str:
+        raise RuleBroken("TTL specification",
+                         "TimeToLiveSpecification: Enabled (a boolean) and AttributeName (a string) are required",
+                         "Send {'Enabled': True, 'AttributeName': name}.")
+    name = spec["AttributeName"]
+    if not 1 <= len(name) <= dynamodb.MAX_TTL_ATTRIBUTE_NAME_LENGTH:
+        raise RuleBroken("TTL attribute name", f"TimeToLiveSpecification.AttributeName has {len(name)} characters: "
+                         f"Member must have length between 1 and {dynamodb.MAX_TTL_ATTRIBUTE_NAME_LENGTH}",
+                         f"Name the expiry attribute in 1 to {dynamodb.MAX_TTL_ATTRIBUTE_NAME_LENGTH} characters.")

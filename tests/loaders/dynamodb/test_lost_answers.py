@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from loaders.dynamodb.client import endpoint_client
-from loaders.dynamodb.tables import add_gsi, create_table, delete_table, key_schema, protect, wait_until_active
+from loaders.dynamodb.protection import protect
+from loaders.dynamodb.tables import add_gsi, create_table, delete_table, key_schema, wait_until_active
 from loaders.errors import NotAsAsked
 from loaders.rules.guard import install_guard
 from tests.loaders.conftest import create_table as create_as_declared

@@ -1,7 +1,8 @@
 """Tables as the contract declares them: created with their GSIs, GSIs added one at a time, never deleted unasked."""
 import pytest
 
-from loaders.dynamodb.tables import add_gsi, check_destroy_allowed, key_schema, table_name
+from loaders.dynamodb.endpoint import check_destroy_allowed
+from loaders.dynamodb.tables import add_gsi, key_schema, table_name
 from loaders.errors import DestroyRefused
 from tests.loaders.conftest import create_table
 from tests.sample import TABLES_BY_NAME

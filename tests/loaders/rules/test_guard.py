@@ -3,7 +3,8 @@ import pytest
 
 from loaders.errors import RequestRefusedByAWS
 from loaders.rules.expressions import reserved_names
-from loaders.rules.guard import Guard, KeySchema, install_guard
+from loaders.rules.guard import Guard, install_guard
+from loaders.rules.key_schema import KeySchema
 from tests.loaders.conftest import create_table
 from tests.sample import TABLES_BY_NAME
 
