@@ -98,8 +98,9 @@ def _bucket_problem(settings: Settings) -> str | None:
             return (f"the staging bucket {bucket} does not exist at {where}: create it, or give --import-staging a bucket "
                     "that exists (or --import=never)")
         if code in ("403", "AccessDenied"):
-            return (f"the staging bucket {bucket} at {where} refuses these credentials: grant them the S3 rights of the "
-                    "run's iam-load.json, or choose another bucket")
+            # The bucket exists (S3 answers 404 for one that does not); the load policy grants its key prefix only,
+            # not the bucket-wide s3:ListBucket that HeadBucket needs, so whether the run may stage is learnt there.
+            return None
         return _scrubbed(settings, f"the staging bucket {bucket} at {where}: {code} {_message(error)}. {ENDPOINT_REMEDY}")
     except BotoCoreError as error:
         return _scrubbed(settings, f"the staging bucket {bucket} at {where}: {error}. {ENDPOINT_REMEDY}")

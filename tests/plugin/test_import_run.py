@@ -153,8 +153,9 @@ def test_the_imported_passengers_differ_exactly_where_a_name_holds_a_quote(passe
     assert quoted.sum() > 0 and frame.columns[frame.apply(lambda c: c.astype(str).str.contains("'")).any()].tolist() == ["last_name"]
     failed = failures(verdicts)
     assert list(failed) == ["test_items_equal_fixed_rows[passengers]"]
-    shown = re.match(rf"Failed: {quoted.sum()} items? differs? from (?:their|its) fixed rows?; first \('(PX\d+)',\): "
+    shown = re.search(rf"{quoted.sum()} items? differs? from (?:their|its) fixed rows?; first passenger_id='(PX\d+)': "
                     r"\(expected, found\) \{'last_name': \('<masked>', '<masked>'\)\}", failed["test_items_equal_fixed_rows[passengers]"])
-    assert shown and quoted[frame["passenger_id"] == shown.group(1)].all(), "the first differing passenger's name holds a quote"
+    assert shown, failed["test_items_equal_fixed_rows[passengers]"]
+    assert quoted[frame["passenger_id"] == shown.group(1)].all(), "the first differing passenger's name holds a quote"
     counts = record["imports"]["passengers"]
     assert (counts["status"], counts["errors"], counts["imported"]) == ("COMPLETED", 0, len(frame))

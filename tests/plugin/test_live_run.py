@@ -135,14 +135,6 @@ def test_the_report_holds_no_personal_data_and_no_credentials(run):
             assert value not in html, f"a {column} value is in the report"
 
 
-def test_an_unreachable_endpoint_is_one_clear_line(tmp_path):
-    verdicts = run_suite(tmp_path, "plugin/suites/test_live.py", "-m", "live", "-k", "test_item_count and flights",
-                         "--endpoint-url=http://127.0.0.1:9", f"--out-dir={tmp_path / 'build'}")
-    message = verdicts["test_item_count[flights]"]
-    assert 'DynamoDB at http://127.0.0.1:9: Could not connect to the endpoint URL' in message
-    assert "Traceback" not in message and "During handling" not in message and "botocore" not in message
-
-
 def test_recreate_against_a_remote_endpoint_is_refused_before_anything_is_touched(tmp_path):
     for target in (["--endpoint-url=https://dynamodb.eu-west-1.amazonaws.com"], ["--aws"]):
         done = subprocess.run(
