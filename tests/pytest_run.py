@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
 
+import pytest
 from jsonschema import Draft202012Validator
 
 from reporting.record import RUN_SCHEMA
@@ -28,6 +29,9 @@ def run_suite(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> 
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=environment)
     if not report.exists():
         raise AssertionError(f"the suite did not run:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    # A run refused before any test (the preflight, exit 4) has a junit file and no verdict: "no failure" would pass.
+    if done.returncode == pytest.ExitCode.USAGE_ERROR:
+        raise AssertionError(f"the suite was refused:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     out_dirs = [Path(a.split("=", 1)[1]) for a in args if a.startswith("--out-dir=")]
     if out_dirs and (out_dirs[-1] / "run.json").exists():
         assert_valid_run_json(out_dirs[-1] / "run.json")
