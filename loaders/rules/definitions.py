@@ -54,10 +54,7 @@ def check_update_table(params: dict, existing_indexes: tuple[str, ...] | None) -
         name, key = check_index(create, where)
         missing = [attribute for attribute in key if attribute not in defined]
         if missing:
-            raise RuleBroken("key attribute not defined",
-                             f"{where}: {_INVALID}Some index key attributes are not defined in AttributeDefinitions. "
-                             f"Keys: [{', '.join(key)}], AttributeDefinitions: [{', '.join(defined)}]",
-                             "Define the type of every key attribute of the new index in AttributeDefinitions.")
+            raise _undefined(f"{where}: ", key, defined, "Define the type of every key attribute of the new index in AttributeDefinitions.")
         _check_projected_count([create])
         if existing_indexes is None:
             continue
@@ -159,10 +156,7 @@ def _index_list(params: dict, kind: str, limit: int) -> list:
 def _check_definitions_used(defined: dict[str, str], used: list[str]) -> None:
     missing = [name for name in dict.fromkeys(used) if name not in defined]
     if missing:
-        raise RuleBroken("key attribute not defined",
-                         f"{_INVALID}Some index key attributes are not defined in AttributeDefinitions. "
-                         f"Keys: [{', '.join(missing)}], AttributeDefinitions: [{', '.join(defined)}]",
-                         "Define the type of every key attribute of the table and its indexes in AttributeDefinitions.")
+        raise _undefined("", missing, defined, "Define the type of every key attribute of the table and its indexes in AttributeDefinitions.")
     unused = [name for name in defined if name not in used]
     if unused:
         raise RuleBroken("unused attribute definition",
@@ -194,3 +188,10 @@ def _check_billing(params: dict, gsis: list) -> None:
             raise RuleBroken("billing mode", f"{_INVALID}ProvisionedThroughput should not be specified for index: "
                                              f"{index.get('IndexName')} when BillingMode is PAY_PER_REQUEST",
                              "Leave ProvisionedThroughput out of the GSIs of an on-demand table.")
+
+
+def _undefined(where: str, keys, defined, remedy: str) -> RuleBroken:
+    """AWS's answer to key attributes missing from AttributeDefinitions (CreateTable and UpdateTable alike)."""
+    return RuleBroken("key attribute not defined",
+                      f"{where}{_INVALID}Some index key attributes are not defined in AttributeDefinitions. "
+                      f"Keys: [{', '.join(keys)}], AttributeDefinitions: [{', '.join(defined)}]", remedy)
