@@ -13,6 +13,7 @@ from pathlib import Path
 from contracts.registry import Registry
 from files.atomic import write_atomically
 from fixers.ledger import Ledger
+from loaders.cloudwatch.alarms import AlarmPlan
 from loaders.deploy.plan import Plan
 from loaders.deploy.sync import TableSync
 from reporting.quarantine import QuarantineReason
@@ -81,6 +82,10 @@ class RunRecord:
     plan_only: bool = False  # --plan: the verdict is the plan's, nothing is applied
     refused: str | None = None  # why the preflight stopped the run before anything ran
     interrupted: str | None = None  # the stage a stop was asked in (Ctrl-C, SIGTERM)
+    alarms: AlarmPlan | str | None = None  # the declared alarms' plan, or why there is none (no CloudWatch)
+    alarms_applied: list[str] = field(default_factory=list)  # alarms the sync created or changed
+    alarm_drift: dict[str, list[str]] | str = field(default_factory=dict)  # as read back: what differs, or why unread
+    published: dict[str, dict[str, float]] = field(default_factory=dict)  # deployed table: the figures sent to CloudWatch
 
     @property
     def changes_applied(self) -> bool:
@@ -113,6 +118,15 @@ class RunRecord:
         if self.plan is None:
             return {}
         return {p.table.name: ["planned: " + a for a in p.actions] for p in self.plan.tables if p.actions and not p.blocked}
+
+    def alarms_summary(self) -> dict | None:
+        """The declared alarms: the plan's create, change and leave, what the sync applied, the drift read back."""
+        if self.alarms is None:
+            return None
+        if isinstance(self.alarms, str):
+            return {"unavailable": self.alarms}
+        return {**self.alarms.summary(), "applied": self.alarms_applied,
+                "drift": self.alarm_drift if isinstance(self.alarm_drift, dict) else None}
 
     def note(self, test: str, table: str | None, outcome: str, problem: str = "") -> None:
         """Count one check's outcome, against its table when it has one; keep the first line of a failure."""
@@ -190,6 +204,8 @@ class RunRecord:
             # Items past their expiry are still loaded: DynamoDB deletes them within days once TTL is on.
             "expiry": self.expiry,
             "latencies": [asdict(latency) for latency in self.latencies],
+            "alarms": self.alarms_summary(),
+            "published": self.published,
         }
         # The sync's threads write it as each table is done: one at a time, so a later state is never overwritten.
         with _WRITING:

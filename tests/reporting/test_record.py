@@ -5,6 +5,7 @@ import tomllib
 import pytest
 from jsonschema import Draft202012Validator
 
+from loaders.cloudwatch.alarms import AlarmPlan
 from loaders.deploy.import_table import ImportCounts
 from loaders.deploy.sync import TableSync
 from reporting.record import RUN_SCHEMA, SCHEMA, RunRecord
@@ -111,3 +112,21 @@ def test_a_written_record_follows_the_schema_and_a_changed_key_does_not(tmp_path
     assert sorted(run_json_problems(body)) == ["(top): 'expiry' is a required property",
                                                "(top): Additional properties are not allowed ('extra' was unexpected)",
                                                "verdict/deploy: 'yes' is not of type 'boolean'"]
+
+
+def test_the_alarms_and_published_figures_follow_the_schema_and_an_unknown_figure_does_not(tmp_path):
+    path = tmp_path / "run.json"
+    record = RunRecord(registry=REGISTRY)
+    record.alarms = AlarmPlan({}, create=["DynamoDBContracts/flights/Scans"], change={"DynamoDBContracts/flights/GsisNotActive": [
+        "Threshold 5.0 -> 1.0"]}, leave=["DynamoDBContracts/flights/UploadErrorRate"])
+    record.alarms_applied = ["DynamoDBContracts/flights/Scans"]
+    record.published = {"flights": {"ItemsWritten": 3, "UploadErrorRate": 0.0}}
+    record.finish(path)
+    body = json.loads(path.read_text())
+    assert run_json_problems(body) == []
+    assert body["alarms"]["leave"] == 1 and body["alarms"]["notes"][0].startswith("alarms are created without actions")
+    record.alarms = "not checked: this server has no CloudWatch"
+    record.finish(path)
+    assert json.loads(path.read_text())["alarms"] == {"unavailable": "not checked: this server has no CloudWatch"}
+    body["published"]["flights"]["ItemsWriten"] = 1
+    assert run_json_problems(body) != []
