@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
+from botocore.exceptions import BotoCoreError, ClientError
 
 from contracts.errors import ContractError
 from contracts.expectations import GxResults, validate
@@ -19,6 +20,7 @@ from contracts.gate import gate as gate_tables
 from contracts.table import Table
 from files.atomic import write_atomically
 from fixers.dataset import Dataset, load_dataset
+from loaders.cloudwatch.alarms import AlarmPlan, apply_alarms, plan_alarms
 from loaders.deploy.iam import write_policies
 from loaders.deploy.plan import Plan, plan_tables
 from loaders.deploy.progress import ProgressFactory
@@ -26,7 +28,7 @@ from loaders.deploy.requested import REQUESTED_FILE, deployment_of, read_request
 from loaders.deploy.staging import ensure_bucket, s3_client
 from loaders.deploy.sync import ROLLBACK_MANIFEST, RolledBack, SyncResult, apply_plan, rollback, rolled_back
 from loaders.dynamodb.capacity import index_count_read_units, scan_read_units
-from loaders.dynamodb.client import make_client, profile_session
+from loaders.dynamodb.client import cloudwatch_client, make_client, profile_session
 from loaders.dynamodb.items import Item, frame_to_items, item_to_row
 from loaders.dynamodb.readback import count_items, scan_items, segments_for
 from loaders.dynamodb.tables import describe, table_name
@@ -194,6 +196,34 @@ def check_live(settings: Settings, dataset: Dataset, live: dict[str, LiveTable])
     counts = ledger_counts(dataset)
     return validate("live", frames, {n: counts[n] for n in frames} if counts is not None else None, settings.out_dir,
                     settings.registry.tables, run_name=settings.run_id)
+
+
+# Why alarms are not planned, applied or checked on a server that answers no CloudWatch request (dynalite).
+NO_CLOUDWATCH = "not checked: this server has no CloudWatch"
+
+
+def watch(settings: Settings, endpoint_url: str | None):
+    """A CloudWatch client for the deployment's endpoint (None: AWS), made like the DynamoDB one."""
+    return cloudwatch_client(None if settings.aws else endpoint_url, aws=settings.aws, profile=settings.aws_profile)
+
+
+def plan_watch(cloudwatch, settings: Settings, tables: list[Table]) -> AlarmPlan | str:
+    """The alarms of `tables` to create, change or leave; on a local server without CloudWatch, why not.
+
+    Only a server on this machine may lack CloudWatch: against AWS or another endpoint any error is raised.
+    """
+    try:
+        return plan_alarms(cloudwatch, tables, settings.table_prefix, settings.alarm_topic)
+    except (BotoCoreError, ClientError) as error:
+        refused = isinstance(error, ClientError) and "AccessDenied" in error.response.get("Error", {}).get("Code", "")
+        if not settings.local or refused:
+            raise
+        return NO_CLOUDWATCH
+
+
+def apply_watch(cloudwatch, settings: Settings, the_plan: AlarmPlan) -> list[str]:
+    """PutMetricAlarm for what the alarm plan lists; what it replaces or creates is saved in the run's rollback folder."""
+    return apply_alarms(cloudwatch, the_plan, rollback_folder(settings, settings.run_id))
 
 
 # The account moto and dynalite answer for; AWS's is asked of STS.

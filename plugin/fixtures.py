@@ -14,6 +14,7 @@ from contracts.errors import ContractError
 from contracts.expectations import GxResults
 from contracts.gate import GateResult
 from fixers.dataset import Dataset
+from loaders.cloudwatch.alarms import AlarmPlan
 from loaders.deploy.plan import EXPIRED_NOTE, Plan
 from loaders.dynamodb.client import read_only
 from loaders.dynamodb.endpoint import scrub, shown
@@ -166,6 +167,9 @@ class Deployment:
     live: dict[str, LiveTable] = field(default_factory=dict)
     plan: Plan | None = None
     plan_only: bool = False  # --plan: nothing was applied or read back, so no live check compares
+    # The declared alarms as read back after the sync: {alarm name: what differs} for those that drifted or are
+    # missing, or why they could not be read (a server without CloudWatch).
+    alarm_drift: dict[str, list[str]] | str = field(default_factory=dict)
 
     def name(self, table) -> str:
         return table_name(table, self.prefix)
@@ -194,6 +198,17 @@ def _show_plan(reporter, the_plan: Plan) -> None:
                         f" items in {len(the_plan.tables)} tables")
 
 
+def _show_alarm_plan(reporter, alarms: AlarmPlan | str | None) -> None:
+    if isinstance(alarms, str) or alarms is None:
+        reporter.write_line(f"plan: alarms: {alarms or 'not planned'}")
+        return
+    reporter.write_line(f"plan: alarms: create {len(alarms.create)}, change {len(alarms.change)}, leave {len(alarms.leave)}")
+    for name, differences in alarms.change.items():
+        reporter.write_line(f"  {name}: {'; '.join(differences)}")
+    for note in alarms.notes():
+        reporter.write_line(f"plan: {note}")
+
+
 @pytest.fixture(scope="session")
 def contracts_deployment(contracts_settings: Settings, contracts_dataset: Dataset, contracts_gate_result: GateResult,
                          contracts_dynamodb, contracts_run_record: RunRecord, pytestconfig: pytest.Config) -> Deployment:
@@ -218,6 +233,7 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         run_record.write(run_json)
 
     the_plan, done = None, None
+    cloudwatch = stages.watch(settings, dynamodb.meta.endpoint_url)
     if settings.load:
         with run_record.timed("plan"), explained(run_record.endpoint, settings.endpoint_url), read_only(dynamodb):
             the_plan = stages.plan(dynamodb, settings, expected)
@@ -225,8 +241,12 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         run_record.plan = the_plan
         run_record.write(run_json)
         run_record.blocked.update({p.table.name: [p.blocked] for p in the_plan.tables if p.blocked})
+        with explained(run_record.endpoint, settings.endpoint_url):
+            run_record.alarms = stages.plan_watch(cloudwatch, settings, list(settings.registry.tables))
+        run_record.write(run_json)
         with terminal():
             _show_plan(reporter, the_plan)
+            _show_alarm_plan(reporter, run_record.alarms)
     if settings.writes and the_plan is not None:
         saved = settings.out_dir / stages.ROLLBACK_FOLDER / settings.run_id
         stopped = ("The sync stopped with the tables partly written: run again once the endpoint answers; it converges, "
@@ -241,12 +261,22 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         # Tables with nothing to write still had their table actions (GSIs, protection) done, or tried.
         run_record.synced.update(done.tables)
         run_record.rollback = done.rollback
+        if isinstance(run_record.alarms, AlarmPlan):
+            with explained(run_record.endpoint, settings.endpoint_url):
+                run_record.alarms_applied = stages.apply_watch(cloudwatch, settings, run_record.alarms)
     checked = [t for t in settings.registry.tables if t.name in expected and t.name not in run_record.blocked]
     live = {}
     if not settings.plan_only:
         with (terminal(), run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url),
               read_only(dynamodb) if not settings.writes else nullcontext()):
             live = stages.verify(dynamodb, settings, the_plan, done, checked, progress=read_progress)
+    drift: dict[str, list[str]] | str = {}
+    if not settings.plan_only:
+        with explained(run_record.endpoint, settings.endpoint_url):
+            read_back = stages.plan_watch(cloudwatch, settings, list(settings.registry.tables))
+        drift = read_back if isinstance(read_back, str) else {
+            **{name: ["missing"] for name in read_back.create}, **read_back.change}
+        run_record.alarm_drift = drift
     planned = the_plan.by_table() if the_plan else {}
     # With --plan nothing is read back: the plan's reads are the run's.
     counted = planned.keys() if settings.plan_only else live.keys()
@@ -254,7 +284,7 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         synced = run_record.synced.get(name)
         read = (live[name].read_units if name in live else 0.0) + (planned[name].read_units if name in planned else 0.0)
         run_record.capacity[name] = {"write_units": synced.write_units if synced else 0, "read_units": read}
-    return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan, settings.plan_only)
+    return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan, settings.plan_only, drift)
 
 
 @pytest.fixture(scope="session")
