@@ -136,11 +136,14 @@ def test_the_report_holds_no_personal_data_and_no_credentials(run):
 
 
 def test_an_unreachable_endpoint_is_one_clear_line(tmp_path):
-    verdicts = run_suite(tmp_path, "plugin/suites/test_live.py", "-m", "live", "-k", "test_item_count and flights",
-                         "--endpoint-url=http://127.0.0.1:9", f"--out-dir={tmp_path / 'build'}")
-    message = verdicts["test_item_count[flights]"]
-    assert 'DynamoDB at http://127.0.0.1:9: Could not connect to the endpoint URL' in message
-    assert "Traceback" not in message and "During handling" not in message and "botocore" not in message
+    """The preflight asks the endpoint before any check runs: one line naming it and the remedy, exit 4."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "plugin/suites/test_live.py", "-m", "live", "-k",
+                           "test_item_count and flights", "--endpoint-url=http://127.0.0.1:9", f"--out-dir={tmp_path / 'build'}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]
+    [line] = [line for line in done.stderr.splitlines() if line.strip()]
+    assert line.startswith("ERROR: nothing answers at http://127.0.0.1:9: start the server there")
+    assert "Traceback" not in done.stdout + done.stderr and "botocore" not in done.stdout + done.stderr
 
 
 def test_recreate_against_a_remote_endpoint_is_refused_before_anything_is_touched(tmp_path):

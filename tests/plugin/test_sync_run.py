@@ -90,8 +90,9 @@ def test_the_plan_of_the_old_deployment_lists_every_action(planned, old, work):
             assert changes(plan, table.name) == {"create": SAMPLE.files[table.file].items, "update": 0, "delete": 0}
             continue
         fixed = old_deployment.fixed_keys(work / "plan", table.name)
+        ttl = [f"enable TTL on {table.expiry.attribute}"] if table.expiry else []
         assert entry["actions"] == [f"add GSI {i.name}" for i in table.indexes] + [
-            "enable deletion protection", "enable point-in-time recovery"], table.name
+            "enable deletion protection", "enable point-in-time recovery"] + ttl, table.name
         assert entry["create"] == len(fixed - old[table.name]), table.name
         assert entry["delete"] == len(old[table.name] - fixed), table.name
         assert entry["update"] + entry["unchanged"] == len(fixed & old[table.name]), table.name
