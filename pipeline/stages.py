@@ -7,6 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -21,6 +22,7 @@ from contracts.table import Table
 from files.atomic import write_atomically
 from fixers.dataset import Dataset, load_dataset
 from loaders.cloudwatch.alarms import AlarmPlan, apply_alarms, plan_alarms
+from loaders.cloudwatch.metrics import publish_figures
 from loaders.deploy.iam import write_policies
 from loaders.deploy.plan import Plan, plan_tables
 from loaders.deploy.progress import ProgressFactory
@@ -143,6 +145,12 @@ class LiveTable:
     read_units: float = 0.0  # what this read cost (nothing when the plan's read is reused, but the GSI counts)
 
 
+def gsis_not_active(table: Table, live: LiveTable) -> int:
+    """How many of the GSIs `table` declares are missing from its read-back description or not ACTIVE."""
+    statuses = {i["IndexName"]: i.get("IndexStatus") for i in (live.description or {}).get("GlobalSecondaryIndexes", [])}
+    return sum(1 for index in table.indexes if statuses.get(index.name) != "ACTIVE")
+
+
 # Tables read at once by the live checks: each read waits on round trips that the others can use.
 PARALLEL_READS = 4
 
@@ -215,10 +223,31 @@ def plan_watch(cloudwatch, settings: Settings, tables: list[Table]) -> AlarmPlan
     try:
         return plan_alarms(cloudwatch, tables, settings.table_prefix, settings.alarm_topic)
     except (BotoCoreError, ClientError) as error:
-        refused = isinstance(error, ClientError) and "AccessDenied" in error.response.get("Error", {}).get("Code", "")
-        if not settings.local or refused:
+        if not _lacks_cloudwatch(settings, error):
             raise
         return NO_CLOUDWATCH
+
+
+def _lacks_cloudwatch(settings: Settings, error: BotoCoreError | ClientError) -> bool:
+    """Whether `error` says the server has no CloudWatch: only a local server may, and a refusal is no such answer."""
+    refused = isinstance(error, ClientError) and "AccessDenied" in error.response.get("Error", {}).get("Code", "")
+    return settings.local and not refused
+
+
+# What run.json's `published` says when the server answers no CloudWatch request (dynalite).
+NOT_PUBLISHED = "not published: this server has no CloudWatch"
+
+
+def publish(cloudwatch, settings: Settings, figures: dict[str, dict[str, float]]) -> dict[str, dict[str, float]] | str:
+    """PutMetricData of the run's figures (by deployed table) under the tool's namespace, stamped now; what was
+    published, or on a local server without CloudWatch why nothing was. Any other error is raised."""
+    try:
+        publish_figures(cloudwatch, figures, datetime.now(UTC))
+    except (BotoCoreError, ClientError) as error:
+        if not _lacks_cloudwatch(settings, error):
+            raise
+        return NOT_PUBLISHED
+    return figures
 
 
 def apply_watch(cloudwatch, settings: Settings, the_plan: AlarmPlan) -> list[str]:

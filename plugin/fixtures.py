@@ -31,6 +31,8 @@ from reporting.record import RunRecord
 RUN = pytest.StashKey[RunRecord]()
 # The out dir's lock, held from the preflight (or the first fixture that writes there) to the end of the session.
 OUT_DIR_LOCK = pytest.StashKey[object]()
+# The CloudWatch client a run that synced publishes its figures with, once its checks have run.
+PUBLISH_TO = pytest.StashKey[object]()
 SERVERS = {"moto": MotoServer, "dynalite": DynaliteServer}
 ENDPOINT_REMEDY = "Check --endpoint-url or --aws, the region and the credentials."
 OUT_DIR_REMEDY = "Free space on its disk or make it writable, or choose another --out-dir."
@@ -211,14 +213,32 @@ def _show_alarm_plan(reporter, alarms: AlarmPlan | str | None) -> None:
 
 @pytest.fixture(scope="session")
 def contracts_deployment(contracts_settings: Settings, contracts_dataset: Dataset, contracts_gate_result: GateResult,
-                         contracts_dynamodb, contracts_run_record: RunRecord, pytestconfig: pytest.Config) -> Deployment:
+                         contracts_dynamodb, contracts_run_record: RunRecord, pytestconfig: pytest.Config):
     """Plan, then sync every table that passes the gate and is not blocked by the plan; read each back once.
 
-    With --plan the client refuses every write; with --no-load nothing is planned or written.
+    With --plan the client refuses every write; with --no-load nothing is planned or written. Once the
+    session's checks have run, a run that synced publishes its figures (run.json's `published`).
     """
     with writing(contracts_settings.out_dir):
-        return _deploy(contracts_settings, contracts_dataset, contracts_gate_result, contracts_dynamodb, contracts_run_record,
-                       pytestconfig)
+        deployment = _deploy(contracts_settings, contracts_dataset, contracts_gate_result, contracts_dynamodb,
+                             contracts_run_record, pytestconfig)
+    yield deployment
+    # Every check has run, and the server the run started is still up: a run that synced publishes its figures.
+    cloudwatch = pytestconfig.stash.get(PUBLISH_TO, None)
+    if cloudwatch is not None and contracts_run_record.interrupted is None:
+        _publish(cloudwatch, contracts_settings, contracts_run_record)
+
+
+def _publish(cloudwatch, settings: Settings, record: RunRecord) -> None:
+    """The run's figures to CloudWatch, into run.json's `published`; a refusal or a lost endpoint is one line there.
+
+    The figures are about a run that already happened, so a failure to publish changes neither its verdict nor
+    its exit status.
+    """
+    try:
+        record.published = stages.publish(cloudwatch, settings, record.figures_to_publish(settings.table_prefix))
+    except (BotoCoreError, ClientError) as error:
+        record.published = scrub(f"not published: CloudWatch at {record.endpoint}: {error}", settings.endpoint_url)
 
 
 def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynamodb, run_record: RunRecord,
@@ -270,6 +290,10 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         with (terminal(), run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url),
               read_only(dynamodb) if not settings.writes else nullcontext()):
             live = stages.verify(dynamodb, settings, the_plan, done, checked, progress=read_progress)
+        run_record.gsis_not_active = {t.name: stages.gsis_not_active(t, live[t.name]) for t in checked if t.name in live}
+    if settings.writes and the_plan is not None:
+        # The run synced: its figures are published at the end of the session, once every check has run.
+        pytestconfig.stash[PUBLISH_TO] = cloudwatch
     drift: dict[str, list[str]] | str = {}
     if not settings.plan_only:
         with explained(run_record.endpoint, settings.endpoint_url):

@@ -119,11 +119,14 @@ def cloudwatch_client(endpoint_url: str | None = None, *, aws: bool = False, pro
     DynamoDB on one port), or with `aws=True` AWS's, with the same credentials and region."""
     if aws and endpoint_url:
         raise ClientSetupError("both an endpoint URL and AWS were asked for; choose --endpoint-url or --aws")
+    # botocore gzips PutMetricData bodies over 10 KiB, which moto 5.1's server cannot read (HTTP 500). A run's
+    # figures are a few tens of KiB, so they go uncompressed to every endpoint, AWS's included: one code path.
+    config = Config(disable_request_compression=True)
     if aws:
-        return aws_client(profile=profile, service="cloudwatch")
+        return aws_client(profile=profile, service="cloudwatch", config=config)
     if not endpoint_url:
         raise ClientSetupError("no endpoint URL: pass --endpoint-url, or --aws to use AWS itself")
-    return endpoint_client(endpoint_url, profile=profile, service="cloudwatch")
+    return endpoint_client(endpoint_url, profile=profile, service="cloudwatch", config=config)
 
 
 # Every DynamoDB operation that only reads; anything else changes the deployment.
