@@ -21,7 +21,7 @@ from contracts.gate import gate as gate_tables
 from contracts.table import Table
 from files.atomic import write_atomically
 from fixers.dataset import Dataset, load_dataset
-from loaders.cloudwatch.alarms import AlarmPlan, apply_alarms, plan_alarms
+from loaders.cloudwatch.alarms import ALARMS_FILE, AlarmPlan, alarm_rollback_steps, apply_alarms, plan_alarms, roll_back_alarms
 from loaders.cloudwatch.metrics import publish_figures
 from loaders.deploy.iam import write_policies
 from loaders.deploy.plan import Plan, plan_tables
@@ -276,15 +276,39 @@ def rollback_folder(settings: Settings, run_id: str) -> Path:
     return settings.out_dir / ROLLBACK_FOLDER / run_id
 
 
+def saved_changes(folder: Path) -> bool:
+    """Whether a run saved anything to roll back in `folder`: tables it wrote, or alarms it created or changed."""
+    return (folder / ROLLBACK_MANIFEST).is_file() or (folder / ALARMS_FILE).is_file()
+
+
 def restorable_runs(settings: Settings) -> list[str]:
     """The ids of the runs whose changes are saved in the out dir and not yet rolled back, oldest first."""
     folder = settings.out_dir / ROLLBACK_FOLDER
     if not folder.is_dir():
         return []
-    return sorted(run.name for run in folder.iterdir()
-                  if (run / ROLLBACK_MANIFEST).is_file() and rolled_back(run) is None)
+    return sorted(run.name for run in folder.iterdir() if saved_changes(run) and rolled_back(run) is None)
 
 
-def roll_back(client, settings: Settings, run_id: str) -> list[RolledBack]:
-    """Return the tables to their state before run `run_id`, from OUT/rollback/RUN_ID."""
-    return rollback(client, rollback_folder(settings, run_id), workers=settings.workers, allow_destroy=settings.allow_destroy)
+@dataclass(frozen=True)
+class Undone:
+    """What a rollback did: each table's step, the alarms it deleted (the run created them) and those it put back."""
+
+    tables: list[RolledBack]
+    alarms_deleted: list[str]
+    alarms_restored: list[str]
+
+
+def roll_back(client, settings: Settings, run_id: str, cloudwatch=None) -> Undone:
+    """Return the tables and the alarms to their state before run `run_id`, from OUT/rollback/RUN_ID.
+
+    The alarms go first: their rollback is idempotent, and the tables' rollback records the run as rolled back.
+    `cloudwatch` is needed only when the run changed alarms.
+    """
+    folder = rollback_folder(settings, run_id)
+    if rolled_back(folder) is not None:
+        return Undone([], [], [])
+    deleted, restored = [], []
+    if any(alarm_rollback_steps(folder)):
+        deleted, restored = roll_back_alarms(cloudwatch or watch(settings, client.meta.endpoint_url), folder)
+    steps = rollback(client, folder, workers=settings.workers, allow_destroy=settings.allow_destroy)
+    return Undone(steps, deleted, restored)

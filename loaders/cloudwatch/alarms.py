@@ -133,12 +133,22 @@ def apply_alarms(cloudwatch, plan: AlarmPlan, rollback_folder: Path) -> list[str
 DELETE_BATCH = 100
 
 
-def roll_back_alarms(cloudwatch, rollback_folder: Path) -> tuple[list[str], list[str]]:
-    """Delete the alarms the run created and put back those it changed; (deleted, restored). Nothing saved: nothing done."""
+def _saved(rollback_folder: Path) -> dict:
     path = rollback_folder / ALARMS_FILE
-    if not os.path.isfile(path):
-        return [], []
-    saved = json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(path.read_text(encoding="utf-8")) if os.path.isfile(path) else {"created": [], "changed": {}}
+
+
+def alarm_rollback_steps(rollback_folder: Path) -> tuple[list[str], list[str]]:
+    """What rolling back the run saved in `rollback_folder` would do to alarms: (to delete, to put back). Nothing is sent."""
+    saved = _saved(rollback_folder)
+    return list(saved["created"]), sorted(saved["changed"])
+
+
+def roll_back_alarms(cloudwatch, rollback_folder: Path) -> tuple[list[str], list[str]]:
+    """Delete the alarms the run created and put back those it changed; (deleted, restored). Nothing saved: nothing done.
+
+    Both are idempotent (DeleteAlarms ignores a name that is gone), so a rollback stopped midway is run again."""
+    saved = _saved(rollback_folder)
     created = saved["created"]
     for start in range(0, len(created), DELETE_BATCH):
         cloudwatch.delete_alarms(AlarmNames=created[start:start + DELETE_BATCH])

@@ -293,8 +293,8 @@ def _saved(folder: Path, entry: dict) -> tuple[list[Item], list[Item]]:
     return before, created
 
 
-def _manifest(folder: Path) -> dict[str, dict]:
-    return json.loads((folder / ROLLBACK_MANIFEST).read_text(encoding="utf-8"))["tables"]
+def _manifest(folder: Path) -> dict[str, dict]:  # none when the run wrote no table (it changed only alarms, say)
+    return json.loads((folder / ROLLBACK_MANIFEST).read_text(encoding="utf-8"))["tables"] if (folder / ROLLBACK_MANIFEST).is_file() else {}
 
 
 def rollback_steps(folder: Path) -> list[RolledBack]:
