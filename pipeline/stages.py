@@ -228,10 +228,15 @@ def plan_watch(cloudwatch, settings: Settings, tables: list[Table]) -> AlarmPlan
         return NO_CLOUDWATCH
 
 
+# What a DynamoDB server without an API answers for one of its operations (dynalite: HTTP 400).
+NO_SUCH_OPERATION = "UnknownOperationException"
+
+
 def _lacks_cloudwatch(settings: Settings, error: BotoCoreError | ClientError) -> bool:
-    """Whether `error` says the server has no CloudWatch: only a local server may, and a refusal is no such answer."""
-    refused = isinstance(error, ClientError) and "AccessDenied" in error.response.get("Error", {}).get("Code", "")
-    return settings.local and not refused
+    """Whether `error` says the server has no CloudWatch: only a local server may, and only by answering that it has
+    no such operation. A refusal (403), a lost connection or any other error is no such answer: it is raised."""
+    code = error.response.get("Error", {}).get("Code", "") if isinstance(error, ClientError) else ""
+    return settings.local and code == NO_SUCH_OPERATION
 
 
 # What run.json's `published` says when the server answers no CloudWatch request (dynalite).

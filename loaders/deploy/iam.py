@@ -17,9 +17,10 @@ Every role reads the contracts' alarms (cloudwatch:DescribeAlarms); the
 load role also puts and deletes them (a rollback deletes those its run
 created). These rights are scoped to the alarm names the tool makes,
 `DynamoDBContracts/<prefix>*` (ARN `arn:${Partition}:cloudwatch:${Region}:${Account}:alarm:${AlarmName}`).
-The load and check roles publish the run's figures (cloudwatch:PutMetricData,
-which takes no resource narrower than "*") under the tool's namespace only,
-by the `cloudwatch:namespace` condition.
+The load role publishes the run's figures (cloudwatch:PutMetricData, which
+takes no resource narrower than "*") under the tool's namespace only, by the
+`cloudwatch:namespace` condition: only a run that synced publishes, and the
+check and plan roles never sync.
 
 No role may delete a table: `--recreate` needs `dynamodb:DeleteTable` granted
 separately, for that run only. ARNs follow the Service Authorization
@@ -60,7 +61,7 @@ TTL_ACTIONS: dict[str, tuple[str, ...]] = {
 # role: actions on the alarms of the prefix, and whether it publishes the run's figures
 ALARM_ACTIONS: dict[str, tuple[tuple[str, ...], bool]] = {
     "load": (("DescribeAlarms", "PutMetricAlarm", "DeleteAlarms"), True),
-    "check": (("DescribeAlarms",), True),
+    "check": (("DescribeAlarms",), False),
     "plan": (("DescribeAlarms",), False),
 }
 

@@ -126,7 +126,7 @@ def test_alarm_rights_reach_only_the_alarms_of_the_prefix(role, actions):
         assert not allows(document, action, ours), action
 
 
-@pytest.mark.parametrize("role, publishes", [("load", True), ("check", True), ("plan", False)])
+@pytest.mark.parametrize("role, publishes", [("load", True), ("check", False), ("plan", False)])
 def test_the_runs_figures_may_be_published_under_the_tools_namespace_only(role, publishes):
     document = policy(role, PREFIX, REGION, ACCOUNT, TABLES)
     granted = [s for s in document["Statement"] if "cloudwatch:PutMetricData" in s["Action"]]
