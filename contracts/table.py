@@ -19,6 +19,7 @@ from typing import Literal
 import pandera.pandas as pa
 
 from contracts import dynamodb
+from contracts.alarms import Alarms, alarm_name_problem, alarm_specs
 from contracts.errors import ContractDeclarationError
 from contracts.formats import UTC_TIMESTAMP
 
@@ -249,6 +250,8 @@ class Table:
     encryption: Encryption = "AWS_MANAGED_KMS"
     # Items expire after a retention (DynamoDB's Time to Live); None keeps them until the export drops them.
     expiry: Expiry | None = None
+    # The CloudWatch alarms of the table (contracts/alarms.py); the default fits the design's "Monitoring".
+    alarms: Alarms = field(default_factory=Alarms)
     # A header-only file is an error unless the table may legitimately be empty.
     allow_empty: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -374,6 +377,12 @@ class Table:
             if isinstance(fix, DeriveKey) and len(fix.sources) < 2:
                 yield f"DeriveKey {fix.target!r} joins {len(fix.sources)} column; it takes two or more (one column is a Rename)"
         yield from self._expiry_problems(columns)
+        yield from self.alarms.problems()
+        # The longest alarm name without a table prefix; the prefix is checked with the run's settings.
+        longest = max((s.name for s in alarm_specs(self.alarms, "", self.name, tuple(i.name for i in self.indexes))),
+                      key=len, default="")
+        if longest and (problem := alarm_name_problem(longest)):
+            yield problem
         if self.max_bytes <= 0:
             yield f"max_bytes must be positive, not {self.max_bytes}"
         if "" in self.missing:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from contracts.alarms import alarm_name_problem, alarm_specs
 from contracts.dynamodb import table_prefix_problem
 from contracts.registry import Registry
 from fixers.run import overlap_problem
@@ -16,6 +17,8 @@ from loaders.dynamodb.endpoint import check_destroy_allowed, is_loopback, parse_
 from loaders.errors import DestroyRefused, UnsafeEndpoint
 
 SERVERS = ("moto", "dynalite")
+# arn:PARTITION:sns:REGION:ACCOUNT:NAME; a topic name is 1 to 256 letters, digits, - and _ (.fifo for a FIFO topic).
+SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
 # What new_run_id makes: --rollback takes nothing else, so no path can reach the folder it names.
 RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{4}")
 
@@ -49,6 +52,7 @@ class Settings:
     import_mode: str = "auto"  # which new tables ImportTable creates: auto (from import_threshold items), always, never
     import_threshold: int = IMPORT_THRESHOLD
     import_staging: str | None = None  # s3://BUCKET/PREFIX; on a local server, LOCAL_STAGING when not given
+    alarm_topic: str | None = None  # the SNS topic ARN the alarms notify; None: alarms without actions
     run_id: str = field(default_factory=new_run_id)
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -114,6 +118,15 @@ class Settings:
         if self.rollback and not RUN_ID.fullmatch(self.rollback):
             found.append(f"--rollback={self.rollback}: give a run id alone, such as 20261125T150212Z-3f9a; "
                          "its saved items are looked up under the --out-dir's rollback/ folder")
+        if self.alarm_topic and not SNS_TOPIC_ARN.fullmatch(self.alarm_topic):
+            found.append(f"--alarm-topic={self.alarm_topic!r}: give an SNS topic ARN, such as "
+                         "arn:aws:sns:us-east-1:123456789012:dynamodb-alarms")
+        for table in self.registry.tables:
+            longest = max((s.name for s in alarm_specs(table.alarms, self.table_prefix, table.name,
+                                                       tuple(i.name for i in table.indexes))), key=len, default="")
+            if longest and (problem := alarm_name_problem(longest)):
+                found.append(f"--table-prefix={self.table_prefix!r} makes an invalid {problem}")
+                break
         if self.detailed_exitcode and not self.plan_only:
             found.append("--detailed-exitcode says whether a plan has changes pending: add --plan")
         return found

@@ -7,10 +7,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
+from botocore.exceptions import BotoCoreError, ClientError
 
 from contracts.errors import ContractError
 from contracts.expectations import GxResults, validate
@@ -19,6 +21,8 @@ from contracts.gate import gate as gate_tables
 from contracts.table import Table
 from files.atomic import write_atomically
 from fixers.dataset import Dataset, load_dataset
+from loaders.cloudwatch.alarms import ALARMS_FILE, AlarmPlan, alarm_rollback_steps, apply_alarms, plan_alarms, roll_back_alarms
+from loaders.cloudwatch.metrics import publish_figures
 from loaders.deploy.iam import write_policies
 from loaders.deploy.plan import Plan, plan_tables
 from loaders.deploy.progress import ProgressFactory
@@ -27,7 +31,7 @@ from loaders.deploy.rollback import ROLLBACK_MANIFEST, RolledBack, rollback, rol
 from loaders.deploy.staging import ensure_bucket, s3_client
 from loaders.deploy.sync import SyncResult, apply_plan
 from loaders.dynamodb.capacity import index_count_read_units, scan_read_units
-from loaders.dynamodb.client import make_client, profile_session
+from loaders.dynamodb.client import cloudwatch_client, make_client, profile_session
 from loaders.dynamodb.items import Item, frame_to_items, item_to_row
 from loaders.dynamodb.readback import count_items, scan_items, segments_for
 from loaders.dynamodb.tables import describe, table_name
@@ -142,6 +146,12 @@ class LiveTable:
     read_units: float = 0.0  # what this read cost (nothing when the plan's read is reused, but the GSI counts)
 
 
+def gsis_not_active(table: Table, live: LiveTable) -> int:
+    """How many of the GSIs `table` declares are missing from its read-back description or not ACTIVE."""
+    statuses = {i["IndexName"]: i.get("IndexStatus") for i in (live.description or {}).get("GlobalSecondaryIndexes", [])}
+    return sum(1 for index in table.indexes if statuses.get(index.name) != "ACTIVE")
+
+
 # Tables read at once by the live checks: each read waits on round trips that the others can use.
 PARALLEL_READS = 4
 
@@ -197,6 +207,60 @@ def check_live(settings: Settings, dataset: Dataset, live: dict[str, LiveTable])
                     settings.registry.tables, run_name=settings.run_id)
 
 
+# Why alarms are not planned, applied or checked on a server that answers no CloudWatch request (dynalite).
+NO_CLOUDWATCH = "not checked: this server has no CloudWatch"
+
+
+def watch(settings: Settings, endpoint_url: str | None):
+    """A CloudWatch client for the deployment's endpoint (None: AWS), made like the DynamoDB one."""
+    return cloudwatch_client(None if settings.aws else endpoint_url, aws=settings.aws, profile=settings.aws_profile)
+
+
+def plan_watch(cloudwatch, settings: Settings, tables: list[Table]) -> AlarmPlan | str:
+    """The alarms of `tables` to create, change or leave; on a local server without CloudWatch, why not.
+
+    Only a server on this machine may lack CloudWatch: against AWS or another endpoint any error is raised.
+    """
+    try:
+        return plan_alarms(cloudwatch, tables, settings.table_prefix, settings.alarm_topic)
+    except (BotoCoreError, ClientError) as error:
+        if not _lacks_cloudwatch(settings, error):
+            raise
+        return NO_CLOUDWATCH
+
+
+# What a DynamoDB server without an API answers for one of its operations (dynalite: HTTP 400).
+NO_SUCH_OPERATION = "UnknownOperationException"
+
+
+def _lacks_cloudwatch(settings: Settings, error: BotoCoreError | ClientError) -> bool:
+    """Whether `error` says the server has no CloudWatch: only a local server may, and only by answering that it has
+    no such operation. A refusal (403), a lost connection or any other error is no such answer: it is raised."""
+    code = error.response.get("Error", {}).get("Code", "") if isinstance(error, ClientError) else ""
+    return settings.local and code == NO_SUCH_OPERATION
+
+
+# What run.json's `published` says when the server answers no CloudWatch request (dynalite).
+NOT_PUBLISHED = "not published: this server has no CloudWatch"
+
+
+def publish(cloudwatch, settings: Settings, figures: dict[str, dict[str, float]]) -> dict[str, dict[str, float]] | str:
+    """PutMetricData of the run's figures (by deployed table) under the tool's namespace, stamped now; what was
+    published, or on a local server without CloudWatch why nothing was. Any other error is raised."""
+    try:
+        publish_figures(cloudwatch, figures, datetime.now(UTC))
+    except (BotoCoreError, ClientError) as error:
+        if not _lacks_cloudwatch(settings, error):
+            raise
+        return NOT_PUBLISHED
+    return figures
+
+
+def apply_watch(cloudwatch, settings: Settings, the_plan: AlarmPlan) -> list[str]:
+    """PutMetricAlarm for what the alarm plan lists; what it replaces or creates is saved in the run's rollback folder."""
+    return apply_alarms(cloudwatch, the_plan, rollback_folder(settings, settings.run_id))
+
+
 # The account moto and dynalite answer for; AWS's is asked of STS.
 LOCAL_ACCOUNT = "123456789012"
 
@@ -218,15 +282,39 @@ def rollback_folder(settings: Settings, run_id: str) -> Path:
     return settings.out_dir / ROLLBACK_FOLDER / run_id
 
 
+def saved_changes(folder: Path) -> bool:
+    """Whether a run saved anything to roll back in `folder`: tables it wrote, or alarms it created or changed."""
+    return (folder / ROLLBACK_MANIFEST).is_file() or (folder / ALARMS_FILE).is_file()
+
+
 def restorable_runs(settings: Settings) -> list[str]:
     """The ids of the runs whose changes are saved in the out dir and not yet rolled back, oldest first."""
     folder = settings.out_dir / ROLLBACK_FOLDER
     if not folder.is_dir():
         return []
-    return sorted(run.name for run in folder.iterdir()
-                  if (run / ROLLBACK_MANIFEST).is_file() and rolled_back(run) is None)
+    return sorted(run.name for run in folder.iterdir() if saved_changes(run) and rolled_back(run) is None)
 
 
-def roll_back(client, settings: Settings, run_id: str) -> list[RolledBack]:
-    """Return the tables to their state before run `run_id`, from OUT/rollback/RUN_ID."""
-    return rollback(client, rollback_folder(settings, run_id), workers=settings.workers, allow_destroy=settings.allow_destroy)
+@dataclass(frozen=True)
+class Undone:
+    """What a rollback did: each table's step, the alarms it deleted (the run created them) and those it put back."""
+
+    tables: list[RolledBack]
+    alarms_deleted: list[str]
+    alarms_restored: list[str]
+
+
+def roll_back(client, settings: Settings, run_id: str, cloudwatch=None) -> Undone:
+    """Return the tables and the alarms to their state before run `run_id`, from OUT/rollback/RUN_ID.
+
+    The alarms go first: their rollback is idempotent, and the tables' rollback records the run as rolled back.
+    `cloudwatch` is needed only when the run changed alarms.
+    """
+    folder = rollback_folder(settings, run_id)
+    if rolled_back(folder) is not None:
+        return Undone([], [], [])
+    deleted, restored = [], []
+    if any(alarm_rollback_steps(folder)):
+        deleted, restored = roll_back_alarms(cloudwatch or watch(settings, client.meta.endpoint_url), folder)
+    steps = rollback(client, folder, workers=settings.workers, allow_destroy=settings.allow_destroy)
+    return Undone(steps, deleted, restored)

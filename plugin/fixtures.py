@@ -14,6 +14,7 @@ from contracts.errors import ContractError
 from contracts.expectations import GxResults
 from contracts.gate import GateResult
 from fixers.dataset import Dataset
+from loaders.cloudwatch.alarms import AlarmPlan
 from loaders.deploy.expiry import EXPIRED_NOTE
 from loaders.deploy.plan import Plan
 from loaders.dynamodb.client import read_only
@@ -31,6 +32,8 @@ from reporting.record import RunRecord
 RUN = pytest.StashKey[RunRecord]()
 # The out dir's lock, held from the preflight (or the first fixture that writes there) to the end of the session.
 OUT_DIR_LOCK = pytest.StashKey[object]()
+# The CloudWatch client a run that synced publishes its figures with, once its checks have run.
+PUBLISH_TO = pytest.StashKey[object]()
 SERVERS = {"moto": MotoServer, "dynalite": DynaliteServer}
 ENDPOINT_REMEDY = "Check --endpoint-url or --aws, the region and the credentials."
 OUT_DIR_REMEDY = "Free space on its disk or make it writable, or choose another --out-dir."
@@ -167,6 +170,9 @@ class Deployment:
     live: dict[str, LiveTable] = field(default_factory=dict)
     plan: Plan | None = None
     plan_only: bool = False  # --plan: nothing was applied or read back, so no live check compares
+    # The declared alarms as read back after the sync: {alarm name: what differs} for those that drifted or are
+    # missing, or why they could not be read (a server without CloudWatch).
+    alarm_drift: dict[str, list[str]] | str = field(default_factory=dict)
 
     def name(self, table) -> str:
         return table_name(table, self.prefix)
@@ -195,16 +201,45 @@ def _show_plan(reporter, the_plan: Plan) -> None:
                         f" items in {len(the_plan.tables)} tables")
 
 
+def _show_alarm_plan(reporter, alarms: AlarmPlan | str | None) -> None:
+    if isinstance(alarms, str) or alarms is None:
+        reporter.write_line(f"plan: alarms: {alarms or 'not planned'}")
+        return
+    reporter.write_line(f"plan: alarms: create {len(alarms.create)}, change {len(alarms.change)}, leave {len(alarms.leave)}")
+    for name, differences in alarms.change.items():
+        reporter.write_line(f"  {name}: {'; '.join(differences)}")
+    for note in alarms.notes():
+        reporter.write_line(f"plan: {note}")
+
+
 @pytest.fixture(scope="session")
 def contracts_deployment(contracts_settings: Settings, contracts_dataset: Dataset, contracts_gate_result: GateResult,
-                         contracts_dynamodb, contracts_run_record: RunRecord, pytestconfig: pytest.Config) -> Deployment:
+                         contracts_dynamodb, contracts_run_record: RunRecord, pytestconfig: pytest.Config):
     """Plan, then sync every table that passes the gate and is not blocked by the plan; read each back once.
 
-    With --plan the client refuses every write; with --no-load nothing is planned or written.
+    With --plan the client refuses every write; with --no-load nothing is planned or written. Once the
+    session's checks have run, a run that synced publishes its figures (run.json's `published`).
     """
     with writing(contracts_settings.out_dir):
-        return _deploy(contracts_settings, contracts_dataset, contracts_gate_result, contracts_dynamodb, contracts_run_record,
-                       pytestconfig)
+        deployment = _deploy(contracts_settings, contracts_dataset, contracts_gate_result, contracts_dynamodb,
+                             contracts_run_record, pytestconfig)
+    yield deployment
+    # Every check has run, and the server the run started is still up: a run that synced publishes its figures.
+    cloudwatch = pytestconfig.stash.get(PUBLISH_TO, None)
+    if cloudwatch is not None and contracts_run_record.interrupted is None:
+        _publish(cloudwatch, contracts_settings, contracts_run_record)
+
+
+def _publish(cloudwatch, settings: Settings, record: RunRecord) -> None:
+    """The run's figures to CloudWatch, into run.json's `published`; a refusal or a lost endpoint is one line there.
+
+    The figures are about a run that already happened, so a failure to publish changes neither its verdict nor
+    its exit status.
+    """
+    try:
+        record.published = stages.publish(cloudwatch, settings, record.figures_to_publish(settings.table_prefix))
+    except (BotoCoreError, ClientError) as error:
+        record.published = scrub(f"not published: CloudWatch at {record.endpoint}: {error}", settings.endpoint_url)
 
 
 def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynamodb, run_record: RunRecord,
@@ -219,6 +254,7 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         run_record.write(run_json)
 
     the_plan, done = None, None
+    cloudwatch = stages.watch(settings, dynamodb.meta.endpoint_url)
     if settings.load:
         with run_record.timed("plan"), explained(run_record.endpoint, settings.endpoint_url), read_only(dynamodb):
             the_plan = stages.plan(dynamodb, settings, expected)
@@ -226,8 +262,12 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         run_record.plan = the_plan
         run_record.write(run_json)
         run_record.blocked.update({p.table.name: [p.blocked] for p in the_plan.tables if p.blocked})
+        with explained(run_record.endpoint, settings.endpoint_url):
+            run_record.alarms = stages.plan_watch(cloudwatch, settings, list(settings.registry.tables))
+        run_record.write(run_json)
         with terminal():
             _show_plan(reporter, the_plan)
+            _show_alarm_plan(reporter, run_record.alarms)
     if settings.writes and the_plan is not None:
         saved = settings.out_dir / stages.ROLLBACK_FOLDER / settings.run_id
         stopped = ("The sync stopped with the tables partly written: run again once the endpoint answers; it converges, "
@@ -242,12 +282,26 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         # Tables with nothing to write still had their table actions (GSIs, protection) done, or tried.
         run_record.synced.update(done.tables)
         run_record.rollback = done.rollback
+        if isinstance(run_record.alarms, AlarmPlan):
+            with explained(run_record.endpoint, settings.endpoint_url):
+                run_record.alarms_applied = stages.apply_watch(cloudwatch, settings, run_record.alarms)
     checked = [t for t in settings.registry.tables if t.name in expected and t.name not in run_record.blocked]
     live = {}
     if not settings.plan_only:
         with (terminal(), run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url),
               read_only(dynamodb) if not settings.writes else nullcontext()):
             live = stages.verify(dynamodb, settings, the_plan, done, checked, progress=read_progress)
+        run_record.gsis_not_active = {t.name: stages.gsis_not_active(t, live[t.name]) for t in checked if t.name in live}
+    if settings.writes and the_plan is not None:
+        # The run synced: its figures are published at the end of the session, once every check has run.
+        pytestconfig.stash[PUBLISH_TO] = cloudwatch
+    drift: dict[str, list[str]] | str = {}
+    if not settings.plan_only:
+        with explained(run_record.endpoint, settings.endpoint_url):
+            read_back = stages.plan_watch(cloudwatch, settings, list(settings.registry.tables))
+        drift = read_back if isinstance(read_back, str) else {
+            **{name: ["missing"] for name in read_back.create}, **read_back.change}
+        run_record.alarm_drift = drift
     planned = the_plan.by_table() if the_plan else {}
     # With --plan nothing is read back: the plan's reads are the run's.
     counted = planned.keys() if settings.plan_only else live.keys()
@@ -255,7 +309,7 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         synced = run_record.synced.get(name)
         read = (live[name].read_units if name in live else 0.0) + (planned[name].read_units if name in planned else 0.0)
         run_record.capacity[name] = {"write_units": synced.write_units if synced else 0, "read_units": read}
-    return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan, settings.plan_only)
+    return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan, settings.plan_only, drift)
 
 
 @pytest.fixture(scope="session")

@@ -74,6 +74,10 @@ def addoption(parser: pytest.Parser) -> None:
                     help="where imported tables' items are staged (ini: import_staging); on a local server, "
                          "a bucket on the same endpoint by default; on AWS it must be given")
     parser.addini("import_staging", "default of --import-staging", default="")
+    group.addoption("--alarm-topic", default=None, metavar="SNS_TOPIC_ARN",
+                    help="the SNS topic the contracts' CloudWatch alarms notify (ini: alarm_topic); "
+                         "without one the alarms are made without actions, and the plan says so")
+    parser.addini("alarm_topic", "default of --alarm-topic", default="")
 
 
 def _path(config: pytest.Config, name: str) -> Path:
@@ -125,6 +129,7 @@ def make_settings(config: pytest.Config) -> Settings:
         import_mode=config.getoption("import_mode") or config.getini("import_mode"),
         import_threshold=_threshold(config),
         import_staging=config.getoption("--import-staging") or config.getini("import_staging") or None,
+        alarm_topic=config.getoption("--alarm-topic") or config.getini("alarm_topic") or None,
     )
 
 

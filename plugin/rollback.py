@@ -13,7 +13,8 @@ import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
 from contracts.errors import ContractError
-from loaders.deploy.rollback import ROLLBACK_MANIFEST, RolledBack, dropping, rollback_steps, rolled_back
+from loaders.cloudwatch.alarms import alarm_rollback_steps
+from loaders.deploy.rollback import RolledBack, dropping, rollback_steps, rolled_back
 from loaders.dynamodb.endpoint import check_destroy_allowed
 from pipeline import stages
 from pipeline.settings import Settings
@@ -24,7 +25,7 @@ def rollback_problems(config: pytest.Config, settings: Settings) -> list[str]:
     (naming the ones it holds), tables to delete off this machine without --allow-destroy, no terminal to
     ask on and no --yes."""
     folder = stages.rollback_folder(settings, settings.rollback)
-    if not (folder / ROLLBACK_MANIFEST).is_file():
+    if not stages.saved_changes(folder):
         runs = stages.restorable_runs(settings)
         known = f"the runs it can roll back are {', '.join(runs)}" if runs else "it holds no run to roll back"
         return [f"--rollback={settings.rollback}: {folder.parent} holds no run of that id; {known} "
@@ -75,12 +76,16 @@ def _terminal_input(config: pytest.Config):
         capture.resume_global_capture()
 
 
-def _confirmed(config: pytest.Config, settings: Settings, target: str, steps: list[RolledBack]) -> bool:
+def _confirmed(config: pytest.Config, settings: Settings, target: str, steps: list[RolledBack],
+               alarms: tuple[list[str], list[str]]) -> bool:
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     with _terminal_input(config):
         reporter.write_line(f"rolling back run {settings.rollback} at {target} will:")
         for step in steps:
             reporter.write_line("  " + _will(step))
+        created, changed = alarms
+        if created or changed:
+            reporter.write_line(f"  alarms: delete {len(created)} the run created, put back {len(changed)} it changed")
         reporter.write("Roll back? [y/N] ", flush=True)
         # A closed terminal reads as an empty line: no.
         answer = sys.stdin.readline()
@@ -95,7 +100,7 @@ def run_rollback(config: pytest.Config, settings: Settings, target: str) -> pyte
     if done is not None:
         reporter.write_line(f"run {settings.rollback} was already rolled back at {done['rolled_back']}: nothing was changed")
         return pytest.ExitCode.OK
-    if not settings.yes and not _confirmed(config, settings, target, rollback_steps(folder)):
+    if not settings.yes and not _confirmed(config, settings, target, rollback_steps(folder), alarm_rollback_steps(folder)):
         reporter.write_line(f"run {settings.rollback} was not rolled back: nothing was changed")
         return pytest.ExitCode.TESTS_FAILED
     try:
@@ -104,6 +109,9 @@ def run_rollback(config: pytest.Config, settings: Settings, target: str) -> pyte
     except (OSError, ContractError, BotoCoreError, ClientError) as error:
         raise pytest.UsageError(f"--rollback={settings.rollback}: {error}") from None
     reporter.write_line(f"rolled back run {settings.rollback} at {target}:")
-    for step in restored:
+    for step in restored.tables:
         reporter.write_line("  " + _did(step))
+    if restored.alarms_deleted or restored.alarms_restored:
+        reporter.write_line(f"  alarms: {len(restored.alarms_deleted)} deleted, which the run created; "
+                            f"{len(restored.alarms_restored)} put back as they were")
     return pytest.ExitCode.OK

@@ -13,6 +13,7 @@ from pathlib import Path
 from contracts.registry import Registry
 from files.atomic import write_atomically
 from fixers.ledger import Ledger
+from loaders.cloudwatch.alarms import AlarmPlan
 from loaders.deploy.plan import Plan
 from loaders.deploy.sync import TableSync
 from reporting.quarantine import QuarantineReason
@@ -81,6 +82,12 @@ class RunRecord:
     plan_only: bool = False  # --plan: the verdict is the plan's, nothing is applied
     refused: str | None = None  # why the preflight stopped the run before anything ran
     interrupted: str | None = None  # the stage a stop was asked in (Ctrl-C, SIGTERM)
+    alarms: AlarmPlan | str | None = None  # the declared alarms' plan, or why there is none (no CloudWatch)
+    alarms_applied: list[str] = field(default_factory=list)  # alarms the sync created or changed
+    alarm_drift: dict[str, list[str]] | str = field(default_factory=dict)  # as read back: what differs, or why unread
+    # Deployed table: the figures sent to CloudWatch; or why none were (a server without CloudWatch).
+    published: dict[str, dict[str, float]] | str = field(default_factory=dict)
+    gsis_not_active: dict[str, int] = field(default_factory=dict)  # table read back: declared GSIs missing or not ACTIVE
 
     @property
     def changes_applied(self) -> bool:
@@ -113,6 +120,43 @@ class RunRecord:
         if self.plan is None:
             return {}
         return {p.table.name: ["planned: " + a for a in p.actions] for p in self.plan.tables if p.actions and not p.blocked}
+
+    def alarms_summary(self) -> dict | None:
+        """The declared alarms: the plan's create, change and leave, what the sync applied, the drift read back."""
+        if self.alarms is None:
+            return None
+        if isinstance(self.alarms, str):
+            return {"unavailable": self.alarms}
+        return {**self.alarms.summary(), "applied": self.alarms_applied,
+                "drift": self.alarm_drift if isinstance(self.alarm_drift, dict) else None}
+
+    def figures_to_publish(self, prefix: str) -> dict[str, dict[str, float]]:
+        """Per deployed table (`prefix` + name), the run's figures as `contracts.alarms.FIGURES` names them.
+
+        UploadErrors are botocore's retries plus the write requests DynamoDB handed back unprocessed and the
+        loader sent again; UploadErrorRate is their share of the write requests sent, those re-sends included.
+        DurationSeconds is the time the table's writes took (0 when nothing was written).
+        """
+        found = {}
+        for table in self.registry.tables:
+            synced = self.synced.get(table.name)
+            report = synced.report if synced else None
+            errors = report.retries + report.unprocessed_retried if report else 0
+            sent = report.items + report.deleted + errors if report else 0
+            quarantined = sum(reason.rows for reason in self.quarantine.get(table.name, []))
+            found[f"{prefix}{table.name}"] = {
+                "ItemsWritten": synced.created + synced.updated if synced else 0,
+                "ItemsDeleted": synced.deleted if synced else 0,
+                "ItemsUnchanged": synced.unchanged if synced else 0,
+                "RowsQuarantined": quarantined,
+                "FailedChecks": self.outcomes.get(table.name, []).count("failed"),
+                "Blocked": int(table.name in self.blocked),
+                "GsisNotActive": self.gsis_not_active.get(table.name, 0),
+                "UploadErrors": errors,
+                "UploadErrorRate": errors / sent if sent else 0.0,
+                "DurationSeconds": report.seconds if report else 0.0,
+            }
+        return found
 
     def note(self, test: str, table: str | None, outcome: str, problem: str = "") -> None:
         """Count one check's outcome, against its table when it has one; keep the first line of a failure."""
@@ -190,6 +234,8 @@ class RunRecord:
             # Items past their expiry are still loaded: DynamoDB deletes them within days once TTL is on.
             "expiry": self.expiry,
             "latencies": [asdict(latency) for latency in self.latencies],
+            "alarms": self.alarms_summary(),
+            "published": self.published,
         }
         # The sync's threads write it as each table is done: one at a time, so a later state is never overwritten.
         with _WRITING:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from contracts.alarms import FIGURES, METRICS_NAMESPACE
 from loaders.deploy.expiry import EXPIRED_NOTE
 from loaders.dynamodb.endpoint import shown
 from reporting.charts import queries_chart, rows_chart
@@ -118,6 +119,56 @@ def _quarantine(record: RunRecord) -> list[list]:
     return rows
 
 
+_COMPARED = {"GreaterThanOrEqualToThreshold": "≥", "GreaterThanThreshold": ">", "LessThanThreshold": "<",
+             "LessThanOrEqualToThreshold": "≤"}
+
+
+def _alarms(record: RunRecord) -> dict:
+    """The declared alarms: one row each (name, metric, threshold, what the plan did with it, drift read back)."""
+    plan = record.alarms
+    if plan is None or isinstance(plan, str):
+        return {"unavailable": plan or "not planned (nothing was planned: --no-load, or no live check ran)"}
+    applied, drift = set(record.alarms_applied), record.alarm_drift
+    rows = []
+    for name in sorted(plan.requests):
+        request = plan.requests[name]
+        dimensions = ", ".join(f"{d['Name']}={d['Value']}" for d in request["Dimensions"])
+        if name in plan.create:
+            state = "created" if name in applied else "to create"
+        elif name in plan.change:
+            state = ("changed: " if name in applied else "to change: ") + "; ".join(plan.change[name])
+        else:
+            state = "left"
+        if isinstance(drift, str):
+            found = "not read back"
+        elif record.plan_only:
+            found = "–"
+        else:
+            found = "; ".join(drift[name]) if name in drift else "none"
+        rows.append([name, f"{request['Namespace']} {request['MetricName']} ({request['Statistic']}"
+                           f"{', ' + dimensions if dimensions else ''})",
+                     f"{_COMPARED.get(request['ComparisonOperator'], request['ComparisonOperator'])} "
+                     f"{request['Threshold']:g} in {request['EvaluationPeriods']} × {request['Period']} s", state, found])
+    drifted = 0 if isinstance(drift, str) else len(drift)
+    summary = (f"{len(rows)} alarms: {len(plan.create)} {'created' if applied else 'to create'}, "
+               f"{len(plan.change)} {'changed' if applied else 'to change'}, {len(plan.leave)} left"
+               + ("" if record.plan_only or isinstance(drift, str) else f", {drifted} drifted after the run")
+               + f" · notify {plan.topic or 'no one (no --alarm-topic)'}")
+    return {"unavailable": None, "rows": rows, "summary": summary}
+
+
+def _published(record: RunRecord) -> dict:
+    """The figures the run sent to CloudWatch, one row per deployed table; or why none were."""
+    if isinstance(record.published, str):
+        return {"unavailable": record.published}
+    if not record.published:
+        return {"unavailable": "nothing published: this run did not sync (--plan, --no-load or pre-upload checks only)"}
+    rows = [[table, *(_number(values.get(name)) if name != "UploadErrorRate" else f"{values.get(name, 0):.2%}"
+                      for name in FIGURES)] for table, values in sorted(record.published.items())]
+    return {"unavailable": None, "rows": rows, "headers": ["table", *FIGURES],
+            "summary": f"{len(rows)} tables × {len(FIGURES)} figures, namespace {METRICS_NAMESPACE}, dimension TableName"}
+
+
 def render(record: RunRecord) -> str:
     """The HTML placed at the top of pytest-html's summary."""
     decision = verdict(record)
@@ -137,6 +188,7 @@ def render(record: RunRecord) -> str:
         quarantine=_quarantine(record), quarantine_none="none" if record.ledger else "not run",
         kept_orphans=[[name, column, f"{count:,}"] for name, columns in record.kept_orphans.items() for column, count in columns.items()],
         not_tables=[[n.file, n.reason] for n in record.registry.not_tables],
+        alarms=_alarms(record), published=_published(record),
         latencies=[[q.pattern, f"{q.matches:,}", f"{q.query_ms:.1f}", f"{q.scan_ms:.1f}", f"{q.query_read:,}", f"{q.scan_read:,}"]
                    for q in record.latencies],
     )

@@ -3,7 +3,9 @@
 moto enforces a policy's actions but not its resources (for DynamoDB it
 authorises every request against the resource "*"), so a user gets the
 generated actions on "*"; the scoping to the declared tables is checked
-separately, by a policy evaluator (tests/loaders/deploy/test_iam.py).
+separately, by a policy evaluator (tests/loaders/deploy/test_iam.py). For
+CloudWatch moto checks `monitoring:` actions and cannot evaluate the
+namespace condition (`_on_moto`).
 """
 from __future__ import annotations
 
@@ -20,8 +22,20 @@ from tests.sample import TABLES
 REQUESTS_PER_USER = 4
 
 
+def _on_moto(statement: dict) -> dict:
+    """moto names CloudWatch's actions by its endpoint, `monitoring:` (AWS's IAM prefix is `cloudwatch:`), and
+    supplies no `cloudwatch:namespace` to a condition; the statement keeps its actions under both names and
+    loses that condition, which the policy evaluator checks instead (tests/loaders/deploy/test_iam.py)."""
+    cloudwatch = [a for a in statement["Action"] if a.startswith("cloudwatch:")]
+    if not cloudwatch:
+        return {**statement, "Resource": "*"}
+    moto = {k: v for k, v in statement.items() if k != "Condition"}
+    return {**moto, "Action": statement["Action"] + [a.replace("cloudwatch:", "monitoring:", 1) for a in cloudwatch],
+            "Resource": "*"}
+
+
 def on_moto(document: dict) -> dict:
-    return {**document, "Statement": [{**s, "Resource": "*"} for s in document["Statement"]]}
+    return {**document, "Statement": [_on_moto(s) for s in document["Statement"]]}
 
 
 def make_users(endpoint_url: str, roles: tuple[str, ...], prefix: str, region: str, account: str,

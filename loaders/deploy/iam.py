@@ -13,6 +13,15 @@ Only tables whose contract declares an expiry get the Time to Live rights:
 all three roles read the setting (DescribeTimeToLive), the load role turns
 it on (UpdateTimeToLive).
 
+Every role reads the contracts' alarms (cloudwatch:DescribeAlarms); the
+load role also puts and deletes them (a rollback deletes those its run
+created). These rights are scoped to the alarm names the tool makes,
+`DynamoDBContracts/<prefix>*` (ARN `arn:${Partition}:cloudwatch:${Region}:${Account}:alarm:${AlarmName}`).
+The load role publishes the run's figures (cloudwatch:PutMetricData, which
+takes no resource narrower than "*") under the tool's namespace only, by the
+`cloudwatch:namespace` condition: only a run that synced publishes, and the
+check and plan roles never sync.
+
 No role may delete a table: `--recreate` needs `dynamodb:DeleteTable` granted
 separately, for that run only. ARNs follow the Service Authorization
 Reference for Amazon DynamoDB: `arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}`
@@ -29,6 +38,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from contracts.alarms import ALARM_ROOT, METRICS_NAMESPACE
 from contracts.table import Table
 from files.atomic import write_atomically
 from loaders.dynamodb.tables import table_name
@@ -46,6 +56,13 @@ TTL_ACTIONS: dict[str, tuple[str, ...]] = {
     "load": ("DescribeTimeToLive", "UpdateTimeToLive"),
     "check": ("DescribeTimeToLive",),
     "plan": ("DescribeTimeToLive",),
+}
+
+# role: actions on the alarms of the prefix, and whether it publishes the run's figures
+ALARM_ACTIONS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "load": (("DescribeAlarms", "PutMetricAlarm", "DeleteAlarms"), True),
+    "check": (("DescribeAlarms",), False),
+    "plan": (("DescribeAlarms",), False),
 }
 
 # role: (actions on the tables, actions on their indexes)
@@ -72,9 +89,25 @@ def policy(role: str, prefix: str, region: str, account: str, tables: tuple[Tabl
     expiring = [arn for arn, t in zip(arns, tables, strict=True) if t.expiry is not None]
     if expiring:
         statements.append(_statement("TimeToLive", TTL_ACTIONS[role], expiring))
+    statements += _alarm_statements(role, prefix, region, account, partition)
     if role == "load" and staging is not None:
         statements += _import_statements(arns, staging, region, account, partition)
     return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def alarm_arn(name: str, region: str, account: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}"
+
+
+def _alarm_statements(role: str, prefix: str, region: str, account: str, partition: str) -> list[dict]:
+    actions, publishes = ALARM_ACTIONS[role]
+    statements = [_statement("Alarms", actions, [alarm_arn(f"{ALARM_ROOT}{prefix}*", region, account, partition)],
+                             service="cloudwatch")]
+    if publishes:
+        # PutMetricData takes no resource narrower than "*" (the Service Authorization Reference, CloudWatch).
+        statements.append({**_statement("Figures", ("PutMetricData",), ["*"], service="cloudwatch"),
+                           "Condition": {"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}}})
+    return statements
 
 
 def _import_statements(arns: list[str], staging: tuple[str, str], region: str, account: str, partition: str) -> list[dict]:

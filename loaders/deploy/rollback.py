@@ -82,7 +82,9 @@ def _saved(folder: Path, entry: dict) -> tuple[list[Item], list[Item]]:
 
 
 def _manifest(folder: Path) -> dict[str, dict]:
-    return json.loads((folder / ROLLBACK_MANIFEST).read_text(encoding="utf-8"))["tables"]
+    """The tables the run saved; none when it wrote no table (it changed only alarms, say)."""
+    path = folder / ROLLBACK_MANIFEST
+    return json.loads(path.read_text(encoding="utf-8"))["tables"] if path.is_file() else {}
 
 
 def rollback_steps(folder: Path) -> list[RolledBack]:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from botocore.exceptions import ClientError
 
+from contracts.alarms import alarm_name
 from contracts.violations import report
 from loaders.dynamodb.items import item_to_row
 from loaders.dynamodb.readback import query_index
@@ -232,3 +233,17 @@ def test_query_pattern(pattern, contracts_deployment, contracts_dataset, contrac
     if pattern.gsi.range_key:
         order = [r[pattern.gsi.range_key] for r in rows]
         assert order == sorted(order), f"not in {pattern.gsi.range_key} order"
+
+
+def test_alarms_are_as_declared(table, contracts_deployment):
+    """The table's CloudWatch alarms, read back (DescribeAlarms), have the declared metric, dimensions, threshold and actions."""
+    if contracts_deployment.plan_only:
+        pytest.skip("--plan: nothing was applied, so no alarm is read back")
+    drift = contracts_deployment.alarm_drift
+    if isinstance(drift, str):
+        pytest.skip(drift)
+    root = alarm_name(contracts_deployment.prefix, table.name) + "/"
+    drifted = {name: differences for name, differences in drift.items() if name.startswith(root)}
+    if drifted:
+        pytest.fail(f"{contracts_deployment.name(table)}: alarms differ from the contract (a plain run restores them): "
+                    + "; ".join(f"{name}: {', '.join(d)}" for name, d in sorted(drifted.items())), pytrace=False)

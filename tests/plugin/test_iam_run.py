@@ -74,6 +74,9 @@ def test_the_load_policy_suffices_for_the_whole_job(loaded):
     assert sorted(record["changes"]) == sorted(t.name for t in TABLES)
     # UpdateTimeToLive under the load policy: TTL on the one table that declares an expiry.
     assert {name: e["ttl"] for name, e in record["expiry"].items()} == {"disruption_events": "ENABLED"}
+    # PutMetricAlarm and DescribeAlarms on the tool's alarm names, PutMetricData in its namespace.
+    assert record["alarms"]["create"] and record["alarms"]["drift"] == {}
+    assert sorted(record["published"]) == sorted(PREFIX + t.name for t in TABLES)
 
 
 def test_the_load_policy_with_a_staging_place_imports_big_tables(server, profiles, tmp_path):

@@ -12,12 +12,15 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from contracts.alarms import FIGURES, METRICS_NAMESPACE
 from contracts.source import read_table
 from data import manifest
 from loaders.dynamodb.client import endpoint_client
+from pipeline.stages import NO_CLOUDWATCH, NOT_PUBLISHED
 from tests.lineage import descendants
 from tests.pytest_run import ROOT, failures, run_suite, skip_reasons
 from tests.sample import TABLES, TABLES_BY_NAME
@@ -83,6 +86,41 @@ def test_the_declared_expiry_is_live_and_in_run_json(run, server):
     assert "TTL enabled on expires_at" in record["actions"]["disruption_events"]
     ttl = endpoint_client(server).describe_time_to_live(TableName=PREFIX + "disruption_events")["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
+
+
+def _statistic(cloudwatch, table: str, figure: str, statistic: str) -> list[float]:
+    now = datetime.now(UTC)
+    answer = cloudwatch.get_metric_statistics(
+        Namespace=METRICS_NAMESPACE, MetricName=figure, Dimensions=[{"Name": "TableName", "Value": PREFIX + table}],
+        StartTime=now - timedelta(hours=1), EndTime=now + timedelta(minutes=5), Period=60, Statistics=[statistic])
+    return [point[statistic] for point in answer["Datapoints"]]
+
+
+def test_the_run_publishes_its_figures_per_table_and_cloudwatch_gives_them_back(run, server):
+    """Every figure of every table under the tool's namespace, the deployed table as the dimension (run.json says which)."""
+    record = json.loads((run[1] / "build" / "run.json").read_text(encoding="utf-8"))
+    published = record["published"]
+    assert set(published) == {PREFIX + t.name for t in TABLES}
+    assert published[PREFIX + "passengers"]["Blocked"] == 1 and published[PREFIX + "passengers"]["ItemsWritten"] == 0
+    assert published[PREFIX + "CrewRoster"]["ItemsWritten"] == items_of("CrewRoster")
+    assert published[PREFIX + "CrewRoster"]["Blocked"] == 0 and published[PREFIX + "CrewRoster"]["GsisNotActive"] == 0
+    assert published[PREFIX + "flights"]["UploadErrorRate"] == 0
+    cloudwatch = endpoint_client(server, service="cloudwatch")
+    listed = cloudwatch.list_metrics(Namespace=METRICS_NAMESPACE, Dimensions=[{"Name": "TableName", "Value": PREFIX + "passengers"}])
+    assert {m["MetricName"] for m in listed["Metrics"]} == set(FIGURES)
+    # Maximum: a later rerun on this server publishes ItemsWritten 0 for the same tables.
+    assert max(_statistic(cloudwatch, "CrewRoster", "ItemsWritten", "Maximum")) == items_of("CrewRoster")
+    assert max(_statistic(cloudwatch, "passengers", "Blocked", "Maximum")) == 1
+    assert max(_statistic(cloudwatch, "flights", "Blocked", "Maximum")) == 0
+
+
+def test_a_plan_publishes_nothing(run, server, tmp_path):
+    tmp, copy = tmp_path, run[2]
+    verdicts = run_suite(tmp, "plugin/suites/test_live.py", "-m", "live", "-k", "test_item_count", "--plan",
+                         f"--endpoint-url={server}", f"--data-dir={copy}", f"--out-dir={tmp / 'planned'}", f"--table-prefix={PREFIX}")
+    assert failures(verdicts) == {}
+    record = json.loads((tmp / "planned" / "run.json").read_text(encoding="utf-8"))
+    assert record["published"] == {} and record["verdict"]["plan_only"] is True
 
 
 def test_every_other_table_is_loaded_with_its_gsis(run):
@@ -170,6 +208,9 @@ def test_on_a_server_without_the_protection_apis_the_protection_checks_say_not_c
     reason = skipped["test_table_is_protected_as_declared[passengers]"]
     assert "not checked: this server has no DescribeContinuousBackups (point-in-time recovery)" in reason
     assert "UnknownOperationException" not in reason
+    # dynalite answers no CloudWatch request: no alarm is planned and no figure published, and run.json says why.
+    record = json.loads((tmp_path / "build" / "run.json").read_text(encoding="utf-8"))
+    assert record["alarms"] == {"unavailable": NO_CLOUDWATCH} and record["published"] == NOT_PUBLISHED
 
 
 def test_an_expiry_that_differs_from_its_row_fails_the_live_check(run, server):

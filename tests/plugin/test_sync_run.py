@@ -19,7 +19,9 @@ import sys
 
 import pytest
 
+from contracts.alarms import ALARM_ROOT, alarm_name
 from data import manifest
+from loaders.dynamodb.client import endpoint_client
 from loaders.dynamodb.endpoint import shown
 from tests.lineage import descendants
 from tests.plugin import old_deployment
@@ -92,6 +94,7 @@ def test_the_plan_of_the_old_deployment_lists_every_action(planned, old, work):
             assert changes(plan, table.name) == {"create": SAMPLE.files[table.file].items, "update": 0, "delete": 0}
             continue
         fixed = old_deployment.fixed_keys(work / "plan", table.name)
+        ttl = [f"enable TTL on {table.expiry.attribute}"] if table.expiry else []
         assert entry["actions"] == [f"add GSI {i.name}" for i in table.indexes] + [
             "enable deletion protection", "enable point-in-time recovery"] + ttl, table.name
         assert entry["create"] == len(fixed - old[table.name]), table.name
@@ -229,14 +232,39 @@ def test_the_detailed_exit_code_tells_changes_pending_from_nothing_to_do(planned
     assert "nothing to change, nothing applied" in unchanged.stdout
 
 
+# Changed by hand before the changed run (its Threshold), and deleted: the run restores both, its rollback undoes that.
+TAMPERED, REMOVED = alarm_name(PREFIX, "bookings", "Scans"), alarm_name(PREFIX, "bookings", "ReadThrottleEvents")
+
+
+def alarms_of(cloudwatch) -> dict:
+    """Every alarm of the prefix: its threshold, by name."""
+    pages = cloudwatch.get_paginator("describe_alarms").paginate(AlarmNamePrefix=ALARM_ROOT + PREFIX)
+    return {a["AlarmName"]: a["Threshold"] for page in pages for a in page["MetricAlarms"]}
+
+
 @pytest.fixture(scope="module")
 def changed(planned_changes, changed_export, admin, work, server):
-    before = snapshot(admin)
-    return before, run(work, server, "changed", data_dir=changed_export)
+    cloudwatch = endpoint_client(server, service="cloudwatch")
+    [alarm] = cloudwatch.describe_alarms(AlarmNames=[TAMPERED])["MetricAlarms"]
+    kept = ("AlarmName", "Namespace", "MetricName", "Statistic", "Dimensions", "Period", "EvaluationPeriods",
+            "ComparisonOperator", "TreatMissingData", "ActionsEnabled", "AlarmActions")
+    cloudwatch.put_metric_alarm(**{k: alarm[k] for k in kept}, Threshold=5000.0)
+    cloudwatch.delete_alarms(AlarmNames=[REMOVED])
+    before, alarms_before = snapshot(admin), alarms_of(cloudwatch)
+    return before, run(work, server, "changed", data_dir=changed_export), alarms_before, alarms_of(cloudwatch)
+
+
+def test_the_run_restores_an_alarm_changed_or_removed_by_hand(changed):
+    _, (_, _, record), before, after = changed
+    assert before[TAMPERED] == 5000.0 and REMOVED not in before
+    assert record["alarms"]["create"] == [REMOVED] and list(record["alarms"]["change"]) == [TAMPERED]
+    assert record["alarms"]["change"][TAMPERED] == [f"Threshold 5000.0 -> {float(TABLES_BY_NAME['bookings'].alarms.scans)!r}"]
+    assert sorted(record["alarms"]["applied"]) == sorted([REMOVED, TAMPERED]) and record["alarms"]["drift"] == {}
+    assert after[TAMPERED] == TABLES_BY_NAME["bookings"].alarms.scans and REMOVED in after
 
 
 def test_an_export_with_rows_deleted_changed_and_added_converges_writing_only_those(changed):
-    _, (verdicts, plan, record) = changed
+    _, (verdicts, plan, record), *_ = changed
     assert not failures(verdicts)
     assert changes(plan, "bookings") == {"create": 5, "update": 10, "delete": 20}
     assert all(changes(plan, t.name) == {"create": 0, "update": 0, "delete": 0} for t in TABLES if t.name != "bookings")
@@ -261,7 +289,7 @@ def roll_back(work, server, *options: str, answer: str | None = None) -> subproc
 @pytest.fixture(scope="module")
 def rolled_back(changed, admin, work, server):
     """The changed run rolled back as a user would: by a path, by an unknown id, unasked, declined, with --yes, twice."""
-    before, (_, _, record) = changed
+    before, (_, _, record), *_ = changed
     run_id = record["run_id"]
     after_run = snapshot(admin)
     refused = {"path": roll_back(work, server, f"--rollback={os.path.relpath(work / 'changed' / 'rollback' / run_id, ROOT)}"),
@@ -271,8 +299,9 @@ def rolled_back(changed, admin, work, server):
     untouched = snapshot(admin)
     first = roll_back(work, server, f"--rollback={run_id}", "--yes")
     restored = snapshot(admin)
+    alarms = alarms_of(endpoint_client(server, service="cloudwatch"))
     second = roll_back(work, server, f"--rollback={run_id}", "--yes")
-    return run_id, before, after_run, refused, untouched, first, restored, second, snapshot(admin)
+    return run_id, before, after_run, refused, untouched, first, restored, second, snapshot(admin), alarms
 
 
 def test_rollback_refuses_in_one_line_what_it_cannot_do_and_changes_nothing(rolled_back):
@@ -293,6 +322,7 @@ def test_rollback_shows_what_it_will_do_and_asks_first(rolled_back):
     assert declined.returncode == 1
     assert f"{PREFIX}bookings: put back 30 items as they were, delete 5 items the run created" in declined.stdout
     assert "Roll back? [y/N]" in declined.stdout and "was not rolled back: nothing was changed" in declined.stdout
+    assert "  alarms: delete 1 the run created, put back 1 it changed" in declined.stdout
 
 
 def test_rollback_returns_the_tables_to_their_state_before_the_run_and_says_so_once(rolled_back):
@@ -302,8 +332,14 @@ def test_rollback_returns_the_tables_to_their_state_before_the_run_and_says_so_o
     assert restored == before
 
 
+def test_rollback_returns_the_alarms_to_their_state_before_the_run(rolled_back, changed):
+    *_, first, _, _, _, alarms = rolled_back
+    assert "  alarms: 1 deleted, which the run created; 1 put back as they were" in first.stdout
+    assert alarms == changed[2], "the alarm changed by hand has its old threshold again, the one removed is gone again"
+
+
 def test_a_second_rollback_of_the_same_run_changes_nothing_and_says_so(rolled_back):
-    run_id, *_, restored, second, after = rolled_back
+    run_id, *_, restored, second, after, _ = rolled_back
     assert second.returncode == 0, second.stdout[-2000:] + second.stderr[-2000:]
     assert f"run {run_id} was already rolled back at " in second.stdout and "items put back" not in second.stdout
     assert after == restored

@@ -5,8 +5,11 @@ import tomllib
 import pytest
 from jsonschema import Draft202012Validator
 
+from loaders.cloudwatch.alarms import AlarmPlan
+from loaders.deploy.batch import LoadReport
 from loaders.deploy.import_table import ImportCounts
 from loaders.deploy.sync import TableSync
+from reporting.quarantine import QuarantineReason
 from reporting.record import RUN_SCHEMA, SCHEMA, RunRecord
 from tests.pytest_run import ROOT, run_json_problems
 from tests.sample import REGISTRY
@@ -111,3 +114,50 @@ def test_a_written_record_follows_the_schema_and_a_changed_key_does_not(tmp_path
     assert sorted(run_json_problems(body)) == ["(top): 'expiry' is a required property",
                                                "(top): Additional properties are not allowed ('extra' was unexpected)",
                                                "verdict/deploy: 'yes' is not of type 'boolean'"]
+
+
+def test_the_alarms_and_published_figures_follow_the_schema_and_an_unknown_figure_does_not(tmp_path):
+    path = tmp_path / "run.json"
+    record = RunRecord(registry=REGISTRY)
+    record.alarms = AlarmPlan({}, create=["DynamoDBContracts/flights/Scans"], change={"DynamoDBContracts/flights/GsisNotActive": [
+        "Threshold 5.0 -> 1.0"]}, leave=["DynamoDBContracts/flights/UploadErrorRate"])
+    record.alarms_applied = ["DynamoDBContracts/flights/Scans"]
+    record.published = {"flights": {"ItemsWritten": 3, "UploadErrorRate": 0.0}}
+    record.finish(path)
+    body = json.loads(path.read_text())
+    assert run_json_problems(body) == []
+    assert body["alarms"]["leave"] == 1 and body["alarms"]["notes"][0].startswith("alarms are created without actions")
+    record.alarms = "not checked: this server has no CloudWatch"
+    record.finish(path)
+    assert json.loads(path.read_text())["alarms"] == {"unavailable": "not checked: this server has no CloudWatch"}
+    body["published"]["flights"]["ItemsWriten"] = 1
+    assert run_json_problems(body) != []
+
+
+def test_the_figures_to_publish_are_the_run_s_per_deployed_table():
+    """Written is created plus updated; upload errors are retries plus re-sends, their rate a share of what was sent."""
+    record = RunRecord(registry=REGISTRY, blocked={"passengers": ["schema"]})
+    record.synced["flights"] = TableSync("flights", created=250, updated=6, deleted=4, unchanged=10,
+                                         report=LoadReport("flights", 256, 11, 2, 2, 1.5, deleted=4))
+    record.quarantine["flights"] = [QuarantineReason("duplicate", 3, (4, 5, 6)), QuarantineReason("orphan", 1, (9,))]
+    record.note("test_item_count[flights]", "flights", "failed", "holds 255 items")
+    record.note("test_gsi[flights.aircraft-registration-index]", "flights", "passed")
+    record.gsis_not_active["flights"] = 1
+    figures = record.figures_to_publish("staging-")
+    assert set(figures) == {f"staging-{t.name}" for t in REGISTRY.tables}
+    assert figures["staging-flights"] == {
+        "ItemsWritten": 256, "ItemsDeleted": 4, "ItemsUnchanged": 10, "RowsQuarantined": 4, "FailedChecks": 1,
+        "Blocked": 0, "GsisNotActive": 1, "UploadErrors": 4, "UploadErrorRate": 4 / 264, "DurationSeconds": 1.5}
+    assert figures["staging-passengers"]["Blocked"] == 1 and figures["staging-passengers"]["ItemsWritten"] == 0
+    assert figures["staging-passengers"]["UploadErrorRate"] == 0.0
+
+
+def test_published_is_the_figures_or_why_none_were(tmp_path):
+    path = tmp_path / "run.json"
+    record = RunRecord(registry=REGISTRY)
+    record.published = "not published: this server has no CloudWatch"
+    record.finish(path)
+    body = json.loads(path.read_text())
+    assert body["published"] == "not published: this server has no CloudWatch" and run_json_problems(body) == []
+    body["published"] = "published, sort of"
+    assert run_json_problems(body) != []

@@ -1,8 +1,10 @@
 """The report's summary and what is kept out of it."""
 import re
+from html import unescape
 
 from fixers.ledger import Ledger, TableEntry
 from fixers.outcome import Change
+from loaders.cloudwatch.alarms import AlarmPlan, declared_alarms
 from loaders.deploy.batch import LoadReport
 from loaders.deploy.import_table import ImportCounts
 from loaders.deploy.sync import TableSync
@@ -73,7 +75,8 @@ def test_the_figures_say_what_changed_what_it_cost_and_how_long_it_took():
 def test_the_sections_follow_in_the_order_a_release_manager_reads():
     html = render(live_run())
     headings = re.findall(r"<h2>([^<(]+)", html)
-    assert [h.strip() for h in headings] == ["Tables", "Changes in DynamoDB", "Quarantined rows, by reason",
+    assert [h.strip() for h in headings] == ["Tables", "Changes in DynamoDB", "Alarms", "Figures published",
+                                            "Quarantined rows, by reason",
                                             "Files that are not tables", "Queries: GSI against Scan with a filter"]
     assert html.index("<svg") < html.index("<h2>Tables</h2>"), "the pictures are on the first screen"
 
@@ -124,3 +127,58 @@ def test_a_pre_upload_run_names_no_deployment_and_says_no_live_check_ran():
     text = cells(render(record))
     assert "|DEPLOY|all 30 tables pass the pre-upload checks; no live check ran, nothing was loaded|" in text
     assert "moto" not in text
+
+
+def text_of(record: RunRecord) -> str:
+    """The summary's text, cells separated by `|`, with HTML's escapes read (`&gt;` is `>`)."""
+    return unescape(cells(render(record)))
+
+
+def with_alarms(record: RunRecord) -> RunRecord:
+    """flights' alarms planned on a deployment where one was missing and one had another threshold; both applied."""
+    flights = REGISTRY.by_name["flights"]
+    requests = declared_alarms([flights], "staging-", None)
+    scans, gsis = "DynamoDBContracts/staging-flights/Scans", "DynamoDBContracts/staging-flights/GsisNotActive"
+    record.alarms = AlarmPlan(requests, create=[scans], change={gsis: ["Threshold 5.0 -> 1.0"]},
+                              leave=sorted(set(requests) - {scans, gsis}))
+    record.alarms_applied = [scans, gsis]
+    record.alarm_drift = {}
+    record.published = {"staging-flights": {"ItemsWritten": 256, "ItemsDeleted": 0, "ItemsUnchanged": 0, "RowsQuarantined": 0,
+                                            "FailedChecks": 1, "Blocked": 0, "GsisNotActive": 0, "UploadErrors": 2,
+                                            "UploadErrorRate": 2 / 258, "DurationSeconds": 0.5}}
+    return record
+
+
+def test_the_alarms_show_metric_threshold_what_the_plan_did_and_the_drift():
+    text = text_of(with_alarms(live_run()))
+    assert "|DynamoDBContracts/staging-flights/Scans|AWS/DynamoDB SuccessfulRequestLatency (SampleCount, " \
+           "TableName=staging-flights, Operation=Scan)|> 100 in 1 × 300 s|created|none|" in text
+    assert "|DynamoDBContracts/staging-flights/GsisNotActive|DynamoDBContracts GsisNotActive (Maximum, " \
+           "TableName=staging-flights)|≥ 1 in 1 × 300 s|changed: Threshold 5.0 -> 1.0|none|" in text
+    assert "|DynamoDBContracts/staging-flights/UploadErrorRate|" in text and "|> 0.001 in 1 × 300 s|left|none|" in text
+    assert "alarms: 1 created, 1 changed, " in text and ", 0 drifted after the run · notify no one (no --alarm-topic)|" in text
+
+
+def test_an_alarm_that_drifted_says_how_and_a_plan_says_what_it_would_do():
+    record = with_alarms(live_run())
+    record.alarm_drift = {"DynamoDBContracts/staging-flights/Scans": ["missing"]}
+    assert "|> 100 in 1 × 300 s|created|missing|" in text_of(record)
+    record.alarms_applied, record.plan_only = [], True
+    text = text_of(record)
+    assert "|> 100 in 1 × 300 s|to create|–|" in text and "|to change: Threshold 5.0 -> 1.0|–|" in text
+
+
+def test_the_published_figures_are_one_row_per_deployed_table():
+    text = text_of(with_alarms(live_run()))
+    assert "|1 tables × 10 figures, namespace DynamoDBContracts, dimension TableName|" in text
+    assert "|staging-flights|256|0|0|0|1|0|0|2|0.78%|0.5|" in text
+
+
+def test_without_cloudwatch_or_a_sync_the_sections_say_why():
+    record = live_run()
+    assert "|Alarms (CloudWatch)|not planned (" in text_of(record)
+    assert "|Figures published (CloudWatch)|nothing published: this run did not sync" in text_of(record)
+    record.alarms, record.published = "not checked: this server has no CloudWatch", "not published: this server has no CloudWatch"
+    text = text_of(record)
+    assert "|Alarms (CloudWatch)|not checked: this server has no CloudWatch|" in text
+    assert "|Figures published (CloudWatch)|not published: this server has no CloudWatch|" in text

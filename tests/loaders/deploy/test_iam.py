@@ -18,7 +18,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from parliament import analyze_policy_string
 
-from loaders.deploy.iam import ROLES, policy, table_arn, write_policies
+from contracts.alarms import ALARM_ROOT, METRICS_NAMESPACE
+from loaders.deploy.iam import ROLES, alarm_arn, policy, table_arn, write_policies
 from loaders.dynamodb.client import FAKE_CREDENTIALS
 from loaders.dynamodb.tables import create_table_request
 from plugin.servers import MotoServer
@@ -107,6 +108,30 @@ def test_time_to_live_rights_reach_only_the_tables_that_declare_an_expiry(role, 
         assert not allows(document, action, arn(PREFIX + FLIGHTS.name)), f"{action} on a table without an expiry"
     without = policy(role, PREFIX, REGION, ACCOUNT, (FLIGHTS,))
     assert not any("TimeToLive" in action for statement in without["Statement"] for action in statement["Action"])
+
+
+@pytest.mark.parametrize("role, actions", [
+    ("load", ("cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms")),
+    ("check", ("cloudwatch:DescribeAlarms",)),
+    ("plan", ("cloudwatch:DescribeAlarms",)),
+])
+def test_alarm_rights_reach_only_the_alarms_of_the_prefix(role, actions):
+    document = policy(role, PREFIX, REGION, ACCOUNT, TABLES)
+    ours = alarm_arn(f"{ALARM_ROOT}{PREFIX}flights/Scans", REGION, ACCOUNT)
+    for action in actions:
+        assert allows(document, action, ours), action
+        assert not allows(document, action, alarm_arn(f"{ALARM_ROOT}other-flights/Scans", REGION, ACCOUNT))
+        assert not allows(document, action, alarm_arn(f"{PREFIX}flights-alarm", REGION, ACCOUNT)), "an alarm not the tool's"
+    for action in {"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"} - set(actions):
+        assert not allows(document, action, ours), action
+
+
+@pytest.mark.parametrize("role, publishes", [("load", True), ("check", False), ("plan", False)])
+def test_the_runs_figures_may_be_published_under_the_tools_namespace_only(role, publishes):
+    document = policy(role, PREFIX, REGION, ACCOUNT, TABLES)
+    granted = [s for s in document["Statement"] if "cloudwatch:PutMetricData" in s["Action"]]
+    assert [s.get("Condition") for s in granted] == (
+        [{"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}}] if publishes else [])
 
 
 def test_write_policies_writes_one_file_per_role(tmp_path):
