@@ -39,17 +39,6 @@ from plugin.servers import DynaliteServer, LocalServer, MotoServer  # noqa: E402
 TABLE, INDEX, KEY_VALUES = "bench-flights", "dest-index", 100
 
 
-class DynaliteOnDisk(DynaliteServer):
-    """dynalite keeping its tables in a LevelDB folder (`--path`), as a deployment that outlives a run would."""
-
-    def __init__(self, log_path: Path, folder: Path):
-        super().__init__(log_path)
-        self.folder = folder
-
-    def command(self, port: int) -> list[str]:
-        return [*super().command(port), "--path", str(self.folder)]
-
-
 def items(count: int) -> list[dict]:
     """Flight-like items: a unique key, a destination shared by count / KEY_VALUES items, a few attributes."""
     return [{"flight_key": {"S": f"UA#{n % 9000}#2013-{n % 12 + 1:02d}-{n % 28 + 1:02d}T{n % 24:02d}:00:00Z#{n}"},
@@ -123,7 +112,7 @@ def main() -> None:
     batch = items(args.items)
     with tempfile.TemporaryDirectory() as scratch:
         servers = {"moto": MotoServer(Path(scratch, "moto.log")), "dynalite": DynaliteServer(Path(scratch, "dynalite.log")),
-                   "dynalite-disk": DynaliteOnDisk(Path(scratch, "disk.log"), Path(scratch, "leveldb"))}
+                   "dynalite-disk": DynaliteServer(Path(scratch, "disk.log"), path=Path(scratch, "leveldb"))}
         print(f"{args.items:,} items, one GSI whose key {KEY_VALUES} values share; full read stopped after {args.phase_limit:.0f} s")
         print(f"{'server':<14} {'write (vs first)':>18} {'full read':>32} {'GSI query':>22} {'server RSS':>11}")
         baseline = None
