@@ -30,10 +30,10 @@ from loaders.deploy.requested import REQUESTED_FILE, deployment_of, read_request
 from loaders.deploy.rollback import ROLLBACK_MANIFEST, RolledBack, rollback, rolled_back
 from loaders.deploy.staging import ensure_bucket, s3_client
 from loaders.deploy.sync import SyncResult, apply_plan
-from loaders.dynamodb.capacity import index_count_read_units, scan_read_units
 from loaders.dynamodb.client import cloudwatch_client, make_client, profile_session
-from loaders.dynamodb.items import Item, frame_to_items, item_to_row
-from loaders.dynamodb.readback import count_items, scan_items, segments_for
+from loaders.dynamodb.items import FrameItems
+from loaders.dynamodb.live import LiveTable, expected_digests, read_live, watched_columns
+from loaders.dynamodb.readback import count_items, scan_pages, segments_for
 from loaders.dynamodb.tables import describe, table_name
 from loaders.rules.guard import install_guard
 from pipeline.settings import Settings
@@ -81,13 +81,18 @@ def gate(settings: Settings, dataset: Dataset) -> GateResult:
                        dataset.refused, run_name=settings.run_id)
 
 
-def checked_items(settings: Settings, dataset: Dataset, result: GateResult) -> dict[str, list[Item]]:
+def checked_items(settings: Settings, dataset: Dataset, result: GateResult) -> dict[str, FrameItems]:
     """The items of every table that passed the gate, made from the very frames the gate checked.
 
     Never read again from disk: what is loaded is exactly what was checked.
     """
-    return {t.name: frame_to_items(dataset.frames[t.name], t) for t in settings.registry.tables
+    return {t.name: FrameItems(dataset.frames[t.name], t) for t in settings.registry.tables
             if t.name in dataset.frames and result.loadable(t.name)}
+
+
+def watched(settings: Settings) -> dict[str, tuple[str, ...]]:
+    """By contract name, the columns a read of a live table keeps for the live checks."""
+    return {t.name: watched_columns(t, settings.registry.tables) for t in settings.registry.tables}
 
 
 def connect(settings: Settings, endpoint_url: str | None):
@@ -97,13 +102,14 @@ def connect(settings: Settings, endpoint_url: str | None):
     return client
 
 
-def plan(client, settings: Settings, expected: dict[str, list[Item]]) -> Plan:
+def plan(client, settings: Settings, expected: dict[str, FrameItems]) -> Plan:
     """Read every table that may be loaded and work out what a sync would change. Writes nothing."""
     tables = list(settings.registry.only(expected))
     return plan_tables(client, tables, expected, settings.table_prefix, migrate=settings.migrate or settings.recreate,
                        recreate=settings.recreate, allow_mass_delete=settings.allow_mass_delete, imports=settings.imports(),
                        requested=read_requested(settings.out_dir / REQUESTED_FILE,
-                                                 deployment_of(client, settings.aws_profile)))
+                                                 deployment_of(client, settings.aws_profile)),
+                       watched=watched(settings))
 
 
 def write_plan(the_plan: Plan, settings: Settings, path: Path) -> None:
@@ -134,18 +140,6 @@ def apply(client, settings: Settings, the_plan: Plan, progress: ProgressFactory 
     return done
 
 
-@dataclass(frozen=True)
-class LiveTable:
-    """One read of a live table for the live checks: its items, and one count of each of its GSIs."""
-
-    name: str
-    items: list[Item]
-    index_counts: dict[str, int]
-    description: dict | None
-    reused: bool  # the plan's read, since nothing was written to the table after it
-    read_units: float = 0.0  # what this read cost (nothing when the plan's read is reused, but the GSI counts)
-
-
 def gsis_not_active(table: Table, live: LiveTable) -> int:
     """How many of the GSIs `table` declares are missing from its read-back description or not ACTIVE."""
     statuses = {i["IndexName"]: i.get("IndexStatus") for i in (live.description or {}).get("GlobalSecondaryIndexes", [])}
@@ -156,15 +150,19 @@ def gsis_not_active(table: Table, live: LiveTable) -> int:
 PARALLEL_READS = 4
 
 
-def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult | None,
+def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult | None, expected: dict[str, FrameItems],
            tables: list[Table] | None = None, progress: ProgressFactory | None = None) -> dict[str, LiveTable]:
     """Read each table once for the live checks, several at once, reusing the plan's read where the sync wrote nothing.
 
-    `progress("read back", total)` is told the items read so far, of about `total` (the tables' ItemCount: a hint).
+    A read keeps whole only the items that differ from `expected` (the checked
+    items), so that a failing check can show them. `progress("read back",
+    total)` is told the items read so far, of about `total` (the tables'
+    ItemCount: a hint).
     """
     plans = the_plan.by_table() if the_plan else {}
     written = {name for name, p in plans.items() if p.changes_anything} if done else set()
     chosen = list(tables if tables is not None else settings.registry.tables)
+    columns = watched(settings)
     read, counting = 0, threading.Lock()
 
     def reused(table: Table) -> bool:
@@ -174,8 +172,7 @@ def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult |
     def one(table: Table, description: dict | None, advance) -> LiveTable:
         name = table_name(table, settings.table_prefix)
         if description is None:
-            return LiveTable(name, [], {}, None, False)
-        reuse = reused(table)
+            return LiveTable(name, None)
 
         def on_page(count: int) -> None:
             nonlocal read
@@ -183,13 +180,17 @@ def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult |
                 read += count
                 advance(read)
 
-        items = plans[table.name].live if reuse else scan_items(client, name, segments_for(int(description.get("ItemCount", 0))),
-                                                                on_page)
+        if reused(table):
+            live = plans[table.name].live
+            live.reused = True
+        else:
+            pages = scan_pages(client, name, segments_for(int(description.get("ItemCount", 0))), on_page)
+            digests = expected_digests(expected[table.name], table, name) if table.name in expected else None
+            live = read_live(pages, table, name, description, digests, columns[table.name])
+        live.description = description
         live_indexes = {i["IndexName"] for i in description.get("GlobalSecondaryIndexes", [])}
-        counts = {i.name: count_items(client, name, i.name) for i in table.indexes if i.name in live_indexes}
-        units = (0.0 if reuse else scan_read_units(items)) + sum(
-            index_count_read_units(items, table, i) for i in table.indexes if i.name in counts)
-        return LiveTable(name, items, counts, description, reuse, units)
+        live.index_counts = {i.name: count_items(client, name, i.name) for i in table.indexes if i.name in live_indexes}
+        return live
 
     with ThreadPoolExecutor(max_workers=PARALLEL_READS, thread_name_prefix="verify") as pool:
         descriptions = list(pool.map(lambda t: describe(client, table_name(t, settings.table_prefix)), chosen))
@@ -199,9 +200,9 @@ def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult |
 
 
 def check_live(settings: Settings, dataset: Dataset, live: dict[str, LiveTable]) -> GxResults:
-    """The Great Expectations suites of the gate, run on the items read back (foreign keys, row counts)."""
-    frames = {name: pd.DataFrame([item_to_row(i) for i in table.items]).reindex(columns=settings.registry.by_name[name].columns)
-              for name, table in live.items() if table.description is not None}
+    """The Great Expectations suites of the gate, run on the columns they read of the items read back (foreign keys,
+    row counts)."""
+    frames = {name: pd.DataFrame(table.columns, dtype=object) for name, table in live.items() if table.description is not None}
     counts = ledger_counts(dataset)
     return validate("live", frames, {n: counts[n] for n in frames} if counts is not None else None, settings.out_dir,
                     settings.registry.tables, run_name=settings.run_id)

@@ -19,10 +19,10 @@ from loaders.deploy.expiry import EXPIRED_NOTE
 from loaders.deploy.plan import Plan
 from loaders.dynamodb.client import read_only
 from loaders.dynamodb.endpoint import scrub, shown
+from loaders.dynamodb.live import LiveTable
 from loaders.dynamodb.tables import table_name
 from pipeline import stages
 from pipeline.settings import Settings
-from pipeline.stages import LiveTable
 from plugin.options import SETTINGS
 from plugin.servers import DynaliteServer, MotoServer
 from reporting.progress import read_progress, table_progress
@@ -290,7 +290,7 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
     if not settings.plan_only:
         with (terminal(), run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url),
               read_only(dynamodb) if not settings.writes else nullcontext()):
-            live = stages.verify(dynamodb, settings, the_plan, done, checked, progress=read_progress)
+            live = stages.verify(dynamodb, settings, the_plan, done, expected, checked, progress=read_progress)
         run_record.gsis_not_active = {t.name: stages.gsis_not_active(t, live[t.name]) for t in checked if t.name in live}
     if settings.writes and the_plan is not None:
         # The run synced: its figures are published at the end of the session, once every check has run.

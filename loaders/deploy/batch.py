@@ -12,10 +12,11 @@ before anything is written.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from itertools import islice
 
 from botocore.exceptions import ClientError
 
@@ -35,6 +36,8 @@ GAVE_UP_ERRORS = frozenset({
     "ServiceUnavailable",
 })
 DEFAULT_BACKOFF = Backoff(base=0.05, cap=5.0, attempts=10)
+# Batches made ahead of the workers, per worker: enough that none waits for the next, few enough to hold.
+BATCHES_AHEAD = 2
 
 Request = dict  # {"PutRequest": {"Item": ...}} or {"DeleteRequest": {"Key": ...}}
 
@@ -71,26 +74,28 @@ class _BatchResult:
     last_error: str | None = None
 
 
-def split_batches(items: Sequence, max_items: int = dynamodb.MAX_BATCH_WRITE_ITEMS,
-                  max_bytes: int = dynamodb.MAX_BATCH_WRITE_BYTES, size: Callable[[object], int] = dynamodb.item_size) -> list[list]:
-    """Consecutive batches of at most `max_items` entries and `max_bytes` bytes (as AWS counts them)."""
+def split_batches(items: Iterable, max_items: int = dynamodb.MAX_BATCH_WRITE_ITEMS,
+                  max_bytes: int = dynamodb.MAX_BATCH_WRITE_BYTES, size: Callable[[object], int] = dynamodb.item_size) -> Iterator[list]:
+    """Consecutive batches of at most `max_items` entries and `max_bytes` bytes (as AWS counts them), made as
+    they are taken."""
     if max_items * dynamodb.MAX_ITEM_BYTES <= max_bytes:
         # No item is over 400 KB (the gate and the guard refuse it), so 25 of them fit in 16 MB: the count
         # alone decides, and the loader spends no time sizing items before the first request goes out.
-        return [list(items[start:start + max_items]) for start in range(0, len(items), max_items)]
-    batches: list[list] = []
+        entries = iter(items)
+        while batch := list(islice(entries, max_items)):
+            yield batch
+        return
     current: list = []
     total = 0
     for entry in items:
         entry_size = size(entry)
         if current and (len(current) == max_items or total + entry_size > max_bytes):
-            batches.append(current)
+            yield current
             current, total = [], 0
         current.append(entry)
         total += entry_size
     if current:
-        batches.append(current)
-    return batches
+        yield current
 
 
 def _request_key(request: Request, key: tuple[str, ...]) -> dict:
@@ -151,27 +156,28 @@ def _write_batch(client, table: str, batch: list[Request], backoff: Backoff, lim
     return result
 
 
-def write_requests(client, table: str, requests: Sequence[Request], key: tuple[str, ...], *,
+def write_requests(client, table: str, requests: Iterable[Request], key: tuple[str, ...], *,
                    workers: int = DEFAULT_WORKERS, backoff: Backoff = DEFAULT_BACKOFF,
                    progress: Callable[[int], None] | None = None,
                    limit: AbstractContextManager | None = None) -> LoadReport:
     """Send every put and delete request to `table` with BatchWriteItem from `workers` threads.
 
-    `limit` (a semaphore) bounds the requests in flight when several tables are written at once.
-    `progress(done)` is called with the number of requests done so far.
+    `requests` are taken as batches are sent, a few batches ahead of the
+    workers, so a table's requests are never all held; their keys must be
+    distinct (a plan's are; `write_items` checks a list's). `limit` (a
+    semaphore) bounds the requests in flight when several tables are written
+    at once. `progress(done)` is called with the number of requests done so far.
     Raises `ItemsNotWritten` naming each key still not written at the end
     (unprocessed after `backoff.attempts` calls, or refused by the service
     after botocore's own retries); any other error stops the load, and what
     was written stays.
     """
-    check_unique_keys(table, requests, key)
     started = time.monotonic()
-    batches = split_batches(requests, size=lambda r: dynamodb.item_size(r.get("PutRequest", {}).get("Item", {})))
-    total = _BatchResult()
+    total, batches, running = _BatchResult(), 0, set()
     executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix=f"load-{table}")
-    try:
-        futures = [executor.submit(_write_batch, client, table, batch, backoff, limit or nullcontext()) for batch in batches]
-        for future in as_completed(futures):
+
+    def take(finished) -> None:
+        for future in finished:
             result = future.result()
             total.put += result.put
             total.deleted += result.deleted
@@ -182,6 +188,15 @@ def write_requests(client, table: str, requests: Sequence[Request], key: tuple[s
                 total.last_error = result.last_error
             if progress is not None:
                 progress(total.put + total.deleted)
+
+    try:
+        for batch in split_batches(requests, size=lambda r: dynamodb.item_size(r.get("PutRequest", {}).get("Item", {}))):
+            batches += 1
+            running.add(executor.submit(_write_batch, client, table, batch, backoff, limit or nullcontext()))
+            if len(running) >= BATCHES_AHEAD * max(1, workers):
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                take(finished)
+        take(as_completed(running))
     except BaseException:
         # A failed batch (or Ctrl-C) stops the load: batches not started are dropped, running ones finish.
         executor.shutdown(wait=True, cancel_futures=True)
@@ -190,10 +205,12 @@ def write_requests(client, table: str, requests: Sequence[Request], key: tuple[s
     if total.unwritten:
         keys = [_request_key(request, key) for request in total.unwritten]
         raise ItemsNotWritten(table, keys, backoff.attempts, total.last_error)
-    return LoadReport(table, total.put, len(batches), total.retries, total.unprocessed_retried,
+    return LoadReport(table, total.put, batches, total.retries, total.unprocessed_retried,
                       time.monotonic() - started, deleted=total.deleted)
 
 
 def write_items(client, table: str, items: Sequence[Item], key: tuple[str, ...], **options) -> LoadReport:
-    """Put every item into `table`; see `write_requests`."""
-    return write_requests(client, table, [{"PutRequest": {"Item": item}} for item in items], key, **options)
+    """Put every item into `table`, refusing repeated keys first; see `write_requests`."""
+    requests = [{"PutRequest": {"Item": item}} for item in items]
+    check_unique_keys(table, requests, key)
+    return write_requests(client, table, requests, key, **options)

@@ -2,7 +2,10 @@
 
 Every table is read whole (paginated, parallel Scan segments for large ones,
 strongly consistent) and each live item is compared with the item the checked
-export makes, types included: a number stored as a string is an update. Each
+export makes, types included: a number stored as a string is an update. Both
+sides are compared by digest (`loaders.dynamodb.live`), a page at a time:
+memory holds whole items only where they differ, and the export's items are
+made again from the checked frame when they are written. Each
 key is `create`, `update`, `delete` (live, not in the export, and the contract
 mirrors the export), `kept` (live, not in the export, and the contract only
 upserts) or `unchanged`. Table-level problems are found here too, before any
@@ -17,35 +20,49 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 
 from contracts.dynamodb import comparable
 from contracts.table import Index, Table
 from contracts.violations import MASK
 from loaders.deploy.expiry import expired_items, ttl_to_enable
 from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
-from loaders.dynamodb.capacity import scan_read_units
+from loaders.dynamodb.digests import Digest, key_digest
 from loaders.dynamodb.items import Item
+from loaders.dynamodb.live import LiveTable, expected_digests, read_live
 from loaders.dynamodb.protection import PROTECTIONS, missing_protection
-from loaders.dynamodb.readback import scan_items, segments_for
+from loaders.dynamodb.readback import scan_pages, segments_for
 from loaders.dynamodb.tables import compare_schema, describe, table_name
-from loaders.errors import KeySchemaMismatch, StagingMissing
+from loaders.errors import DuplicateItemKey, KeySchemaMismatch, StagingMissing
 
 EXAMPLES = 5
 # A value longer than this is cut in the plan's examples: they show what changes, not whole items.
 SHOWN_VALUE_CHARS = 40
 
 
-def item_key(item: Item, key: tuple[str, ...]) -> tuple:
-    """The comparable primary key of an item: `1042` and `1042.0` are one key, as in DynamoDB."""
-    return tuple(comparable(item[name]) for name in key)
-
-
 def _differing(item: Item, live: Item) -> tuple[str, ...]:
     names = item.keys() | live.keys()
     return tuple(sorted(n for n in names if n not in item or n not in live or comparable(item[n]) != comparable(live[n])))
+
+
+class Creates:
+    """The expected items a sync creates in a table, made again from the export each time they are walked:
+    all of them (`keys` None: a new table) or those whose key digest `keys` holds."""
+
+    def __init__(self, items: Iterable[Item], key: tuple[str, ...], keys: set[Digest] | None = None):
+        self.items, self.key, self.keys = items, key, keys
+
+    def __len__(self) -> int:
+        return len(self.items) if self.keys is None else len(self.keys)
+
+    def __iter__(self) -> Iterator[Item]:
+        if self.keys is None:
+            yield from self.items
+        elif self.keys:
+            yield from (item for item in self.items if key_digest(item, self.key) in self.keys)
 
 
 @dataclass(frozen=True)
@@ -65,7 +82,7 @@ class TablePlan:
     name: str
     exists: bool
     actions: list[str] = field(default_factory=list)
-    create: list[Item] = field(default_factory=list)
+    create: Iterable[Item] = ()  # sized: a list, or the export's items to create (`Creates`)
     update: list[Update] = field(default_factory=list)
     delete: list[Item] = field(default_factory=list)  # whole live items, so a rollback can put them back
     kept: int = 0
@@ -83,8 +100,8 @@ class TablePlan:
     # The server accepted them and does not show them: reported, not requested again.
     unapplied: dict[str, str] = field(default_factory=dict)
     by_import: bool = False  # a new table created by ImportTable, holding `create`, instead of CreateTable and writes
-    # The items read, when the table exists and keeps its key: the live checks reuse them if nothing is written.
-    live: list[Item] | None = None
+    # The read of the live table, when it exists and keeps its key: the live checks reuse it if nothing is written.
+    live: LiveTable | None = None
     read_units: float = 0.0  # what reading the live table cost
 
     @property
@@ -100,7 +117,7 @@ class TablePlan:
                 "unchanged": self.unchanged, "kept": self.kept}
 
     def _keys(self, items) -> list[str]:
-        return [_shown_key(item, self.table) for item in items[:EXAMPLES]]
+        return [_shown_key(item, self.table) for item in islice(items, EXAMPLES)]
 
     def changed_attributes(self) -> dict[str, int]:
         """How many updates change each attribute, the most changed first."""
@@ -171,28 +188,27 @@ class Plan:
         return totals
 
 
-def diff_items(plan: TablePlan, expected: list[Item], live: list[Item]) -> None:
-    """Classify every key of `expected` and `live` into the plan."""
+def diff_items(plan: TablePlan, expected: Iterable[Item], pages: Iterable[list[Item]], description: dict | None = None,
+               watched: tuple[str, ...] = (), digests: dict[Digest, Digest] | None = None) -> None:
+    """Read the live table's `pages` into `plan.live` and classify every key of it and of `expected` into the plan.
+
+    `digests` are `expected`'s (`loaders.dynamodb.live.expected_digests`), worked out here when not given.
+    """
     key = plan.table.key
-    have = {item_key(item, key): item for item in live}
-    seen = set()
-    for item in expected:
-        found_key = item_key(item, key)
-        seen.add(found_key)
-        before = have.get(found_key)
-        if before is None:
-            plan.create.append(item)
-            continue
-        attributes = _differing(item, before)
-        if attributes:
-            plan.update.append(Update(item, before, attributes))
-        else:
-            plan.unchanged += 1
-    stale = [item for found_key, item in have.items() if found_key not in seen]
+    if digests is None:
+        digests = expected_digests(expected, plan.table, plan.name)
+    live = plan.live = read_live(pages, plan.table, plan.name, description, digests, watched)
+    plan.create = Creates(expected, key, digests.keys() - live.digests.keys())
+    if live.differing:
+        for item in expected:
+            before = live.differing.get(key_digest(item, key))
+            if before is not None:
+                plan.update.append(Update(item, before, _differing(item, before)))
+    plan.unchanged = live.count - len(live.unexpected) - len(live.differing)
     if plan.table.sync == "mirror":
-        plan.delete = stale
+        plan.delete = live.unexpected
     else:
-        plan.kept = len(stale)
+        plan.kept = len(live.unexpected)
 
 
 def _trip_breaker(plan: TablePlan, allow_mass_delete: bool) -> None:
@@ -214,10 +230,11 @@ def _plan_ttl(client, plan: TablePlan, *, new: bool) -> None:
         plan.actions.append(f"enable TTL on {attribute}")
 
 
-def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate: bool = False,
+def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, migrate: bool = False,
                recreate: bool = False, allow_mass_delete: bool = False, imports: ImportPolicy = NO_IMPORTS,
-               now: float | None = None, requested: Mapping[str, str] | None = None) -> TablePlan:
-    """Read the live table and compare it with `expected`; writes nothing.
+               now: float | None = None, requested: Mapping[str, str] | None = None,
+               watched: tuple[str, ...] = ()) -> TablePlan:
+    """Read the live table and compare it with `expected` (sized, and walked more than once); writes nothing.
 
     `migrate` lets a table or GSI whose keys differ be rebuilt; `recreate`
     rebuilds every existing table (backed up first) whatever its keys;
@@ -225,16 +242,23 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
     `expected` whose expiry is before `now` (the clock unless given) are
     counted as `expired`. `requested` holds the protections earlier runs
     requested ({kind: run id}): still missing, they are reported as
-    unapplied instead of planned again.
+    unapplied instead of planned again. The live read keeps the `watched`
+    columns of each item for the live checks (`loaders.dynamodb.live`).
     """
     description = describe(client, name)
     plan = TablePlan(table, name, exists=description is not None)
+    try:
+        # Before anything is written, and for a new table too: a repeated key would lose an item.
+        digests = expected_digests(expected, table, name)
+    except DuplicateItemKey as repeated:
+        plan.blocked = str(repeated)
+        return plan
     plan.expired = expired_items(table, expected, time.time() if now is None else now)
     if description is None:
         plan.by_import = imports.chooses(len(expected))
         plan.actions.append("create table" + (f" with {len(table.indexes)} GSI{'s' * (len(table.indexes) != 1)}" if table.indexes else "")
                             + (" by ImportTable" if plan.by_import else ""))
-        plan.create = list(expected)
+        plan.create = Creates(expected, table.key)
         _plan_ttl(client, plan, new=True)
         if plan.by_import and imports.bucket is None:
             reason = "and --import=always" if imports.mode == "always" else f"reach --import-threshold={imports.threshold}"
@@ -250,7 +274,7 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
         plan.migrate = True
         was = f" (was {schema.key_found})" if schema.key_found else ""
         plan.actions.append(f"back up, delete and recreate with key {schema.key_declared}{was}")
-        plan.create = list(expected)
+        plan.create = Creates(expected, table.key)
         plan.live_count = int(description.get("ItemCount", 0))
         _plan_ttl(client, plan, new=True)
         return plan
@@ -268,27 +292,29 @@ def plan_table(client, table: Table, name: str, expected: list[Item], *, migrate
     plan.protect = tuple(kind for kind in missing if kind not in plan.unapplied)
     plan.actions += [PROTECTIONS[kind] for kind in plan.protect]
     _plan_ttl(client, plan, new=False)
-    plan.live = scan_items(client, name, segments_for(int(description.get("ItemCount", 0))))
-    plan.live_count = len(plan.live)
-    plan.read_units = scan_read_units(plan.live)
-    diff_items(plan, expected, plan.live)
+    diff_items(plan, expected, scan_pages(client, name, segments_for(int(description.get("ItemCount", 0)))), description,
+               watched, digests)
+    plan.live_count = plan.live.count
+    plan.read_units = plan.live.read_units
     _trip_breaker(plan, allow_mass_delete)
     return plan
 
 
-def plan_tables(client, tables: list[Table], expected: dict[str, list[Item]], prefix: str = "", *,
+def plan_tables(client, tables: list[Table], expected: Mapping[str, Iterable[Item]], prefix: str = "", *,
                 migrate: bool = False, recreate: bool = False, allow_mass_delete: bool = False,
                 imports: ImportPolicy = NO_IMPORTS, parallel: int = 4, now: float | None = None,
-                requested: Mapping[str, Mapping[str, str]] | None = None) -> Plan:
+                requested: Mapping[str, Mapping[str, str]] | None = None,
+                watched: Mapping[str, tuple[str, ...]] | None = None) -> Plan:
     """Plan every table, several at once (each reads its own table); the order of `tables` is kept.
 
     `requested`: by DynamoDB table name, the protections earlier runs requested (loaders.deploy.requested).
+    `watched`: by contract name, the columns the live read keeps for the live checks.
     """
     def one(table: Table) -> TablePlan:
         name = table_name(table, prefix)
         return plan_table(client, table, name, expected[table.name], migrate=migrate, recreate=recreate,
                           allow_mass_delete=allow_mass_delete, imports=imports, now=now,
-                          requested=(requested or {}).get(name))
+                          requested=(requested or {}).get(name), watched=(watched or {}).get(table.name, ()))
 
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="plan") as pool:
         return Plan(list(pool.map(one, tables)))

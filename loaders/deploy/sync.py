@@ -15,10 +15,11 @@ as for any new table.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
+from itertools import chain
 from pathlib import Path
 
 from botocore.exceptions import ClientError
@@ -142,10 +143,14 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
         list(pool.map(alter, altered))
 
 
-def _requests(plan: TablePlan) -> list[dict]:
-    puts = [{"PutRequest": {"Item": item}} for item in plan.create]
-    puts += [{"PutRequest": {"Item": update.item}} for update in plan.update]
-    return puts + [{"DeleteRequest": {"Key": item_key(item, plan.table)}} for item in plan.delete]
+def _requests(plan: TablePlan, done: TableSync) -> Iterator[dict]:
+    """The plan's puts and deletes, made as they are sent; each adds its write units (DynamoDB's rules) to `done`."""
+    for item in chain(plan.create, (update.item for update in plan.update)):
+        done.write_units += write_units(item, plan.table)
+        yield {"PutRequest": {"Item": item}}
+    for item in plan.delete:
+        done.write_units += write_units(item, plan.table)
+        yield {"DeleteRequest": {"Key": item_key(item, plan.table)}}
 
 
 def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: int = DEFAULT_WORKERS,
@@ -179,7 +184,8 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
     def load_by_import(table_plan: TablePlan, done: TableSync) -> None:
         with (progress or no_progress)(table_plan.name, len(table_plan.create)) as advance:
             try:
-                report = import_table(client, s3, table_plan.table, table_plan.name, table_plan.create,
+                # Staged in a shuffled order (loaders.deploy.import_table): the new table's items are held once.
+                report = import_table(client, s3, table_plan.table, table_plan.name, list(table_plan.create),
                                       bucket=imports.bucket, key_prefix=imports.prefix, table_wait=wait)
             except ImportFailed as failed:
                 done.imported, done.import_failure = ImportCounts.of_failure(failed), str(failed)
@@ -200,13 +206,10 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
             if on_table_done is not None:
                 on_table_done(table_plan.table.name, done)
             return
-        requests = _requests(table_plan)
-        with (progress or no_progress)(table_plan.name, len(requests)) as advance:
-            report = write_requests(client, table_plan.name, requests, table_plan.table.key, workers=workers,
-                                    backoff=backoff, progress=advance, limit=in_flight)
+        with (progress or no_progress)(table_plan.name, table_plan.writes) as advance:
+            report = write_requests(client, table_plan.name, _requests(table_plan, done), table_plan.table.key,
+                                    workers=workers, backoff=backoff, progress=advance, limit=in_flight)
         done.created, done.updated, done.deleted = len(table_plan.create), len(table_plan.update), len(table_plan.delete)
-        written = table_plan.create + [u.item for u in table_plan.update] + table_plan.delete
-        done.write_units = sum(write_units(item, table_plan.table) for item in written)
         done.report = report
         if on_table_done is not None:
             on_table_done(table_plan.table.name, done)

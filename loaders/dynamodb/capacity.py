@@ -12,7 +12,6 @@ item by item.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 
 from contracts.dynamodb import item_size
 from contracts.table import Index, Table
@@ -41,13 +40,13 @@ def write_units(item: Item, table: Table) -> int:
     return units
 
 
-def scan_read_units(items: Iterable[Item], *, consistent: bool = True) -> float:
-    """Read units of a Scan that read `items`."""
-    units = math.ceil(sum(item_size(i) for i in items) / READ_UNIT_BYTES)
+def projected_size(item: Item, table: Table, index: Index) -> int:
+    """Bytes of `item` as the GSI holds it; 0 when it lacks a key of the index (a sparse index skips it)."""
+    projected = _projected(item, table, index)
+    return 0 if projected is None else item_size(projected)
+
+
+def read_units(bytes_read: int, *, consistent: bool = True) -> float:
+    """Read units of a Scan that read `bytes_read` bytes of items; a GSI is read eventually consistent only."""
+    units = math.ceil(bytes_read / READ_UNIT_BYTES)
     return float(units if consistent else units / 2)
-
-
-def index_count_read_units(items: Iterable[Item], table: Table, index: Index) -> float:
-    """Read units of counting a GSI with a Scan (eventually consistent, as every GSI read is)."""
-    projected = (p for p in (_projected(i, table, index) for i in items) if p is not None)
-    return scan_read_units(projected, consistent=False)

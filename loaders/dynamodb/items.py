@@ -8,7 +8,7 @@ sparse GSI would skip, and AWS refuses empty strings in key attributes.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pandas as pd
@@ -82,6 +82,28 @@ def frame_to_items(frame: pd.DataFrame, table: Table) -> list[Item]:
         _row_to_item(dict(zip(columns, values, strict=False)), table, types, line_of(index))
         for index, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=False)
     ]
+
+
+# Rows made into items at a time: a table's items are made again for each pass, never held all at once.
+CHUNK_ROWS = 5000
+
+
+class FrameItems:
+    """A checked frame's items, made a chunk at a time each time they are iterated.
+
+    The frame is what the gate checked; its items in client format take ten
+    times its memory, so a plan or a sync walks them instead of keeping them.
+    """
+
+    def __init__(self, frame: pd.DataFrame, table: Table):
+        self.frame, self.table = frame, table
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __iter__(self) -> Iterator[Item]:
+        for start in range(0, len(self.frame), CHUNK_ROWS):
+            yield from frame_to_items(self.frame.iloc[start:start + CHUNK_ROWS], self.table)
 
 
 def item_key(item: Mapping[str, Any], table: Table) -> dict[str, Any]:

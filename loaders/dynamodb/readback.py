@@ -7,10 +7,12 @@ are reserved words: moto accepts them bare, AWS does not).
 """
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from queue import Full, Queue
 from typing import Any
 
 from loaders.dynamodb.items import Item
@@ -22,28 +24,69 @@ def count_items(client, table: str, index: str | None = None) -> int:
     return sum(page["Count"] for page in client.get_paginator("scan").paginate(**request))
 
 
-def scan_items(client, table: str, segments: int = 1, on_page: Callable[[int], None] | None = None) -> list[Item]:
-    """Every item of a table, in client format, read with strong consistency.
+def scan_pages(client, table: str, segments: int = 1, on_page: Callable[[int], None] | None = None) -> Iterator[list[Item]]:
+    """Every item of a table, in client format, read with strong consistency, a page at a time.
 
     Consistent reads, because a plan or a check must see every write that
     was acknowledged before it. With `segments` > 1, a parallel Scan: each
-    segment is paged by its own thread (the Scan API's Segment/TotalSegments).
-    `on_page(n)` is called with the item count of each page as it arrives (from the segments' threads).
+    segment is paged by its own thread (the Scan API's Segment/TotalSegments)
+    into a short queue, so memory holds a few pages whatever the table's size.
+    `on_page(n)` is called with the item count of each page as it is taken.
     """
-    def segment(number: int) -> list[Item]:
-        pages = client.get_paginator("scan").paginate(
+    def pages_of(number: int):
+        return client.get_paginator("scan").paginate(
             TableName=table, ConsistentRead=True, **({"Segment": number, "TotalSegments": segments} if segments > 1 else {}))
-        items = []
-        for page in pages:
-            items += page["Items"]
-            if on_page is not None:
-                on_page(len(page["Items"]))
-        return items
 
     if segments <= 1:
-        return segment(0)
+        for page in pages_of(0):
+            if on_page is not None:
+                on_page(len(page["Items"]))
+            yield page["Items"]
+        return
+    queue: Queue = Queue(maxsize=QUEUED_PAGES_PER_SEGMENT * segments)
+    closed = threading.Event()
+
+    def put(entry) -> bool:
+        # A reader that stopped early (an error, Ctrl-C) takes nothing more: the segments then end.
+        while not closed.is_set():
+            try:
+                queue.put(entry, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def segment(number: int) -> None:
+        try:
+            for page in pages_of(number):
+                if not put(page["Items"]):
+                    return
+            put(_SEGMENT_DONE)
+        except BaseException as error:  # handed to the reader, which raises it
+            put(error)
+
     with ThreadPoolExecutor(max_workers=segments, thread_name_prefix=f"scan-{table}") as pool:
-        return [item for part in pool.map(segment, range(segments)) for item in part]
+        for number in range(segments):
+            pool.submit(segment, number)
+        try:
+            running = segments
+            while running:
+                entry = queue.get()
+                if entry is _SEGMENT_DONE:
+                    running -= 1
+                elif isinstance(entry, BaseException):
+                    raise entry
+                else:
+                    if on_page is not None:
+                        on_page(len(entry))
+                    yield entry
+        finally:
+            closed.set()
+
+
+# Pages each segment may have read ahead of the reader (a page is up to 1 MB).
+QUEUED_PAGES_PER_SEGMENT = 2
+_SEGMENT_DONE = object()
 
 
 # Items per Scan segment before a parallel scan pays off; AWS suggests a segment per 2 GB, but a plan

@@ -15,13 +15,15 @@ from loaders.dynamodb.tables import key_names
 from plugin.suites.blocked import loaded
 from plugin.suites.expected import (
     difference,
+    differing_items,
     expected_answer,
-    items_by_key,
+    key_of,
+    live_difference,
     query_attributes,
     query_values,
-    rows_by_key,
     rows_in_index,
     shown_keys,
+    typed_rows,
 )
 
 pytestmark = pytest.mark.live
@@ -125,12 +127,13 @@ def test_expiry_is_live(expiring_table, contracts_deployment, contracts_dataset,
         pytest.fail(f"{name}: could not enable TTL on {expiry.attribute}: {refused}", pytrace=False)
     epoch = datetime.fromisoformat("1970-01-01T00:00:00+00:00")
     wrong = []
-    found = items_by_key(live(contracts_deployment, table).items, table)
-    for key, row in rows_by_key(fixed_frame(contracts_dataset, table), table).items():
-        source = row.get(expiry.from_column)
+    columns = live(contracts_deployment, table).columns
+    found = dict(zip(zip(*(columns[k] for k in table.key)), columns[expiry.attribute], strict=True))
+    for row in typed_rows(fixed_frame(contracts_dataset, table), table):
+        key, source = key_of(row, table), row.get(expiry.from_column)
         want = None if source is None else int((datetime.fromisoformat(source.replace("Z", "+00:00")) + expiry.retention - epoch)
                                                / timedelta(seconds=1))
-        got = found.get(key, {}).get(expiry.attribute)
+        got = found.get(key)
         if (None if got is None else int(got)) != want:
             wrong.append((key, want, got))
     if wrong:
@@ -151,7 +154,7 @@ def test_expiry_is_live(expiring_table, contracts_deployment, contracts_dataset,
 def test_item_count(table, contracts_deployment, contracts_dataset, contracts_run_record):
     """Counted from one full paginated Scan: ItemCount lags by hours on AWS."""
     loaded(contracts_deployment, contracts_run_record, table)
-    found = len(live(contracts_deployment, table).items)
+    found = live(contracts_deployment, table).count
     contracts_run_record.found[table.name] = found
     expected = len(fixed_frame(contracts_dataset, table))
     if table.sync == "upsert":
@@ -175,7 +178,7 @@ def test_gsi(gsi, contracts_deployment, contracts_dataset, contracts_run_record)
     types = {d["AttributeName"]: d["AttributeType"] for d in description["AttributeDefinitions"]}
     assert {k: types[k] for k in index.key} == {k: table.attribute_type(k) for k in index.key}
     assert indexes[index.name]["Projection"]["ProjectionType"] == index.projection
-    carrying = sum(1 for item in live(contracts_deployment, table).items if all(k in item for k in index.key))
+    carrying = live(contracts_deployment, table).carrying[index.name]
     assert live(contracts_deployment, table).index_counts[index.name] == carrying, "the index does not hold every item carrying its keys"
     expected = rows_in_index(fixed_frame(contracts_dataset, table), index)
     if table.sync == "mirror":
@@ -185,17 +188,16 @@ def test_gsi(gsi, contracts_deployment, contracts_dataset, contracts_run_record)
 def test_items_equal_fixed_rows(table, contracts_deployment, contracts_dataset, contracts_run_record):
     """Every item read back equals its fixed row, types included; none missing, none extra."""
     loaded(contracts_deployment, contracts_run_record, table)
-    expected = rows_by_key(fixed_frame(contracts_dataset, table), table)
-    found = items_by_key(live(contracts_deployment, table).items, table)
-    missing, extra = expected.keys() - found.keys(), found.keys() - expected.keys()
-    if missing:
-        pytest.fail(f"{len(missing)} items of the export are not live, first keys {shown_keys(missing, table)}", pytrace=False)
-    if extra and table.sync == "mirror":
-        pytest.fail(f"{len(extra)} live items are not in the export, first keys {shown_keys(extra, table)}: {STALE_REMEDY}",
+    found = live_difference(fixed_frame(contracts_dataset, table), table, live(contracts_deployment, table))
+    if found.missing:
+        pytest.fail(f"{found.missing} items of the export are not live, first keys {shown_keys(found.missing_keys, table)}",
                     pytrace=False)
-    differs = difference(expected, {key: found[key] for key in expected}, table, (" from its fixed row", " from their fixed rows"))
-    if differs:
-        pytest.fail(differs, pytrace=False)
+    if found.extra and table.sync == "mirror":
+        pytest.fail(f"{found.extra} live items are not in the export, first keys {shown_keys(found.extra_keys, table)}: "
+                    f"{STALE_REMEDY}", pytrace=False)
+    if found.differing:
+        pytest.fail(differing_items(found.differing, *found.first, table, (" from its fixed row", " from their fixed rows")),
+                    pytrace=False)
 
 
 def test_foreign_keys_live(fk_check, contracts_deployment, contracts_run_record, contracts_live_expectations):

@@ -16,7 +16,7 @@ def test_a_plan_counts_the_attributes_that_change_and_masks_personal_values_in_i
     new = [passenger(1, email={"S": "new1@example.org"}, frequent_flyer_tier={"S": "PLATINUM"}),
            passenger(2, frequent_flyer_tier={"S": "SILVER"}), passenger(3, nationality={"N": "62"}), passenger(4)]
     plan = TablePlan(PASSENGERS, "passengers", exists=True)
-    diff_items(plan, new, live)
+    diff_items(plan, new, [live])
 
     summary = plan.summary()
     assert (summary["update"], summary["unchanged"]) == (3, 1)
@@ -32,6 +32,6 @@ def test_a_plan_counts_the_attributes_that_change_and_masks_personal_values_in_i
 
 def test_an_attribute_the_export_adds_shows_as_absent_before_and_a_long_value_is_cut():
     plan = TablePlan(PASSENGERS, "passengers", exists=True)
-    diff_items(plan, [passenger(1, nationality={"S": "x" * 100})], [{k: v for k, v in passenger(1).items() if k != "nationality"}])
+    diff_items(plan, [passenger(1, nationality={"S": "x" * 100})], [[{k: v for k, v in passenger(1).items() if k != "nationality"}]])
     [example] = plan.update_examples()
     assert example["changes"]["nationality"] == ["absent", "S '" + "x" * 39 + "..."]

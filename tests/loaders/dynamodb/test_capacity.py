@@ -1,6 +1,7 @@
 """Capacity units by DynamoDB's published rules, worked out by hand for a few items."""
 from contracts.table import Index
-from loaders.dynamodb.capacity import index_count_read_units, scan_read_units, write_units
+from contracts.dynamodb import item_size
+from loaders.dynamodb.capacity import projected_size, read_units, write_units
 
 
 def test_a_write_costs_a_unit_per_kilobyte_in_the_table_and_in_each_gsi_holding_the_item(readings_table):
@@ -15,9 +16,9 @@ def test_a_write_costs_a_unit_per_kilobyte_in_the_table_and_in_each_gsi_holding_
 
 
 def test_a_scan_costs_a_unit_per_4_kb_read_and_half_when_eventually_consistent():
-    items = [{"id": {"S": "x" * 998}}] * 9  # 1,000 bytes each, 9,000 in all
-    assert scan_read_units(items) == 3.0
-    assert scan_read_units(items, consistent=False) == 1.5
+    read = sum(item_size(item) for item in [{"id": {"S": "x" * 998}}] * 9)  # 1,000 bytes each, 9,000 in all
+    assert read_units(read) == 3.0
+    assert read_units(read, consistent=False) == 1.5
 
 
 def test_counting_a_gsi_reads_only_the_items_it_holds(readings_table):
@@ -25,4 +26,5 @@ def test_counting_a_gsi_reads_only_the_items_it_holds(readings_table):
     items = [{"reading_id": {"S": "R0001"}, "code": {"S": "c" * 4000}, "sensor": {"S": "S" * 9000}},
              {"reading_id": {"S": "R0002"}, "sensor": {"S": "S1"}}]
     # Only the first is in the index, projected to its keys: 10 + 5 + 4 + 4000 = 4,019 bytes, 1 unit, halved.
-    assert index_count_read_units(items, readings_table, index) == 0.5
+    assert [projected_size(item, readings_table, index) for item in items] == [4019, 0]
+    assert read_units(4019, consistent=False) == 0.5
