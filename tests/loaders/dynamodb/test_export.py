@@ -16,6 +16,7 @@ import json
 import pytest
 
 from loaders.dynamodb import export as exporting
+from loaders.dynamodb.client import read_only
 from loaders.dynamodb.export import EXPORTS_FOLDER, ExportPolicy, export_pages, export_problem, wait_for_export
 from loaders.dynamodb.items import item_to_row
 from loaders.dynamodb.stop import StopAsked, ask, reset
@@ -114,6 +115,12 @@ def test_the_export_is_written_under_the_staging_prefix_in_a_folder_of_its_own(c
         seen.update(stored(s3, bucket))
     folders = {key.split("/AWSDynamoDB/")[0] for key in seen}
     assert len(folders) == 1 and next(iter(folders)).startswith(f"staging/{EXPORTS_FOLDER}{table}/")
+
+
+def test_a_plan_may_read_by_export_since_an_export_changes_no_table(client, s3, bucket, table, aws_manifests):
+    aws_manifests(client, bucket)
+    with read_only(client):
+        assert sum(len(page) for page in export_pages(client, s3, table, bucket, "", wait=QUICK)) == ITEMS
 
 
 def test_moto_writes_no_manifest_and_the_export_is_refused_as_unreadable(client, s3, bucket, table):
