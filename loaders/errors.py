@@ -175,3 +175,23 @@ class ImportFailed(LoaderError):
             f"The import created {table}: delete it before importing again (an import only creates new tables), "
             "or load the table with BatchWriteItem."
         )
+
+
+class ExportFailed(LoaderError):
+    """An export of a table to S3 (ExportTableToPointInTime) ended FAILED; carries AWS's FailureCode and FailureMessage."""
+
+    def __init__(self, table: str, export_arn: str, code: str | None, message: str | None):
+        self.table, self.export_arn, self.code, self.message = table, export_arn, code, message
+        reason = ": ".join(filter(None, (code, message))) or "no reason given"
+        super().__init__(f"{table}: the export {export_arn} to S3 FAILED ({reason}). Check that the staging bucket "
+                         "exists and that the role may write to it (s3:PutObject, s3:PutObjectAcl), or set "
+                         "--export-threshold=0 to read the table by Scan.")
+
+
+class ExportUnreadable(LoaderError):
+    """A COMPLETED export whose files are not as AWS's "DynamoDB table export output format" describes them."""
+
+    def __init__(self, table: str, export_arn: str, problem: str):
+        self.table, self.export_arn, self.problem = table, export_arn, problem
+        super().__init__(f"{table}: the export {export_arn} cannot be read: {problem}. Its items were not read; "
+                         "set --export-threshold=0 to read the table by Scan.")

@@ -14,6 +14,7 @@ from fixers.run import overlap_problem
 from loaders.deploy.import_table import IMPORT_MODES, IMPORT_THRESHOLD, LOCAL_STAGING, ImportPolicy, parse_staging
 from loaders.dynamodb.client import DEFAULT_WORKERS
 from loaders.dynamodb.endpoint import check_destroy_allowed, is_loopback, parse_endpoint
+from loaders.dynamodb.export import EXPORT_THRESHOLD, ExportPolicy
 from loaders.errors import DestroyRefused, UnsafeEndpoint
 
 SERVERS = ("moto", "dynalite")
@@ -52,6 +53,7 @@ class Settings:
     import_mode: str = "auto"  # which new tables ImportTable creates: auto (from import_threshold items), always, never
     import_threshold: int = IMPORT_THRESHOLD
     import_staging: str | None = None  # s3://BUCKET/PREFIX; on a local server, LOCAL_STAGING when not given
+    export_threshold: int = EXPORT_THRESHOLD  # tables of at least this many items are read by export; 0: never
     alarm_topic: str | None = None  # the SNS topic ARN the alarms notify; None: alarms without actions
     run_id: str = field(default_factory=new_run_id)
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -75,6 +77,11 @@ class Settings:
         staging = self.import_staging or (LOCAL_STAGING if self.local else None)
         bucket, prefix = parse_staging(staging) if staging else (None, "")
         return ImportPolicy(self.import_mode, self.import_threshold, bucket, prefix)
+
+    def exports(self) -> ExportPolicy:
+        """Which tables are read whole by export, into the imports' staging place (call once `problems()` is empty)."""
+        imports = self.imports()
+        return ExportPolicy(self.export_threshold, imports.bucket, imports.prefix)
 
     def problems(self) -> list[str]:
         """Why these settings cannot run, each with what to do; empty when they can."""
@@ -103,6 +110,8 @@ class Settings:
             found.append(f"--import={self.import_mode!r}: choose one of {', '.join(IMPORT_MODES)}")
         if self.import_threshold < 1:
             found.append(f"--import-threshold={self.import_threshold}: at least 1 item")
+        if self.export_threshold < 0:
+            found.append(f"--export-threshold={self.export_threshold}: at least 1 item, or 0 to read every table by Scan")
         if self.import_staging:
             try:
                 parse_staging(self.import_staging)

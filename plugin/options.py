@@ -9,6 +9,7 @@ import pytest
 from contracts.registry import SAMPLE, load_registry
 from loaders.deploy.import_table import IMPORT_MODES, IMPORT_THRESHOLD
 from loaders.dynamodb.client import DEFAULT_WORKERS
+from loaders.dynamodb.export import EXPORT_THRESHOLD
 from pipeline.settings import SERVERS, Settings
 
 SETTINGS = pytest.StashKey[Settings]()
@@ -74,6 +75,11 @@ def addoption(parser: pytest.Parser) -> None:
                     help="where imported tables' items are staged (ini: import_staging); on a local server, "
                          "a bucket on the same endpoint by default; on AWS it must be given")
     parser.addini("import_staging", "default of --import-staging", default="")
+    group.addoption("--export-threshold", type=int, default=None, metavar="N",
+                    help="items (DescribeTable's ItemCount) from which a table is read whole by ExportTableToPointInTime "
+                         "into the staging place instead of a Scan; it needs point-in-time recovery and takes minutes; "
+                         f"0: never (ini: export_threshold; default {EXPORT_THRESHOLD})")
+    parser.addini("export_threshold", "default of --export-threshold", default=str(EXPORT_THRESHOLD))
     group.addoption("--alarm-topic", default=None, metavar="SNS_TOPIC_ARN",
                     help="the SNS topic the contracts' CloudWatch alarms notify (ini: alarm_topic); "
                          "without one the alarms are made without actions, and the plan says so")
@@ -127,17 +133,19 @@ def make_settings(config: pytest.Config) -> Settings:
         yes=config.getoption("--yes"),
         workers=config.getoption("--workers"),
         import_mode=config.getoption("import_mode") or config.getini("import_mode"),
-        import_threshold=_threshold(config),
+        import_threshold=_threshold(config, "import_threshold"),
         import_staging=config.getoption("--import-staging") or config.getini("import_staging") or None,
+        export_threshold=_threshold(config, "export_threshold"),
         alarm_topic=config.getoption("--alarm-topic") or config.getini("alarm_topic") or None,
     )
 
 
-def _threshold(config: pytest.Config) -> int:
-    given = config.getoption("--import-threshold")
+def _threshold(config: pytest.Config, name: str) -> int:
+    """The option `--import-threshold` or `--export-threshold`, else its ini key `name`, as a whole number of items."""
+    given = config.getoption(name)
     if given is not None:
         return given
     try:
-        return int(config.getini("import_threshold"))
+        return int(config.getini(name))
     except ValueError:
-        raise pytest.UsageError(f"import_threshold = {config.getini('import_threshold')!r} in the ini file: give a whole number of items") from None
+        raise pytest.UsageError(f"{name} = {config.getini(name)!r} in the ini file: give a whole number of items") from None

@@ -32,6 +32,14 @@ into the declared tables, stage objects under the staging prefix (the bucket
 must exist), and write the import's CloudWatch logs, as AWS's "Requesting a
 table import in DynamoDB" lists; a bucket encrypted with a customer-managed
 KMS key needs `kms:Decrypt` and `kms:GenerateDataKey` on it besides.
+
+When a run may read big tables by export (`loaders.dynamodb.export`), every
+role, since each reads whole tables, may export the declared tables and follow
+the export (`.../table/${TableName}/export/*`), and may write, read and delete
+objects under the staging prefix's `exports/` only: the export writes with the
+caller's rights (`s3:PutObject`, `s3:PutObjectAcl`, `s3:AbortMultipartUpload`,
+as "Requesting a table export in DynamoDB" lists), the run reads its manifests
+and data files, lists its folder and deletes it once read.
 """
 from __future__ import annotations
 
@@ -41,6 +49,7 @@ from pathlib import Path
 from contracts.alarms import ALARM_ROOT, METRICS_NAMESPACE
 from contracts.table import Table
 from files.atomic import write_atomically
+from loaders.dynamodb.export import EXPORTS_FOLDER
 from loaders.dynamodb.tables import table_name
 
 POLICY_VERSION = "2012-10-17"
@@ -78,9 +87,13 @@ def table_arn(name: str, region: str, account: str, partition: str = "aws") -> s
 
 
 def policy(role: str, prefix: str, region: str, account: str, tables: tuple[Table, ...],
-           partition: str = "aws", staging: tuple[str, str] | None = None) -> dict:
-    """The IAM policy document of `role` ("load", "check" or "plan"); `staging` (bucket, prefix) when imports may run."""
+           partition: str = "aws", staging: tuple[str, str] | None = None,
+           exports: tuple[str, str] | None = None) -> dict:
+    """The IAM policy document of `role` ("load", "check" or "plan"); `staging` (bucket, prefix) when imports may
+    run, `exports` (bucket, prefix: the same staging place) when tables may be read by export."""
     table_actions, index_actions = ROLES[role]
+    if exports is not None:
+        table_actions += ("ExportTableToPointInTime",)
     arns = [table_arn(table_name(t, prefix), region, account, partition) for t in tables]
     statements = [_statement("Tables", table_actions, arns)]
     indexed = [f"{arn}/index/*" for arn, t in zip(arns, tables, strict=True) if t.indexes]
@@ -92,6 +105,8 @@ def policy(role: str, prefix: str, region: str, account: str, tables: tuple[Tabl
     statements += _alarm_statements(role, prefix, region, account, partition)
     if role == "load" and staging is not None:
         statements += _import_statements(arns, staging, region, account, partition)
+    if exports is not None:
+        statements += _export_statements(arns, exports, partition)
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 
@@ -126,16 +141,29 @@ def _import_statements(arns: list[str], staging: tuple[str, str], region: str, a
     ]
 
 
+def _export_statements(arns: list[str], exports: tuple[str, str], partition: str) -> list[dict]:
+    bucket, key_prefix = exports
+    folder = f"{key_prefix}{EXPORTS_FOLDER}"
+    return [
+        _statement("ExportStatus", ("DescribeExport",), [f"{arn}/export/*" for arn in arns]),
+        _statement("ExportFiles", ("PutObject", "PutObjectAcl", "AbortMultipartUpload", "GetObject", "DeleteObject"),
+                   [f"arn:{partition}:s3:::{bucket}/{folder}*"], service="s3"),
+        {**_statement("ExportList", ("ListBucket",), [f"arn:{partition}:s3:::{bucket}"], service="s3"),
+         "Condition": {"StringLike": {"s3:prefix": [f"{folder}*"]}}},
+    ]
+
+
 def _statement(sid: str, actions: tuple[str, ...], resources: list[str], service: str = "dynamodb") -> dict:
     return {"Sid": sid, "Effect": "Allow", "Action": sorted({f"{service}:{a}" for a in actions}), "Resource": resources}
 
 
 def write_policies(out_dir: Path, tables: tuple[Table, ...], prefix: str, region: str, account: str,
-                   staging: tuple[str, str] | None = None) -> list[Path]:
+                   staging: tuple[str, str] | None = None, exports: tuple[str, str] | None = None) -> list[Path]:
     """Write `iam-<role>.json` for every role into `out_dir`; returns the paths, in the order of `ROLES`."""
     paths = []
     for role in ROLES:
         path = Path(out_dir) / f"iam-{role}.json"
-        write_atomically(path, json.dumps(policy(role, prefix, region, account, tables, staging=staging), indent=2) + "\n")
+        document = policy(role, prefix, region, account, tables, staging=staging, exports=exports)
+        write_atomically(path, json.dumps(document, indent=2) + "\n")
         paths.append(path)
     return paths

@@ -129,12 +129,13 @@ def cloudwatch_client(endpoint_url: str | None = None, *, aws: bool = False, pro
     return endpoint_client(endpoint_url, profile=profile, service="cloudwatch", config=config)
 
 
-# Every DynamoDB operation that only reads; anything else changes the deployment.
+# Every DynamoDB operation that only reads; anything else changes the deployment. ExportTableToPointInTime
+# changes no table: it reads one whole (for a plan or a check of a big table) into files under the staging prefix.
 READ_OPERATIONS = frozenset({
     "BatchGetItem", "DescribeBackup", "DescribeContinuousBackups", "DescribeEndpoints", "DescribeExport",
-    "DescribeGlobalTable", "DescribeImport", "DescribeLimits", "DescribeTable", "DescribeTimeToLive", "GetItem",
-    "ListBackups", "ListExports", "ListGlobalTables", "ListImports", "ListTables", "ListTagsOfResource", "Query",
-    "Scan", "TransactGetItems",
+    "DescribeGlobalTable", "DescribeImport", "DescribeLimits", "DescribeTable", "DescribeTimeToLive",
+    "ExportTableToPointInTime", "GetItem", "ListBackups", "ListExports", "ListGlobalTables", "ListImports", "ListTables",
+    "ListTagsOfResource", "Query", "Scan", "TransactGetItems",
 })
 
 

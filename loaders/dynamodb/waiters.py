@@ -1,6 +1,7 @@
 """Waiting for DynamoDB with botocore's waiters, for as long as a `Wait` allows.
 
-botocore's `table_not_exists` and `import_completed` are used as they are.
+botocore's `table_not_exists` and `import_completed` are used as they are;
+botocore has none for an export, so `export_completed` follows DescribeExport.
 Its `table_exists` waits for the table alone, but AWS backfills a GSI after its
 table is ACTIVE and takes no other change to the table meanwhile: `table_ready`
 also waits until every GSI is ACTIVE (and, if asked, one being deleted is gone).
@@ -46,6 +47,19 @@ def table_ready(client, without_index: str | None = None):
         ],
     }}})
     return create_waiter_with_client("TableReady", model, client)
+
+
+def export_completed(client):
+    """A waiter on DescribeExport until the export is COMPLETED; FAILED ends it as a failure."""
+    status = "ExportDescription.ExportStatus"
+    model = WaiterModel({"version": 2, "waiters": {"ExportCompleted": {
+        "operation": "DescribeExport", "delay": 1, "maxAttempts": 1,
+        "acceptors": [
+            {"state": "success", "matcher": "path", "argument": status, "expected": "COMPLETED"},
+            {"state": "failure", "matcher": "path", "argument": status, "expected": "FAILED"},
+        ],
+    }}})
+    return create_waiter_with_client("ExportCompleted", model, client)
 
 
 def run(waiter, wait: Wait, **params) -> dict | None:

@@ -10,6 +10,7 @@ from the CreateTable, DescribeTable and UpdateTable answers the client sees
 It covers exactly the operations the tool sends with rules to break:
 CreateTable, ImportTable and UpdateTable (`loaders.rules.definitions`),
 UpdateTimeToLive (its specification and attribute name),
+ExportTableToPointInTime and DescribeExport (ARNs, bucket, prefix, format),
 BatchWriteItem (items, every AttributeValue, keys, batch shape), and Query and
 Scan (index, paging parameters, ExclusiveStartKey, expressions in
 `loaders.rules.expressions`). Each rule cites the page of the DynamoDB
@@ -33,6 +34,8 @@ from loaders.rules.expressions import check_expressions
 from loaders.rules.key_schema import KeySchema
 from loaders.rules.requests import (
     batch_tables,
+    check_describe_export,
+    check_export,
     check_paging,
     check_table_name,
     check_time_to_live,
@@ -105,6 +108,12 @@ class Guard:
 
     def _update_time_to_live(self, params: dict) -> None:
         check_time_to_live(params)
+
+    def _export(self, params: dict) -> None:
+        check_export(params)
+
+    def _describe_export(self, params: dict) -> None:
+        check_describe_export(params)
 
     def _read(self, params: dict) -> None:
         """Query and Scan: the index, paging parameters, ExclusiveStartKey, expressions."""
@@ -260,6 +269,8 @@ _RULES: dict[str, Callable[[Guard, dict], None]] = {
     "Query": Guard._query,
     "Scan": Guard._read,
     "BatchWriteItem": Guard._batch_write,
+    "ExportTableToPointInTime": Guard._export,
+    "DescribeExport": Guard._describe_export,
 }
 
 

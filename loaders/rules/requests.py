@@ -1,7 +1,8 @@
-"""The shape of the requests the tool sends: table names, the batches of BatchWriteItem, Query and Scan paging, and
-UpdateTimeToLive's specification."""
+"""The shape of the requests the tool sends: table names, the batches of BatchWriteItem, Query and Scan paging,
+UpdateTimeToLive's specification, and ExportTableToPointInTime and DescribeExport."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from contracts import dynamodb
@@ -75,3 +76,58 @@ def check_time_to_live(params: dict) -> None:
         raise RuleBroken("TTL attribute name", f"TimeToLiveSpecification.AttributeName has {len(name)} characters: "
                          f"Member must have length between 1 and {dynamodb.MAX_TTL_ATTRIBUTE_NAME_LENGTH}",
                          f"Name the expiry attribute in 1 to {dynamodb.MAX_TTL_ATTRIBUTE_NAME_LENGTH} characters.")
+
+
+# ExportTableToPointInTime (API Reference): TableArn 1 to 1024 characters, S3Bucket at most 255 matching the pattern,
+# S3Prefix at most 1024, S3BucketOwner an account id; ExportFormat and ExportType from their valid values, and an
+# INCREMENTAL_EXPORT with its IncrementalExportSpecification. DescribeExport: ExportArn 37 to 1024 characters.
+MAX_ARN_LENGTH = 1024
+MIN_EXPORT_ARN_LENGTH = 37
+MAX_EXPORT_BUCKET_LENGTH = 255
+EXPORT_BUCKET = re.compile(r"[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+")
+MAX_EXPORT_PREFIX_LENGTH = 1024
+BUCKET_OWNER = re.compile(r"[0-9]{12}")
+EXPORT_FORMATS = ("DYNAMODB_JSON", "ION")
+EXPORT_TYPES = ("FULL_EXPORT", "INCREMENTAL_EXPORT")
+# arn:PARTITION:dynamodb:REGION:ACCOUNT:table/NAME (Service Authorization Reference, Amazon DynamoDB).
+TABLE_ARN = re.compile(r"arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/(?P<name>[^/]+)")
+
+
+def check_export(params: dict) -> None:
+    """ExportTableToPointInTime: a table's ARN, an S3 bucket and prefix as AWS takes them, a known format and type."""
+    arn = params.get("TableArn")
+    shape = TABLE_ARN.fullmatch(arn) if type(arn) is str and 1 <= len(arn) <= MAX_ARN_LENGTH else None
+    if shape is None:
+        raise RuleBroken("export table ARN", f"TableArn {arn!r} is not a table's ARN of 1 to {MAX_ARN_LENGTH} characters",
+                         "Give the TableArn DescribeTable returns: arn:aws:dynamodb:REGION:ACCOUNT:table/NAME.")
+    check_name("table", shape["name"], "TableArn")
+    bucket = params.get("S3Bucket")
+    if type(bucket) is not str or len(bucket) > MAX_EXPORT_BUCKET_LENGTH or not EXPORT_BUCKET.fullmatch(bucket):
+        raise RuleBroken("export bucket", f"S3Bucket {bucket!r}: Member must have length less than or equal to "
+                         f"{MAX_EXPORT_BUCKET_LENGTH} and match the pattern ^{EXPORT_BUCKET.pattern}$",
+                         "Export to the staging bucket, named as S3 names buckets.")
+    prefix = params.get("S3Prefix", "")
+    if type(prefix) is not str or len(prefix) > MAX_EXPORT_PREFIX_LENGTH:
+        raise RuleBroken("export prefix", f"S3Prefix of {len(prefix) if type(prefix) is str else type(prefix).__name__} "
+                         f"characters: Member must have length less than or equal to {MAX_EXPORT_PREFIX_LENGTH}",
+                         f"Give a staging prefix of at most {MAX_EXPORT_PREFIX_LENGTH} characters, table name included.")
+    owner = params.get("S3BucketOwner")
+    if owner is not None and (type(owner) is not str or not BUCKET_OWNER.fullmatch(owner)):
+        raise RuleBroken("export bucket owner", f"S3BucketOwner {owner!r} is not a 12-digit account id",
+                         "Name the account that owns the bucket by its 12 digits, or leave S3BucketOwner out.")
+    for field, valid in (("ExportFormat", EXPORT_FORMATS), ("ExportType", EXPORT_TYPES)):
+        value = params.get(field, valid[0])
+        if value not in valid:
+            raise RuleBroken("export format or type", f"{field} {value!r}: Member must satisfy enum value set: "
+                             f"[{', '.join(valid)}]", f"Give {field} as one of {', '.join(valid)}.")
+    if params.get("ExportType") == "INCREMENTAL_EXPORT" and not params.get("IncrementalExportSpecification"):
+        raise RuleBroken("export format or type", "ExportType INCREMENTAL_EXPORT without an IncrementalExportSpecification",
+                         "Give ExportFromTime and ExportToTime in IncrementalExportSpecification, or export in full.")
+
+
+def check_describe_export(params: dict) -> None:
+    """DescribeExport: an ExportArn of 37 to 1024 characters."""
+    arn = params.get("ExportArn")
+    if type(arn) is not str or not MIN_EXPORT_ARN_LENGTH <= len(arn) <= MAX_ARN_LENGTH:
+        raise RuleBroken("export ARN", f"ExportArn {arn!r}: Member must have length between {MIN_EXPORT_ARN_LENGTH} "
+                         f"and {MAX_ARN_LENGTH}", "Give the ExportArn that ExportTableToPointInTime returned.")

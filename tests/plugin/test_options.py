@@ -92,6 +92,13 @@ def test_the_import_options_and_their_ini_fallbacks(plugin):
     assert (given["import_mode"], given["import_threshold"], given["import_staging"]) == ("always", "7", "s3://my-bucket/p")
 
 
+def test_the_export_threshold_and_its_ini_fallback(plugin):
+    assert settings_of(plugin.runpytest("test_probe.py", "-s"))["export_threshold"] == "1000000"
+    plugin.makeini(SAMPLE_INI + "export_threshold = 0\n")
+    assert settings_of(plugin.runpytest("test_probe.py", "-s"))["export_threshold"] == "0"
+    assert settings_of(plugin.runpytest("test_probe.py", "-s", "--export-threshold=250000"))["export_threshold"] == "250000"
+
+
 def test_the_markers_are_registered_and_strict(plugin):
     result = plugin.runpytest("--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.preupload: contract checks on the CSVs*", "@pytest.mark.live:*",
@@ -110,6 +117,7 @@ def test_the_markers_are_registered_and_strict(plugin):
     (["--import=always", "--aws"], "*--import=always stages every new table's items in S3: give --import-staging=s3://BUCKET/PREFIX*"),
     (["--import-staging=my-bucket/imports"], "*--import-staging='my-bucket/imports': give it as s3://BUCKET/PREFIX*"),
     (["--import-threshold=0"], "*--import-threshold=0: at least 1 item*"),
+    (["--export-threshold=-1"], "*--export-threshold=-1: at least 1 item, or 0 to read every table by Scan*"),
     (["--import-staging=s3://Bad_Bucket/x"], "*S3 refuses the bucket name 'Bad_Bucket'*S3's bucket naming rules*"),
     (["--import=sometimes"], "*argument --import: invalid choice: 'sometimes'*"),
     (["--import=always", "--server=dynalite"], "*--import=always: dynalite has no ImportTable*--import=never*"),
@@ -120,7 +128,8 @@ def test_the_markers_are_registered_and_strict(plugin):
     (["--detailed-exitcode"], "*--detailed-exitcode says whether a plan has changes pending: add --plan*"),
 ], ids=["aws and an endpoint", "migrate against a remote endpoint", "recreate on AWS", "a table prefix DynamoDB refuses",
         "rollback of an ephemeral server", "no workers", "imports on AWS without a staging bucket",
-        "a staging location that is not an S3 URI", "an import threshold of nothing", "a bucket name S3 refuses",
+        "a staging location that is not an S3 URI", "an import threshold of nothing",
+        "an export threshold below nothing", "a bucket name S3 refuses",
         "an unknown import mode",
         "imports on dynalite", "a rollback given a path", "a rollback of a run the out dir does not hold",
         "a detailed exit code without a plan"])

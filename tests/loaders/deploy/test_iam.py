@@ -222,3 +222,29 @@ def test_only_a_load_role_that_may_import_gets_the_rights_of_an_import():
         assert not allows(policy(role, PREFIX, REGION, ACCOUNT, TABLES, staging=STAGING), "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name))
     findings = analyze_policy_string(json.dumps(document)).findings
     assert [(f.issue, f.detail) for f in findings] == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_may_read_the_declared_tables_by_export_into_the_staging_exports_folder_only(role):
+    document = policy(role, PREFIX, REGION, ACCOUNT, TABLES, exports=STAGING)
+    table = arn(PREFIX + FLIGHTS.name)
+    assert allows(document, "dynamodb:ExportTableToPointInTime", table)
+    assert not allows(document, "dynamodb:ExportTableToPointInTime", arn(FLIGHTS.name))
+    assert allows(document, "dynamodb:DescribeExport", f"{table}/export/01234567890123-a1b2c3d4")
+    assert not allows(document, "dynamodb:DescribeExport", f"{arn(FLIGHTS.name)}/export/01234567890123-a1b2c3d4")
+    exported = "arn:aws:s3:::imports-bucket/dynamodb/exports/stage-flights/0a1b/AWSDynamoDB/0123-ab/data/x.json.gz"
+    # The export writes with the caller's rights ("Requesting a table export in DynamoDB"); the run reads and deletes.
+    for action in ("s3:PutObject", "s3:PutObjectAcl", "s3:AbortMultipartUpload", "s3:GetObject", "s3:DeleteObject"):
+        assert allows(document, action, exported), action
+        assert not allows(document, action, "arn:aws:s3:::imports-bucket/dynamodb/run/flights/part-0.json.gz") or role == "load"
+        assert not allows(document, action, "arn:aws:s3:::other-bucket/dynamodb/exports/x"), action
+    [listing] = [s for s in document["Statement"] if s["Sid"] == "ExportList"]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["dynamodb/exports/*"]}}
+    assert [(f.issue, f.detail) for f in analyze_policy_string(json.dumps(document)).findings] == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_role_may_export_where_no_run_reads_by_export(role):
+    document = policy(role, PREFIX, REGION, ACCOUNT, TABLES, staging=STAGING)
+    assert not any("Export" in action for statement in document["Statement"] for action in statement["Action"])
+

@@ -82,3 +82,13 @@ def test_an_exclusive_start_key_on_an_index_carries_the_table_and_index_keys():
 
 def test_a_table_arn_is_a_table_name():
     _offline_guard().check("DescribeTable", {"TableName": "arn:aws:dynamodb:us-east-1:123456789012:table/pair"})
+
+
+def test_the_export_the_tool_sends_is_one_aws_takes():
+    """ExportTableToPointInTime and DescribeExport as `loaders.dynamodb.export` sends them; moto runs them in test_export.py."""
+    guard = _offline_guard()
+    guard.check("ExportTableToPointInTime", {
+        "TableArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/staging-passengers", "S3Bucket": "my.staging-bucket_1",
+        "S3Prefix": "imports/exports/staging-passengers/" + "0" * 32, "ExportFormat": "DYNAMODB_JSON", "ExportType": "FULL_EXPORT"})
+    guard.check("DescribeExport", {"ExportArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/staging-passengers/export/"
+                                                "01234567890123-a1b2c3d4"})

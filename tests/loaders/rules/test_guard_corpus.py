@@ -33,6 +33,8 @@ TTL_SPEC = "TimeToLiveSpecification (API Reference)"
 NO_TTL = "dynalite has no UpdateTimeToLive"
 QUERY, SCAN = "Query (API Reference)", "Scan (API Reference)"
 KEYS = "Core components of Amazon DynamoDB: primary key"
+EXPORT, DESCRIBE_EXPORT = "ExportTableToPointInTime (API Reference)", "DescribeExport (API Reference)"
+NO_EXPORT = "dynalite has no ExportTableToPointInTime or DescribeExport"
 
 # The corpus tables of each server; of one length, so that a name of 255 characters is one on both.
 PREFIXES = {"moto": "corpus-moto-", "dynalite": "corpus-dyna-"}
@@ -127,6 +129,11 @@ def scan(**params: Any) -> dict:
 
 def query(**params: Any) -> dict:
     return {"TableName": "@pair", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": s("p1")}, **params}
+
+
+def export(**params: Any) -> dict:
+    return {"TableArn": "arn:aws:dynamodb:us-east-1:123456789012:table/corpus", "S3Bucket": "staging",
+            "S3Prefix": "exports/corpus/1", **params}
 
 
 REFUSED: dict[str, Shape] = {
@@ -310,6 +317,30 @@ REFUSED: dict[str, Shape] = {
                                                              "expressions mixed with legacy parameters", SCAN),
     "an empty value in ExpressionAttributeValues": Shape("query", query(ExpressionAttributeValues={":p": {}}),
                                                          "malformed AttributeValue", VALUES),
+    # exports ----------------------------------------------------------------------------------
+    "an export naming its table, not the table's ARN": Shape(
+        "export_table_to_point_in_time", export(TableArn="corpus"), "export table ARN", EXPORT, NO_EXPORT),
+    "an export of a table ARN of 1,025 characters": Shape(
+        "export_table_to_point_in_time", export(TableArn=export()["TableArn"] + "x" * (1025 - len(export()["TableArn"]))),
+        "export table ARN", EXPORT, NO_EXPORT),
+    "an export of a table ARN with a bad table name": Shape(
+        "export_table_to_point_in_time", export(TableArn="arn:aws:dynamodb:us-east-1:123456789012:table/ab"),
+        "table name", EXPORT, NO_EXPORT),
+    "an export to a bucket name with a space": Shape(
+        "export_table_to_point_in_time", export(S3Bucket="my staging"), "export bucket", EXPORT, NO_EXPORT),
+    "an export to a bucket name of 256 characters": Shape(
+        "export_table_to_point_in_time", export(S3Bucket="b" * 256), "export bucket", EXPORT, NO_EXPORT),
+    "an export prefix of 1,025 characters": Shape(
+        "export_table_to_point_in_time", export(S3Prefix="p" * 1025), "export prefix", EXPORT, NO_EXPORT),
+    "an export to a bucket owner that is not an account id": Shape(
+        "export_table_to_point_in_time", export(S3BucketOwner="me"), "export bucket owner", EXPORT, NO_EXPORT),
+    "an export in CSV": Shape(
+        "export_table_to_point_in_time", export(ExportFormat="CSV"), "export format or type", EXPORT, NO_EXPORT),
+    "an incremental export without its specification": Shape(
+        "export_table_to_point_in_time", export(ExportType="INCREMENTAL_EXPORT"), "export format or type", EXPORT, NO_EXPORT),
+    "a DescribeExport of a 36-character ARN": Shape(
+        "describe_export", {"ExportArn": "arn:aws:dynamodb:us-east-1:1:table/t"[:36]}, "export ARN", DESCRIBE_EXPORT,
+        NO_EXPORT),
 }
 
 ALLOWED_NAME = ("Az09_.-" * 37)[:MAX_NAME_LENGTH]
