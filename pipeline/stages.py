@@ -33,7 +33,7 @@ from loaders.deploy.sync import SyncResult, apply_plan
 from loaders.dynamodb.client import cloudwatch_client, make_client, profile_session
 from loaders.dynamodb.items import FrameItems
 from loaders.dynamodb.live import LiveTable, expected_digests, read_live, watched_columns
-from loaders.dynamodb.readback import count_items, scan_pages, segments_for
+from loaders.dynamodb.readback import count_items, table_pages
 from loaders.dynamodb.tables import describe, table_name
 from loaders.rules.guard import install_guard
 from pipeline.settings import Settings
@@ -102,14 +102,29 @@ def connect(settings: Settings, endpoint_url: str | None):
     return client
 
 
+def export_staging(client, settings: Settings, expected: dict[str, FrameItems]):
+    """The S3 client big tables are exported through, or None when no table is read by export.
+
+    On a local server the default staging bucket is made when a table is big
+    enough to be exported: the export writes into it.
+    """
+    exports = settings.exports()
+    if not any(exports.chooses(len(items)) for items in expected.values()):
+        return None
+    s3 = s3_client(None if settings.aws else client.meta.endpoint_url, profile=settings.aws_profile)
+    if settings.local and not settings.import_staging:
+        ensure_bucket(s3, exports.bucket)
+    return s3
+
+
 def plan(client, settings: Settings, expected: dict[str, FrameItems]) -> Plan:
-    """Read every table that may be loaded and work out what a sync would change. Writes nothing."""
+    """Read every table that may be loaded and work out what a sync would change. Writes nothing to a table."""
     tables = list(settings.registry.only(expected))
     return plan_tables(client, tables, expected, settings.table_prefix, migrate=settings.migrate or settings.recreate,
                        recreate=settings.recreate, allow_mass_delete=settings.allow_mass_delete, imports=settings.imports(),
                        requested=read_requested(settings.out_dir / REQUESTED_FILE,
                                                  deployment_of(client, settings.aws_profile)),
-                       watched=watched(settings))
+                       watched=watched(settings), exports=settings.exports(), s3=export_staging(client, settings, expected))
 
 
 def write_plan(the_plan: Plan, settings: Settings, path: Path) -> None:
@@ -162,7 +177,7 @@ def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult |
     plans = the_plan.by_table() if the_plan else {}
     written = {name for name, p in plans.items() if p.changes_anything} if done else set()
     chosen = list(tables if tables is not None else settings.registry.tables)
-    columns = watched(settings)
+    columns, exports, s3 = watched(settings), settings.exports(), export_staging(client, settings, expected)
     read, counting = 0, threading.Lock()
 
     def reused(table: Table) -> bool:
@@ -184,7 +199,7 @@ def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult |
             live = plans[table.name].live
             live.reused = True
         else:
-            pages = scan_pages(client, name, segments_for(int(description.get("ItemCount", 0))), on_page)
+            pages, _ = table_pages(client, name, description, exports, s3, on_page)
             digests = expected_digests(expected[table.name], table, name) if table.name in expected else None
             live = read_live(pages, table, name, description, digests, columns[table.name])
         live.description = description
@@ -275,7 +290,11 @@ def write_iam_policies(settings: Settings, client) -> list[Path]:
     imports = settings.imports()
     # The import's rights only where this run may import: a staging place, and not --import=never.
     staging = (imports.bucket, imports.prefix) if imports.mode != "never" and imports.bucket else None
-    return write_policies(settings.out_dir, settings.registry.tables, settings.table_prefix, client.meta.region_name, account, staging)
+    # The export's rights only where this run may read a big table by export: a staging place and a threshold.
+    exports = settings.exports()
+    exporting = (exports.bucket, exports.prefix) if exports.bucket and exports.threshold else None
+    return write_policies(settings.out_dir, settings.registry.tables, settings.table_prefix, client.meta.region_name, account,
+                          staging, exporting)
 
 
 def rollback_folder(settings: Settings, run_id: str) -> Path:

@@ -194,7 +194,7 @@ def _show_plan(reporter, the_plan: Plan) -> None:
                 reporter.write_line(f"  updates change {attributes}; first {first['key']}: {example}")
         if table_plan.expired and not table_plan.blocked:
             reporter.write_line(f"plan: {table_plan.name}: {table_plan.expired} items {EXPIRED_NOTE}")
-        for note in table_plan.unapplied_notes():
+        for note in table_plan.unapplied_notes() + ([table_plan.read_note] if table_plan.read_note else []):
             reporter.write_line(f"plan: {table_plan.name}: {note}")
     totals = the_plan.totals()
     reporter.write_line("plan: " + ", ".join(f"{kind} {n}" for kind, n in totals.items()) +

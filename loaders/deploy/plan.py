@@ -31,10 +31,11 @@ from contracts.violations import MASK
 from loaders.deploy.expiry import expired_items, ttl_to_enable
 from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
 from loaders.dynamodb.digests import Digest, key_digest
+from loaders.dynamodb.export import NO_EXPORTS, ExportPolicy
 from loaders.dynamodb.items import Item
 from loaders.dynamodb.live import LiveTable, expected_digests, read_live
 from loaders.dynamodb.protection import PROTECTIONS, missing_protection
-from loaders.dynamodb.readback import scan_pages, segments_for
+from loaders.dynamodb.readback import table_pages
 from loaders.dynamodb.tables import compare_schema, describe, table_name
 from loaders.errors import DuplicateItemKey, KeySchemaMismatch, StagingMissing
 
@@ -103,6 +104,7 @@ class TablePlan:
     # The read of the live table, when it exists and keeps its key: the live checks reuse it if nothing is written.
     live: LiveTable | None = None
     read_units: float = 0.0  # what reading the live table cost
+    read_note: str | None = None  # how the live table was read, when not by a plain Scan (loaders.dynamodb.readback)
 
     @property
     def writes(self) -> int:
@@ -145,6 +147,7 @@ class TablePlan:
             "expired": self.expired,
             "unapplied": self.unapplied_notes(),
             "blocked": self.blocked,
+            "read": self.read_note,
             "attributes": self.changed_attributes(),
             "examples": {
                 "create": self._keys(self.create),
@@ -233,7 +236,7 @@ def _plan_ttl(client, plan: TablePlan, *, new: bool) -> None:
 def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, migrate: bool = False,
                recreate: bool = False, allow_mass_delete: bool = False, imports: ImportPolicy = NO_IMPORTS,
                now: float | None = None, requested: Mapping[str, str] | None = None,
-               watched: tuple[str, ...] = ()) -> TablePlan:
+               watched: tuple[str, ...] = (), exports: ExportPolicy = NO_EXPORTS, s3=None) -> TablePlan:
     """Read the live table and compare it with `expected` (sized, and walked more than once); writes nothing.
 
     `migrate` lets a table or GSI whose keys differ be rebuilt; `recreate`
@@ -243,7 +246,8 @@ def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, mig
     counted as `expired`. `requested` holds the protections earlier runs
     requested ({kind: run id}): still missing, they are reported as
     unapplied instead of planned again. The live read keeps the `watched`
-    columns of each item for the live checks (`loaders.dynamodb.live`).
+    columns of each item for the live checks (`loaders.dynamodb.live`). A
+    big table is read by export when `exports` chooses it (through `s3`).
     """
     description = describe(client, name)
     plan = TablePlan(table, name, exists=description is not None)
@@ -292,8 +296,8 @@ def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, mig
     plan.protect = tuple(kind for kind in missing if kind not in plan.unapplied)
     plan.actions += [PROTECTIONS[kind] for kind in plan.protect]
     _plan_ttl(client, plan, new=False)
-    diff_items(plan, expected, scan_pages(client, name, segments_for(int(description.get("ItemCount", 0)))), description,
-               watched, digests)
+    pages, plan.read_note = table_pages(client, name, description, exports, s3)
+    diff_items(plan, expected, pages, description, watched, digests)
     plan.live_count = plan.live.count
     plan.read_units = plan.live.read_units
     _trip_breaker(plan, allow_mass_delete)
@@ -304,17 +308,20 @@ def plan_tables(client, tables: list[Table], expected: Mapping[str, Iterable[Ite
                 migrate: bool = False, recreate: bool = False, allow_mass_delete: bool = False,
                 imports: ImportPolicy = NO_IMPORTS, parallel: int = 4, now: float | None = None,
                 requested: Mapping[str, Mapping[str, str]] | None = None,
-                watched: Mapping[str, tuple[str, ...]] | None = None) -> Plan:
+                watched: Mapping[str, tuple[str, ...]] | None = None, exports: ExportPolicy = NO_EXPORTS,
+                s3=None) -> Plan:
     """Plan every table, several at once (each reads its own table); the order of `tables` is kept.
 
     `requested`: by DynamoDB table name, the protections earlier runs requested (loaders.deploy.requested).
-    `watched`: by contract name, the columns the live read keeps for the live checks.
+    `watched`: by contract name, the columns the live read keeps for the live checks. `exports` and `s3`: which
+    big tables are read by export, and where.
     """
     def one(table: Table) -> TablePlan:
         name = table_name(table, prefix)
         return plan_table(client, table, name, expected[table.name], migrate=migrate, recreate=recreate,
                           allow_mass_delete=allow_mass_delete, imports=imports, now=now,
-                          requested=(requested or {}).get(name), watched=(watched or {}).get(table.name, ()))
+                          requested=(requested or {}).get(name), watched=(watched or {}).get(table.name, ()),
+                          exports=exports, s3=s3)
 
     with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="plan") as pool:
         return Plan(list(pool.map(one, tables)))

@@ -62,6 +62,9 @@ class ExportPolicy:
         return self.bucket is not None and self.threshold > 0 and item_count_hint >= self.threshold
 
 
+NO_EXPORTS = ExportPolicy(threshold=0)
+
+
 def export_problem(client, table: str) -> str | None:
     """Why `table` cannot be exported (point-in-time recovery is not on), with the remedy; None when it can."""
     backups = client.describe_continuous_backups(TableName=table)["ContinuousBackupsDescription"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from queue import Full, Queue
 from typing import Any
 
+from loaders.dynamodb.export import NO_EXPORTS, ExportPolicy, export_pages, export_problem
 from loaders.dynamodb.items import Item
 
 
@@ -87,6 +88,27 @@ def scan_pages(client, table: str, segments: int = 1, on_page: Callable[[int], N
 # Pages each segment may have read ahead of the reader (a page is up to 1 MB).
 QUEUED_PAGES_PER_SEGMENT = 2
 _SEGMENT_DONE = object()
+
+
+def table_pages(client, name: str, description: dict, exports: ExportPolicy = NO_EXPORTS, s3=None,
+                on_page: Callable[[int], None] | None = None) -> tuple[Iterator[list[Item]], str | None]:
+    """A whole table page by page, and how it is read when that is worth saying.
+
+    By export when `exports` chooses it for the table's ItemCount (a hint)
+    and its point-in-time recovery is on; else by a parallel Scan, with the
+    reason when an export was chosen and cannot be made.
+    """
+    hint = int(description.get("ItemCount", 0))
+    if not exports.chooses(hint) or s3 is None:
+        return scan_pages(client, name, segments_for(hint), on_page), None
+    problem = export_problem(client, name)
+    if problem is not None:
+        return scan_pages(client, name, segments_for(hint), on_page), f"read by Scan: {problem}"
+    return export_pages(client, s3, name, exports.bucket, exports.prefix, on_page), READ_BY_EXPORT
+
+
+# What the plan says of a table read by export: it is a job of its own, minutes long however small the table.
+READ_BY_EXPORT = "read by export (ExportTableToPointInTime: no read capacity, takes minutes)"
 
 
 # Items per Scan segment before a parallel scan pays off; AWS suggests a segment per 2 GB, but a plan

@@ -1,6 +1,6 @@
 """Capacity units by DynamoDB's published rules, worked out by hand for a few items."""
-from contracts.table import Index
 from contracts.dynamodb import item_size
+from contracts.table import Index
 from loaders.dynamodb.capacity import projected_size, read_units, write_units
 
 

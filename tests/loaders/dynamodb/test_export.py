@@ -19,6 +19,7 @@ from loaders.dynamodb import export as exporting
 from loaders.dynamodb.client import read_only
 from loaders.dynamodb.export import EXPORTS_FOLDER, ExportPolicy, export_pages, export_problem, wait_for_export
 from loaders.dynamodb.items import item_to_row
+from loaders.dynamodb.readback import READ_BY_EXPORT, table_pages
 from loaders.dynamodb.stop import StopAsked, ask, reset
 from loaders.dynamodb.tables import wait_until_active
 from loaders.errors import ExportFailed, ExportUnreadable, TableNotReady
@@ -191,3 +192,23 @@ def test_a_table_without_point_in_time_recovery_cannot_be_exported(admin, table)
 ], ids=["at-the-threshold", "below-it", "threshold-0-never", "no-staging-bucket"])
 def test_the_policy_exports_big_tables_only_where_it_may(policy, hint, chosen):
     assert policy.chooses(hint) is chosen
+
+
+def test_a_big_table_is_read_by_export_and_a_small_one_by_scan(client, s3, bucket, table, aws_manifests):
+    aws_manifests(client, bucket)
+    description = client.describe_table(TableName=table)["Table"]
+    # moto refreshes ItemCount as it writes; AWS about every six hours: the policy takes it as a hint either way.
+    big, small = ExportPolicy(threshold=1, bucket=bucket), ExportPolicy(threshold=ITEMS + 1, bucket=bucket)
+    pages, note = table_pages(client, table, dict(description, ItemCount=ITEMS), big, s3)
+    assert note == READ_BY_EXPORT and rows(e for page in pages for e in page) == rows(item(i) for i in range(ITEMS))
+    pages, note = table_pages(client, table, dict(description, ItemCount=ITEMS), small, s3)
+    assert note is None and sum(len(page) for page in pages) == ITEMS
+    assert not [key for key in stored(s3, bucket) if EXPORTS_FOLDER in key], "no export was started for the small table"
+
+
+def test_a_big_table_without_pitr_is_read_by_scan_and_the_plan_says_why(client, admin, s3, bucket, table):
+    admin.update_continuous_backups(TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False})
+    description = dict(client.describe_table(TableName=table)["Table"], ItemCount=ITEMS)
+    pages, note = table_pages(client, table, description, ExportPolicy(threshold=1, bucket=bucket), s3)
+    assert sum(len(page) for page in pages) == ITEMS
+    assert note.startswith("read by Scan: ") and "point-in-time recovery is DISABLED" in note
