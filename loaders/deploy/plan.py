@@ -20,20 +20,19 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
-from contracts.dynamodb import comparable
 from contracts.table import Index, Table
 from contracts.violations import MASK
+from loaders.deploy.diff import Creates, Update, diff_items
 from loaders.deploy.expiry import expired_items, ttl_to_enable
 from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
-from loaders.dynamodb.digests import Digest, key_digest
 from loaders.dynamodb.export import NO_EXPORTS, ExportPolicy
 from loaders.dynamodb.items import Item
-from loaders.dynamodb.live import LiveTable, expected_digests, read_live
+from loaders.dynamodb.live import LiveTable, expected_digests
 from loaders.dynamodb.protection import PROTECTIONS, missing_protection
 from loaders.dynamodb.readback import table_pages
 from loaders.dynamodb.tables import compare_schema, describe, table_name
@@ -42,37 +41,6 @@ from loaders.errors import DuplicateItemKey, KeySchemaMismatch, StagingMissing
 EXAMPLES = 5
 # A value longer than this is cut in the plan's examples: they show what changes, not whole items.
 SHOWN_VALUE_CHARS = 40
-
-
-def _differing(item: Item, live: Item) -> tuple[str, ...]:
-    names = item.keys() | live.keys()
-    return tuple(sorted(n for n in names if n not in item or n not in live or comparable(item[n]) != comparable(live[n])))
-
-
-class Creates:
-    """The expected items a sync creates in a table, made again from the export each time they are walked:
-    all of them (`keys` None: a new table) or those whose key digest `keys` holds."""
-
-    def __init__(self, items: Iterable[Item], key: tuple[str, ...], keys: set[Digest] | None = None):
-        self.items, self.key, self.keys = items, key, keys
-
-    def __len__(self) -> int:
-        return len(self.items) if self.keys is None else len(self.keys)
-
-    def __iter__(self) -> Iterator[Item]:
-        if self.keys is None:
-            yield from self.items
-        elif self.keys:
-            yield from (item for item in self.items if key_digest(item, self.key) in self.keys)
-
-
-@dataclass(frozen=True)
-class Update:
-    """An item whose live version differs: the new item, the live one (for rollback), and what differs."""
-
-    item: Item
-    before: Item
-    attributes: tuple[str, ...]
 
 
 @dataclass
@@ -189,29 +157,6 @@ class Plan:
                 for name, count in plan.counts().items():
                     totals[name] += count
         return totals
-
-
-def diff_items(plan: TablePlan, expected: Iterable[Item], pages: Iterable[list[Item]], description: dict | None = None,
-               watched: tuple[str, ...] = (), digests: dict[Digest, Digest] | None = None) -> None:
-    """Read the live table's `pages` into `plan.live` and classify every key of it and of `expected` into the plan.
-
-    `digests` are `expected`'s (`loaders.dynamodb.live.expected_digests`), worked out here when not given.
-    """
-    key = plan.table.key
-    if digests is None:
-        digests = expected_digests(expected, plan.table, plan.name)
-    live = plan.live = read_live(pages, plan.table, plan.name, description, digests, watched)
-    plan.create = Creates(expected, key, digests.keys() - live.digests.keys())
-    if live.differing:
-        for item in expected:
-            before = live.differing.get(key_digest(item, key))
-            if before is not None:
-                plan.update.append(Update(item, before, _differing(item, before)))
-    plan.unchanged = live.count - len(live.unexpected) - len(live.differing)
-    if plan.table.sync == "mirror":
-        plan.delete = live.unexpected
-    else:
-        plan.kept = len(live.unexpected)
 
 
 def _trip_breaker(plan: TablePlan, allow_mass_delete: bool) -> None:

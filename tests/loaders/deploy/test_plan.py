@@ -1,5 +1,6 @@
 """What the plan shows of a table: its counts, the attributes that change, and examples with personal values masked."""
-from loaders.deploy.plan import TablePlan, diff_items
+from loaders.deploy.diff import diff_items
+from loaders.deploy.plan import TablePlan
 from tests.sample import TABLES_BY_NAME
 
 PASSENGERS = TABLES_BY_NAME["passengers"]

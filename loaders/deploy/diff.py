@@ -1,0 +1,73 @@
+"""What differs between the checked export and a live table, item by item, by digest (`loaders.dynamodb.live`).
+
+The export's items are walked, never kept: the items to create are made again
+from the checked frame when they are written, and whole items are kept only
+for the updates and the deletes, which a rollback puts back.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from contracts.dynamodb import comparable
+from loaders.dynamodb.digests import Digest, key_digest
+from loaders.dynamodb.items import Item
+from loaders.dynamodb.live import expected_digests, read_live
+
+if TYPE_CHECKING:
+    from loaders.deploy.plan import TablePlan
+
+
+def _differing(item: Item, live: Item) -> tuple[str, ...]:
+    names = item.keys() | live.keys()
+    return tuple(sorted(n for n in names if n not in item or n not in live or comparable(item[n]) != comparable(live[n])))
+
+
+class Creates:
+    """The expected items a sync creates in a table, made again from the export each time they are walked:
+    all of them (`keys` None: a new table) or those whose key digest `keys` holds."""
+
+    def __init__(self, items: Iterable[Item], key: tuple[str, ...], keys: set[Digest] | None = None):
+        self.items, self.key, self.keys = items, key, keys
+
+    def __len__(self) -> int:
+        return len(self.items) if self.keys is None else len(self.keys)
+
+    def __iter__(self) -> Iterator[Item]:
+        if self.keys is None:
+            yield from self.items
+        elif self.keys:
+            yield from (item for item in self.items if key_digest(item, self.key) in self.keys)
+
+
+@dataclass(frozen=True)
+class Update:
+    """An item whose live version differs: the new item, the live one (for rollback), and what differs."""
+
+    item: Item
+    before: Item
+    attributes: tuple[str, ...]
+
+
+def diff_items(plan: TablePlan, expected: Iterable[Item], pages: Iterable[list[Item]], description: dict | None = None,
+               watched: tuple[str, ...] = (), digests: dict[Digest, Digest] | None = None) -> None:
+    """Read the live table's `pages` into `plan.live` and classify every key of it and of `expected` into the plan.
+
+    `digests` are `expected`'s (`loaders.dynamodb.live.expected_digests`), worked out here when not given.
+    """
+    key = plan.table.key
+    if digests is None:
+        digests = expected_digests(expected, plan.table, plan.name)
+    live = plan.live = read_live(pages, plan.table, plan.name, description, digests, watched)
+    plan.create = Creates(expected, key, digests.keys() - live.digests.keys())
+    if live.differing:
+        for item in expected:
+            before = live.differing.get(key_digest(item, key))
+            if before is not None:
+                plan.update.append(Update(item, before, _differing(item, before)))
+    plan.unchanged = live.count - len(live.unexpected) - len(live.differing)
+    if plan.table.sync == "mirror":
+        plan.delete = live.unexpected
+    else:
+        plan.kept = len(live.unexpected)
