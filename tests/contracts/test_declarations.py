@@ -78,13 +78,6 @@ def test_attribute_types_and_personal_columns_follow_the_models():
     assert {"first_name", "passport_number"} <= TABLES_BY_NAME["passengers"].pii
 
 
-def test_parents_come_before_the_tables_that_point_at_them():
-    position = {t.name: n for n, t in enumerate(TABLES)}
-    for table in TABLES:
-        for fk in table.foreign_keys:
-            assert position[fk.parent] < position[table.name], f"{table.name} -> {fk.parent}"
-
-
 def test_a_set_cannot_be_a_key():
     with pytest.raises(ContractDeclarationError, match="the set 'aircraft_registration' cannot be a key attribute"):
         Table(name="T", file="x.csv", model=Tiny, key=("workorder_id",),

@@ -125,7 +125,8 @@ def test_a_pre_upload_run_names_no_deployment_and_says_no_live_check_ran():
     record = RunRecord(registry=REGISTRY, target="a local moto server (ephemeral)", finished=True)
     record.note("test_schema[flights]", "flights", "passed")
     text = cells(render(record))
-    assert "|DEPLOY|all 30 tables pass the pre-upload checks; no live check ran, nothing was loaded|" in text
+    tables = len(REGISTRY.tables)
+    assert f"|DEPLOY|all {tables} tables pass the pre-upload checks; no live check ran, nothing was loaded|" in text
     assert "moto" not in text
 
 

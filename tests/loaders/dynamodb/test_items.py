@@ -75,12 +75,6 @@ def test_plain_numbers_are_judged_as_decimals_are(text, problem):
     assert number_problem(text) == (problem and f"{problem}; DynamoDB keeps 38")
 
 
-def test_merged_columns_become_string_sets(readings_table):
-    item = row_to_item({"reading_id": "R0001", "sensor": "S1", "tags": '["T0", "T4"]'}, readings_table)
-    assert item["tags"] == {"SS": ["T0", "T4"]}
-    assert item_to_row(item)["tags"] == frozenset({"T0", "T4"})
-
-
 def test_a_merged_number_column_is_a_number_set_from_the_fixers_to_the_items_read_back(tmp_path):
     raw = pd.DataFrame({"turnaround_id": ["TA001"] * 4 + ["TA002", "TA003"], "station": ["DXB"] * 4 + ["AUH", "DOH"],
                         "delay_minutes": ["15", "5", "15.0", "100", "2.50", None]}, dtype=object)
@@ -120,12 +114,6 @@ def test_an_empty_set_is_left_out_as_aws_refuses_it(readings_table):
 def test_a_set_with_a_repeated_value_is_refused(readings_table):
     with pytest.raises(ItemConversionError, match="repeats a value"):
         row_to_item({"reading_id": "R0001", "sensor": "S1", "tags": '["T0", "T0"]'}, readings_table)
-
-
-def test_missing_cells_are_attributes_left_out(readings_table):
-    item = row_to_item({"reading_id": "R0001", "sensor": "S1", "code": None, "value": None, "count": "3", "tags": None},
-                       readings_table)
-    assert item == {"reading_id": {"S": "R0001"}, "sensor": {"S": "S1"}, "count": {"N": "3"}}
 
 
 def test_an_undeclared_column_is_refused_not_guessed(readings_table):
