@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install chromium run test lint benchmark benchmark-import clean
+.PHONY: install chromium run test lint benchmark benchmark-import benchmark-scale clean
 
 # The pinned packages from requirements.lock, then this project (editable), which registers the pytest plugin.
 install: $(STAMP)
@@ -47,6 +47,11 @@ benchmark: $(STAMP) $(NODE_STAMP)
 # A 100x passengers table by ImportTable, then its live checks (about 15 minutes; see its docstring for moto's limits).
 benchmark-import: $(STAMP)
 	$(PYTHON) benchmarks/import_passengers.py --scale 100
+
+# The whole job at 10x and 30x (about a million items) on one local server: a first load, an unchanged rerun and a
+# changed export, against batch_writer and a parallel Scan of the same tables (an hour or more; see its docstring).
+benchmark-scale: $(STAMP) $(NODE_STAMP)
+	$(PYTHON) benchmarks/scale.py --scales 10 30 $(SCALE_ARGS)
 
 clean:
 	rm -rf build report.html
