@@ -163,7 +163,7 @@ def main() -> int:
             work = Path(tmp)
             server = DynaliteServer(work / "server.log") if args.server == "dynalite" else MotoServer(work / "server.log")
             with server as endpoint:
-                changed = change(raw, work / "changed")
+                changed = change(raw, work / "changed-export")
                 runs = (("first", raw), ("unchanged", raw), ("changed", changed))
                 first = None
                 for label, data_dir in runs:
