@@ -316,7 +316,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
     """run.json says whether the run finished: an interrupted run leaves `finished: false`.
 
     With --detailed-exitcode the exit status is the plan's, as terraform's: 0 nothing to change, 2 changes
-    pending, 1 an error (whatever pytest would have answered instead). The junit file's properties carry the
+    pending (items, table actions or alarms), 1 an error (whatever pytest would have answered instead). The junit file's properties carry the
     run id and the verdict.
     """
     record = session.config.stash.get(RUN, None)
@@ -363,7 +363,7 @@ def _plan_status(session: pytest.Session, record: RunRecord) -> int:
     decision = verdict(record)
     if not decision.deploy:
         return 1
-    return 2 if decision.pending else 0
+    return 2 if decision.pending or decision.pending_alarms else 0
 
 
 def _finish(session: pytest.Session, record: RunRecord, exitstatus) -> None:
