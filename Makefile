@@ -3,8 +3,11 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# datacontract-cli in a venv of its own: its pins (requirements-datacontract.lock) conflict with requirements.lock's.
+DATACONTRACT_VENV := .venv-datacontract
+DATACONTRACT_STAMP := $(DATACONTRACT_VENV)/.installed
 
-.PHONY: install chromium run test lint benchmark benchmark-import benchmark-scale clean
+.PHONY: install datacontract chromium run test lint benchmark benchmark-import benchmark-scale clean
 
 # The pinned packages from requirements.lock, then this project (editable), which registers the pytest plugin.
 install: $(STAMP)
@@ -21,6 +24,14 @@ $(NODE_STAMP): package.json package-lock.json $(wildcard patches/*.patch)
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
+# datacontract-cli, whose `datacontract lint` the tests run on every document `dynamodb-contracts odcs` writes.
+datacontract: $(DATACONTRACT_STAMP)
+
+$(DATACONTRACT_STAMP): requirements-datacontract.lock
+	test -x $(DATACONTRACT_VENV)/bin/python || python3 -m venv $(DATACONTRACT_VENV)
+	$(DATACONTRACT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-datacontract.lock
+	touch $(DATACONTRACT_STAMP)
+
 # Headless Chromium (Debian's package) for the report's browser test and screenshot.
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
@@ -32,7 +43,7 @@ run: $(STAMP)
 	$(VENV)/bin/dynamodb-contracts run --html=$(REPORT) --self-contained-html $(RUN_ARGS)
 
 # Every test on moto, then the live and performance suites again on dynalite (checks of APIs it lacks say "not checked").
-test: $(STAMP) $(NODE_STAMP) chromium lint
+test: $(STAMP) $(NODE_STAMP) $(DATACONTRACT_STAMP) chromium lint
 	$(PYTHON) -m pytest
 	$(PYTHON) -m pytest -m "live or performance" --server=dynalite --out-dir=build/dynalite
 

@@ -25,6 +25,7 @@ from loaders.dynamodb.endpoint import shown
 from pipeline.preflight import deployment_problem, export_problem
 from pipeline.stages import OutDirBusy
 from plugin.fixtures import (
+    PUBLISH_FAILED,
     RUN,
     contracts_dataset,
     contracts_deployment,
@@ -301,13 +302,17 @@ def pytest_runtest_makereport(item: pytest.Item, call):
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    """The verdict, the reasons, the figures and the stage times, in a few lines (a run of the job only)."""
+    """The verdict, the reasons, the figures and the stage times, in a few lines (a run of the job only); then a
+    failure to publish the figures, as a warning."""
     record = config.stash.get(RUN, None)
     if record is not None and record.stages:
         report = getattr(config.option, "htmlpath", None)
         # Where the reasons the terminal leaves out are: the report asked for, else run.json (always written).
         for line in summary_lines(record, report or str(config.stash[SETTINGS].out_dir / "run.json")):
             terminalreporter.write_line(line)
+    if PUBLISH_FAILED in config.stash:
+        terminalreporter.write_line(f"warning: the run's figures were {config.stash[PUBLISH_FAILED]} "
+                                    "(the verdict and exit status stand)", yellow=True)
 
 
 # Before junitxml's and pytest-html's own sessionfinish, which write their files.
@@ -316,7 +321,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
     """run.json says whether the run finished: an interrupted run leaves `finished: false`.
 
     With --detailed-exitcode the exit status is the plan's, as terraform's: 0 nothing to change, 2 changes
-    pending, 1 an error (whatever pytest would have answered instead). The junit file's properties carry the
+    pending (items, table actions or alarms), 1 an error (whatever pytest would have answered instead). The junit file's properties carry the
     run id and the verdict.
     """
     record = session.config.stash.get(RUN, None)
@@ -363,7 +368,7 @@ def _plan_status(session: pytest.Session, record: RunRecord) -> int:
     decision = verdict(record)
     if not decision.deploy:
         return 1
-    return 2 if decision.pending else 0
+    return 2 if decision.pending or decision.pending_alarms else 0
 
 
 def _finish(session: pytest.Session, record: RunRecord, exitstatus) -> None:

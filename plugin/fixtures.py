@@ -34,6 +34,8 @@ RUN = pytest.StashKey[RunRecord]()
 OUT_DIR_LOCK = pytest.StashKey[object]()
 # The CloudWatch client a run that synced publishes its figures with, once its checks have run.
 PUBLISH_TO = pytest.StashKey[object]()
+# Why they could not be published: a warning under the terminal summary, where it is not lost among the test results.
+PUBLISH_FAILED = pytest.StashKey[str]()
 SERVERS = {"moto": MotoServer, "dynalite": DynaliteServer}
 ENDPOINT_REMEDY = "Check --endpoint-url or --aws, the region and the credentials."
 OUT_DIR_REMEDY = "Free space on its disk or make it writable, or choose another --out-dir."
@@ -227,11 +229,12 @@ def contracts_deployment(contracts_settings: Settings, contracts_dataset: Datase
     # Every check has run, and the server the run started is still up: a run that synced publishes its figures.
     cloudwatch = pytestconfig.stash.get(PUBLISH_TO, None)
     if cloudwatch is not None and contracts_run_record.interrupted is None:
-        _publish(cloudwatch, contracts_settings, contracts_run_record)
+        _publish(cloudwatch, contracts_settings, contracts_run_record, pytestconfig)
 
 
-def _publish(cloudwatch, settings: Settings, record: RunRecord) -> None:
-    """The run's figures to CloudWatch, into run.json's `published`; a refusal or a lost endpoint is one line there.
+def _publish(cloudwatch, settings: Settings, record: RunRecord, config: pytest.Config) -> None:
+    """The run's figures to CloudWatch, into run.json's `published`; a refusal or a lost endpoint is one line there
+    and, at the end of the terminal summary, a warning.
 
     The figures are about a run that already happened, so a failure to publish changes neither its verdict nor
     its exit status.
@@ -240,6 +243,7 @@ def _publish(cloudwatch, settings: Settings, record: RunRecord) -> None:
         record.published = stages.publish(cloudwatch, settings, record.figures_to_publish(settings.table_prefix))
     except (BotoCoreError, ClientError) as error:
         record.published = scrub(f"not published: CloudWatch at {record.endpoint}: {error}", settings.endpoint_url)
+        config.stash[PUBLISH_FAILED] = record.published
 
 
 def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynamodb, run_record: RunRecord,

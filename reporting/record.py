@@ -206,6 +206,7 @@ class RunRecord:
             "verdict": {"deploy": decision.deploy, "reasons": [asdict(r) for r in decision.reasons],
                         "blocked": decision.blocked, "failing": decision.failing,
                         "plan_only": decision.plan_only, "pending": decision.pending,
+                        "pending_alarms": decision.pending_alarms,
                         "live_checked": decision.live_checked},
             "ran": [stage for stage, _ in self.stage_times()],
             "figures": asdict(figures(self)),

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from loaders.cloudwatch.alarms import AlarmPlan
+
 if TYPE_CHECKING:
     from reporting.record import RunRecord
 
@@ -28,6 +30,7 @@ class Verdict:
     failing: tuple[str, ...] = ()  # other tables with a failed check
     plan_only: bool = False  # --plan: nothing was applied, the live checks did not compare
     pending: tuple[str, ...] = ()  # with plan_only, the tables the plan would change
+    pending_alarms: tuple[str, ...] = ()  # with plan_only, the alarms the plan would create or change
     live_checked: bool = False  # whether any live check ran: a pre-upload run's DEPLOY says nothing of the tables
 
     @property
@@ -77,8 +80,9 @@ def verdict(record: RunRecord) -> Verdict:
     planned = record.plan.by_table() if record.plan else {}
     pending = tuple(name for name in record.registry.names
                     if name in planned and planned[name].blocked is None and planned[name].changes_anything)
+    alarms = tuple(sorted(record.alarms.create + list(record.alarms.change))) if isinstance(record.alarms, AlarmPlan) else ()
     return Verdict(not reasons, tuple(reasons), blocked, failing, record.plan_only, pending if record.plan_only else (),
-                   live_checked)
+                   alarms if record.plan_only else (), live_checked)
 
 
 def named(tables: tuple[str, ...], most: int = 3) -> str:
@@ -105,15 +109,21 @@ def touched(record: RunRecord, decision: Verdict) -> str:
 
 
 def _pending(record: RunRecord, decision: Verdict) -> str:
-    if not decision.pending:
+    if not decision.pending and not decision.pending_alarms:
         return "nothing to change, nothing applied"
-    planned = record.plan.by_table()
-    items = sum(planned[name].writes for name in decision.pending)
-    actions = sum(len(planned[name].actions) for name in decision.pending)
-    changes = [f"{items:,} item change{'s' * (items != 1)}"] if items else []
-    changes += [f"{actions:,} table action{'s' * (actions != 1)}"] if actions else []
-    tables = len(decision.pending)
-    return f"{' and '.join(changes)} pending in {tables} table{'s' * (tables != 1)}, nothing applied"
+    parts = []
+    if decision.pending:
+        planned = record.plan.by_table()
+        items = sum(planned[name].writes for name in decision.pending)
+        actions = sum(len(planned[name].actions) for name in decision.pending)
+        changes = [f"{items:,} item change{'s' * (items != 1)}"] if items else []
+        changes += [f"{actions:,} table action{'s' * (actions != 1)}"] if actions else []
+        tables = len(decision.pending)
+        parts.append(f"{' and '.join(changes)} pending in {tables} table{'s' * (tables != 1)}")
+    if decision.pending_alarms:
+        alarms = len(decision.pending_alarms)
+        parts.append(f"{alarms:,} alarm change{'s' * (alarms != 1)} pending")
+    return ", ".join(parts) + ", nothing applied"
 
 
 def _stopped(decision: Verdict) -> list[str]:

@@ -1,5 +1,6 @@
 """`dynamodb-contracts odcs`: every document is valid ODCS and says what the table's contract declares."""
 import json
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -16,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # The standard's own JSON Schema, vendored with its source and licence (odcs_schema/README.md).
 SCHEMA = json.loads((Path(__file__).parent / "odcs_schema" / "odcs-json-schema-v3.1.0.json").read_text(encoding="utf-8"))
 NAMES = [t.name for t in TABLES]
+# datacontract-cli, in a venv of its own (`make datacontract`): its pins conflict with requirements.lock's.
+DATACONTRACT = ROOT / ".venv-datacontract" / "bin" / "datacontract"
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +49,32 @@ def test_the_document_loads_into_the_standards_model(exported, table):
     contract = OpenDataContractStandard.from_string((exported / odcs.file_name(table)).read_text(encoding="utf-8"))
     assert contract.apiVersion == odcs.API_VERSION
     assert [p.name for p in contract.schema_[0].properties] == list(table.columns)
+
+
+def lint(document: Path, results: Path) -> list[str]:
+    """What `datacontract lint` finds wrong with `document`: the reasons of its checks that did not pass."""
+    if not DATACONTRACT.exists():
+        pytest.fail(f"{DATACONTRACT.relative_to(ROOT)} is missing: run `make datacontract` (requirements-datacontract.lock)", pytrace=False)
+    done = subprocess.run([DATACONTRACT, "lint", "--all-errors", "--output-format", "json", "--output", results, document],
+                          cwd=results.parent, capture_output=True, text=True, timeout=120)
+    if not results.exists():
+        return [f"datacontract lint exited {done.returncode} without results: {done.stderr.strip() or done.stdout.strip()}"]
+    reasons = [f"{c['name']}: {c['reason']}" for c in json.loads(results.read_text())["checks"] if c["result"] != "passed"]
+    return reasons or ([] if done.returncode == 0 else [f"datacontract lint exited {done.returncode}"])
+
+
+@pytest.mark.parametrize("table", TABLES, ids=NAMES)
+def test_datacontract_lint_accepts_the_document(exported, table, tmp_path):
+    problems = lint(exported / odcs.file_name(table), tmp_path / "lint.json")
+    assert not problems, "\n".join(problems)
+
+
+def test_datacontract_lint_rejects_a_document_that_breaks_the_standard(exported, tmp_path):
+    doc = read(exported, REGISTRY.by_name["flights"])
+    doc["schema"][0]["properties"][0]["logicalType"] = "integr"
+    broken = tmp_path / "flights.odcs.yaml"
+    broken.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    assert any("'integr' is not one of" in problem for problem in lint(broken, tmp_path / "lint.json"))
 
 
 @pytest.mark.parametrize("table", TABLES, ids=NAMES)

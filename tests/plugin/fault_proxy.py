@@ -1,10 +1,10 @@
 """The latency proxy with faults: a request can have its connection dropped, its answer stalled, or the endpoint die.
 
 `FaultProxy(upstream, rule)` asks `rule(request)` what to do with each
-request before it goes upstream; `request` is a `Request` (its DynamoDB
-operation, and the how-manieth request of that operation it is). The proxy
-answers as `benchmarks.latency_proxy` does (byte for byte, keep-alive) unless
-the rule says otherwise:
+request before it goes upstream; `request` is a `Request` (its DynamoDB or
+CloudWatch operation, and the how-manieth request of that operation it is).
+The proxy answers as `benchmarks.latency_proxy` does (byte for byte,
+keep-alive) unless the rule says otherwise:
 
 - `Drop(after=False)`: the connection is closed without an answer, before the
   request is forwarded (nothing happened) or after (it happened, the answer is lost);
@@ -24,12 +24,10 @@ from dataclasses import dataclass
 
 from benchmarks.latency_proxy import LatencyProxy, _Handler
 
-TARGET_PREFIX = "DynamoDB_20120810."
-
 
 @dataclass(frozen=True)
 class Request:
-    operation: str  # BatchWriteItem, Scan, ...
+    operation: str  # BatchWriteItem, Scan, PutMetricData, ...
     nth: int  # 1 for the first request of this operation through the proxy
 
 
@@ -55,7 +53,8 @@ Rule = Callable[[Request], Fault]
 class _FaultHandler(_Handler):
     def _relay(self) -> None:
         server = self.server
-        operation = self.headers.get("X-Amz-Target", "").removeprefix(TARGET_PREFIX)
+        # The target is the service's version and the operation: DynamoDB_20120810.Scan, GraniteServiceVersion20100801.PutMetricData.
+        operation = self.headers.get("X-Amz-Target", "").rpartition(".")[2]
         with server.counting:
             server.seen[operation] += 1
             fault = server.rule(Request(operation, server.seen[operation]))

@@ -19,7 +19,10 @@ connections, stalls answers or dies on a chosen request:
   and nothing goes live; a read-only one (root loses CAP_DAC_OVERRIDE in the
   child, so the mode bits hold as for any user) and one under a regular file
   are refused by the preflight, before the gate, in one line;
-- a second run on an out dir in use is refused by the preflight in one line, and the first completes.
+- a second run on an out dir in use is refused by the preflight in one line, and the first completes;
+- every PutMetricData dropped: the figures are not published, which the
+  terminal warns of in one line and run.json and report.html say, and the
+  run still deploys and exits 0.
 
 Every output a run leaves (terminal, report.html, junit, run.json, plan.json,
 ledger.json, the GX folder, the server's log) is searched for the sample's
@@ -40,6 +43,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -371,6 +375,23 @@ def test_a_rerun_after_an_interrupt_writes_only_what_is_missing(interrupted, adm
 def test_nothing_leaks_when_interrupted(interrupted):
     first, _, _, again = interrupted
     assert_nothing_leaks(first, again)
+
+
+# --- the figures cannot be published -----------------------------------------------------------------------------
+
+def test_figures_that_cannot_be_published_are_a_warning_that_changes_neither_verdict_nor_exit_status(tmp_path, server, export):
+    # Every PutMetricData loses its connection: the figures, sent after the checks, cannot be published.
+    with FaultProxy(server, lambda r: Drop() if r.operation == "PutMetricData" else None) as proxy_url:
+        done = run(tmp_path, proxy_url, "unpublished-", export)
+    assert done.returncode == pytest.ExitCode.OK, done.stdout[-3000:] + done.stderr[-3000:]
+    assert not failures(done.verdicts)
+    record = done.json("run.json")
+    assert record["verdict"]["deploy"] is True
+    assert record["published"].startswith(f"not published: CloudWatch at {proxy_url}: ")
+    [warning] = [line for line in done.stdout.splitlines() if "not published" in line]
+    assert warning == f"warning: the run's figures were {record['published']} (the verdict and exit status stand)"
+    assert record["published"] in unescape((done.folder / "report.html").read_text(encoding="utf-8"))
+    assert_nothing_leaks(done)
 
 
 # --- an out dir that cannot be written --------------------------------------------------------------------------

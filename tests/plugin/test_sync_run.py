@@ -21,6 +21,7 @@ import pytest
 
 from contracts.alarms import ALARM_ROOT, alarm_name
 from data import manifest
+from loaders.cloudwatch.alarms import declared_alarms
 from loaders.dynamodb.client import endpoint_client
 from loaders.dynamodb.endpoint import shown
 from tests.lineage import descendants
@@ -116,7 +117,9 @@ def test_a_plan_that_blocks_a_table_is_an_error_that_names_the_table_without_a_t
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
     assert f"plan: {PREFIX}MaintenanceWorkOrders: BLOCKED:" in done.stdout
     assert "DO NOT DEPLOY to " in done.stdout and "  MaintenanceWorkOrders: not loaded: table" in done.stdout
-    assert "pending in 29 tables, nothing applied" in done.stdout
+    # The old deployment has none of the declared alarms: each is one to create.
+    alarms = len(declared_alarms(TABLES, PREFIX, None))
+    assert f"pending in 29 tables, {alarms} alarm changes pending, nothing applied" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr and "Deployment(" not in done.stdout
 
 
@@ -243,15 +246,34 @@ def alarms_of(cloudwatch) -> dict:
 
 
 @pytest.fixture(scope="module")
-def changed(planned_changes, changed_export, admin, work, server):
+def tampered(planned_changes, server):
+    """After the plans above, TAMPERED's Threshold changed by hand and REMOVED deleted; the CloudWatch client."""
     cloudwatch = endpoint_client(server, service="cloudwatch")
     [alarm] = cloudwatch.describe_alarms(AlarmNames=[TAMPERED])["MetricAlarms"]
     kept = ("AlarmName", "Namespace", "MetricName", "Statistic", "Dimensions", "Period", "EvaluationPeriods",
             "ComparisonOperator", "TreatMissingData", "ActionsEnabled", "AlarmActions")
     cloudwatch.put_metric_alarm(**{k: alarm[k] for k in kept}, Threshold=5000.0)
     cloudwatch.delete_alarms(AlarmNames=[REMOVED])
-    before, alarms_before = snapshot(admin), alarms_of(cloudwatch)
-    return before, run(work, server, "changed", data_dir=changed_export), alarms_before, alarms_of(cloudwatch)
+    return cloudwatch
+
+
+@pytest.fixture(scope="module")
+def planned_alarms(tampered, work, server) -> subprocess.CompletedProcess:
+    """A plan of the export the deployment already holds: only the alarms changed by hand differ."""
+    return plan(work, server, "plan-alarms", "--detailed-exitcode")
+
+
+def test_alarms_to_restore_are_changes_pending_for_the_detailed_exit_code(planned_alarms):
+    assert planned_alarms.returncode == 2, planned_alarms.stdout[-3000:] + planned_alarms.stderr[-3000:]
+    assert "plan: alarms: create 1, change 1, leave " in planned_alarms.stdout
+    assert f"  {TAMPERED}: Threshold 5000.0 -> " in planned_alarms.stdout
+    assert f"prefix {PREFIX}: 2 alarm changes pending, nothing applied" in planned_alarms.stdout
+
+
+@pytest.fixture(scope="module")
+def changed(planned_alarms, tampered, changed_export, admin, work, server):
+    before, alarms_before = snapshot(admin), alarms_of(tampered)
+    return before, run(work, server, "changed", data_dir=changed_export), alarms_before, alarms_of(tampered)
 
 
 def test_the_run_restores_an_alarm_changed_or_removed_by_hand(changed):

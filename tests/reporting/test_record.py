@@ -27,7 +27,8 @@ def test_a_started_run_says_it_has_not_finished_until_it_does(tmp_path):
     record.finish(path)
     done = json.loads(path.read_text())
     assert done["finished"] is True and done["verdict"] == {"deploy": True, "reasons": [], "blocked": [], "failing": [],
-                                                         "plan_only": False, "pending": [], "live_checked": False}
+                                                         "plan_only": False, "pending": [], "pending_alarms": [],
+                                                         "live_checked": False}
     assert done["schema"] == 1 and done["ran"] == [] and done["refused"] is None
     assert (done["run_id"], done["started"]) == (started["run_id"], started["started"])
     assert done["figures"]["checks"] == {"passed": 1} and done["target"] == "a local moto server (ephemeral)"

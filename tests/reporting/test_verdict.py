@@ -1,4 +1,5 @@
 """The verdict: deploy only a finished run whose checks ran and passed, with one line per table that stops it."""
+from loaders.cloudwatch.alarms import AlarmPlan
 from loaders.deploy.plan import Plan, TablePlan
 from loaders.deploy.sync import TableSync
 from reporting.record import RunRecord
@@ -96,6 +97,30 @@ def test_a_plan_with_nothing_to_change_says_so():
     decision = verdict(record)
     assert decision.word == "PLAN" and decision.pending == ()
     assert in_short(record, decision) == "nothing to change, nothing applied"
+
+
+def test_alarms_to_create_or_change_are_pending_even_when_no_item_is():
+    alarms = AlarmPlan({}, create=["DynamoDBContracts/airports/Scans"], change={"DynamoDBContracts/airports/UserErrors": ["Threshold"]},
+                       leave=["DynamoDBContracts/airports/ReadThrottleEvents"])
+    record = planned(TablePlan(REGISTRY.by_name["airports"], "airports", exists=True, unchanged=45), alarms=alarms)
+    decision = verdict(record)
+    assert decision.word == "PLAN" and decision.pending == ()
+    assert decision.pending_alarms == ("DynamoDBContracts/airports/Scans", "DynamoDBContracts/airports/UserErrors")
+    assert in_short(record, decision) == "2 alarm changes pending, nothing applied"
+    record.plan.tables[0].update = [None]
+    assert in_short(record, verdict(record)) == "1 item change pending in 1 table, 2 alarm changes pending, nothing applied"
+
+
+def test_alarms_a_plan_leaves_alone_or_could_not_read_are_not_pending():
+    airports = TablePlan(REGISTRY.by_name["airports"], "airports", exists=True, unchanged=45)
+    for alarms in (AlarmPlan({}, leave=["DynamoDBContracts/airports/Scans"]), "not checked: this server has no CloudWatch"):
+        record = planned(airports, alarms=alarms)
+        assert verdict(record).pending_alarms == () and in_short(record, verdict(record)) == "nothing to change, nothing applied"
+
+
+def test_a_run_that_applies_its_alarms_has_none_pending():
+    record = finished(alarms=AlarmPlan({}, create=["DynamoDBContracts/airports/Scans"]))
+    assert verdict(record).pending_alarms == ()
 
 
 def test_a_plan_that_blocks_a_table_is_not_to_be_deployed_and_still_says_what_is_pending():
