@@ -164,10 +164,12 @@ def rerun(migrated, work, server):
 
 
 def test_a_rerun_after_convergence_writes_nothing(rerun):
-    verdicts, plan, _ = rerun
+    """No item, no table action (TTL among them) and no alarm changes."""
+    verdicts, plan, record = rerun
     assert not failures(verdicts)
     assert {k: plan["totals"][k] for k in ("create", "update", "delete")} == {"create": 0, "update": 0, "delete": 0}
     assert all(entry["actions"] == [] for entry in plan["tables"].values())
+    assert (record["alarms"]["create"], record["alarms"]["change"], record["alarms"]["applied"]) == ([], {}, [])
 
 
 def _bookings(path):
