@@ -28,9 +28,9 @@ from botocore.exceptions import ClientError
 
 from contracts import dynamodb
 from loaders.errors import RequestRefusedByAWS, RuleBroken
-from loaders.rules.attribute_values import check_attributes
 from loaders.rules.definitions import check_create_table, check_name, check_update_table
 from loaders.rules.expressions import check_expressions
+from loaders.rules.items import check_item_written, check_key
 from loaders.rules.key_schema import KeySchema
 from loaders.rules.requests import (
     batch_tables,
@@ -44,8 +44,6 @@ from loaders.rules.requests import (
 )
 
 _GUARDS: weakref.WeakKeyDictionary[Any, Guard] = weakref.WeakKeyDictionary()
-_NO_MATCH = "The provided key element does not match the schema"
-_KEY_REMEDY = "Give exactly the key attributes of the table (and, in ExclusiveStartKey, of the index), with their declared types."
 
 
 @dataclass(frozen=True)
@@ -126,7 +124,7 @@ class Guard:
                                  "Name an index the table has (DescribeTable lists them).")
         check_paging(params)
         if "ExclusiveStartKey" in params:
-            self._key(table, params["ExclusiveStartKey"], "ExclusiveStartKey", schema.start_key(index) if schema else None)
+            check_key(table, params["ExclusiveStartKey"], "ExclusiveStartKey", schema, schema.start_key(index) if schema else None)
         check_expressions(params)
 
     def _query(self, params: dict) -> None:
@@ -158,11 +156,11 @@ class Guard:
                 put = request.get("PutRequest")
                 if put is not None:
                     item = put.get("Item") if type(put) is dict else None
-                    size += self._item(table, item, f"{at}.PutRequest.Item", schema)
+                    size += check_item_written(table, item, f"{at}.PutRequest.Item", schema)
                 else:
                     delete = request["DeleteRequest"]
                     item = delete.get("Key") if type(delete) is dict else None
-                    size += self._key(table, item, f"{at}.DeleteRequest.Key", schema=schema)
+                    size += check_key(table, item, f"{at}.DeleteRequest.Key", schema)
                 if schema is not None:
                     key = tuple(dynamodb.comparable(item[name]) for name in schema.key)
                     if key in seen:
@@ -175,76 +173,6 @@ class Guard:
             raise RuleBroken(f"batch over {dynamodb.MAX_BATCH_WRITE_BYTES // 2**20} MB",
                              f"{size} bytes in one BatchWriteItem; AWS allows {dynamodb.MAX_BATCH_WRITE_BYTES}",
                              "Split the items into smaller batches.")
-
-    # items and keys ---------------------------------------------------------------------------
-    def _item(self, table: str, item: Any, where: str, schema: KeySchema | None = None) -> int:
-        """Validate an item being written; returns its size."""
-        check_attributes(item, where)
-        size = dynamodb.item_size(item)
-        if size > dynamodb.MAX_ITEM_BYTES:
-            raise RuleBroken(f"item over {dynamodb.MAX_ITEM_BYTES // 1024} KB", f"{where} is {size} bytes: Item size has exceeded the maximum allowed size "
-                                                 f"of {dynamodb.MAX_ITEM_BYTES} bytes",
-                             "Move the large attribute to S3 and store its address, or split the item.")
-        schema = schema or self._schema(table)
-        if schema is None:
-            return size
-        for name, index, partition in schema.key_roles:
-            value = item.get(name)
-            if value is None:
-                if index is None:
-                    raise RuleBroken("missing key attribute",
-                                     f"{where}: One or more parameter values were invalid: Missing the key {name} in the item",
-                                     f"Every item of {table} carries its key attributes {', '.join(schema.key)}.")
-                continue
-            self._key_value(table, name, value, index, partition, schema, where)
-        return size
-
-    def _key(self, table: str, key: Any, where: str, names: tuple[str, ...] | None = None,
-             schema: KeySchema | None = None) -> int:
-        """Validate a key (`names`: the attributes it must have, the table key by default); returns its size."""
-        check_attributes(key, where)
-        size = dynamodb.item_size(key)
-        if not key:
-            raise RuleBroken("key does not match the schema", f"{where} is empty: {_NO_MATCH}", _KEY_REMEDY)
-        schema = schema or self._schema(table)
-        if schema is None:
-            return size
-        names = names or schema.key
-        if set(key) != set(names):
-            raise RuleBroken("key does not match the schema",
-                             f"{where} has {', '.join(key)} where the key is {', '.join(names)}: {_NO_MATCH}", _KEY_REMEDY)
-        roles = {name: (index, partition) for name, index, partition in reversed(schema.key_roles)}
-        for name in names:
-            index, partition = roles[name]
-            self._key_value(table, name, key[name], index, partition, schema, where)
-        return size
-
-    @staticmethod
-    def _key_value(table: str, name: str, value: dict, index: str | None, partition: bool, schema: KeySchema,
-                   where: str) -> None:
-        """A key attribute's value (already a valid AttributeValue): declared type, not empty, within the key size."""
-        kind, content = dynamodb.comparable(value)
-        declared = schema.types.get(name)
-        role = f"key attribute of {table}" if index is None else f"key attribute of index {index}"
-        if declared and kind != declared:
-            raise RuleBroken("key attribute of the wrong type",
-                             f"{where}.{name} is {kind} but is the {role}, declared {declared}: One or more parameter "
-                             f"values were invalid: Type mismatch for {'key' if index is None else 'Index Key'} {name} "
-                             f"expected: {declared} actual: {kind}",
-                             f"Send {name} as {declared}, as the contract and AttributeDefinitions declare.")
-        if kind in ("S", "B") and not content:
-            raise RuleBroken("empty string in a key attribute",
-                             f"{where}.{name} is empty and is the {role}: One or more parameter values are not valid. "
-                             "The AttributeValue for a key attribute cannot contain an empty string value",
-                             "Leave the attribute out of the item (it then stays out of the sparse index).")
-        limit = dynamodb.MAX_PARTITION_KEY_BYTES if partition else dynamodb.MAX_SORT_KEY_BYTES
-        size = dynamodb.value_size(value)
-        if size > limit:
-            which = "partition" if partition else "sort"
-            raise RuleBroken("key over its size limit",
-                             f"{where}.{name} is {size} bytes and is the {which} key of the {role}; "
-                             f"AWS allows {limit} (Service, account, and table quotas in Amazon DynamoDB)",
-                             "Shorten the key, or key the item by a hash of the long value.")
 
     def _schema(self, table_name: Any) -> KeySchema | None:
         if type(table_name) is not str:
@@ -277,7 +205,7 @@ _RULES: dict[str, Callable[[Guard, dict], None]] = {
 def check_item(operation: str, table: str, item: Any, where: str, schema: KeySchema) -> None:
     """Refuse, as the guard refuses it in a write request, an item that reaches DynamoDB by another way (ImportTable)."""
     try:
-        Guard(client=None)._item(table, item, where, schema)
+        check_item_written(table, item, where, schema)
     except RuleBroken as broken:
         raise RequestRefusedByAWS(operation, broken.rule, broken.detail, broken.remedy) from None
 
