@@ -3,7 +3,7 @@
 The GX project lives in `<out>/gx/` (a file-backed Data Context): the suites,
 the validation definitions and the two checkpoints (`preupload`, `live`) are
 saved there, every run's validation results under `uncommitted/validations/`,
-and Data Docs under `uncommitted/data_docs/local_site/`.
+and Data Docs under `uncommitted/data_docs/local_site/`, made to work offline (`offline.py`).
 
 A checkpoint hands every validation definition the same batch parameters, so
 in-memory frames (one per table) cannot go through one checkpoint. Each
@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from contracts.errors import ContractError
-from contracts.expectations import project
+from contracts.expectations import offline, project
 from contracts.expectations.batches import ROW, batch_frame, write_batches
 from contracts.expectations.beside import Beside, BesideStopped
 from contracts.expectations.suites import (
@@ -241,7 +241,9 @@ def _checkpoint(out_dir: Path, stage: str, database: Path, tables: tuple[Table, 
     # Before the index is built, which lists what the store holds.
     project.prune_runs(Path(out_dir))
     docs = context.build_data_docs(site_names=[project.DOCS_SITE], resource_identifiers=_docs_resources(result, rewritten))
-    return bool(result.success), outcomes, Path(docs[project.DOCS_SITE].removeprefix("file://"))
+    index = Path(docs[project.DOCS_SITE].removeprefix("file://"))
+    offline.make_offline(index.parent)
+    return bool(result.success), outcomes, index
 
 
 def _outcome(result) -> _Outcome:
