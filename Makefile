@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# dynalite, the strict second DynamoDB server, pinned in package-lock.json; npm ci applies patches/ (patch-package).
+# dynalite, the strict second DynamoDB server, and the Data Docs' CSS and JavaScript, pinned in package-lock.json; npm ci applies patches/ (patch-package).
 $(NODE_STAMP): package.json package-lock.json $(wildcard patches/*.patch)
 	@command -v npm >/dev/null || { echo "npm is needed for dynalite (Debian: apt-get install nodejs npm)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error

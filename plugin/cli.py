@@ -30,6 +30,9 @@ from plugin.options import PATH_OPTIONS
 from plugin.suites import SUITES
 
 JOB = "preupload or live or performance"
+# This command imports the plugin (and through pandera, typeguard's plugin) before pytest starts, so pytest
+# cannot rewrite their asserts and says so in a warnings summary on every run; nothing of theirs needs rewriting.
+IMPORTED_FIRST = "ignore:Module already imported so cannot be rewritten:pytest.PytestAssertRewriteWarning"
 
 
 def run_arguments(argv: list[str], cwd: Path) -> list[str]:
@@ -40,7 +43,7 @@ def run_arguments(argv: list[str], cwd: Path) -> list[str]:
         parser.add_argument(option)
     known, rest = parser.parse_known_args(argv)
     rootpath, inipath, *_ = determine_setup(inifile=None, override_ini=None, args=[], rootdir_cmd_arg=None, invocation_dir=cwd)
-    args = [str(SUITES), f"--rootdir={rootpath}", "-m", "preupload" if known.preupload else JOB]
+    args = [str(SUITES), f"--rootdir={rootpath}", "-m", "preupload" if known.preupload else JOB, "-W", IMPORTED_FIRST]
     if inipath:
         args.append(f"--config-file={inipath}")
     for option in PATH_OPTIONS:

@@ -3,7 +3,7 @@
 The GX project lives in `<out>/gx/` (a file-backed Data Context): the suites,
 the validation definitions and the two checkpoints (`preupload`, `live`) are
 saved there, every run's validation results under `uncommitted/validations/`,
-and Data Docs under `uncommitted/data_docs/local_site/`.
+and Data Docs under `uncommitted/data_docs/local_site/`, made to work offline (`offline.py`).
 
 A checkpoint hands every validation definition the same batch parameters, so
 in-memory frames (one per table) cannot go through one checkpoint. Each
@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from contracts.errors import ContractError
-from contracts.expectations import project
+from contracts.expectations import offline, project
 from contracts.expectations.batches import ROW, batch_frame, write_batches
 from contracts.expectations.beside import Beside, BesideStopped
 from contracts.expectations.suites import (
@@ -175,7 +175,8 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
     `frames` are read as `contracts.source` reads them (before upload: text,
     None for missing, the file line = index + 2) or built from items read back
     (`loaders.dynamodb.items.item_to_row`). `row_counts` are the ledger's items per
-    table; without a ledger (`--no-fix`) the suites hold no row count.
+    table; a table it has no count for (no ledger: `--no-fix`; or a fixer
+    refused the table, so the ledger has no figure) gets no row count check.
     `meanwhile` is work of the caller's, done while the checkpoint runs: in
     another process when the tables hold `BESIDE_ROWS` rows or more, else
     after it. `run_name` (the job's run id) names the results and their Data
@@ -185,8 +186,6 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
         raise ValueError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
     tables = tuple(tables)
     checked = tuple(t.name for t in tables if t.name in frames)
-    if row_counts is not None and (missing := [name for name in checked if name not in row_counts]):
-        raise ValueError(f"no ledger count for {', '.join(missing)}: give every table that has a frame its count")
     beside = meanwhile is not None and sum(len(f) for f in frames.values()) >= BESIDE_ROWS
     with Beside((__name__, "great_expectations")) if beside else nullcontext() as other:
         database = project.database(Path(out_dir), stage)
@@ -194,7 +193,7 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
         write_batches({t.name: batch_frame(t, frames.get(t.name), suite_columns(t, tables), personal_columns(t, tables), secret)
                        for t in tables}, database, {t.name: looked_up(t, tables) for t in tables})
         parameters = {rows_parameter(name): int(count) for name, count in (row_counts or {}).items()}
-        run = (Path(out_dir), stage, database, tables, checked, row_counts is not None, parameters, run_name)
+        run = (Path(out_dir), stage, database, tables, checked, frozenset(row_counts or ()), parameters, run_name)
         if other is None:
             success, outcomes, index = _checkpoint(*run)
             if meanwhile is not None:
@@ -218,7 +217,7 @@ BESIDE_ROWS = 500_000
 
 
 def _checkpoint(out_dir: Path, stage: str, database: Path, tables: tuple[Table, ...], checked: tuple[str, ...],
-                ledger: bool, parameters: dict[str, int], run_name: str | None = None,
+                counted: frozenset[str], parameters: dict[str, int], run_name: str | None = None,
                 ) -> tuple[bool, dict[str, list[_Outcome]], Path]:
     """The stage's checkpoint over the `checked` tables of `database`, run in this process or in another.
 
@@ -226,7 +225,7 @@ def _checkpoint(out_dir: Path, stage: str, database: Path, tables: tuple[Table, 
     """
     context = project.context(out_dir)
     source = project.data_source(context, stage, database, [t.name for t in tables])
-    suites = [build_suite(t, tables, ledger=ledger) for t in tables if t.name in checked]
+    suites = [build_suite(t, tables, ledger=t.name in counted) for t in tables if t.name in checked]
     checkpoint, rewritten = project.checkpoint(context, stage, source, suites, RESULT_FORMAT)
     from great_expectations.core.run_identifier import RunIdentifier
 
@@ -241,7 +240,9 @@ def _checkpoint(out_dir: Path, stage: str, database: Path, tables: tuple[Table, 
     # Before the index is built, which lists what the store holds.
     project.prune_runs(Path(out_dir))
     docs = context.build_data_docs(site_names=[project.DOCS_SITE], resource_identifiers=_docs_resources(result, rewritten))
-    return bool(result.success), outcomes, Path(docs[project.DOCS_SITE].removeprefix("file://"))
+    index = Path(docs[project.DOCS_SITE].removeprefix("file://"))
+    offline.make_offline(index.parent)
+    return bool(result.success), outcomes, index
 
 
 def _outcome(result) -> _Outcome:

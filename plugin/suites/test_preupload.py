@@ -91,6 +91,10 @@ def test_foreign_keys(fk_check, contracts_gate_result):
 def test_ledger_reconciles(ledger_table, contracts_gate_result):
     """Every record of the raw file, counted from its bytes, is an item, merged by the declared policy, or quarantined.
 
-    The gate's row count: the fixed frame against the raw records less those merged and set aside.
+    The gate's row count: the fixed frame against the raw records less those merged and set aside. A table
+    whose fixes were refused has no figure in the ledger: test_file_reads reports it, once.
     """
+    if not contracts_gate_result.unread(ledger_table.name) and ledger_table.name in contracts_gate_result.errors:
+        pytest.skip(f"not checked: the ledger has no count for {ledger_table.name}, whose fixes were refused "
+                    f"(see test_file_reads[{ledger_table.name}])")
     assert_no_violations(checked(contracts_gate_result, ledger_table, "row count"))

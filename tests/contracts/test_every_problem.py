@@ -8,6 +8,7 @@ import pytest
 from contracts.gate import gate
 from contracts.registry import Registry
 from fixers.dataset import load_dataset
+from pipeline.stages import ledger_counts
 from tests.pytest_run import ROOT
 from tests.sample import TABLES_BY_NAME
 
@@ -45,6 +46,15 @@ def test_a_refused_fix_hides_no_other_problem_of_the_file(export, tmp_path):
     assert "repeat a key with different content" in key[1].expected and [line for line, _ in key[1].examples] == [2, 4]
     emails = [v for v in found["schema"] if v.column == "email"]
     assert [line for v in emails for line, _ in v.examples] == [41]
+
+
+def test_a_refused_table_is_checked_without_a_row_count_when_the_ledger_counts_the_others(export, tmp_path):
+    """A fixer's refusal leaves the table without a ledger figure: its other checks run, its row count is not invented."""
+    dataset = load_dataset(export, tmp_path / "out", Registry((PASSENGERS,)), fix=True)
+    assert ledger_counts(dataset) == {}
+    result = gate((PASSENGERS,), dataset.frames, dataset.errors, ledger_counts(dataset), tmp_path / "out", dataset.refused)
+    assert "row count" not in result.violations["passengers"]
+    assert [line for v in result.violations["passengers"]["schema"] if v.column == "email" for line, _ in v.examples] == [41]
 
 
 def test_blank_keys_are_not_taken_for_a_repeated_key_by_the_duplicate_policy(export, tmp_path):

@@ -98,3 +98,13 @@ def test_an_out_dir_that_cannot_be_made_is_refused_once(tmp_path):
     (tmp_path / "a-file").write_text("not a folder\n", encoding="utf-8")
     done = tool_run("-m", "preupload", f"--out-dir={tmp_path / 'a-file' / 'out'}")
     refused_once(done, f"cannot write {tmp_path / 'a-file' / 'out'}", "choose another --out-dir")
+
+
+def test_the_tools_own_command_refuses_in_one_line_with_no_warnings_summary(tmp_path):
+    """`dynamodb-contracts run` imports the plugin before pytest starts; pytest's warning about that is not the user's."""
+    (tmp_path / "empty").mkdir()
+    command = [sys.executable, "-c", "import sys; from plugin.cli import main; sys.exit(main())", "run",
+               f"--data-dir={tmp_path / 'empty'}", f"--out-dir={tmp_path / 'out'}", f"--html={tmp_path / 'report.html'}"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    refused_once(done, f"--data-dir {tmp_path / 'empty'} holds no CSV file")
+    assert "warning" not in done.stdout.lower(), done.stdout
