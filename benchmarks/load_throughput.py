@@ -39,7 +39,8 @@ from fixers.run import fix_export  # noqa: E402
 from loaders.deploy.batch import split_batches, write_items  # noqa: E402
 from loaders.dynamodb.client import FAKE_CREDENTIALS, endpoint_client  # noqa: E402
 from loaders.dynamodb.items import frame_to_items  # noqa: E402
-from loaders.dynamodb.tables import create_table_request, delete_table, wait_until_active  # noqa: E402
+from loaders.dynamodb.schema import create_table_request  # noqa: E402
+from loaders.dynamodb.tables import delete_table, wait_until_active  # noqa: E402
 from loaders.rules.guard import install_guard  # noqa: E402
 from plugin.servers import MotoServer  # noqa: E402
 

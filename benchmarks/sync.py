@@ -27,7 +27,8 @@ from boto3.dynamodb.types import TypeDeserializer  # noqa: E402
 from benchmarks.latency_proxy import LatencyProxy  # noqa: E402
 from contracts.registry import SAMPLE, load_registry  # noqa: E402
 from loaders.dynamodb.client import FAKE_CREDENTIALS  # noqa: E402
-from loaders.dynamodb.tables import create_table_request, wait_until_active  # noqa: E402
+from loaders.dynamodb.schema import create_table_request  # noqa: E402
+from loaders.dynamodb.tables import wait_until_active  # noqa: E402
 from pipeline import Settings, apply, checked_items, connect, gate, plan, read  # noqa: E402
 from plugin.servers import DynaliteServer, MotoServer  # noqa: E402
 

@@ -2,15 +2,19 @@
 
 The export's items are walked, never kept: the items to create are made again
 from the checked frame when they are written, and whole items are kept only
-for the updates and the deletes, which a rollback puts back.
+for the updates and the deletes, which a rollback puts back. How a key or a
+changed value is shown in the plan is here too, personal values masked.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from contracts.dynamodb import comparable
+from contracts.table import Table
+from contracts.violations import MASK
 from loaders.dynamodb.digests import Digest, key_digest
 from loaders.dynamodb.items import Item
 from loaders.dynamodb.live import expected_digests, read_live
@@ -71,3 +75,26 @@ def diff_items(plan: TablePlan, expected: Iterable[Item], pages: Iterable[list[I
         plan.delete = live.unexpected
     else:
         plan.kept = len(live.unexpected)
+
+
+# A value longer than this is cut in the plan's examples: they show what changes, not whole items.
+SHOWN_VALUE_CHARS = 40
+
+
+def shown_key(item: Item, table: Table) -> str:
+    """An item's key as the plan shows it: `booking_id=BK0000001`, a personal value masked."""
+    return "/".join(f"{n}={MASK if n in table.pii else next(iter(item[n].values()))}" for n in table.key if n in item)
+
+
+def shown_value(value: dict | None, pii: bool) -> str:
+    """An attribute value as the plan shows it, its type included (a number stored as a string is a change):
+    `S '12C'`, `N 42`, `absent`; a personal value is masked, a long one cut."""
+    if value is None:
+        return "absent"
+    (kind, content), = value.items()
+    if pii:
+        return f"{kind} {MASK}"
+    text = repr(content) if kind == "S" else content if kind == "N" else json.dumps(content, ensure_ascii=False, default=str)
+    if len(text) > SHOWN_VALUE_CHARS:
+        text = text[:SHOWN_VALUE_CHARS] + "..."
+    return f"{kind} {text}"

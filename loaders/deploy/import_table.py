@@ -28,7 +28,8 @@ from loaders.deploy.batch import check_unique_keys
 from loaders.deploy.staging import bucket_name_problem
 from loaders.dynamodb.items import Item, item_key
 from loaders.dynamodb.protection import missing_protection, protect
-from loaders.dynamodb.tables import create_table_request, wait_until_active
+from loaders.dynamodb.schema import create_table_request
+from loaders.dynamodb.tables import wait_until_active
 from loaders.dynamodb.waiters import Wait, run
 from loaders.errors import ImportFailed, RequestRefusedByAWS, TableNotReady, key_label
 from loaders.rules.guard import check_item

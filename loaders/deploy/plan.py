@@ -17,7 +17,6 @@ go on. Planning only reads: it works through a read-only client.
 """
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -26,8 +25,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from contracts.table import Index, Table
-from contracts.violations import MASK
-from loaders.deploy.diff import Creates, Update, diff_items
+from loaders.deploy.diff import Creates, Update, diff_items, shown_key, shown_value
 from loaders.deploy.expiry import expired_items, ttl_to_enable
 from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
 from loaders.dynamodb.export import NO_EXPORTS, ExportPolicy
@@ -35,12 +33,11 @@ from loaders.dynamodb.items import Item
 from loaders.dynamodb.live import LiveTable, expected_digests
 from loaders.dynamodb.protection import PROTECTIONS, missing_protection
 from loaders.dynamodb.readback import table_pages
-from loaders.dynamodb.tables import compare_schema, describe, table_name
+from loaders.dynamodb.schema import compare_schema
+from loaders.dynamodb.tables import describe, table_name
 from loaders.errors import DuplicateItemKey, KeySchemaMismatch, StagingMissing
 
 EXAMPLES = 5
-# A value longer than this is cut in the plan's examples: they show what changes, not whole items.
-SHOWN_VALUE_CHARS = 40
 
 
 @dataclass
@@ -87,7 +84,7 @@ class TablePlan:
                 "unchanged": self.unchanged, "kept": self.kept}
 
     def _keys(self, items) -> list[str]:
-        return [_shown_key(item, self.table) for item in islice(items, EXAMPLES)]
+        return [shown_key(item, self.table) for item in islice(items, EXAMPLES)]
 
     def changed_attributes(self) -> dict[str, int]:
         """How many updates change each attribute, the most changed first."""
@@ -95,7 +92,7 @@ class TablePlan:
 
     def update_examples(self) -> list[dict]:
         """A few updates: the key, and each attribute that changes as (live, new), personal values masked."""
-        return [{"key": _shown_key(u.item, self.table),
+        return [{"key": shown_key(u.item, self.table),
                  "changes": {a: [shown_value(u.before.get(a), a in self.table.pii), shown_value(u.item.get(a), a in self.table.pii)]
                              for a in u.attributes}}
                 for u in self.update[:EXAMPLES]]
@@ -123,24 +120,6 @@ class TablePlan:
                 "delete": self._keys(self.delete),
             },
         }
-
-
-def _shown_key(item: Item, table: Table) -> str:
-    return "/".join(f"{n}={MASK if n in table.pii else next(iter(item[n].values()))}" for n in table.key if n in item)
-
-
-def shown_value(value: dict | None, pii: bool) -> str:
-    """An attribute value as the plan shows it, its type included (a number stored as a string is a change):
-    `S '12C'`, `N 42`, `absent`; a personal value is masked, a long one cut."""
-    if value is None:
-        return "absent"
-    (kind, content), = value.items()
-    if pii:
-        return f"{kind} {MASK}"
-    text = repr(content) if kind == "S" else content if kind == "N" else json.dumps(content, ensure_ascii=False, default=str)
-    if len(text) > SHOWN_VALUE_CHARS:
-        text = text[:SHOWN_VALUE_CHARS] + "..."
-    return f"{kind} {text}"
 
 
 @dataclass

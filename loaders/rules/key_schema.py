@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from loaders.dynamodb.tables import key_names
+from loaders.dynamodb.schema import key_names
 
 
 @dataclass(frozen=True)

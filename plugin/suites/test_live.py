@@ -11,7 +11,7 @@ from contracts.alarms import alarm_name
 from contracts.violations import report
 from loaders.dynamodb.items import item_to_row
 from loaders.dynamodb.readback import query_index
-from loaders.dynamodb.tables import key_names
+from loaders.dynamodb.schema import key_names
 from plugin.suites.blocked import loaded
 from plugin.suites.expected import (
     difference,

@@ -18,7 +18,8 @@ from contracts.table import Index, MergeIntoSet, Table
 from loaders.deploy.staging import s3_client
 from loaders.dynamodb.backoff import Backoff
 from loaders.dynamodb.client import endpoint_client
-from loaders.dynamodb.tables import create_table_request, delete_table, wait_until_active
+from loaders.dynamodb.schema import create_table_request
+from loaders.dynamodb.tables import delete_table, wait_until_active
 from loaders.dynamodb.waiters import Wait
 from loaders.rules.guard import install_guard
 from plugin.servers import DynaliteServer, MotoServer

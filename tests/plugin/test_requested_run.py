@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from loaders.dynamodb.tables import key_schema
+from loaders.dynamodb.schema import key_schema
 from tests.plugin.test_masked_diffs import CONTRACTS
 from tests.pytest_run import ROOT, failures, skip_reasons, verdicts_of
 

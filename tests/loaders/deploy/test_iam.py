@@ -21,7 +21,7 @@ from parliament import analyze_policy_string
 from contracts.alarms import ALARM_ROOT, METRICS_NAMESPACE
 from loaders.deploy.iam import ROLES, alarm_arn, policy, table_arn, write_policies
 from loaders.dynamodb.client import FAKE_CREDENTIALS
-from loaders.dynamodb.tables import create_table_request
+from loaders.dynamodb.schema import create_table_request
 from plugin.servers import MotoServer
 from tests.iam_users import REQUESTS_PER_USER, make_users
 from tests.sample import TABLES, TABLES_BY_NAME

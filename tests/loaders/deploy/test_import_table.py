@@ -25,7 +25,8 @@ from loaders.deploy.import_table import (
 from loaders.dynamodb.items import item_key, item_to_row, row_to_item
 from loaders.dynamodb.protection import missing_protection, point_in_time_recovery_enabled
 from loaders.dynamodb.readback import count_items
-from loaders.dynamodb.tables import compare_schema, create_table_request, describe
+from loaders.dynamodb.schema import compare_schema, create_table_request
+from loaders.dynamodb.tables import describe
 from loaders.errors import DuplicateItemKey, ImportFailed, RequestRefusedByAWS, TableNotReady, key_label
 from plugin.suites.expected import typed_row
 

@@ -9,7 +9,7 @@ from loaders.deploy.plan import plan_tables
 from loaders.deploy.requested import deployment_of, read_requested, remember
 from loaders.deploy.sync import apply_plan
 from loaders.dynamodb.items import row_to_item
-from loaders.dynamodb.tables import key_schema
+from loaders.dynamodb.schema import key_schema
 from tests.loaders.conftest import reading_rows
 
 

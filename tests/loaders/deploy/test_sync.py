@@ -21,7 +21,7 @@ from loaders.deploy.rollback import ROLLED_BACK, RollbackLog, rollback
 from loaders.deploy.sync import apply_plan
 from loaders.dynamodb.client import read_only
 from loaders.dynamodb.items import item_to_row, row_to_item
-from loaders.dynamodb.tables import key_schema
+from loaders.dynamodb.schema import key_schema
 from loaders.errors import DestroyRefused, WriteRefused
 from reporting.progress import table_progress
 from tests.loaders.conftest import create_table

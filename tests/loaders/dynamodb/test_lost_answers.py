@@ -10,7 +10,8 @@ import pytest
 
 from loaders.dynamodb.client import endpoint_client
 from loaders.dynamodb.protection import protect
-from loaders.dynamodb.tables import add_gsi, create_table, delete_table, key_schema, wait_until_active
+from loaders.dynamodb.schema import key_schema
+from loaders.dynamodb.tables import add_gsi, create_table, delete_table, wait_until_active
 from loaders.errors import NotAsAsked
 from loaders.rules.guard import install_guard
 from tests.loaders.conftest import create_table as create_as_declared

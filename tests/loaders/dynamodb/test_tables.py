@@ -2,7 +2,8 @@
 import pytest
 
 from loaders.dynamodb.endpoint import check_destroy_allowed
-from loaders.dynamodb.tables import add_gsi, key_schema, table_name
+from loaders.dynamodb.schema import key_schema
+from loaders.dynamodb.tables import add_gsi, table_name
 from loaders.errors import DestroyRefused
 from tests.loaders.conftest import create_table
 from tests.sample import TABLES_BY_NAME
