@@ -14,10 +14,6 @@ earlier one, neither counted as an error nor logged).
 """
 from __future__ import annotations
 
-import gzip
-import json
-import random
-import tempfile
 import time
 import uuid
 from collections.abc import Sequence
@@ -25,7 +21,7 @@ from dataclasses import dataclass, field
 
 from contracts.table import Table
 from loaders.deploy.batch import check_unique_keys
-from loaders.deploy.staging import bucket_name_problem
+from loaders.deploy.staging import Staged, bucket_name_problem, remove_staged, stage_items
 from loaders.dynamodb.items import Item, item_key
 from loaders.dynamodb.protection import missing_protection, protect
 from loaders.dynamodb.schema import create_table_request
@@ -42,9 +38,6 @@ from loaders.rules.key_schema import KeySchema
 # write capacity, and is billed by source gigabyte instead of by write request unit ("Amazon DynamoDB
 # pricing"). So the sample's passengers table is written at 1x and imported at 100x (its items: data/manifest.json).
 IMPORT_THRESHOLD = 1_000_000
-# "For items under 1 KB, consider placing 4,000,000 items into each S3 object" ("Best practices for
-# importing from Amazon S3 into DynamoDB"): objects are read in parallel, so a bigger source is split.
-OBJECT_BYTES = 4_000_000 * 1024
 # An import runs for minutes to hours, and takes a minute or more however small its source.
 IMPORT_WAIT = Wait(timeout=6 * 3600.0, delay=2.0)
 
@@ -97,22 +90,6 @@ NO_IMPORTS = ImportPolicy(mode="never")
 
 
 @dataclass(frozen=True)
-class Staged:
-    """Items written to S3 for one import: every object under `prefix`, and only those."""
-
-    bucket: str
-    prefix: str
-    keys: tuple[str, ...]
-    items: int
-    # Uncompressed DynamoDB JSON: what AWS bills the import by.
-    bytes: int
-
-    @property
-    def source(self) -> str:
-        return f"s3://{self.bucket}/{self.prefix}"
-
-
-@dataclass(frozen=True)
 class ImportReport:
     """What one table's import did, in the import's own counts (DescribeImport)."""
 
@@ -159,41 +136,6 @@ def check_items(table: Table, name: str, items: Sequence[Item]) -> None:
     schema = KeySchema.from_description(create_table_request(table, name))
     for item in items:
         check_item("ImportTable", name, item, key_label(item_key(item, table)), schema)
-
-
-def stage_items(s3, items: Sequence[Item], bucket: str, prefix: str, *, object_bytes: int = OBJECT_BYTES,
-                seed: int = 0) -> Staged:
-    """Write `items` as gzipped DynamoDB JSON (one `{"Item": ...}` per line) under `prefix` in `bucket`.
-
-    The order is shuffled (AWS: "Randomize sorted data", or one partition after
-    another runs hot) and a new object starts after `object_bytes` of
-    uncompressed lines. Each object is compressed into a temporary file first,
-    so memory holds the items and not their JSON.
-    """
-    order = list(range(len(items)))
-    random.Random(seed).shuffle(order)
-    keys, total, position = [], 0, 0
-    try:
-        while position < len(order) or not keys:
-            key = f"{prefix}part-{len(keys):05d}.json.gz"
-            with tempfile.TemporaryFile() as spool:
-                size = 0
-                with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=6) as archive:
-                    while position < len(order) and size < object_bytes:
-                        line = json.dumps({"Item": items[order[position]]}, ensure_ascii=False, separators=(",", ":"))
-                        data = (line + "\n").encode("utf-8")
-                        archive.write(data)
-                        size += len(data)
-                        position += 1
-                spool.seek(0)
-                s3.upload_fileobj(spool, bucket, key)
-            keys.append(key)
-            total += size
-    except BaseException:
-        if keys:  # the objects staged so far hold personal data too, and no import will read them
-            remove_staged(s3, Staged(bucket, prefix, tuple(keys), 0, total))
-        raise
-    return Staged(bucket, prefix, tuple(keys), len(items), total)
 
 
 def import_request(client, table: Table, name: str, staged: Staged) -> dict:
@@ -279,10 +221,3 @@ def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, 
     return ImportReport(name, answer["ImportArn"], staged, counts["ProcessedItemCount"], counts["ImportedItemCount"],
                         counts["ErrorCount"], counts["ProcessedSizeBytes"], staged_at - started,
                         time.perf_counter() - staged_at, tuple(k for k in lacking if k not in unprotected), unprotected)
-
-
-def remove_staged(s3, staged: Staged) -> None:
-    """Delete the objects of one staging (DeleteObjects takes at most 1,000 keys per call)."""
-    keys = list(staged.keys)
-    for start in range(0, len(keys), 1000):
-        s3.delete_objects(Bucket=staged.bucket, Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})

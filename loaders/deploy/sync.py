@@ -184,7 +184,7 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
     def load_by_import(table_plan: TablePlan, done: TableSync) -> None:
         with (progress or no_progress)(table_plan.name, len(table_plan.create)) as advance:
             try:
-                # Staged in a shuffled order (loaders.deploy.import_table): the new table's items are held once.
+                # Staged in a shuffled order (loaders.deploy.staging): the new table's items are held once.
                 report = import_table(client, s3, table_plan.table, table_plan.name, list(table_plan.create),
                                       bucket=imports.bucket, key_prefix=imports.prefix, table_wait=wait)
             except ImportFailed as failed:

@@ -19,9 +19,9 @@ from loaders.deploy.import_table import (
     import_request,
     import_table,
     parse_staging,
-    stage_items,
     wait_for_import,
 )
+from loaders.deploy.staging import Staged, stage_items
 from loaders.dynamodb.items import item_key, item_to_row, row_to_item
 from loaders.dynamodb.protection import missing_protection, point_in_time_recovery_enabled
 from loaders.dynamodb.readback import count_items
@@ -281,7 +281,7 @@ def test_repeated_keys_are_refused_before_staging(client, s3, bucket, prefix, re
 def test_a_table_needing_what_an_import_cannot_create_is_refused(client, monkeypatch, readings_table):
     monkeypatch.setattr(importing, "create_table_request",
                         lambda table, name: {**create_table_request(table, name), "StreamSpecification": {"StreamEnabled": True}})
-    staged = importing.Staged("b", "p/", ("p/part-00000.json.gz",), 1, 10)
+    staged = Staged("b", "p/", ("p/part-00000.json.gz",), 1, 10)
     with pytest.raises(RequestRefusedByAWS, match="readings needs StreamSpecification, which TableCreationParameters does not take"):
         import_request(client, readings_table, "readings", staged)
 
