@@ -3,7 +3,8 @@
 The export's items are walked, never kept: the items to create are made again
 from the checked frame when they are written, and whole items are kept only
 for the updates and the deletes, which a rollback puts back. How a key or a
-changed value is shown in the plan is here too, personal values masked.
+changed value is shown in the plan is here too, personal values masked, and the
+circuit breaker that blocks a table whose deletes pass its contract's share.
 """
 from __future__ import annotations
 
@@ -75,6 +76,19 @@ def diff_items(plan: TablePlan, expected: Iterable[Item], pages: Iterable[list[I
         plan.delete = live.unexpected
     else:
         plan.kept = len(live.unexpected)
+
+
+def trip_breaker(plan: TablePlan, allow_mass_delete: bool) -> None:
+    """Block the table when the sync would delete more than the contract's share of its live items (a cut export)."""
+    share = plan.table.max_delete_share
+    if allow_mass_delete or not plan.delete or len(plan.delete) <= share * plan.live_count:
+        return
+    plan.blocked = (
+        f"{plan.name}: the sync would delete {len(plan.delete)} of its {plan.live_count} live items "
+        f"({len(plan.delete) / plan.live_count:.0%}), more than the {share:.0%} its contract allows (max_delete_share). "
+        "Nothing of this table was written. If the export is complete, rerun with --allow-mass-delete; "
+        "if it was cut short, export it again."
+    )
 
 
 # A value longer than this is cut in the plan's examples: they show what changes, not whole items.

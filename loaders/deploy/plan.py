@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from contracts.table import Index, Table
-from loaders.deploy.diff import Creates, Update, diff_items, shown_key, shown_value
+from loaders.deploy.diff import Creates, Update, diff_items, shown_key, shown_value, trip_breaker
 from loaders.deploy.expiry import expired_items, ttl_to_enable
 from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
 from loaders.dynamodb.export import NO_EXPORTS, ExportPolicy
@@ -138,18 +138,6 @@ class Plan:
         return totals
 
 
-def _trip_breaker(plan: TablePlan, allow_mass_delete: bool) -> None:
-    share = plan.table.max_delete_share
-    if allow_mass_delete or not plan.delete or len(plan.delete) <= share * plan.live_count:
-        return
-    plan.blocked = (
-        f"{plan.name}: the sync would delete {len(plan.delete)} of its {plan.live_count} live items "
-        f"({len(plan.delete) / plan.live_count:.0%}), more than the {share:.0%} its contract allows (max_delete_share). "
-        "Nothing of this table was written. If the export is complete, rerun with --allow-mass-delete; "
-        "if it was cut short, export it again."
-    )
-
-
 def _plan_ttl(client, plan: TablePlan, *, new: bool) -> None:
     attribute = ttl_to_enable(client, plan.table, plan.name, new=new)
     if attribute is not None:
@@ -224,7 +212,7 @@ def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, mig
     diff_items(plan, expected, pages, description, watched, digests)
     plan.live_count = plan.live.count
     plan.read_units = plan.live.read_units
-    _trip_breaker(plan, allow_mass_delete)
+    trip_breaker(plan, allow_mass_delete)
     return plan
 
 
