@@ -117,14 +117,15 @@ def export_staging(client, settings: Settings, expected: dict[str, FrameItems]):
     return s3
 
 
-def plan(client, settings: Settings, expected: dict[str, FrameItems]) -> Plan:
+def plan(client, settings: Settings, expected: dict[str, FrameItems], progress: ProgressFactory | None = None) -> Plan:
     """Read every table that may be loaded and work out what a sync would change. Writes nothing to a table."""
     tables = list(settings.registry.only(expected))
     return plan_tables(client, tables, expected, settings.table_prefix, migrate=settings.migrate or settings.recreate,
                        recreate=settings.recreate, allow_mass_delete=settings.allow_mass_delete, imports=settings.imports(),
                        requested=read_requested(settings.out_dir / REQUESTED_FILE,
                                                  deployment_of(client, settings.aws_profile)),
-                       watched=watched(settings), exports=settings.exports(), s3=export_staging(client, settings, expected))
+                       watched=watched(settings), exports=settings.exports(), s3=export_staging(client, settings, expected),
+                       progress=progress)
 
 
 def write_plan(the_plan: Plan, settings: Settings, path: Path) -> None:

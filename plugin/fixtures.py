@@ -25,7 +25,7 @@ from pipeline import stages
 from pipeline.settings import Settings
 from plugin.options import SETTINGS
 from plugin.servers import DynaliteServer, MotoServer
-from reporting.progress import read_progress, table_progress
+from reporting.progress import plan_progress, read_progress, table_progress
 from reporting.quarantine import quarantine_reasons
 from reporting.record import RunRecord
 
@@ -260,8 +260,9 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
     the_plan, done = None, None
     cloudwatch = stages.watch(settings, dynamodb.meta.endpoint_url)
     if settings.load:
-        with run_record.timed("plan"), explained(run_record.endpoint, settings.endpoint_url), read_only(dynamodb):
-            the_plan = stages.plan(dynamodb, settings, expected)
+        with (terminal(), run_record.timed("plan"), explained(run_record.endpoint, settings.endpoint_url),
+              read_only(dynamodb)):
+            the_plan = stages.plan(dynamodb, settings, expected, progress=plan_progress)
         stages.write_plan(the_plan, settings, settings.out_dir / "plan.json")
         run_record.plan = the_plan
         run_record.write(run_json)

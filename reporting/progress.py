@@ -1,7 +1,7 @@
 """Progress of a table's load: a bar on a terminal, a few quiet lines in CI or a log file.
 
 `table_progress` is a `loaders.deploy.progress.ProgressFactory`, the interface a sync reports to;
-`read_progress` is the same for the read back.
+`read_progress` and `plan_progress` are the same for the read back and the plan.
 """
 from __future__ import annotations
 
@@ -53,3 +53,8 @@ def table_progress(name: str, total: int, *, stream: TextIO | None = None, inter
 def read_progress(name: str, total: int) -> AbstractContextManager[Callable[[int], None]]:
     """`table_progress` for items read rather than written."""
     return table_progress(name, total, verb="read")
+
+
+def plan_progress(name: str, total: int) -> AbstractContextManager[Callable[[int], None]]:
+    """`table_progress` for the export's items compared with the live tables by the plan."""
+    return table_progress(name, total, verb="compared")

@@ -17,6 +17,7 @@ go on. Planning only reads: it works through a read-only client.
 """
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -28,6 +29,7 @@ from contracts.table import Index, Table
 from loaders.deploy.diff import Creates, Update, diff_items, shown_key, shown_value, trip_breaker
 from loaders.deploy.expiry import expired_items, ttl_to_enable
 from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
+from loaders.deploy.progress import ProgressFactory, no_progress
 from loaders.dynamodb.export import NO_EXPORTS, ExportPolicy
 from loaders.dynamodb.items import Item
 from loaders.dynamodb.live import LiveTable, expected_digests
@@ -221,19 +223,28 @@ def plan_tables(client, tables: list[Table], expected: Mapping[str, Iterable[Ite
                 imports: ImportPolicy = NO_IMPORTS, parallel: int = 4, now: float | None = None,
                 requested: Mapping[str, Mapping[str, str]] | None = None,
                 watched: Mapping[str, tuple[str, ...]] | None = None, exports: ExportPolicy = NO_EXPORTS,
-                s3=None) -> Plan:
+                s3=None, progress: ProgressFactory | None = None) -> Plan:
     """Plan every table, several at once (each reads its own table); the order of `tables` is kept.
 
     `requested`: by DynamoDB table name, the protections earlier runs requested (loaders.deploy.requested).
     `watched`: by contract name, the columns the live read keeps for the live checks. `exports` and `s3`: which
-    big tables are read by export, and where.
+    big tables are read by export, and where. `progress("plan", total)` is told the export's items planned so far,
+    a table at a time.
     """
-    def one(table: Table) -> TablePlan:
+    total, done, counting = sum(len(expected[t.name]) for t in tables), 0, threading.Lock()
+
+    def one(table: Table, advance) -> TablePlan:
+        nonlocal done
         name = table_name(table, prefix)
-        return plan_table(client, table, name, expected[table.name], migrate=migrate, recreate=recreate,
+        planned = plan_table(client, table, name, expected[table.name], migrate=migrate, recreate=recreate,
                           allow_mass_delete=allow_mass_delete, imports=imports, now=now,
                           requested=(requested or {}).get(name), watched=(watched or {}).get(table.name, ()),
                           exports=exports, s3=s3)
+        with counting:
+            done += len(expected[table.name])
+            advance(done)
+        return planned
 
-    with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="plan") as pool:
-        return Plan(list(pool.map(one, tables)))
+    with (ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="plan") as pool,
+          (progress or no_progress)("plan", total) as advance):
+        return Plan(list(pool.map(one, tables, [advance] * len(tables))))
