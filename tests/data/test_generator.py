@@ -42,8 +42,11 @@ def test_regenerating_reproduces_the_committed_files_byte_for_byte(tmp_path):
 def test_scale_multiplies_passengers_bookings_and_baggage_only(tmp_path):
     scaled = manifest.load(generate(tmp_path / "raw", scale=2))
     assert scaled.scale == 2
-    for name in ("passengers.csv", "bookings.csv", "baggage.csv"):
-        assert scaled.files[name].rows > 1.9 * SAMPLE.files[name].rows
+    # The healthy rows double; the rows planted as defects (exact copies, orphan bookings and bags) do not.
+    planted = {"passengers.csv": SAMPLE.defects["D11"].rows, "bookings.csv": SAMPLE.defects["D7"].rows,
+               "baggage.csv": SAMPLE.defects["D6"].quarantined.rows}
+    assert {name: scaled.files[name].rows for name in planted} == {
+        name: 2 * (SAMPLE.files[name].rows - rows) + rows for name, rows in planted.items()}
     unchanged = set(SAMPLE.files) - {"passengers.csv", "bookings.csv", "baggage.csv", "bookings_sample.csv",
                                      "passenger_connections.csv", "disrupted_passengers_scenario.csv",
                                      "hotel_bookings.csv", "meal_vouchers.csv"}

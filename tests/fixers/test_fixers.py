@@ -179,8 +179,9 @@ def test_quarantine_orphans_sets_rows_aside_with_their_reason():
 
 def test_derive_expiry_writes_epoch_seconds_and_leaves_a_blank_source_without_expiry():
     out = derive_expiry(frame(end_time=["2026-03-11T09:30:00Z", None, "1970-01-01T00:00:00Z"]), EVENTS, EVENTS.expiry)
-    # 2026-03-11T09:30:00Z + 400 days = 2027-04-15T09:30:00Z; the epoch itself + 400 days = 400 * 86,400 s.
-    assert list(out.frame["expires_at"]) == ["1807781400", None, str(400 * 86_400)]
+    # 2026-03-11T09:30:00Z is 1,773,221,400 s after the epoch; the epoch itself expires after the retention alone.
+    retention = int(EVENTS.expiry.retention.total_seconds())
+    assert list(out.frame["expires_at"]) == [str(1_773_221_400 + retention), None, str(retention)]
     assert [(c.fixer, c.column, c.rows) for c in out.changes] == [("derive_expiry", "expires_at", 2),
                                                                   ("derive_expiry", "expires_at", 1)]
     assert "never expire" in out.changes[1].detail
@@ -195,4 +196,5 @@ def test_derive_expiry_recomputes_a_wrong_value_and_leaves_its_own_output_unchan
     fixed = derive_expiry(frame(end_time=["2026-03-11T09:30:00Z"]), EVENTS, EVENTS.expiry).frame
     assert derive_expiry(fixed, EVENTS, EVENTS.expiry).changes == []
     tampered = fixed.assign(expires_at=["1"])
-    assert list(derive_expiry(tampered, EVENTS, EVENTS.expiry).frame["expires_at"]) == ["1807781400"]
+    retention = int(EVENTS.expiry.retention.total_seconds())
+    assert list(derive_expiry(tampered, EVENTS, EVENTS.expiry).frame["expires_at"]) == [str(1_773_221_400 + retention)]

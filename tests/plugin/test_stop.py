@@ -1,10 +1,12 @@
-"""Every stage stops when asked: Ctrl-C (SIGINT) or SIGTERM in the sync or the read back ends the run in seconds.
+"""Every stage stops when asked: after Ctrl-C (SIGINT) or SIGTERM in the sync or the read back, no request is sent.
 
 A child run of the live suite starts its own moto server, as `make run` does;
 a plugin (`slow_requests`) slows the stage's requests so that the signal lands
-in it, and says when it is reached. The run must end within seconds, name the
-stage and what was written in one line, leave no server process and a run.json
-that did not finish.
+in it, says when it is reached, and records every request of the stage sent
+once the stop was asked. The run must send none (whatever the machine's
+speed: a run whose threads went on would send the rest of the stage), name
+the stage and what was written in one line, leave no server process and a
+run.json that did not finish.
 """
 from __future__ import annotations
 
@@ -21,10 +23,7 @@ import pytest
 from tests.plugin.test_faults import CHECKS, export  # noqa: F401 (a fixture: the small export)
 from tests.pytest_run import ROOT
 
-# How long a stopped run may take to end: the request in flight, the teardown, the reports.
-STOPS_WITHIN = 15.0
-# Each request of the stage is held this long: a run whose threads went on to the end of the stage would take
-# a minute or more (about 360 batch writes by 8 threads; 30 tables and their GSIs read 4 at a time).
+# Each request of the stage is held this long, so that the signal lands while the stage still has requests to send.
 STAGES = {"sync": ("BatchWriteItem", 2.0), "read back": ("Scan", 3.0)}
 
 
@@ -54,14 +53,14 @@ def alive(pid: int) -> bool:
 
 @pytest.mark.parametrize("stage", list(STAGES))
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
-def test_a_signal_stops_the_stage_in_seconds_and_leaves_no_server(tmp_path, export, stage, signal_name):  # noqa: F811
+def test_a_signal_stops_the_stages_requests_and_leaves_no_server(tmp_path, export, stage, signal_name):  # noqa: F811
     operation, seconds = STAGES[stage]
-    reached, out = tmp_path / "reached", tmp_path / "out"
+    reached, record, out = tmp_path / "reached", tmp_path / "record", tmp_path / "out"
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "tests.plugin.slow_requests",
                "plugin/suites/test_live.py", "-m", "live", "-k", CHECKS, f"--data-dir={export}", f"--out-dir={out}"]
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, "SLOW_OPERATION": operation, "SLOW_SECONDS": str(seconds),
-                                  "SLOW_REACHED": str(reached)})
+                                  "SLOW_REACHED": str(reached), "SLOW_RECORD": str(record)})
     try:
         deadline = time.monotonic() + 300
         while not reached.exists():
@@ -70,15 +69,13 @@ def test_a_signal_stops_the_stage_in_seconds_and_leaves_no_server(tmp_path, expo
         servers = descendants(child.pid)
         assert servers, "the run started no server"
         child.send_signal(getattr(signal, signal_name))
-        asked = time.monotonic()
-        stdout, stderr = child.communicate(timeout=60)
-        took = time.monotonic() - asked
+        stdout, stderr = child.communicate(timeout=300)
     finally:
         if child.poll() is None:
             child.kill()
             child.communicate()
-    print(f"{signal_name} in the {stage}: stopped in {took:.1f} s")
-    assert took < STOPS_WITHIN, f"the run took {took:.1f} s to stop"
+    recorded = record.read_text(encoding="utf-8").splitlines() if record.exists() else []
+    assert recorded == ["stop asked"], recorded
     assert child.returncode == pytest.ExitCode.INTERRUPTED, stdout[-3000:] + stderr[-3000:]
     lines = [line for line in stdout.splitlines() if line.startswith(f"stopped by {signal_name} during the {stage}: ")]
     assert len(lines) == 1, stdout[-3000:]

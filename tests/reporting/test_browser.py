@@ -12,7 +12,7 @@ import pytest
 
 from contracts.queries import query_patterns
 from reporting.record import Latency, RunRecord
-from reporting.screenshot import INSTALL, ChromiumMissing, screenshot
+from reporting.screenshot import FIRST_SCREEN, INSTALL, ChromiumMissing, screenshot
 from reporting.summary import render
 from tests.pytest_run import ROOT, failures, run_suite
 from tests.reporting.first_screen import first_screen
@@ -103,7 +103,7 @@ def test_a_screenshot_of_the_passing_report_is_kept_in_the_out_dir(passing):
         pytest.fail(f"{missing}; `make test` installs it where missing", pytrace=False)
     head = png.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
-    assert struct.unpack(">II", head[16:24]) == (1366, 900)
+    assert struct.unpack(">II", head[16:24]) == FIRST_SCREEN
 
 
 def test_without_chromium_the_screenshot_names_the_install_command(monkeypatch, tmp_path):

@@ -47,7 +47,8 @@ def test_a_first_plan_creates_every_declared_alarm_and_a_second_sync_changes_not
     assert (again.create, again.change, sorted(again.leave)) == ([], {}, sorted(plan.create))
     assert apply_alarms(cloudwatch, again, tmp_path / "rerun") == []
     live = live_alarms(cloudwatch, alarm_prefix)[f"{ALARM_ROOT}{alarm_prefix}stations/UploadErrorRate"]
-    assert (live["Namespace"], live["Threshold"], live["AlarmActions"]) == (METRICS_NAMESPACE, 0.001, [topic])
+    assert (live["Namespace"], live["Threshold"], live["AlarmActions"]) == (
+        METRICS_NAMESPACE, STATIONS.alarms.upload_error_rate, [topic])
 
 
 def test_without_a_topic_the_alarms_have_no_action_and_the_plan_says_so(cloudwatch, alarm_prefix, tmp_path):
@@ -67,7 +68,7 @@ def test_an_alarm_changed_or_removed_by_hand_is_drift_the_next_plan_names_and_th
     plan = plan_alarms(cloudwatch, (STATIONS,), alarm_prefix, topic)
     assert plan.create == [throttled]
     assert set(plan.change) == {scans}
-    assert {"Threshold 5000.0 -> 100.0", f"AlarmActions [] -> {[topic]!r}"} <= set(plan.change[scans])
+    assert {f"Threshold 5000.0 -> {float(STATIONS.alarms.scans)}", f"AlarmActions [] -> {[topic]!r}"} <= set(plan.change[scans])
     apply_alarms(cloudwatch, plan, tmp_path / "second")
     assert not plan_alarms(cloudwatch, (STATIONS,), alarm_prefix, topic).changes_anything
 

@@ -20,7 +20,6 @@ from parliament import analyze_policy_string
 
 from contracts.alarms import ALARM_ROOT, METRICS_NAMESPACE
 from loaders.deploy.iam import ROLES, alarm_arn, policy, table_arn, write_policies
-from loaders.dynamodb.client import FAKE_CREDENTIALS
 from loaders.dynamodb.schema import create_table_request
 from plugin.servers import MotoServer
 from tests.iam_users import REQUESTS_PER_USER, make_users
@@ -197,12 +196,6 @@ def test_the_check_policy_reads_and_its_writes_are_refused(clients, loaded):
         # AWS answers AccessDeniedException in JSON; moto answers 403 with an XML AccessDenied body.
         assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
         assert f"not authorized to perform: dynamodb:{action}" in error.value.response["Error"]["Message"]
-
-
-def test_a_caller_without_a_policy_is_refused(enforcing_server, clients):
-    client = boto3.client("dynamodb", endpoint_url=enforcing_server, region_name=REGION, **FAKE_CREDENTIALS)
-    with pytest.raises(ClientError):
-        client.list_tables()
 
 
 STAGING = ("imports-bucket", "dynamodb/")
