@@ -4,7 +4,8 @@ A signal reaches the main thread only. The threads of a parallel Scan, a
 plan or a batch write would otherwise go on to the end of their work while
 the main thread waits for them, so a Ctrl-C would seem to do nothing. Every
 client the loaders make checks the flag before each request it sends (retries
-included); the request in flight finishes, the next one is not sent.
+included); the request in flight finishes, the next one is not sent. A wait
+between tries (`pause`) ends as soon as a stop is asked.
 """
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ def reset() -> None:
 
 def asked() -> bool:
     return _ASKED.is_set()
+
+
+def pause(seconds: float) -> None:
+    """Wait `seconds`, unless a stop is asked meanwhile: then raise `StopAsked` at once."""
+    # time.sleep in a thread other than the main one cannot be woken by a signal: a backoff of seconds would hold
+    # the stopped run.
+    if _ASKED.wait(seconds):
+        raise StopAsked("the run was asked to stop")
 
 
 def _refuse(**_) -> None:
