@@ -4,7 +4,7 @@ is announced in a file, so that a test can signal the run in the stage of its ch
 The delay is taken once the request is on its way, after the client's last check (a stop asked, `stops_when_asked`):
 it plays a slow server, so a stopped run still waits for the requests in flight, and only for those.
 
-Set SLOW_OPERATION (Scan, BatchWriteItem), SLOW_SECONDS (each request's delay) and SLOW_REACHED (the file).
+Set SLOW_OPERATION (Scan, BatchWriteItem), SLOW_SECONDS (each request's delay) and REACHED (the file).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ _made = client_module.stops_when_asked
 
 
 def _slowed(client):
-    operation, seconds, reached = os.environ["SLOW_OPERATION"], float(os.environ["SLOW_SECONDS"]), Path(os.environ["SLOW_REACHED"])
+    operation, seconds, reached = os.environ["SLOW_OPERATION"], float(os.environ["SLOW_SECONDS"]), Path(os.environ["REACHED"])
 
     def slow(request, **_) -> None:
         if request.headers.get("X-Amz-Target", b"").endswith(operation.encode()):
