@@ -35,3 +35,18 @@ def test_a_client_sends_no_request_once_a_stop_is_asked(asked_soon):
     time.sleep(0.5)
     with pytest.raises(stop.StopAsked):
         client.list_tables()
+
+
+def test_a_try_that_fails_once_a_stop_is_asked_is_not_retried():
+    client = endpoint_client("http://127.0.0.1:9", max_attempts=5)
+    retries_weighed = []
+    # After the client's own check: this try goes out, and fails (nothing listens on port 9).
+    client.meta.events.register_last("before-send", lambda **_: stop.ask())
+    # Reached only if the failed try is weighed for a retry, which botocore would wait for.
+    client.meta.events.register_last("needs-retry", lambda **_: retries_weighed.append(True))
+    try:
+        with pytest.raises(stop.StopAsked):
+            client.list_tables()
+    finally:
+        stop.reset()
+    assert retries_weighed == []
