@@ -65,6 +65,8 @@ MARKER_ORDER = ("preupload", "live", "performance")
 IN_OUR_CHECK = pytest.StashKey[bool]()
 # The exit status of a --rollback run, which runs no test.
 ROLLBACK_STATUS = pytest.StashKey[int]()
+# Whether the endpoint fixture is up: the local server a run starts runs from then until its teardown.
+ENDPOINT_UP = pytest.StashKey[bool]()
 STAGE_OF_MARKER = {"preupload": "pre-upload checks", "live": "live checks", "performance": "performance checks"}
 
 
@@ -247,6 +249,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
+    """Note when the endpoint is up, for the line on a stopped run."""
+    value = yield
+    if fixturedef.argname == "contracts_dynamodb_endpoint":
+        request.config.stash[ENDPOINT_UP] = True
+    return value
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     """A request a live check makes that the server refuses (access denied, say) fails with one line, not botocore's traceback.
 
@@ -376,8 +387,14 @@ def _finish(session: pytest.Session, record: RunRecord, exitstatus) -> None:
     path = settings.out_dir / "run.json"
     try:
         if exitstatus == pytest.ExitCode.INTERRUPTED:
+            # The server is named only if it was started: a stop in the fix or the gate comes before it.
+            started = settings.starts_server and session.config.stash.get(ENDPOINT_UP, False)
+            server = settings.server if started else None
+            # A stop in the live checks comes after their progress dots, which no newline has ended yet.
+            if session.config.get_terminal_writer().width_of_current_line:
+                session.config.get_terminal_writer().line()
             session.config.pluginmanager.get_plugin("terminalreporter").write_line(stopped_line(
-                record, session.config.stash.get(STOPPED_BY, None), settings.server if settings.starts_server else None))
+                record, session.config.stash.get(STOPPED_BY, None), server))
             record.write(path)
         else:
             record.finish(path)

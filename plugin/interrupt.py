@@ -8,6 +8,11 @@ every client to stop (`loaders.dynamodb.stop`) and raise KeyboardInterrupt;
 pytest then tears the session fixtures down, which stops the server, and
 run.json says `finished: false`. The handlers found before are restored at
 the end of the session.
+
+pytest keeps a rendering of the interrupt's whole traceback, funcargs
+included, though it prints only the last line unless --full-trace is given:
+seconds of parsing sources and of formatting the run's frames and items, which
+a stop cannot spare. The job's session gives it the last entry only.
 """
 from __future__ import annotations
 
@@ -46,6 +51,16 @@ def stop_on_signals(config: pytest.Config) -> None:
     config.add_cleanup(restore)
     for number in SIGNALS:
         signal.signal(number, asked)
+    if not config.option.fulltrace:
+        config.pluginmanager.register(_LastEntryOnly(), "contracts-interrupt-traceback")
+
+
+class _LastEntryOnly:
+    """pytest's report of an interrupt, cut to the entry it prints without --full-trace."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
+        excinfo.traceback = excinfo.traceback[-1:]
 
 
 def stopped_line(record: RunRecord, signal_name: str | None, server: str | None) -> str:

@@ -6,8 +6,9 @@ retries of several workers apart, so they do not throttle again together.
 from __future__ import annotations
 
 import random
-import time
 from dataclasses import dataclass
+
+from loaders.dynamodb import stop
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Backoff:
         return random.uniform(0, min(self.cap, self.base * 2 ** attempt))
 
     def sleep(self, attempt: int) -> float:
-        """Wait before retry number `attempt`; returns the seconds waited."""
+        """Wait before retry number `attempt`; returns the seconds waited. A stop asked meanwhile raises `StopAsked`."""
         seconds = self.delay(attempt)
-        time.sleep(seconds)
+        stop.pause(seconds)
         return seconds

@@ -1,7 +1,10 @@
 """A plugin for a child run (`-p tests.plugin.slow_requests`): one operation's requests are slowed, and the first
 is announced in a file, so that a test can signal the run in the stage of its choosing however fast the server is.
 
-Set SLOW_OPERATION (Scan, BatchWriteItem), SLOW_SECONDS (each request's delay), SLOW_REACHED (the file) and
+The delay is taken once the request is on its way, after the client's last check (a stop asked, `stops_when_asked`):
+it plays a slow server, so a stopped run still waits for the requests in flight, and only for those.
+
+Set SLOW_OPERATION (Scan, BatchWriteItem), SLOW_SECONDS (each request's delay), REACHED (the file) and
 SLOW_RECORD (a file the plugin appends to: a line per request of the operation sent once the run was asked to
 stop, and `stop asked` at the end of the run if it was).
 """
@@ -23,21 +26,20 @@ def _record(line: str) -> None:
 
 
 def _slowed(client):
-    operation, seconds, reached = os.environ["SLOW_OPERATION"], float(os.environ["SLOW_SECONDS"]), Path(os.environ["SLOW_REACHED"])
+    operation, seconds, reached = os.environ["SLOW_OPERATION"], float(os.environ["SLOW_SECONDS"]), Path(os.environ["REACHED"])
 
-    def slow(**_) -> None:
-        reached.touch()
-        time.sleep(seconds)
+    def slow(request, **_) -> None:
+        if request.headers.get("X-Amz-Target", b"").endswith(operation.encode()):
+            if stop.asked():  # let through by the stop's check, which runs before this handler
+                _record(f"{operation} sent after the stop")
+            reached.touch()
+            time.sleep(seconds)
 
-    def sent(event_name: str, **_) -> None:
-        if event_name.endswith(f".{operation}") and stop.asked():
-            _record(f"{operation} sent after the stop")
-
-    client.meta.events.register(f"before-call.dynamodb.{operation}", slow)
-    made = _made(client)
-    # Last on the stop's own event (a more specific one would run before it): only what the stop let through gets here.
-    client.meta.events.register_last("before-send", sent)
-    return made
+    # On the event stops_when_asked's check is on, after it: botocore calls the handlers of a more specific event
+    # (before-send.dynamodb.Scan) before those of the general one, whatever their registration.
+    client = _made(client)
+    client.meta.events.register_last("before-send", slow)
+    return client
 
 
 def pytest_configure(config) -> None:
