@@ -27,7 +27,7 @@ from itertools import islice
 
 from contracts.table import Index, Table
 from loaders.deploy.diff import Creates, Update, diff_items, shown_key, shown_value, trip_breaker
-from loaders.deploy.expiry import expired_items, ttl_to_enable
+from loaders.deploy.expiry import expired_items, plan_ttl
 from loaders.deploy.import_table import NO_IMPORTS, ImportPolicy
 from loaders.deploy.progress import ProgressFactory, no_progress
 from loaders.dynamodb.export import NO_EXPORTS, ExportPolicy
@@ -140,13 +140,6 @@ class Plan:
         return totals
 
 
-def _plan_ttl(client, plan: TablePlan, *, new: bool) -> None:
-    attribute = ttl_to_enable(client, plan.table, plan.name, new=new)
-    if attribute is not None:
-        plan.enable_ttl = attribute
-        plan.actions.append(f"enable TTL on {attribute}")
-
-
 def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, migrate: bool = False,
                recreate: bool = False, allow_mass_delete: bool = False, imports: ImportPolicy = NO_IMPORTS,
                now: float | None = None, requested: Mapping[str, str] | None = None,
@@ -177,7 +170,7 @@ def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, mig
         plan.actions.append("create table" + (f" with {len(table.indexes)} GSI{'s' * (len(table.indexes) != 1)}" if table.indexes else "")
                             + (" by ImportTable" if plan.by_import else ""))
         plan.create = Creates(expected, table.key)
-        _plan_ttl(client, plan, new=True)
+        plan_ttl(client, plan, new=True)
         if plan.by_import and imports.bucket is None:
             reason = "and --import=always" if imports.mode == "always" else f"reach --import-threshold={imports.threshold}"
             plan.blocked = str(StagingMissing(name, len(expected), reason))
@@ -194,7 +187,7 @@ def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, mig
         plan.actions.append(f"back up, delete and recreate with key {schema.key_declared}{was}")
         plan.create = Creates(expected, table.key)
         plan.live_count = int(description.get("ItemCount", 0))
-        _plan_ttl(client, plan, new=True)
+        plan_ttl(client, plan, new=True)
         return plan
     if schema.differing:
         if not migrate:
@@ -209,7 +202,7 @@ def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, mig
     plan.unapplied = {kind: (requested or {})[kind] for kind in missing if kind in (requested or {})}
     plan.protect = tuple(kind for kind in missing if kind not in plan.unapplied)
     plan.actions += [PROTECTIONS[kind] for kind in plan.protect]
-    _plan_ttl(client, plan, new=False)
+    plan_ttl(client, plan, new=False)
     pages, plan.read_note = table_pages(client, name, description, exports, s3)
     diff_items(plan, expected, pages, description, watched, digests)
     plan.live_count = plan.live.count
