@@ -7,6 +7,7 @@ grow with the rows, memory with what is read. Prints one line per run with
 the fix and gate stages (from the run's run.json) and the targets; asserts
 nothing. The machine is shared, so `--repeat` runs each scale again.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,17 @@ def run_gate(data_dir: Path, out_dir: Path) -> tuple[float, float, int]:
     checkpoint in a second process), sampled every 50 ms, or the run's own
     resident peak if that is larger.
     """
-    command = [sys.executable, "-m", "pytest", "-q", "-m", "preupload", "plugin/suites/test_preupload.py",
-               f"--data-dir={data_dir}", f"--out-dir={out_dir}"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-m",
+        "preupload",
+        "plugin/suites/test_preupload.py",
+        f"--data-dir={data_dir}",
+        f"--out-dir={out_dir}",
+    ]
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sampled, done = [0.0], threading.Event()
@@ -101,15 +111,21 @@ def export(scale: int, exports: Path) -> Path:
     print(f"  generating the {scale}x export ...", file=sys.stderr, flush=True)
     # In a child: a fork inherits the parent's peak RSS (Linux keeps the larger), so a generator run in this
     # process would show up as the gate's peak. The manifest goes beside raw/, written last.
-    subprocess.run([sys.executable, str(ROOT / "data" / "generate.py"), f"--out={folder / 'raw'}", f"--scale={scale}"],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "data" / "generate.py"), f"--out={folder / 'raw'}", f"--scale={scale}"],
+        cwd=ROOT,
+        check=True,
+    )
     return folder / "raw"
 
 
 def verdict(scale: int, seconds: float, peak: float) -> str:
     target_seconds, target_peak = TARGETS.get(scale, (None, None))
-    over = [f"{what} over {target:g}" for what, value, target in (("time", seconds, target_seconds), ("memory", peak, target_peak))
-            if target is not None and value > target]
+    over = [
+        f"{what} over {target:g}"
+        for what, value, target in (("time", seconds, target_seconds), ("memory", peak, target_peak))
+        if target is not None and value > target
+    ]
     if target_seconds is None and target_peak is None:
         return ""
     return "OVER TARGET: " + ", ".join(over) if over else "within target"
@@ -119,9 +135,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--repeat", type=int, default=1, help="runs per scale (the machine is shared: timings vary)")
-    parser.add_argument("--exports", type=Path, help="keep the generated exports here and reuse them (default: a temporary folder)")
+    parser.add_argument(
+        "--exports", type=Path, help="keep the generated exports here and reuse them (default: a temporary folder)"
+    )
     args = parser.parse_args()
-    print(f"{'scale':>5} {'rows':>9} {'seconds':>8} {'fix':>6} {'gate':>6} {'target s':>8} {'peak MB':>8} {'target MB':>9}  verdict")
+    print(
+        f"{'scale':>5} {'rows':>9} {'seconds':>8} {'fix':>6} {'gate':>6} {'target s':>8} {'peak MB':>8} {'target MB':>9}  verdict"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         exports = args.exports or Path(tmp)
         for scale in args.scales:
@@ -133,9 +153,11 @@ def main() -> int:
                 stages = stage_seconds(out_dir)
                 target_seconds, target_peak = TARGETS.get(scale, (None, None))
                 gate = "gate passed" if code == 0 else f"gate exit {code}"
-                print(f"{scale:>5} {rows:>9} {seconds:>8.1f} {stages.get('fix', 0):>6.1f} {stages.get('gate', 0):>6.1f}"
-                      f" {target_seconds or '-':>8} {peak:>8.0f} {target_peak or '-':>9}  {gate}; {verdict(scale, seconds, peak)}",
-                      flush=True)
+                print(
+                    f"{scale:>5} {rows:>9} {seconds:>8.1f} {stages.get('fix', 0):>6.1f} {stages.get('gate', 0):>6.1f}"
+                    f" {target_seconds or '-':>8} {peak:>8.0f} {target_peak or '-':>9}  {gate}; {verdict(scale, seconds, peak)}",
+                    flush=True,
+                )
     return 0
 
 

@@ -23,6 +23,7 @@ import completes (about 9 minutes at 100x) but moto's scan pages
 outlast the client's read timeout for a local endpoint (30 s): the live checks
 of a 100x table need a server whose Scan pages in constant time, as AWS's does.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,20 +77,47 @@ def main() -> int:
         mode = "auto" if rows >= IMPORT_THRESHOLD else "always"
         out = work / "out"
         with MotoServer(work / "moto.log") as endpoint:
-            command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "plugin/suites/test_live.py", "-m", "live and not protection",
-                       "-k", "[passengers", f"--endpoint-url={endpoint}", f"--data-dir={data}", f"--out-dir={out}",
-                       f"--import={mode}", f"--junitxml={out / 'junit.xml'}"]
-            print(f"{rows:,} passengers rows; pytest ... --import={mode} (threshold {IMPORT_THRESHOLD:,}) against {endpoint}",
-                  flush=True)
+            command = [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:randomly",
+                "plugin/suites/test_live.py",
+                "-m",
+                "live and not protection",
+                "-k",
+                "[passengers",
+                f"--endpoint-url={endpoint}",
+                f"--data-dir={data}",
+                f"--out-dir={out}",
+                f"--import={mode}",
+                f"--junitxml={out / 'junit.xml'}",
+            ]
+            print(
+                f"{rows:,} passengers rows; pytest ... --import={mode} (threshold {IMPORT_THRESHOLD:,}) against {endpoint}",
+                flush=True,
+            )
             started = time.perf_counter()
-            subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CI": "true"})
+            subprocess.run(
+                command,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, "CI": "true"},
+            )
             wall = time.perf_counter() - started
         record = json.loads((out / "run.json").read_text())
         print(f"\nwall {wall:.0f} s; stages: " + " | ".join(f"{s} {t:.1f} s" for s, t in record["stages"].items()))
         print("import (DescribeImport's own counts):", json.dumps(record["imports"].get("passengers")))
         print("capacity:", json.dumps(record["capacity"].get("passengers")))
-        found = {name: failure and failure.splitlines()[0][:300] for name, failure in verdicts_of(out / "junit.xml").items()}
-        print(f"\nlive checks: {sum(v is None for v in found.values())} passed, {sum(v is not None for v in found.values())} failed")
+        found = {
+            name: failure and failure.splitlines()[0][:300] for name, failure in verdicts_of(out / "junit.xml").items()
+        }
+        print(
+            f"\nlive checks: {sum(v is None for v in found.values())} passed, {sum(v is not None for v in found.values())} failed"
+        )
         for name, failure in found.items():
             print(f"  {'PASS' if failure is None else 'FAIL'} {name}" + (f": {failure}" if failure else ""))
         quoted, columns = rows_with_a_quote(out / "fixed" / PASSENGERS.file)
@@ -97,8 +125,10 @@ def main() -> int:
         differing = re.search(r"(\d+) items? differs?", found.get("test_items_equal_fixed_rows[passengers]") or "")
         if differing:
             same = int(differing.group(1)) == quoted
-            print(f"items the live check found differing: {int(differing.group(1)):,} "
-                  f"({'exactly' if same else 'NOT'} the rows with a quote: moto's import parser, see the strict xfail)")
+            print(
+                f"items the live check found differing: {int(differing.group(1)):,} "
+                f"({'exactly' if same else 'NOT'} the rows with a quote: moto's import parser, see the strict xfail)"
+            )
     return 0
 
 

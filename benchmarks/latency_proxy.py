@@ -17,6 +17,7 @@ To make CreateTable and a GSI's UpdateTable slow as on AWS, run dynalite with
 `--createTableMs 5000 --updateTableMs 5000` behind the proxy: the proxy only
 delays, it never changes an answer.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -28,8 +29,19 @@ from urllib.parse import urlsplit
 
 DEFAULT_DELAY = 0.02
 # Headers that describe one connection, not the message (RFC 9110, 7.6.1): each side sets its own.
-HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
-                        "te", "trailer", "transfer-encoding", "upgrade"})
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
 # A client connection idle this long is closed, as AWS's endpoints close idle connections.
 IDLE_SECONDS = 60.0
 
@@ -60,7 +72,8 @@ class _Handler(BaseHTTPRequestHandler):
         time.sleep(self.server.delay)
         try:
             status, reason, headers, answer = self.server.upstream.forward(
-                self.command, self.path, [(k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP], body)
+                self.command, self.path, [(k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP], body
+            )
         except (OSError, http.client.HTTPException) as error:
             self._answer(502, f"the latency proxy could not reach {self.server.upstream.address}: {error}".encode())
             return
@@ -111,8 +124,14 @@ class _Upstream:
         self._local.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         return self._send(self._local.connection, method, path, headers, body)
 
-    def _send(self, connection: http.client.HTTPConnection, method: str, path: str, headers: list[tuple[str, str]],
-              body: bytes | None):
+    def _send(
+        self,
+        connection: http.client.HTTPConnection,
+        method: str,
+        path: str,
+        headers: list[tuple[str, str]],
+        body: bytes | None,
+    ):
         try:
             connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
             for name, value in headers:
@@ -168,8 +187,14 @@ class LatencyProxy:
     """`with LatencyProxy(upstream_url, delay=0.02) as url:` a proxy on 127.0.0.1 and a free port that delays every
     request by `delay` seconds before passing it to `upstream_url`; stopped, with its connections, on leaving."""
 
-    def __init__(self, upstream_url: str, delay: float = DEFAULT_DELAY, *, host: str = "127.0.0.1",
-                 upstream_timeout: float = 120.0):
+    def __init__(
+        self,
+        upstream_url: str,
+        delay: float = DEFAULT_DELAY,
+        *,
+        host: str = "127.0.0.1",
+        upstream_timeout: float = 120.0,
+    ):
         self.upstream_url, self.delay, self.host = upstream_url, delay, host
         self._upstream = _Upstream(upstream_url, upstream_timeout)
         self._server: _Server | None = None

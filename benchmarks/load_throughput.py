@@ -13,6 +13,7 @@ figures are the median of the rounds. Then it runs `make run` and
 prints its stage times from build/run.json.
 Prints figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -71,7 +72,10 @@ def with_loader(client, items: dict) -> float:
 def with_batch_writer(endpoint: str, items: dict) -> float:
     resource = boto3.resource("dynamodb", endpoint_url=endpoint, region_name="us-east-1", **FAKE_CREDENTIALS)
     deserialize = TypeDeserializer().deserialize
-    plain = {name: [{k: deserialize(v) for k, v in item.items()} for item in table_items] for name, table_items in items.items()}
+    plain = {
+        name: [{k: deserialize(v) for k, v in item.items()} for item in table_items]
+        for name, table_items in items.items()
+    }
     start = time.perf_counter()
     for name, table_items in plain.items():
         with resource.Table("writer-" + name).batch_writer() as writer:
@@ -83,13 +87,15 @@ def with_batch_writer(endpoint: str, items: dict) -> float:
 def with_raw_requests(endpoint: str, items: dict) -> float:
     bodies = [
         json.dumps({"RequestItems": {"ceiling-" + name: [{"PutRequest": {"Item": i}} for i in batch]}}).encode()
-        for name, table_items in items.items() for batch in split_batches(table_items)
+        for name, table_items in items.items()
+        for batch in split_batches(table_items)
     ]
     url = urlsplit(endpoint)
     headers = {
-        "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.BatchWriteItem",
+        "Content-Type": "application/x-amz-json-1.0",
+        "X-Amz-Target": "DynamoDB_20120810.BatchWriteItem",
         "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260314/us-east-1/dynamodb/aws4_request, "
-                         "SignedHeaders=host;x-amz-date, Signature=0",
+        "SignedHeaders=host;x-amz-date, Signature=0",
     }
 
     def post(share: list[bytes]) -> None:
@@ -113,7 +119,9 @@ def stages_of_make_run(out_dir: Path) -> tuple[float, dict]:
     """`make run` itself (set up already), its output in `out_dir`: wall seconds and the stage times of its run.json."""
     command = ["make", "-s", "run", f"REPORT={out_dir / 'report.html'}", f"RUN_ARGS=--out-dir={out_dir}"]
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CI": "true"})
+    subprocess.run(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "CI": "true"}
+    )
     wall = time.perf_counter() - start
     return wall, json.loads((out_dir / "run.json").read_text())["stages"]
 
@@ -122,8 +130,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         build = Path(tmp) / "build"
         fix_export(ROOT / "data" / "raw", build)
-        items = {name: frame_to_items(read_table(build / "fixed" / TABLES_BY_NAME[name].file, TABLES_BY_NAME[name], fixed=True),
-                                      TABLES_BY_NAME[name]) for name in TABLES}
+        items = {
+            name: frame_to_items(
+                read_table(build / "fixed" / TABLES_BY_NAME[name].file, TABLES_BY_NAME[name], fixed=True),
+                TABLES_BY_NAME[name],
+            )
+            for name in TABLES
+        }
         total = sum(len(v) for v in items.values())
         with MotoServer(Path(tmp) / "moto.log") as endpoint:
             client = endpoint_client(endpoint)
@@ -131,10 +144,16 @@ def main() -> int:
             methods = {
                 "loader": ("loader (8 workers, guarded)", lambda: with_loader(client, items)),
                 "writer": ("boto3 Table.batch_writer, 1 thread", lambda: with_batch_writer(endpoint, items)),
-                "ceiling": (f"ceiling: raw BatchWriteItem, {CEILING_THREADS} threads", lambda: with_raw_requests(endpoint, items)),
+                "ceiling": (
+                    f"ceiling: raw BatchWriteItem, {CEILING_THREADS} threads",
+                    lambda: with_raw_requests(endpoint, items),
+                ),
             }
-            print(f"writing {total:,} items ({', '.join(TABLES)}) into {endpoint}, moto_server in its own process, "
-                  f"{ROUNDS} rounds", flush=True)
+            print(
+                f"writing {total:,} items ({', '.join(TABLES)}) into {endpoint}, moto_server in its own process, "
+                f"{ROUNDS} rounds",
+                flush=True,
+            )
             rates: dict[str, list[float]] = {prefix: [] for prefix in methods}
             order = list(methods)
             for round_number in range(1, ROUNDS + 1):
@@ -148,7 +167,9 @@ def main() -> int:
         print(f"{'method (median of the rounds)':<42} {'items/s':>8} {'x batch_writer':>15} {'of ceiling':>11}")
         for prefix, rate in (("loader", loader), ("writer", writer), ("ceiling", ceiling)):
             print(f"{methods[prefix][0]:<42} {rate:>8,.0f} {rate / writer:>15.2f} {rate / ceiling:>10.0%}")
-        print(f"target: loader at least 1.3x batch_writer: {'met' if loader >= 1.3 * writer else 'NOT MET'}", flush=True)
+        print(
+            f"target: loader at least 1.3x batch_writer: {'met' if loader >= 1.3 * writer else 'NOT MET'}", flush=True
+        )
         wall, stages = stages_of_make_run(Path(tmp) / "run")
         print(f"\nmake run: {wall:.1f} s wall (target under 30 s: {'met' if wall < 30 else 'NOT MET'})")
         for stage, seconds in stages.items():

@@ -15,6 +15,7 @@ verdict. Prints figures; asserts nothing.
 
     python benchmarks/scale.py [--scales 10 30] [--server dynalite|moto]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,8 +67,8 @@ def change(raw: Path, into: Path) -> Path:
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     bags = list(dict.fromkeys(row["baggage_id"] for row in rows))
-    updated, withdrawn = set(bags[:UPDATED]), set(bags[UPDATED:UPDATED + WITHDRAWN])
-    copied = {bag: f"BG9{n:06d}" for n, bag in enumerate(bags[UPDATED + WITHDRAWN:UPDATED + WITHDRAWN + ADDED], 1)}
+    updated, withdrawn = set(bags[:UPDATED]), set(bags[UPDATED : UPDATED + WITHDRAWN])
+    copied = {bag: f"BG9{n:06d}" for n, bag in enumerate(bags[UPDATED + WITHDRAWN : UPDATED + WITHDRAWN + ADDED], 1)}
     out = []
     for row in rows:
         if row["baggage_id"] in withdrawn:
@@ -87,14 +88,25 @@ def change(raw: Path, into: Path) -> Path:
 
 def run_job(data_dir: Path, out_dir: Path, endpoint: str) -> tuple[float, float, str]:
     """One `dynamodb-contracts run` of the whole job against `endpoint`; its figures and a line from its run.json."""
-    command = [str(Path(sys.executable).with_name("dynamodb-contracts")), "run", f"--data-dir={data_dir}",
-               f"--out-dir={out_dir}", f"--endpoint-url={endpoint}", f"--html={out_dir / 'report.html'}", "-q"]
+    command = [
+        str(Path(sys.executable).with_name("dynamodb-contracts")),
+        "run",
+        f"--data-dir={data_dir}",
+        f"--out-dir={out_dir}",
+        f"--endpoint-url={endpoint}",
+        f"--html={out_dir / 'report.html'}",
+        "-q",
+    ]
     seconds, peak, code = measured(command)
     try:
         record = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return seconds, peak, f"exit {code}, no run.json"
-    totals = json.loads((out_dir / "plan.json").read_text(encoding="utf-8"))["totals"] if (out_dir / "plan.json").exists() else {}
+    totals = (
+        json.loads((out_dir / "plan.json").read_text(encoding="utf-8"))["totals"]
+        if (out_dir / "plan.json").exists()
+        else {}
+    )
     plan = ", ".join(f"{k} {v}" for k, v in totals.items() if k != "unchanged")
     verdict = "DEPLOY" if record.get("verdict", {}).get("deploy") else "DO NOT DEPLOY"
     return seconds, peak, f"exit {code}, {verdict}; plan: {plan}"
@@ -115,8 +127,13 @@ def baseline(fixed: Path, endpoint: str) -> None:
     from contracts.source import read_table
     from loaders.dynamodb.items import FrameItems
 
-    dynamodb = boto3.resource("dynamodb", endpoint_url=endpoint, region_name="us-east-1",
-                              aws_access_key_id="testing", aws_secret_access_key="testing")
+    dynamodb = boto3.resource(
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     python = TypeDeserializer()
     for table in load_registry(SAMPLE, ROOT).tables:
         path = fixed / table.file
@@ -124,9 +141,13 @@ def baseline(fixed: Path, endpoint: str) -> None:
             continue
         types = {k: table.attribute_type(k) for k in table.key}
         made = dynamodb.create_table(
-            TableName=f"baseline-{table.name}", BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": k, "KeyType": kind} for k, kind in zip(table.key, ("HASH", "RANGE"), strict=False)],
-            AttributeDefinitions=[{"AttributeName": k, "AttributeType": t} for k, t in types.items()])
+            TableName=f"baseline-{table.name}",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[
+                {"AttributeName": k, "KeyType": kind} for k, kind in zip(table.key, ("HASH", "RANGE"), strict=False)
+            ],
+            AttributeDefinitions=[{"AttributeName": k, "AttributeType": t} for k, t in types.items()],
+        )
         made.wait_until_exists()
         with made.batch_writer() as writer:
             for item in FrameItems(read_table(path, table, fixed=True), table):
@@ -161,7 +182,9 @@ def main() -> int:
         raw = export(scale, args.exports)
         with tempfile.TemporaryDirectory(prefix=f"scale{scale}-") as tmp:
             work = Path(tmp)
-            server = DynaliteServer(work / "server.log") if args.server == "dynalite" else MotoServer(work / "server.log")
+            server = (
+                DynaliteServer(work / "server.log") if args.server == "dynalite" else MotoServer(work / "server.log")
+            )
             with server as endpoint:
                 changed = change(raw, work / "changed-export")
                 runs = (("first", raw), ("unchanged", raw), ("changed", changed))
@@ -171,13 +194,19 @@ def main() -> int:
                     seconds, peak, result = run_job(data_dir, out_dir, endpoint)
                     first = first or out_dir
                     items = items_of(out_dir) if (out_dir / "run.json").exists() else 0
-                    print(f"{scale:>5}x {label:<10} {items:>9,} {seconds:>8.1f} {items / seconds:>8.0f} {peak:>8.0f}  {result}",
-                          flush=True)
-                seconds, peak, code = measured([sys.executable, __file__, f"--baseline-of={first / 'fixed'}",
-                                                f"--endpoint={endpoint}"])
+                    print(
+                        f"{scale:>5}x {label:<10} {items:>9,} {seconds:>8.1f} {items / seconds:>8.0f} {peak:>8.0f}  {result}",
+                        flush=True,
+                    )
+                seconds, peak, code = measured(
+                    [sys.executable, __file__, f"--baseline-of={first / 'fixed'}", f"--endpoint={endpoint}"]
+                )
                 items = items_of(first)
-                print(f"{scale:>5}x {'baseline':<10} {items:>9,} {seconds:>8.1f} {items / seconds:>8.0f} {peak:>8.0f}  "
-                      f"exit {code}: batch_writer and a parallel Scan, nothing checked", flush=True)
+                print(
+                    f"{scale:>5}x {'baseline':<10} {items:>9,} {seconds:>8.1f} {items / seconds:>8.0f} {peak:>8.0f}  "
+                    f"exit {code}: batch_writer and a parallel Scan, nothing checked",
+                    flush=True,
+                )
     return 0
 
 

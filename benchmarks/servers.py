@@ -15,6 +15,7 @@ Prints figures; asserts nothing.
 
     python benchmarks/servers.py --items 300000 [--servers moto,dynalite,dynalite-disk] [--phase-limit 600]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,19 +42,35 @@ TABLE, INDEX, KEY_VALUES = "bench-flights", "dest-index", 100
 
 def items(count: int) -> list[dict]:
     """Flight-like items: a unique key, a destination shared by count / KEY_VALUES items, a few attributes."""
-    return [{"flight_key": {"S": f"UA#{n % 9000}#2013-{n % 12 + 1:02d}-{n % 28 + 1:02d}T{n % 24:02d}:00:00Z#{n}"},
-             "dest": {"S": f"D{n % KEY_VALUES:03d}"}, "dep_delay": {"N": str(n % 300 - 20)},
-             "distance": {"N": str(200 + n % 4000)}, "tailnum": {"S": f"N{n % 4000:04d}X"}} for n in range(count)]
+    return [
+        {
+            "flight_key": {"S": f"UA#{n % 9000}#2013-{n % 12 + 1:02d}-{n % 28 + 1:02d}T{n % 24:02d}:00:00Z#{n}"},
+            "dest": {"S": f"D{n % KEY_VALUES:03d}"},
+            "dep_delay": {"N": str(n % 300 - 20)},
+            "distance": {"N": str(200 + n % 4000)},
+            "tailnum": {"S": f"N{n % 4000:04d}X"},
+        }
+        for n in range(count)
+    ]
 
 
 def create(client) -> None:
     client.create_table(
-        TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": "flight_key", "AttributeType": "S"},
-                              {"AttributeName": "dest", "AttributeType": "S"}],
+        TableName=TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "flight_key", "AttributeType": "S"},
+            {"AttributeName": "dest", "AttributeType": "S"},
+        ],
         KeySchema=[{"AttributeName": "flight_key", "KeyType": "HASH"}],
-        GlobalSecondaryIndexes=[{"IndexName": INDEX, "KeySchema": [{"AttributeName": "dest", "KeyType": "HASH"}],
-                                 "Projection": {"ProjectionType": "ALL"}}])
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": INDEX,
+                "KeySchema": [{"AttributeName": "dest", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
     wait_until_active(client, TABLE)
 
 
@@ -99,8 +116,15 @@ def measure(server: LocalServer, batch: list[dict], limit: float) -> dict:
         started = time.monotonic()
         answer = query_index(client, TABLE, INDEX, {"dest": {"S": "D007"}})
         queried = time.monotonic() - started
-        return {"write": written, "read": read, "read_seconds": read_seconds, "finished": finished,
-                "query_ms": queried * 1000, "query_count": answer.count, "rss_mb": peak_rss_mb(server)}
+        return {
+            "write": written,
+            "read": read,
+            "read_seconds": read_seconds,
+            "finished": finished,
+            "query_ms": queried * 1000,
+            "query_count": answer.count,
+            "rss_mb": peak_rss_mb(server),
+        }
 
 
 def main() -> None:
@@ -111,20 +135,30 @@ def main() -> None:
     args = parser.parse_args()
     batch = items(args.items)
     with tempfile.TemporaryDirectory() as scratch:
-        servers = {"moto": MotoServer(Path(scratch, "moto.log")), "dynalite": DynaliteServer(Path(scratch, "dynalite.log")),
-                   "dynalite-disk": DynaliteServer(Path(scratch, "disk.log"), path=Path(scratch, "leveldb"))}
-        print(f"{args.items:,} items, one GSI whose key {KEY_VALUES} values share; full read stopped after {args.phase_limit:.0f} s")
+        servers = {
+            "moto": MotoServer(Path(scratch, "moto.log")),
+            "dynalite": DynaliteServer(Path(scratch, "dynalite.log")),
+            "dynalite-disk": DynaliteServer(Path(scratch, "disk.log"), path=Path(scratch, "leveldb")),
+        }
+        print(
+            f"{args.items:,} items, one GSI whose key {KEY_VALUES} values share; full read stopped after {args.phase_limit:.0f} s"
+        )
         print(f"{'server':<14} {'write (vs first)':>18} {'full read':>32} {'GSI query':>22} {'server RSS':>11}")
         baseline = None
         for name in args.servers.split(","):
             figures = measure(servers[name], batch, args.phase_limit)
             rate = figures["read"] / figures["read_seconds"]
             baseline = baseline or figures
-            read = (f"{figures['read_seconds']:7.1f} s {rate:8,.0f}/s" if figures["finished"]
-                    else f"stopped: {figures['read']:,} in {figures['read_seconds']:.0f} s")
+            read = (
+                f"{figures['read_seconds']:7.1f} s {rate:8,.0f}/s"
+                if figures["finished"]
+                else f"stopped: {figures['read']:,} in {figures['read_seconds']:.0f} s"
+            )
             vs = f" x{baseline['write'] / figures['write']:.1f}" if figures is not baseline else ""
-            print(f"{name:<14} {figures['write']:7.1f} s{vs:>9} {read:>32} "
-                  f"{figures['query_ms']:8.0f} ms {figures['query_count']:>7,} {figures['rss_mb']:8,.0f} MB")
+            print(
+                f"{name:<14} {figures['write']:7.1f} s{vs:>9} {read:>32} "
+                f"{figures['query_ms']:8.0f} ms {figures['query_count']:>7,} {figures['rss_mb']:8,.0f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ every item), an unchanged rerun (plan, nothing to write), and the baseline
 most upload scripts are: boto3's `batch_writer`, one thread, creating and
 filling the same tables one after another. Prints figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,16 +66,25 @@ def batch_writer_baseline(endpoint: str, expected: dict, prefix: str) -> float:
 
 
 def measure(label: str, endpoint: str, out_dir: Path, expected: dict, data_settings: Settings) -> None:
-    settings = Settings(data_dir=data_settings.data_dir, out_dir=out_dir, registry=REGISTRY, endpoint_url=endpoint, table_prefix="sync-")
+    settings = Settings(
+        data_dir=data_settings.data_dir, out_dir=out_dir, registry=REGISTRY, endpoint_url=endpoint, table_prefix="sync-"
+    )
     first, written = sync_once(settings, endpoint, expected)
-    rerun, rewritten = sync_once(Settings(data_dir=settings.data_dir, out_dir=out_dir, registry=REGISTRY, endpoint_url=endpoint,
-                                          table_prefix="sync-"), endpoint, expected)
+    rerun, rewritten = sync_once(
+        Settings(
+            data_dir=settings.data_dir, out_dir=out_dir, registry=REGISTRY, endpoint_url=endpoint, table_prefix="sync-"
+        ),
+        endpoint,
+        expected,
+    )
     baseline = batch_writer_baseline(endpoint, expected, "writer-")
     print(f"\n{label}")
     print(f"  {'what':<52} {'seconds':>8} {'items written':>14} {'x baseline':>11}")
-    for what, seconds, items in (("first sync of 30 tables (plan + apply)", first, written),
-                                 ("unchanged rerun (plan, nothing to write)", rerun, rewritten),
-                                 ("baseline: batch_writer, 1 thread, table after table", baseline, written)):
+    for what, seconds, items in (
+        ("first sync of 30 tables (plan + apply)", first, written),
+        ("unchanged rerun (plan, nothing to write)", rerun, rewritten),
+        ("baseline: batch_writer, 1 thread, table after table", baseline, written),
+    ):
         print(f"  {what:<52} {seconds:>8.1f} {items:>14,} {baseline / seconds:>10.1f}x", flush=True)
     if label.startswith("AWS-like"):
         for what, seconds in (("first load", first), ("unchanged rerun", rerun)):
@@ -93,11 +103,21 @@ def main() -> int:
         with MotoServer(Path(tmp) / "moto.log") as endpoint:
             measure(f"moto server, {endpoint}", endpoint, Path(tmp) / "moto", expected, settings)
         if not args.skip_aws_like:
-            server = DynaliteServer(Path(tmp) / "dynalite.log", create_table_ms=AWS_LIKE_TABLE_MS,
-                                    update_table_ms=AWS_LIKE_TABLE_MS, delete_table_ms=AWS_LIKE_TABLE_MS)
+            server = DynaliteServer(
+                Path(tmp) / "dynalite.log",
+                create_table_ms=AWS_LIKE_TABLE_MS,
+                update_table_ms=AWS_LIKE_TABLE_MS,
+                delete_table_ms=AWS_LIKE_TABLE_MS,
+            )
             with server as upstream, LatencyProxy(upstream, delay=AWS_LIKE_DELAY) as endpoint:
-                measure(f"AWS-like: dynalite (tables {AWS_LIKE_TABLE_MS / 1000:.0f} s) behind a "
-                        f"{AWS_LIKE_DELAY * 1000:.0f} ms proxy", endpoint, Path(tmp) / "aws-like", expected, settings)
+                measure(
+                    f"AWS-like: dynalite (tables {AWS_LIKE_TABLE_MS / 1000:.0f} s) behind a "
+                    f"{AWS_LIKE_DELAY * 1000:.0f} ms proxy",
+                    endpoint,
+                    Path(tmp) / "aws-like",
+                    expected,
+                    settings,
+                )
     return 0
 
 

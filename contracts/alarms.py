@@ -12,6 +12,7 @@ The AWS/DynamoDB metrics and their dimensions are those of "DynamoDB Metrics
 and dimensions" (Developer Guide); the limits are PutMetricAlarm's (Amazon
 CloudWatch API Reference). Plain Python: contracts never import boto3.
 """
+
 from __future__ import annotations
 
 import math
@@ -31,9 +32,16 @@ MAX_EVALUATED_SECONDS = 86_400
 
 # The run's figures, each published per table (dimension TableName) under METRICS_NAMESPACE: name -> unit.
 FIGURES: dict[str, str] = {
-    "ItemsWritten": "Count", "ItemsDeleted": "Count", "ItemsUnchanged": "Count", "RowsQuarantined": "Count",
-    "FailedChecks": "Count", "Blocked": "Count", "GsisNotActive": "Count", "UploadErrors": "Count",
-    "UploadErrorRate": "None", "DurationSeconds": "Seconds",
+    "ItemsWritten": "Count",
+    "ItemsDeleted": "Count",
+    "ItemsUnchanged": "Count",
+    "RowsQuarantined": "Count",
+    "FailedChecks": "Count",
+    "Blocked": "Count",
+    "GsisNotActive": "Count",
+    "UploadErrors": "Count",
+    "UploadErrorRate": "None",
+    "DurationSeconds": "Seconds",
 }
 
 
@@ -60,9 +68,14 @@ class Alarms:
 
     def problems(self) -> Iterable[str]:
         """Why CloudWatch would refuse these alarms, or they could never fire."""
-        thresholds = {"throttled_requests": self.throttled_requests, "system_errors": self.system_errors,
-                      "user_errors": self.user_errors, "scans": self.scans, "index_throttling": self.index_throttling,
-                      "upload_error_rate": self.upload_error_rate}
+        thresholds = {
+            "throttled_requests": self.throttled_requests,
+            "system_errors": self.system_errors,
+            "user_errors": self.user_errors,
+            "scans": self.scans,
+            "index_throttling": self.index_throttling,
+            "upload_error_rate": self.upload_error_rate,
+        }
         for name, value in thresholds.items():
             if value is not None and not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 yield f"alarms.{name}={value!r}: a threshold is a finite number, 0 or more (PutMetricAlarm Threshold)"
@@ -73,8 +86,10 @@ class Alarms:
         if self.evaluation_periods < 1:
             yield f"alarms.evaluation_periods={self.evaluation_periods}: at least 1 (PutMetricAlarm EvaluationPeriods)"
         elif self.period < 3600 and self.period * self.evaluation_periods > MAX_EVALUATED_SECONDS:
-            yield (f"alarms: {self.evaluation_periods} periods of {self.period} s exceed one day, "
-                   "the most an alarm evaluates (PutMetricAlarm EvaluationPeriods)")
+            yield (
+                f"alarms: {self.evaluation_periods} periods of {self.period} s exceed one day, "
+                "the most an alarm evaluates (PutMetricAlarm EvaluationPeriods)"
+            )
         if self.system_errors is not None and not self.system_error_operations:
             yield "alarms.system_errors is set but system_error_operations names no operation"
 
@@ -106,8 +121,10 @@ def user_errors_alarm_name(prefix: str) -> str:
 
 def alarm_name_problem(name: str) -> str | None:
     if not MIN_ALARM_NAME_LENGTH <= len(name) <= MAX_ALARM_NAME_LENGTH:
-        return (f"alarm name {name[:60]!r}... has {len(name)} characters; CloudWatch takes "
-                f"{MIN_ALARM_NAME_LENGTH} to {MAX_ALARM_NAME_LENGTH} (PutMetricAlarm AlarmName)")
+        return (
+            f"alarm name {name[:60]!r}... has {len(name)} characters; CloudWatch takes "
+            f"{MIN_ALARM_NAME_LENGTH} to {MAX_ALARM_NAME_LENGTH} (PutMetricAlarm AlarmName)"
+        )
     return None
 
 
@@ -116,37 +133,112 @@ def alarm_specs(alarms: Alarms, prefix: str, table: str, indexes: tuple[str, ...
     deployed = f"{prefix}{table}"
     on_table = (("TableName", deployed),)
 
-    def spec(parts: tuple[str, ...], namespace: str, metric: str, statistic: str, dimensions, threshold: float,
-             comparison: str, description: str) -> AlarmSpec:
-        return AlarmSpec(alarm_name(prefix, table, *parts), namespace, metric, statistic, dimensions, float(threshold),
-                         comparison, alarms.period, alarms.evaluation_periods, description)
+    def spec(
+        parts: tuple[str, ...],
+        namespace: str,
+        metric: str,
+        statistic: str,
+        dimensions,
+        threshold: float,
+        comparison: str,
+        description: str,
+    ) -> AlarmSpec:
+        return AlarmSpec(
+            alarm_name(prefix, table, *parts),
+            namespace,
+            metric,
+            statistic,
+            dimensions,
+            float(threshold),
+            comparison,
+            alarms.period,
+            alarms.evaluation_periods,
+            description,
+        )
 
     found = []
     if alarms.throttled_requests is not None:
         for metric in ("ReadThrottleEvents", "WriteThrottleEvents"):
-            found.append(spec((metric,), DYNAMODB_NAMESPACE, metric, "Sum", on_table, alarms.throttled_requests,
-                              "GreaterThanOrEqualToThreshold", f"{deployed}: requests throttled"))
+            found.append(
+                spec(
+                    (metric,),
+                    DYNAMODB_NAMESPACE,
+                    metric,
+                    "Sum",
+                    on_table,
+                    alarms.throttled_requests,
+                    "GreaterThanOrEqualToThreshold",
+                    f"{deployed}: requests throttled",
+                )
+            )
     if alarms.system_errors is not None:
         for operation in alarms.system_error_operations:
-            found.append(spec(("SystemErrors", operation), DYNAMODB_NAMESPACE, "SystemErrors", "Sum",
-                              on_table + (("Operation", operation),), alarms.system_errors,
-                              "GreaterThanOrEqualToThreshold", f"{deployed}: {operation} answered with HTTP 500"))
+            found.append(
+                spec(
+                    ("SystemErrors", operation),
+                    DYNAMODB_NAMESPACE,
+                    "SystemErrors",
+                    "Sum",
+                    on_table + (("Operation", operation),),
+                    alarms.system_errors,
+                    "GreaterThanOrEqualToThreshold",
+                    f"{deployed}: {operation} answered with HTTP 500",
+                )
+            )
     if alarms.scans is not None:
         # SuccessfulRequestLatency's SampleCount is the number of successful requests of that operation.
-        found.append(spec(("Scans",), DYNAMODB_NAMESPACE, "SuccessfulRequestLatency", "SampleCount",
-                          on_table + (("Operation", "Scan"),), alarms.scans, "GreaterThanThreshold",
-                          f"{deployed}: more scans than declared; agents should query"))
+        found.append(
+            spec(
+                ("Scans",),
+                DYNAMODB_NAMESPACE,
+                "SuccessfulRequestLatency",
+                "SampleCount",
+                on_table + (("Operation", "Scan"),),
+                alarms.scans,
+                "GreaterThanThreshold",
+                f"{deployed}: more scans than declared; agents should query",
+            )
+        )
     if alarms.index_throttling is not None:
         for index in indexes:
-            found.append(spec(("OnlineIndexThrottleEvents", index), DYNAMODB_NAMESPACE, "OnlineIndexThrottleEvents", "Sum",
-                              on_table + (("GlobalSecondaryIndexName", index),), alarms.index_throttling,
-                              "GreaterThanOrEqualToThreshold", f"{deployed}: GSI {index} throttled while being built"))
+            found.append(
+                spec(
+                    ("OnlineIndexThrottleEvents", index),
+                    DYNAMODB_NAMESPACE,
+                    "OnlineIndexThrottleEvents",
+                    "Sum",
+                    on_table + (("GlobalSecondaryIndexName", index),),
+                    alarms.index_throttling,
+                    "GreaterThanOrEqualToThreshold",
+                    f"{deployed}: GSI {index} throttled while being built",
+                )
+            )
     if alarms.gsi_not_active:
-        found.append(spec(("GsisNotActive",), METRICS_NAMESPACE, "GsisNotActive", "Maximum", on_table, 1,
-                          "GreaterThanOrEqualToThreshold", f"{deployed}: a GSI is not ACTIVE after the run"))
+        found.append(
+            spec(
+                ("GsisNotActive",),
+                METRICS_NAMESPACE,
+                "GsisNotActive",
+                "Maximum",
+                on_table,
+                1,
+                "GreaterThanOrEqualToThreshold",
+                f"{deployed}: a GSI is not ACTIVE after the run",
+            )
+        )
     if alarms.upload_error_rate is not None:
-        found.append(spec(("UploadErrorRate",), METRICS_NAMESPACE, "UploadErrorRate", "Maximum", on_table,
-                          alarms.upload_error_rate, "GreaterThanThreshold", f"{deployed}: upload error rate above the declared share"))
+        found.append(
+            spec(
+                ("UploadErrorRate",),
+                METRICS_NAMESPACE,
+                "UploadErrorRate",
+                "Maximum",
+                on_table,
+                alarms.upload_error_rate,
+                "GreaterThanThreshold",
+                f"{deployed}: upload error rate above the declared share",
+            )
+        )
     return found
 
 
@@ -157,6 +249,15 @@ def user_errors_spec(prefix: str, declared: Iterable[Alarms]) -> AlarmSpec | Non
         return None
     thresholds = [a.user_errors for a in declared]
     shortest = min(declared, key=lambda a: a.period)
-    return AlarmSpec(user_errors_alarm_name(prefix), DYNAMODB_NAMESPACE, "UserErrors", "Sum", (), float(min(thresholds)),
-                     "GreaterThanOrEqualToThreshold", shortest.period, shortest.evaluation_periods,
-                     "requests refused with HTTP 400 in this account and region")
+    return AlarmSpec(
+        user_errors_alarm_name(prefix),
+        DYNAMODB_NAMESPACE,
+        "UserErrors",
+        "Sum",
+        (),
+        float(min(thresholds)),
+        "GreaterThanOrEqualToThreshold",
+        shortest.period,
+        shortest.evaluation_periods,
+        "requests refused with HTTP 400 in this account and region",
+    )

@@ -6,6 +6,7 @@ are checked by the Great Expectations suites in `contracts.expectations`.
 All checks take a frame as `contracts.source` reads it: text cells, missing
 values as None, the file line in the index.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -41,8 +42,17 @@ def check_encoding(table: Table, frame: pd.DataFrame) -> list[Violation]:
     encoding = frame.attrs.get("encoding", "utf-8")
     if encoding == "utf-8":
         return []
-    return [Violation(table.name, table.file, "encoding", None, len(frame), "UTF-8",
-                      f"the file is {encoding}; {FIXERS_NOTE}, which transcode it to UTF-8")]
+    return [
+        Violation(
+            table.name,
+            table.file,
+            "encoding",
+            None,
+            len(frame),
+            "UTF-8",
+            f"the file is {encoding}; {FIXERS_NOTE}, which transcode it to UTF-8",
+        )
+    ]
 
 
 def check_columns(table: Table, frame: pd.DataFrame) -> list[Violation]:
@@ -59,21 +69,52 @@ def check_columns(table: Table, frame: pd.DataFrame) -> list[Violation]:
     for column in table.columns:
         if column not in found and column not in derived:
             role = " (a key attribute)" if column in table.key_columns else ""
-            out.append(Violation(table.name, table.file, "missing column", column, len(frame),
-                                 f"a column {column}{role}",
-                                 _remedy_for_table(table, column) + f"; found columns: {shown_names(found, SHOWN_COLUMNS)}"))
+            out.append(
+                Violation(
+                    table.name,
+                    table.file,
+                    "missing column",
+                    column,
+                    len(frame),
+                    f"a column {column}{role}",
+                    _remedy_for_table(table, column) + f"; found columns: {shown_names(found, SHOWN_COLUMNS)}",
+                )
+            )
     undeclared = [c for c in found if c not in table.columns]
     for column in undeclared[:SHOWN_COLUMNS]:
-        out.append(Violation(table.name, table.file, "undeclared column", shown_name(column), len(frame),
-                             f"only the declared columns ({', '.join(table.columns)})",
-                             f"declare {shown_name(column)} in the {table.name} model, or check that {table.file} is the right file for {table.name}"))
+        out.append(
+            Violation(
+                table.name,
+                table.file,
+                "undeclared column",
+                shown_name(column),
+                len(frame),
+                f"only the declared columns ({', '.join(table.columns)})",
+                f"declare {shown_name(column)} in the {table.name} model, or check that {table.file} is the right file for {table.name}",
+            )
+        )
     if len(undeclared) > SHOWN_COLUMNS:
-        out.append(Violation(table.name, table.file, f"{len(undeclared) - SHOWN_COLUMNS} more undeclared columns", None, len(frame),
-                             "only the declared columns", f"check that {table.file} is the right file for {table.name}"))
+        out.append(
+            Violation(
+                table.name,
+                table.file,
+                f"{len(undeclared) - SHOWN_COLUMNS} more undeclared columns",
+                None,
+                len(frame),
+                "only the declared columns",
+                f"check that {table.file} is the right file for {table.name}",
+            )
+        )
     return out
 
 
-_TYPE_NAMES = {"int64": "an integer", "Int64": "an integer", "float64": "a number", "Float64": "a number", "str": "text"}
+_TYPE_NAMES = {
+    "int64": "an integer",
+    "Int64": "an integer",
+    "float64": "a number",
+    "Float64": "a number",
+    "str": "text",
+}
 
 
 def _in_words(name: str, stats: dict, described_as: str | None) -> str:
@@ -89,8 +130,11 @@ def _in_words(name: str, stats: dict, described_as: str | None) -> str:
         "not_equal_to": lambda: f"any value but {value!r}",
         "isin": lambda: "one of " + ", ".join(map(str, stats.get("allowed_values", ()))),
         "notin": lambda: "none of " + ", ".join(map(str, stats.get("forbidden_values", ()))),
-        "str_length": lambda: (f"text of {stats['exact_value']} characters" if stats.get("exact_value") is not None
-                               else f"text of {low or 0} to {high if high is not None else 'any number of'} characters"),
+        "str_length": lambda: (
+            f"text of {stats['exact_value']} characters"
+            if stats.get("exact_value") is not None
+            else f"text of {low or 0} to {high if high is not None else 'any number of'} characters"
+        ),
         "str_startswith": lambda: f"text starting with {stats.get('string')!r}",
         "str_endswith": lambda: f"text ending with {stats.get('string')!r}",
         "str_matches": lambda: described_as or f"text matching the pattern {stats.get('pattern')}",
@@ -155,8 +199,10 @@ def check_primary_key(table: Table, frame: pd.DataFrame) -> list[Violation]:
     if repeated.any():
         policy = table.duplicates
         if isinstance(policy, NoDuplicates):
-            remedy = (f"no policy is declared, so loading would silently overwrite rows: remove the duplicates, "
-                      f"or declare one in the {table.name} contract (DropExactCopies, MergeIntoSet, KeepLatest)")
+            remedy = (
+                f"no policy is declared, so loading would silently overwrite rows: remove the duplicates, "
+                f"or declare one in the {table.name} contract (DropExactCopies, MergeIntoSet, KeepLatest)"
+            )
         else:
             remedy = f"declared policy: {policy.describe}; {FIXERS_NOTE}"
         keys = frame.loc[repeated, key].astype(str).agg("/".join, axis=1)
@@ -170,8 +216,16 @@ def check_blank_keys(table: Table, frame: pd.DataFrame) -> list[Violation]:
     for column in (c for c in table.key if c in frame.columns):
         missing = frame[column].isna() | (frame[column] == "")
         if missing.any():
-            out.append(_violation(table, "primary key", column, frame.loc[missing, column].fillna(""),
-                                  "a key in every row, not a blank one", "give every row its key, or remove rows that have none"))
+            out.append(
+                _violation(
+                    table,
+                    "primary key",
+                    column,
+                    frame.loc[missing, column].fillna(""),
+                    "a key in every row, not a blank one",
+                    "give every row its key, or remove rows that have none",
+                )
+            )
     return out
 
 
@@ -185,23 +239,45 @@ def check_dynamodb_rules(table: Table, frame: pd.DataFrame) -> list[Violation]:
             empty = values[values == ""]
             if len(empty):
                 where = "the primary key" if column in table.key else "a GSI key"
-                out.append(_violation(table, "DynamoDB: empty string in a key", column, empty,
-                                      f"no empty strings in {where} (AWS refuses them)",
-                                      f"{FIXERS_NOTE}: leave_out_empty_index_keys leaves the attribute out" if column not in table.key
-                                      else "give the row a key"))
+                out.append(
+                    _violation(
+                        table,
+                        "DynamoDB: empty string in a key",
+                        column,
+                        empty,
+                        f"no empty strings in {where} (AWS refuses them)",
+                        f"{FIXERS_NOTE}: leave_out_empty_index_keys leaves the attribute out"
+                        if column not in table.key
+                        else "give the row a key",
+                    )
+                )
                 values = values[values != ""]
         if kind in ("N", "NS"):
             problem_of = dynamodb.number_problem if kind == "N" else _number_set_problem
             problems = per_distinct(values, lambda distinct, problem_of=problem_of: distinct.map(problem_of)).dropna()
             for problem, rows in problems.groupby(problems, sort=True):
-                out.append(_violation(table, "DynamoDB: number", column, values[rows.index],
-                                      f"{_NUMBERS_WANTED[kind]}, found {problem}",
-                                      "correct the export; NaN is left out by the fixers, anything else is not guessed"))
+                out.append(
+                    _violation(
+                        table,
+                        "DynamoDB: number",
+                        column,
+                        values[rows.index],
+                        f"{_NUMBERS_WANTED[kind]}, found {problem}",
+                        "correct the export; NaN is left out by the fixers, anything else is not guessed",
+                    )
+                )
     oversized = _oversized_items(table, frame)
     if len(oversized):
-        out.append(_violation(table, "DynamoDB: item size", None, oversized.astype(str) + " bytes",
-                              f"items of at most {dynamodb.MAX_ITEM_BYTES} bytes",
-                              "split the large attribute into another table or store it elsewhere (S3) and keep a pointer"))
+        out.append(
+            _violation(
+                table,
+                "DynamoDB: item size",
+                None,
+                oversized.astype(str) + " bytes",
+                f"items of at most {dynamodb.MAX_ITEM_BYTES} bytes",
+                "split the large attribute into another table or store it elsewhere (S3) and keep a pointer",
+            )
+        )
     return out
 
 
@@ -225,7 +301,9 @@ def _oversized_items(table: Table, frame: pd.DataFrame) -> pd.Series:
     """Exact item sizes over the limit; exact sizes are computed only where a cheap bound exceeds it."""
     columns = list(frame.columns)
     # A UTF-8 character is at most 4 bytes: with every column at its longest, no item of most tables comes near.
-    longest = sum(max(map(len, filter(None, frame[column].to_numpy())), default=0) * 4 + len(column) + 2 for column in columns)
+    longest = sum(
+        max(map(len, filter(None, frame[column].to_numpy())), default=0) * 4 + len(column) + 2 for column in columns
+    )
     if longest <= dynamodb.MAX_ITEM_BYTES:
         return pd.Series({}, dtype=object)
     bound = pd.Series(0, index=frame.index)

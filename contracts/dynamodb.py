@@ -4,6 +4,7 @@ so the project checks these itself, on the data before loading and on every requ
 Each limit names the page of the Amazon DynamoDB Developer Guide or API
 Reference it comes from. Plain Python: contracts never import boto3.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,9 +50,7 @@ MAX_NUMBER_DIGITS = 38
 MIN_NUMBER_EXPONENT = -130
 MAX_NUMBER_EXPONENT = 125
 
-RESERVED_WORDS = frozenset(
-    Path(__file__).with_name("dynamodb_reserved_words.txt").read_text(encoding="ascii").split()
-)
+RESERVED_WORDS = frozenset(Path(__file__).with_name("dynamodb_reserved_words.txt").read_text(encoding="ascii").split())
 
 # Wide enough never to round a number DynamoDB could hold, or one just too long for it.
 _EXACT = Context(prec=1000)
@@ -115,7 +114,7 @@ def _binary(content: bytes | bytearray | str) -> bytes:
 
 def value_size(value: Mapping[str, Any]) -> int:
     """Bytes AWS counts for one AttributeValue (low-level client format, `{type: content}`) that DynamoDB accepts."""
-    (kind, content), = value.items()
+    ((kind, content),) = value.items()
     if kind == "S":
         return _text_size(content)
     if kind == "N":
@@ -151,7 +150,7 @@ def comparable(value: Mapping[str, Any]) -> tuple[str, Any]:
     """An AttributeValue (low-level client format) as DynamoDB compares values: equal exactly when DynamoDB holds them
     equal. The type counts (the number 7 is not the string "7"), numbers by value (1042, 1042.0 and 1.042E+3 are one),
     binary by its bytes, sets whatever their order, maps whatever the order of their names."""
-    (kind, content), = value.items()
+    ((kind, content),) = value.items()
     if kind == "N":
         return kind, _number_value(content)
     if kind == "NS":
@@ -173,12 +172,16 @@ def comparable(value: Mapping[str, Any]) -> tuple[str, Any]:
 def name_problem(kind: str, name: str) -> str | None:
     """Why DynamoDB would refuse `name` as the name of a table or an index (`kind`), or None."""
     if not MIN_NAME_LENGTH <= len(name) <= MAX_NAME_LENGTH:
-        return (f"{kind} name {name!r} has {len(name)} characters; "
-                f"DynamoDB takes {MIN_NAME_LENGTH} to {MAX_NAME_LENGTH} (Naming rules and data types)")
+        return (
+            f"{kind} name {name!r} has {len(name)} characters; "
+            f"DynamoDB takes {MIN_NAME_LENGTH} to {MAX_NAME_LENGTH} (Naming rules and data types)"
+        )
     if not _NAME.fullmatch(name):
         bad = "".join(sorted(set(_NAME.sub("", name))))
-        return (f"{kind} name {name!r} contains {bad!r}; DynamoDB takes only {NAME_CHARACTERS} "
-                "(Naming rules and data types)")
+        return (
+            f"{kind} name {name!r} contains {bad!r}; DynamoDB takes only {NAME_CHARACTERS} "
+            "(Naming rules and data types)"
+        )
     return None
 
 

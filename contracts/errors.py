@@ -1,4 +1,5 @@
 """Errors named after the fault. Each carries where it is and what to do about it."""
+
 from __future__ import annotations
 
 
@@ -13,8 +14,10 @@ class ContractDeclarationError(ContractError):
         self.table, self.problems, self.declared_at = table, problems, declared_at
         lines = "\n".join(f"  - {p}" for p in problems)
         at = f" ({declared_at})" if declared_at else ""
-        super().__init__(f"contract for {table}{at} is inconsistent:\n{lines}\n"
-                         f"Fix the declaration {'at ' + declared_at if declared_at else 'in its contracts module'}.")
+        super().__init__(
+            f"contract for {table}{at} is inconsistent:\n{lines}\n"
+            f"Fix the declaration {'at ' + declared_at if declared_at else 'in its contracts module'}."
+        )
 
 
 class UnreadableFile(ContractError):
@@ -36,9 +39,13 @@ def failure_message(file: str, doing: str, error: Exception) -> str:
     if isinstance(error, ContractError):
         return str(error)
     if isinstance(error, MemoryError):
-        return (f"{file}: not enough memory to {doing} it. Split the export, run where there is more memory, "
-                "or lower the table's max_bytes so that such a file is refused before it is read.")
+        return (
+            f"{file}: not enough memory to {doing} it. Split the export, run where there is more memory, "
+            "or lower the table's max_bytes so that such a file is refused before it is read."
+        )
     if isinstance(error, OSError):
         return f"{file}: cannot {doing} it ({error.strerror or type(error).__name__}). Check the disk, the folder and its permissions."
-    return (f"{file}: {type(error).__name__} while trying to {doing} it, which nothing declared explains; the table is blocked. "
-            "Check the file against its contract (header, key columns), and report the case if it holds.")
+    return (
+        f"{file}: {type(error).__name__} while trying to {doing} it, which nothing declared explains; the table is blocked. "
+        "Check the file against its contract (header, key columns), and report the case if it holds."
+    )

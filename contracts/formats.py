@@ -6,6 +6,7 @@ so a violation reads "expected an e-mail address", not a regex. A contracts
 module declares its own formats the same way (the sample's airline ones are in
 `contracts/tables/formats.py`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,8 +32,10 @@ class Format:
         return _field(metadata, str_matches=self.pattern, **kwargs)
 
 
-UTC_TIMESTAMP = Format(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$",
-                       "ISO 8601 UTC like 2026-03-14T06:35:00Z")
+UTC_TIMESTAMP = Format(
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$",
+    "ISO 8601 UTC like 2026-03-14T06:35:00Z",
+)
 DATE = Format(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "a date like 2026-03-14")
 COUNTRY = Format(r"^[A-Z]{2}$", "an ISO 3166 country code like AE")
 EMAIL = Format(r"^[^@\s]+@[^@\s]+\.[a-z]+$", "an e-mail address")

@@ -9,6 +9,7 @@ exactly what the tests passed. A table whose foreign key points at a blocked
 table is blocked too, with the parent's reason: loading it would put rows
 live that point at rows that are not.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from contracts.checks import check_blank_keys, check_columns, check_dynamodb_rules, check_encoding, check_primary_key, check_schema
+from contracts.checks import (
+    check_blank_keys,
+    check_columns,
+    check_dynamodb_rules,
+    check_encoding,
+    check_primary_key,
+    check_schema,
+)
 from contracts.expectations import GxResults, foreign_key_checks, validate
 from contracts.table import Table
 from contracts.violations import Violation
@@ -60,13 +68,22 @@ class GateResult:
 
     def kept_orphans(self) -> dict[str, dict[str, int]]:
         """{table: {foreign key column: rows kept although they point at no parent row}}."""
-        return {name: {v.column: v.count for found in checks.values() for v in found}
-                for name, checks in self.kept.items() if any(checks.values())}
+        return {
+            name: {v.column: v.count for found in checks.values() for v in found}
+            for name, checks in self.kept.items()
+            if any(checks.values())
+        }
 
 
-def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dict[str, str],
-         row_counts: dict[str, int] | None, out_dir: Path,
-         refused: dict[str, dict[str, list[Violation]]] | None = None, run_name: str | None = None) -> GateResult:
+def gate(
+    tables: tuple[Table, ...],
+    frames: dict[str, pd.DataFrame],
+    errors: dict[str, str],
+    row_counts: dict[str, int] | None,
+    out_dir: Path,
+    refused: dict[str, dict[str, list[Violation]]] | None = None,
+    run_name: str | None = None,
+) -> GateResult:
     """Run every check on every table that could be read; the GX checkpoint writes its Data Docs under `out_dir`.
 
     `refused`: per table a fixer refused (in `errors`, so blocked), its refusals by check ("fixes", or
@@ -76,7 +93,9 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
     """
     result = GateResult(dict(errors))
     refused = refused or {}
-    readable = {t.name: frames[t.name] for t in tables if t.name in frames and (t.name not in errors or t.name in refused)}
+    readable = {
+        t.name: frames[t.name] for t in tables if t.name in frames and (t.name not in errors or t.name in refused)
+    }
 
     def table_checks() -> None:  # done while the checkpoint runs: beside it, on the other core, for a large export
         for table in tables:
@@ -89,8 +108,9 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
                 result.violations[table.name] = found
 
     counts = {name: row_counts[name] for name in readable if name in row_counts} if row_counts is not None else None
-    result.expectations = validate("preupload", readable, counts, out_dir, tables, meanwhile=table_checks,
-                                   run_name=run_name)
+    result.expectations = validate(
+        "preupload", readable, counts, out_dir, tables, meanwhile=table_checks, run_name=run_name
+    )
     for fk in foreign_key_checks(tables):
         if fk.table.name in readable:
             found = result.expectations.foreign_key(fk)
@@ -106,7 +126,9 @@ def gate(tables: tuple[Table, ...], frames: dict[str, pd.DataFrame], errors: dic
     return result
 
 
-def _block_children_of_blocked_parents(tables: tuple[Table, ...], readable: dict[str, pd.DataFrame], result: GateResult) -> None:
+def _block_children_of_blocked_parents(
+    tables: tuple[Table, ...], readable: dict[str, pd.DataFrame], result: GateResult
+) -> None:
     """In load order, so that a grandchild of a blocked table is blocked through its blocked parent."""
     for fk in foreign_key_checks(tables):
         child, parent = fk.table, fk.fk.parent
@@ -116,7 +138,14 @@ def _block_children_of_blocked_parents(tables: tuple[Table, ...], readable: dict
             continue  # orphans found against the parent's rows stand on their own
         first = result.reasons(parent)[0].splitlines()[0]
         result.upstream.setdefault(child.name, {})[fk.label] = parent
-        result.violations[child.name][fk.label] = [Violation(
-            child.name, child.file, "foreign key", fk.fk.column, len(readable[child.name]),
-            f"every {fk.fk.column} to name a row of {parent}, which is blocked ({first})",
-            f"these rows cannot be checked against rows that will not be loaded: fix {parent} first")]
+        result.violations[child.name][fk.label] = [
+            Violation(
+                child.name,
+                child.file,
+                "foreign key",
+                fk.fk.column,
+                len(readable[child.name]),
+                f"every {fk.fk.column} to name a row of {parent}, which is blocked ({first})",
+                f"these rows cannot be checked against rows that will not be loaded: fix {parent} first",
+            )
+        ]

@@ -1,4 +1,5 @@
 """Cells of a column as DynamoDB compares their values (`contracts.dynamodb.comparable`)."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -5,6 +5,7 @@ Who queries an index and what for is data on the `Index` itself (`agent`,
 query with are taken from the data, and the expected answer is computed from
 the fixed CSVs, never written down.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ for the files that sit in the export but are not loaded. The sample's is
 `contracts.tables`; a user names theirs with `--contracts` (ini `contracts`).
 Nothing below the plugin imports a contracts module: it is given a `Registry`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -78,14 +79,21 @@ class Registry:
 def _check(tables: tuple[Table, ...], not_tables: tuple[NotATable, ...], source: str) -> None:
     where = source or "the registry"
     wrong = [f"{type(t).__name__} {t!r:.60} in TABLES is not a Table" for t in tables if not isinstance(t, Table)]
-    wrong += [f"{type(n).__name__} {n!r:.60} in NOT_TABLES is not a NotATable" for n in not_tables if not isinstance(n, NotATable)]
+    wrong += [
+        f"{type(n).__name__} {n!r:.60} in NOT_TABLES is not a NotATable"
+        for n in not_tables
+        if not isinstance(n, NotATable)
+    ]
     if not tables:
         wrong.append("TABLES declares no table")
     if wrong:
         raise ContractDeclarationError(where, wrong)
     by_name = {t.name: t for t in tables}
     problems = []
-    for kind, values in (("table name", [t.name for t in tables]), ("file", [t.file for t in tables] + [n.file for n in not_tables])):
+    for kind, values in (
+        ("table name", [t.name for t in tables]),
+        ("file", [t.file for t in tables] + [n.file for n in not_tables]),
+    ):
         seen = set()
         for value in values:
             if value in seen:
@@ -98,7 +106,9 @@ def _check(tables: tuple[Table, ...], not_tables: tuple[NotATable, ...], source:
             if parent is None:
                 problems.append(f"{table.name}.{fk.column}{at} points at {fk.parent!r}, which is not a declared table")
             elif parent_key(fk, parent) not in parent.columns:
-                problems.append(f"{table.name}.{fk.column}{at} points at {fk.parent}.{fk.parent_column}, which is not a column")
+                problems.append(
+                    f"{table.name}.{fk.column}{at} points at {fk.parent}.{fk.parent_column}, which is not a column"
+                )
     if problems:
         raise ContractDeclarationError(where, problems)
 
@@ -109,7 +119,9 @@ def _load_order(tables: tuple[Table, ...], source: str) -> tuple[Table, ...]:
     try:
         order = list(TopologicalSorter(graph).static_order())
     except CycleError as error:
-        raise ContractDeclarationError(source or "the registry", [f"foreign keys form a cycle: {error.args[1]}"]) from None
+        raise ContractDeclarationError(
+            source or "the registry", [f"foreign keys form a cycle: {error.args[1]}"]
+        ) from None
     return tuple(by_name[name] for name in order)
 
 
@@ -127,16 +139,20 @@ def load_registry(spec: str, base: Path) -> Registry:
     module = _import_file(spec, base) if is_path(spec) else _import_module(spec, base)
     where = module.__file__ if is_path(spec) else spec
     if not hasattr(module, "TABLES"):
-        raise ContractsNotFound(f"{where} declares no TABLES: end it with TABLES = (Table(...), ...) "
-                                "listing every table of the export (see `dynamodb-contracts draft`)")
+        raise ContractsNotFound(
+            f"{where} declares no TABLES: end it with TABLES = (Table(...), ...) "
+            "listing every table of the export (see `dynamodb-contracts draft`)"
+        )
     return Registry.of(module.TABLES, getattr(module, "NOT_TABLES", ()), source=str(where))
 
 
 def _import_file(spec: str, base: Path):
     path = (base / spec).resolve()
     if not path.is_file():
-        raise ContractsNotFound(f"contracts {spec!r}: no file {path}; give the path of your contracts module "
-                                "(relative to the ini file's folder) or a dotted module name")
+        raise ContractsNotFound(
+            f"contracts {spec!r}: no file {path}; give the path of your contracts module "
+            "(relative to the ini file's folder) or a dotted module name"
+        )
     # A name of our own: a user's file called contracts.py must not replace this package in sys.modules.
     name = "_declared_contracts_" + hashlib.blake2b(str(path).encode(), digest_size=6).hexdigest()
     loader_spec = importlib.util.spec_from_file_location(name, path)
@@ -158,8 +174,10 @@ def _import_module(spec: str, base: Path):
         return importlib.import_module(spec)
     except ModuleNotFoundError as error:
         if error.name and spec.startswith(error.name):
-            raise ContractsNotFound(f"contracts {spec!r}: no such module on the path or in {base}; give a dotted module "
-                                    "name that Python can import, or the path of a .py file") from None
+            raise ContractsNotFound(
+                f"contracts {spec!r}: no such module on the path or in {base}; give a dotted module "
+                "name that Python can import, or the path of a .py file"
+            ) from None
         raise _unimportable(spec, error) from None
     except Exception as error:
         raise _unimportable(spec, error) from None
@@ -176,8 +194,12 @@ def _unimportable(where: str, error: BaseException) -> ContractError:
     if isinstance(error, SyntaxError):
         return ContractsNotFound(f"{error.filename}:{error.lineno}: {error.msg}: the contracts module does not parse")
     # The innermost frame of the user's code (not a library's, not this project's) is the declaration that failed.
-    frames = [f for f in traceback.extract_tb(error.__traceback__)
-              if "site-packages" not in f.filename and not f.filename.startswith(_PROJECT)]
+    frames = [
+        f
+        for f in traceback.extract_tb(error.__traceback__)
+        if "site-packages" not in f.filename and not f.filename.startswith(_PROJECT)
+    ]
     at = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else where
-    return ContractsNotFound(f"{at}: {type(error).__name__}: {error} (importing the contracts {where}); "
-                             "fix the declaration there")
+    return ContractsNotFound(
+        f"{at}: {type(error).__name__}: {error} (importing the contracts {where}); fix the declaration there"
+    )

@@ -17,6 +17,7 @@ An empty cell in an upstream export is an empty string wherever DynamoDB cares
 elsewhere. In the fixers' output an empty cell always means the attribute is
 left out of the item.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -62,11 +63,17 @@ def refuse_unsafe(path: Path, folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) 
     try:
         info = path.lstat()
     except FileNotFoundError:
-        raise UnreadableFile(name, None, f"is not in {folder}", "Export it, or correct Table.file in its contract.") from None
+        raise UnreadableFile(
+            name, None, f"is not in {folder}", "Export it, or correct Table.file in its contract."
+        ) from None
     if stat.S_ISLNK(info.st_mode):
         if not path.resolve().is_relative_to(folder.resolve()):
-            raise UnreadableFile(name, None, "is a symbolic link to a file outside the export folder",
-                                 "Copy the file into the export folder; links out of it are not followed.")
+            raise UnreadableFile(
+                name,
+                None,
+                "is a symbolic link to a file outside the export folder",
+                "Copy the file into the export folder; links out of it are not followed.",
+            )
         try:
             info = path.stat()
         except FileNotFoundError:
@@ -78,10 +85,16 @@ def _refuse_kind(name: str, info: os.stat_result, max_bytes: int) -> None:
     if stat.S_ISDIR(info.st_mode):
         raise UnreadableFile(name, None, "is a folder, not a file", "Put the table's CSV file in its place.")
     if not stat.S_ISREG(info.st_mode):
-        raise UnreadableFile(name, None, "is not a regular file (a pipe, socket or device)", "Put the table's CSV file in its place.")
+        raise UnreadableFile(
+            name, None, "is not a regular file (a pipe, socket or device)", "Put the table's CSV file in its place."
+        )
     if info.st_size > max_bytes:
-        raise UnreadableFile(name, None, f"is {info.st_size} bytes, over the limit of {max_bytes}",
-                             "Check that it is the right file; if it is, raise max_bytes in the table's contract.")
+        raise UnreadableFile(
+            name,
+            None,
+            f"is {info.st_size} bytes, over the limit of {max_bytes}",
+            "Check that it is the right file; if it is, raise max_bytes in the table's contract.",
+        )
 
 
 class _Undecodable(Exception):
@@ -116,13 +129,16 @@ class _Text:
         while True:
             block = self.handle.read(_CHUNK)
             if read + len(block) > self.max_bytes:
-                raise UnreadableFile(self.name, self.lines + block.count(b"\n", 0, self.max_bytes - read) + 1,
-                                     f"the file grew past the limit of {self.max_bytes} bytes while read",
-                                     "Read the export when it is complete.")
+                raise UnreadableFile(
+                    self.name,
+                    self.lines + block.count(b"\n", 0, self.max_bytes - read) + 1,
+                    f"the file grew past the limit of {self.max_bytes} bytes while read",
+                    "Read the export when it is complete.",
+                )
             ended, first = not block, read == 0
             read += len(block)
             if first and block.startswith(codecs.BOM_UTF8):
-                block = block[len(codecs.BOM_UTF8):]  # a byte order mark is not part of the first column's name
+                block = block[len(codecs.BOM_UTF8) :]  # a byte order mark is not part of the first column's name
             cut = len(block) if ended else block.rfind(b"\n") + 1
             if not ended and not cut:
                 pending.append(block)
@@ -141,7 +157,7 @@ class _Text:
             whole = chunk.rfind(b"\n", 0, error.start) + 1  # the lines before the one holding the byte
             if whole:
                 yield from self._decoded(chunk[:whole])
-            raise _Undecodable(self.lines + 1, chunk[error.start:error.start + 1]) from None
+            raise _Undecodable(self.lines + 1, chunk[error.start : error.start + 1]) from None
         self.lines += chunk.count(b"\n")
         self.has_nul = self.has_nul or "\0" in text
         yield text
@@ -158,9 +174,15 @@ def _open(path: Path, max_bytes: int):
     return os.fdopen(descriptor, "rb", buffering=1024 * 1024)
 
 
-def read_csv(path: Path, encodings: tuple[str, ...] = ("utf-8",), *, max_bytes: int = DEFAULT_MAX_BYTES,
-             missing_unless: Iterable[str] | None = None, header_names: frozenset[str] | None = None,
-             markers: tuple[str, ...] = ()) -> pd.DataFrame:
+def read_csv(
+    path: Path,
+    encodings: tuple[str, ...] = ("utf-8",),
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    missing_unless: Iterable[str] | None = None,
+    header_names: frozenset[str] | None = None,
+    markers: tuple[str, ...] = (),
+) -> pd.DataFrame:
     """All cells as text. `frame.attrs["encoding"]` says how it was read.
 
     Empty cells are empty strings; with `missing_unless`, they are missing
@@ -184,8 +206,12 @@ def read_csv(path: Path, encodings: tuple[str, ...] = ("utf-8",), *, max_bytes: 
         return _frame(header, columns, index, encoding, missing_unless, markers)
     tried = " or ".join(e for e, _ in failures)
     error = failures[-1][1]
-    raise UnreadableFile(path.name, error.line, f"byte 0x{error.byte.hex()} is not valid {tried}",
-                         "Declare the file's real encoding in its contract (Table.encodings) or repair the export.")
+    raise UnreadableFile(
+        path.name,
+        error.line,
+        f"byte 0x{error.byte.hex()} is not valid {tried}",
+        "Declare the file's real encoding in its contract (Table.encodings) or repair the export.",
+    )
 
 
 def count_records(path: Path) -> int:
@@ -213,12 +239,16 @@ def count_records(path: Path) -> int:
 
 def _problem_and_remedy(error: OSError | MemoryError) -> tuple[str, str]:
     if isinstance(error, MemoryError):
-        return ("there is not enough memory to read it",
-                "Split the export, run where there is more memory, or lower the table's max_bytes to refuse such files.")
+        return (
+            "there is not enough memory to read it",
+            "Split the export, run where there is more memory, or lower the table's max_bytes to refuse such files.",
+        )
     return f"it cannot be read ({error.strerror or type(error).__name__})", "Check the file's permissions and the disk."
 
 
-def _parse(text: _Text, name: str, header_names: frozenset[str] | None) -> tuple[list[str], list[list[str]], np.ndarray]:
+def _parse(
+    text: _Text, name: str, header_names: frozenset[str] | None
+) -> tuple[list[str], list[list[str]], np.ndarray]:
     """The header, the cells column by column, and each row's index; the rows themselves are never all held."""
     # strict: a quote left open fails at the end of the file instead of swallowing every line after it.
     reader = csv.reader(text, strict=True)
@@ -234,12 +264,21 @@ def _parse(text: _Text, name: str, header_names: frozenset[str] | None) -> tuple
         for row in reader:
             start = (ends[-1] if ends else header_end) + 1
             if len(row) != len(header):
-                raise UnreadableFile(name, start, f"{len(row)} fields where the header has {len(header)}",
-                                     "Quote values that contain commas, or repair the export.")
+                raise UnreadableFile(
+                    name,
+                    start,
+                    f"{len(row)} fields where the header has {len(header)}",
+                    "Quote values that contain commas, or repair the export.",
+                )
             if text.has_nul and any("\0" in value for value in row):
                 line, position = _nul_line(start, row)
-                raise UnreadableFile(name, line, "a NUL byte in a value", "Remove it from the export: no text value holds one.",
-                                     column=shown_name(header[position]))
+                raise UnreadableFile(
+                    name,
+                    line,
+                    "a NUL byte in a value",
+                    "Remove it from the export: no text value holds one.",
+                    column=shown_name(header[position]),
+                )
             block.append(row)
             ends.append(reader.line_num)
             if len(block) == _ROWS:
@@ -247,9 +286,15 @@ def _parse(text: _Text, name: str, header_names: frozenset[str] | None) -> tuple
                 block = []
         columns.add(block)
     except csv.Error as error:
-        raise UnreadableFile(name, (ends[-1] if ends else header_end) + 1, f"not valid CSV from this line on ({error})",
-                             "Repair the export's quoting.") from None
-    starts = np.concatenate(([header_end], np.frombuffer(ends, dtype=np.int64)[:-1])) + 1 if ends else np.empty(0, np.int64)
+        raise UnreadableFile(
+            name,
+            (ends[-1] if ends else header_end) + 1,
+            f"not valid CSV from this line on ({error})",
+            "Repair the export's quoting.",
+        ) from None
+    starts = (
+        np.concatenate(([header_end], np.frombuffer(ends, dtype=np.int64)[:-1])) + 1 if ends else np.empty(0, np.int64)
+    )
     return header, columns.values, starts - 2
 
 
@@ -262,7 +307,7 @@ def _nul_line(start: int, cells: list[str]) -> tuple[int, int]:
     """The physical line of the first NUL among `cells` of a record starting on line `start`, and its cell's position."""
     for position, value in enumerate(cells):
         if "\0" in value:
-            return start + value[:value.index("\0")].count("\n"), position
+            return start + value[: value.index("\0")].count("\n"), position
         start += value.count("\n")
     raise ValueError("no NUL in these cells")
 
@@ -289,21 +334,32 @@ class _Columns:
         for values, seen, cells in zip(self.values, self.seen, zip(*rows)):
             values.extend(cells if seen is None else map(seen.setdefault, cells, cells))
         if not self.sampled and self.values and len(self.values[0]) >= _SAMPLE:
-            self.seen = [None if seen is None or len(seen) > len(values) // 2 else seen for values, seen in zip(self.values, self.seen)]
+            self.seen = [
+                None if seen is None or len(seen) > len(values) // 2 else seen
+                for values, seen in zip(self.values, self.seen)
+            ]
             self.sampled = True
 
 
 def _check_header(header: list[str], name: str, header_names: frozenset[str] | None) -> None:
     if header_names is not None and not header_names.intersection(header):
         expected = shown_names(sorted(header_names), SHOWN_EXAMPLES)
-        raise UnreadableFile(name, 1, f"no header: none of the {len(header)} fields of line 1 names a column of the table",
-                             f"Export the header row first (columns such as {expected}).")
+        raise UnreadableFile(
+            name,
+            1,
+            f"no header: none of the {len(header)} fields of line 1 names a column of the table",
+            f"Export the header row first (columns such as {expected}).",
+        )
     if any("\0" in cell for cell in header):
         raise UnreadableFile(name, _nul_line(1, header)[0], "a NUL byte in the header", "Remove it from the export.")
     repeated = sorted({n for n in header if header.count(n) > 1}) if len(set(header)) < len(header) else []
     if repeated:
-        raise UnreadableFile(name, 1, f"the header names {shown_names(repeated, SHOWN_EXAMPLES)} more than once",
-                             "Give every column its own name in the export.")
+        raise UnreadableFile(
+            name,
+            1,
+            f"the header names {shown_names(repeated, SHOWN_EXAMPLES)} more than once",
+            "Give every column its own name in the export.",
+        )
 
 
 def _frame(header, columns, index, encoding, missing_unless, markers) -> pd.DataFrame:
@@ -327,7 +383,9 @@ def is_fixers_output(folder: Path) -> bool:
     return (folder / FIXERS_OUTPUT_MARKER).exists()
 
 
-def read_table(path: Path, table: Table, *, fixed: bool, folder: Path | None = None, max_bytes: int | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path, table: Table, *, fixed: bool, folder: Path | None = None, max_bytes: int | None = None
+) -> pd.DataFrame:
     """The table's file as the checks and fixers take it, refused by name if it must not be read.
 
     `folder` is the export the file belongs to (a link may not lead out of
@@ -338,8 +396,14 @@ def read_table(path: Path, table: Table, *, fixed: bool, folder: Path | None = N
     limit = table.max_bytes if max_bytes is None else max_bytes
     refuse_unsafe(path, path.parent if folder is None else folder, limit)
     # The fixers write a missing value as an empty cell: in their output a marker is a value.
-    frame = read_csv(path, table.encodings, max_bytes=limit, missing_unless=() if fixed else table.key_columns,
-                     header_names=table.source_columns, markers=() if fixed else table.missing)
+    frame = read_csv(
+        path,
+        table.encodings,
+        max_bytes=limit,
+        missing_unless=() if fixed else table.key_columns,
+        header_names=table.source_columns,
+        markers=() if fixed else table.missing,
+    )
     _refuse_no_rows(path, table, frame)
     return frame
 
@@ -356,8 +420,12 @@ def refuse_written(path: Path, table: Table, frame: pd.DataFrame, *, max_bytes: 
 
 def _refuse_no_rows(path: Path, table: Table, frame: pd.DataFrame) -> None:
     if frame.empty and not table.allow_empty:
-        raise UnreadableFile(path.name, 2, "a header and no rows",
-                             f"Export the rows, or declare allow_empty=True in the {table.name} contract if it may be empty.")
+        raise UnreadableFile(
+            path.name,
+            2,
+            "a header and no rows",
+            f"Export the rows, or declare allow_empty=True in the {table.name} contract if it may be empty.",
+        )
 
 
 def private_folder(folder: Path) -> None:
@@ -377,8 +445,10 @@ def write_csv(frame: pd.DataFrame, path: Path, *, neutralise_formulas: bool = Fa
     OWASP's "CSV Injection" page advises.
     """
     header = [_neutral_cell(name) if neutralise_formulas else _cell(name) for name in frame.columns]
-    columns = [_written(frame.iloc[:, position].to_numpy(dtype=object), neutralise_formulas)
-               for position in range(frame.shape[1])]
+    columns = [
+        _written(frame.iloc[:, position].to_numpy(dtype=object), neutralise_formulas)
+        for position in range(frame.shape[1])
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, PRIVATE_FILE)
     os.fchmod(descriptor, PRIVATE_FILE)  # an existing file keeps its mode through O_CREAT
@@ -390,10 +460,11 @@ def write_csv(frame: pd.DataFrame, path: Path, *, neutralise_formulas: bool = Fa
         writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL if lone_return else csv.QUOTE_MINIMAL)
         writer.writerow(header)
         for first in range(0, len(frame), _WRITTEN_ROWS):
-            writer.writerows(zip(*(c[first:first + _WRITTEN_ROWS].tolist() for c in columns)))
+            writer.writerows(zip(*(c[first : first + _WRITTEN_ROWS].tolist() for c in columns)))
     spanning = [values for values, (_, newline) in zip(columns, breaks[1:], strict=True) if newline]
-    written = pd.DataFrame(dict(enumerate(columns)), index=_lines_written(header, spanning, len(frame)), dtype=object,
-                           copy=False)
+    written = pd.DataFrame(
+        dict(enumerate(columns)), index=_lines_written(header, spanning, len(frame)), dtype=object, copy=False
+    )
     written.columns = header
     written.attrs["encoding"] = "utf-8"
     return written

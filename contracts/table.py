@@ -7,6 +7,7 @@ what pandera cannot: the key schema, the GSIs, the foreign keys, what to do with
 duplicate keys, and the fixes that turn the upstream export into that shape.
 Attribute types (S, N, SS, NS) are read from the model, never restated.
 """
+
 from __future__ import annotations
 
 import sys
@@ -189,6 +190,7 @@ class DeriveKey:
 
 Fix = Rename | Copy | MapValues | ParseTimestamps | DeriveKey
 
+
 @dataclass(frozen=True)
 class Expiry:
     """Items expire `retention` after the timestamp in `from_column`: DynamoDB's Time to Live on `attribute`.
@@ -277,9 +279,16 @@ class Table:
                 schema = schema.update_column(name, dtype="Int64")
         if self.expiry is not None:
             # Derived by the fixers, never in the model: epoch seconds, absent where the source timestamp is.
-            schema = schema.add_columns({self.expiry.attribute: pa.Column(
-                "Int64", checks=pa.Check.ge(0), nullable=True,
-                metadata={"format": f"Unix epoch seconds, {self.expiry.describe}"})})
+            schema = schema.add_columns(
+                {
+                    self.expiry.attribute: pa.Column(
+                        "Int64",
+                        checks=pa.Check.ge(0),
+                        nullable=True,
+                        metadata={"format": f"Unix epoch seconds, {self.expiry.describe}"},
+                    )
+                }
+            )
         schema.coerce = True
         schema.unique = list(self.key)
         return schema
@@ -346,7 +355,10 @@ class Table:
             yield "a key is a hash key and at most one range key"
         if len(self.indexes) > dynamodb.MAX_GSIS_PER_TABLE:
             yield f"{len(self.indexes)} GSIs; DynamoDB allows {dynamodb.MAX_GSIS_PER_TABLE}"
-        for problem in (dynamodb.table_name_problem(self.name), *(dynamodb.index_name_problem(i.name) for i in self.indexes)):
+        for problem in (
+            dynamodb.table_name_problem(self.name),
+            *(dynamodb.index_name_problem(i.name) for i in self.indexes),
+        ):
             if problem:
                 yield problem
         if len({i.name for i in self.indexes}) != len(self.indexes):
@@ -379,8 +391,11 @@ class Table:
         yield from self._expiry_problems(columns)
         yield from self.alarms.problems()
         # The longest alarm name without a table prefix; the prefix is checked with the run's settings.
-        longest = max((s.name for s in alarm_specs(self.alarms, "", self.name, tuple(i.name for i in self.indexes))),
-                      key=len, default="")
+        longest = max(
+            (s.name for s in alarm_specs(self.alarms, "", self.name, tuple(i.name for i in self.indexes))),
+            key=len,
+            default="",
+        )
         if longest and (problem := alarm_name_problem(longest)):
             yield problem
         if self.max_bytes <= 0:
@@ -398,8 +413,10 @@ class Table:
         if source is None:
             yield f"expiry from_column {expiry.from_column!r} is not a column of the model"
         elif (source.metadata or {}).get("format") != UTC_TIMESTAMP.described_as:
-            yield (f"expiry from_column {expiry.from_column!r} is not a timestamp column; "
-                   "declare it with timestamp() (ISO 8601 UTC), or parse it with ParseTimestamps")
+            yield (
+                f"expiry from_column {expiry.from_column!r} is not a timestamp column; "
+                "declare it with timestamp() (ISO 8601 UTC), or parse it with ParseTimestamps"
+            )
         if expiry.attribute in columns:
             yield f"expiry attribute {expiry.attribute!r} is a column of the model; the fixers derive it, so leave it out"
         if expiry.attribute in set(self.key) | self.index_keys:

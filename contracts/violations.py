@@ -1,4 +1,5 @@
 """A broken rule, told the way a person fixing the data needs it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,10 @@ class Violation:
         where = self.file + (f", column {self.column}" if self.column else "")
         text = f"{self.table} ({where}): {self.check}: {self.count} row{'s' if self.count != 1 else ''}. Expected {self.expected}."
         if self.examples:
-            shown = "; ".join((f"line {line}: {value}" if value else f"line {line}") if line else value
-                              for line, value in self.examples)
+            shown = "; ".join(
+                (f"line {line}: {value}" if value else f"line {line}") if line else value
+                for line, value in self.examples
+            )
             more = f" (+{self.count - len(self.examples)} more)" if self.count > len(self.examples) else ""
             text += f"\n    first: {shown}{more}"
         return text + f"\n    to do: {self.remedy}"

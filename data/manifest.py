@@ -10,6 +10,7 @@ the manifest compares two independent countings of the same export.
     sample.files["baggage.csv"].items        # 6205 bags after fixing
     sample.defects["D7"].quarantined.lines   # the lines of the orphan bookings
 """
+
 from __future__ import annotations
 
 import json
@@ -81,8 +82,13 @@ def _lines(runs: list[list[int]]) -> tuple[int, ...]:
 def _defect(defect_id: str, body: dict) -> Defect:
     aside = body["quarantined"]
     return Defect(
-        id=defect_id, what=body["what"], file=body["file"], column=body["column"], lines=_lines(body["lines"]),
-        keys=body["keys"], merged=body["merged"],
+        id=defect_id,
+        what=body["what"],
+        file=body["file"],
+        column=body["column"],
+        lines=_lines(body["lines"]),
+        keys=body["keys"],
+        merged=body["merged"],
         quarantined=Lines(aside["column"], _lines(aside["lines"])) if aside else None,
     )
 
@@ -135,14 +141,29 @@ def ranges(lines: list[int]) -> list[list[int]]:
     return runs
 
 
-def defect(what: str, file: str, column: str | None, lines: list[int], keys: int | None = None, merged: int = 0,
-           quarantined: tuple[str, list[int]] | None = None) -> dict:
+def defect(
+    what: str,
+    file: str,
+    column: str | None,
+    lines: list[int],
+    keys: int | None = None,
+    merged: int = 0,
+    quarantined: tuple[str, list[int]] | None = None,
+) -> dict:
     """One planted defect as the manifest records it; `quarantined` is (column, lines) of the rows set aside."""
     aside = None
     if quarantined:
         aside = {"column": quarantined[0], "rows": len(quarantined[1]), "lines": ranges(quarantined[1])}
-    return {"what": what, "file": file, "column": column, "rows": len(lines), "keys": keys, "merged": merged,
-            "quarantined": aside, "lines": ranges(lines)}
+    return {
+        "what": what,
+        "file": file,
+        "column": column,
+        "rows": len(lines),
+        "keys": keys,
+        "merged": merged,
+        "quarantined": aside,
+        "lines": ranges(lines),
+    }
 
 
 def outcomes(files: dict[str, list[list]], defects: dict[str, dict], encodings: dict[str, str] | None = None) -> dict:
@@ -152,8 +173,13 @@ def outcomes(files: dict[str, list[list]], defects: dict[str, dict], encodings: 
         mine = [d for d in defects.values() if d["file"] == name]
         merged = sum(d["merged"] for d in mine)
         quarantined = sum(d["quarantined"]["rows"] for d in mine if d["quarantined"])
-        found[name] = {"rows": len(files[name]), "encoding": (encodings or {}).get(name, "utf-8"),
-                       "items": len(files[name]) - merged - quarantined, "merged": merged, "quarantined": quarantined}
+        found[name] = {
+            "rows": len(files[name]),
+            "encoding": (encodings or {}).get(name, "utf-8"),
+            "items": len(files[name]) - merged - quarantined,
+            "merged": merged,
+            "quarantined": quarantined,
+        }
     return found
 
 

@@ -1,4 +1,5 @@
 """Records written whole or not at all: a crash or a full disk never leaves half a file behind."""
+
 from __future__ import annotations
 
 import os

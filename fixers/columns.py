@@ -1,4 +1,5 @@
 """Fixers that rename and derive columns, as declared by `Rename`, `Copy`, `MapValues`, `DeriveKey` and `Expiry`."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,7 +13,10 @@ def rename_column(frame: pd.DataFrame, table: Table, fix: Rename) -> Outcome:
         return Outcome(frame)
     if fix.new in frame.columns:
         raise FixerError(
-            "rename_column", table.file, fix.new, [],
+            "rename_column",
+            table.file,
+            fix.new,
+            [],
             f"both {fix.old} and {fix.new} are present, so renaming would lose one of them",
             f"Drop one of the two columns from the export, or remove the Rename from the {table.name} contract.",
         )
@@ -37,7 +41,11 @@ def _has_source(frame: pd.DataFrame, table: Table, fixer: str, source: str, targ
     if target in frame.columns:
         return False
     raise FixerError(
-        fixer, table.file, source, [], f"neither {source} nor {target} is a column",
+        fixer,
+        table.file,
+        source,
+        [],
+        f"neither {source} nor {target} is a column",
         f"The export must carry {source} (or {target} itself).",
     )
 
@@ -72,17 +80,31 @@ def derive_key(frame: pd.DataFrame, table: Table, fix: DeriveKey) -> Outcome:
     if absent:
         if fix.target in frame.columns:
             return Outcome(frame)
-        raise FixerError("derive_key", table.file, absent[0], [], f"{', '.join(absent)} not in the file, so {fix.target} cannot be made",
-                         f"The export must carry {', '.join(fix.sources)} (or {fix.target} itself).")
+        raise FixerError(
+            "derive_key",
+            table.file,
+            absent[0],
+            [],
+            f"{', '.join(absent)} not in the file, so {fix.target} cannot be made",
+            f"The export must carry {', '.join(fix.sources)} (or {fix.target} itself).",
+        )
     missing = frame[list(fix.sources)].isna() | (frame[list(fix.sources)] == "")
     blank = missing.any(axis=1)
     reasons = pd.Series("", index=frame.index, dtype=object)
     if blank.any():  # worded only for the rows set aside: a row-wise apply over every row would cost seconds
         reasons[blank] = missing[blank].apply(lambda row: f"no {fix.target}: {', '.join(row.index[row])} blank", axis=1)
     kept, aside = quarantine(frame, blank, reasons)
-    joined = kept[list(fix.sources)].astype(str).agg(fix.separator.join, axis=1) if len(kept) else pd.Series([], dtype=object)
+    joined = (
+        kept[list(fix.sources)].astype(str).agg(fix.separator.join, axis=1)
+        if len(kept)
+        else pd.Series([], dtype=object)
+    )
     out, filled = _fill(kept, fix.target, joined)
-    changes = [Change("derive_key", fix.target, filled, f"{fix.target} joined from {', '.join(fix.sources)}")] if filled else []
+    changes = (
+        [Change("derive_key", fix.target, filled, f"{fix.target} joined from {', '.join(fix.sources)}")]
+        if filled
+        else []
+    )
     if len(aside):
         changes.append(Change("derive_key", fix.target, len(aside), f"rows missing a part of {fix.target} quarantined"))
     return Outcome(out, changes, aside if len(aside) else None)
@@ -99,8 +121,14 @@ def derive_expiry(frame: pd.DataFrame, table: Table, expiry: Expiry) -> Outcome:
     check on `from_column` blocks the table and names the row.
     """
     if expiry.from_column not in frame.columns:
-        raise FixerError("derive_expiry", table.file, expiry.from_column, [], f"{expiry.from_column} not in the file, "
-                         f"so {expiry.attribute} cannot be made", f"The export must carry {expiry.from_column}.")
+        raise FixerError(
+            "derive_expiry",
+            table.file,
+            expiry.from_column,
+            [],
+            f"{expiry.from_column} not in the file, so {expiry.attribute} cannot be made",
+            f"The export must carry {expiry.from_column}.",
+        )
     source = frame[expiry.from_column]
     when = pd.to_datetime(source, format="%Y-%m-%dT%H:%M:%SZ", utc=True, errors="coerce")
     seconds = (when + expiry.retention - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)
@@ -113,6 +141,12 @@ def derive_expiry(frame: pd.DataFrame, table: Table, expiry: Expiry) -> Outcome:
     changes = [Change("derive_expiry", expiry.attribute, derived, expiry.describe)] if derived else []
     blank = int(source.isna().sum() + (source == "").sum())
     if blank:
-        changes.append(Change("derive_expiry", expiry.attribute, blank,
-                              f"no {expiry.from_column}, so no {expiry.attribute}: these items never expire"))
+        changes.append(
+            Change(
+                "derive_expiry",
+                expiry.attribute,
+                blank,
+                f"no {expiry.from_column}, so no {expiry.attribute}: these items never expire",
+            )
+        )
     return Outcome(out, changes)

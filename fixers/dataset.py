@@ -1,4 +1,5 @@
 """The tables as the checks see them: the fixers' output, or with `fix=False` the export as it is."""
+
 from __future__ import annotations
 
 import uuid
@@ -38,8 +39,16 @@ class Dataset:
     refused: dict[str, dict[str, list[Violation]]] = field(default_factory=dict)
 
 
-def load_dataset(data_dir: Path, out_dir: Path, registry: Registry, *, fix: bool,
-                 run_id: str | None = None, started: datetime | None = None, max_bytes: int | None = None) -> Dataset:
+def load_dataset(
+    data_dir: Path,
+    out_dir: Path,
+    registry: Registry,
+    *,
+    fix: bool,
+    run_id: str | None = None,
+    started: datetime | None = None,
+    max_bytes: int | None = None,
+) -> Dataset:
     """Fix every table (the frames are the fixed files as written), or with `fix=False` read the export as it is.
 
     A failure of one table is in `errors`, never raised.
@@ -77,8 +86,9 @@ def load_dataset(data_dir: Path, out_dir: Path, registry: Registry, *, fix: bool
     refixed = is_fixers_output(dataset.folder)
     for table in registry.tables:
         try:
-            dataset.frames[table.name] = read_table(dataset.folder / table.file, table, fixed=refixed,
-                                                    folder=dataset.folder, max_bytes=max_bytes)
+            dataset.frames[table.name] = read_table(
+                dataset.folder / table.file, table, fixed=refixed, folder=dataset.folder, max_bytes=max_bytes
+            )
         except Exception as error:  # any failure to read is this table's failure
             dataset.errors[table.name] = failure_message(table.file, "read", error)
     return dataset

@@ -1,4 +1,5 @@
 """Fixers that resolve rows sharing a primary key, by the table's declared policy."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -19,7 +20,10 @@ def resolve_duplicates(frame: pd.DataFrame, table: Table) -> Outcome:
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise FixerError(
-            "resolve_duplicates", table.file, missing[0], [],
+            "resolve_duplicates",
+            table.file,
+            missing[0],
+            [],
             f"the column is missing, so the declared policy ({policy.describe}) cannot be applied",
             f"Export {missing[0]} under that name, or declare a Rename from its name in the export in the {table.name} contract.",
         )
@@ -47,7 +51,10 @@ def _conflict(fixer: str, table: Table, frame: pd.DataFrame, rows: pd.Index, pro
     else:
         keys = frame.loc[rows, _key(table)].drop_duplicates().head(3).astype(str).agg("/".join, axis=1)
     return FixerError(
-        fixer, table.file, "/".join(table.key), list(rows),
+        fixer,
+        table.file,
+        "/".join(table.key),
+        list(rows),
         f"{problem} (keys {', '.join(keys)})",
         f"Declare how to resolve them in the {table.name} contract (duplicates=...), or correct the export.",
     )
@@ -60,7 +67,13 @@ def drop_exact_copies(frame: pd.DataFrame, table: Table) -> Outcome:
     kept = shared[~copies]
     clash = kept.duplicated(_key(table), keep=False)
     if clash.any():
-        raise _conflict("drop_exact_copies", table, kept, kept.index[clash], f"{int(clash.sum())} rows repeat a key with different content")
+        raise _conflict(
+            "drop_exact_copies",
+            table,
+            kept,
+            kept.index[clash],
+            f"{int(clash.sum())} rows repeat a key with different content",
+        )
     dropped = int(copies.sum())
     out = frame[~frame.index.isin(shared.index[copies])] if dropped else frame
     changes = [Change("drop_exact_copies", None, dropped, "exact copies of another row dropped")] if dropped else []
@@ -78,8 +91,13 @@ def merge_into_set(frame: pd.DataFrame, table: Table, policy: MergeIntoSet) -> O
     shape = keyed[others].fillna("\0")
     differing = shape.groupby(_key(table), sort=False).transform("nunique").gt(1).any(axis=1)
     if differing.any():
-        raise _conflict("merge_into_set", table, keyed, keyed.index[differing],
-                        f"{int(differing.sum())} rows share a key but differ in more than {policy.column}")
+        raise _conflict(
+            "merge_into_set",
+            table,
+            keyed,
+            keyed.index[differing],
+            f"{int(differing.sum())} rows share a key but differ in more than {policy.column}",
+        )
     kind = table.attribute_type(policy.into)
     members = _number_members if kind == "NS" else lambda v: sorted(set(v.dropna()))
     merged_values = keyed.groupby(_key(table), sort=False)[policy.column].agg(members)
@@ -100,7 +118,9 @@ def _number_members(values: pd.Series) -> list[str]:
     values = values.dropna()
     first = {}
     for text, number in zip(values, comparable_cells(values, "N"), strict=True):
-        first.setdefault(text if number is None else number, (number is None, Decimal(number[1]) if number else 0, text))
+        first.setdefault(
+            text if number is None else number, (number is None, Decimal(number[1]) if number else 0, text)
+        )
     return [text for _, _, text in sorted(first.values())]
 
 
@@ -111,10 +131,19 @@ def keep_latest(frame: pd.DataFrame, table: Table, policy: KeepLatest) -> Outcom
     ties = ordered.duplicated([*_key(table), policy.by], keep=False) & ~ordered.duplicated(keep=False)
     tied_latest = ties & ordered.index.isin(latest.index)
     if tied_latest.any():
-        raise _conflict("keep_latest", table, ordered, ordered.index[tied_latest],
-                        f"the latest {policy.by} is shared by rows with different content")
+        raise _conflict(
+            "keep_latest",
+            table,
+            ordered,
+            ordered.index[tied_latest],
+            f"the latest {policy.by} is shared by rows with different content",
+        )
     superseded = ordered.index.difference(latest.index)
     out = frame[~frame.index.isin(superseded)]
     merged = len(superseded)
-    changes = [Change("keep_latest", policy.by, merged, f"earlier rows of the same key superseded by the latest {policy.by}")] if merged else []
+    changes = (
+        [Change("keep_latest", policy.by, merged, f"earlier rows of the same key superseded by the latest {policy.by}")]
+        if merged
+        else []
+    )
     return Outcome(out, changes, merged=merged)

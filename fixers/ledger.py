@@ -7,6 +7,7 @@ run that wrote it (`run_id`, `started`), is written atomically, and a run
 removes the previous run's ledger before it starts: a ledger on disk is whole
 and belongs to a run that finished fixing.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,12 @@ class Ledger:
         return {k: sum(getattr(e, k) for e in done) for k in ("raw_rows", "items", "merged", "quarantined")}
 
     def write(self, path: Path) -> None:
-        body = {"run_id": self.run_id, "started": self.started,
-                "tables": {name: asdict(e) for name, e in self.tables.items()}, "totals": self.totals()}
+        body = {
+            "run_id": self.run_id,
+            "started": self.started,
+            "tables": {name: asdict(e) for name, e in self.tables.items()},
+            "totals": self.totals(),
+        }
         write_atomically(path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
 
     @classmethod

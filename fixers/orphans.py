@@ -1,4 +1,5 @@
 """The fixer that sets aside rows whose declared foreign key points at no row."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,7 +10,9 @@ from contracts.table import Table
 from fixers.outcome import Change, Outcome, quarantine
 
 
-def quarantine_orphans(frame: pd.DataFrame, table: Table, parents: dict[str, pd.DataFrame], registry: Registry) -> Outcome:
+def quarantine_orphans(
+    frame: pd.DataFrame, table: Table, parents: dict[str, pd.DataFrame], registry: Registry
+) -> Outcome:
     """Rows whose foreign key (declared `on_orphan="quarantine"`) has no parent row are set aside.
 
     A row pointing nowhere through several foreign keys is set aside once,
@@ -28,7 +31,11 @@ def quarantine_orphans(frame: pd.DataFrame, table: Table, parents: dict[str, pd.
         if orphan.any():
             told = f"{fk.column} " + frame.loc[orphan, fk.column].astype(str) + f" has no row in {fk.parent}"
             reasons[orphan] = reasons[orphan].where(reasons[orphan] == "", reasons[orphan] + "; ") + told
-            changes.append(Change("quarantine_orphans", fk.column, int(orphan.sum()), f"rows pointing at no {fk.parent} quarantined"))
+            changes.append(
+                Change(
+                    "quarantine_orphans", fk.column, int(orphan.sum()), f"rows pointing at no {fk.parent} quarantined"
+                )
+            )
     aside = reasons != ""
     if not aside.any():
         return Outcome(frame)

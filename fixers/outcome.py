@@ -1,4 +1,5 @@
 """What a fixer returns, and the error it raises when it must not guess."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -41,8 +42,16 @@ class FixerError(ContractError):
     def violation(self, table: str, rows_in_file: int) -> Violation:
         """The refusal as the gate reports a broken rule: one of the file's problems, beside the checks' own."""
         lines = tuple((line_of(r), "") for r in self.rows[:5])
-        return Violation(table, self.file, f"{self.fixer} refused", self.column, len(self.rows) or rows_in_file,
-                         f"what the declared fix can resolve, found: {self.problem}", self.remedy, lines)
+        return Violation(
+            table,
+            self.file,
+            f"{self.fixer} refused",
+            self.column,
+            len(self.rows) or rows_in_file,
+            f"what the declared fix can resolve, found: {self.problem}",
+            self.remedy,
+            lines,
+        )
 
 
 def quarantine(frame: pd.DataFrame, mask: pd.Series, reasons: pd.Series | str) -> tuple[pd.DataFrame, pd.DataFrame]:

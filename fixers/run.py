@@ -1,4 +1,5 @@
 """Fix a whole export folder: every table in load order, into `fixed/`, `quarantine/` and the ledger."""
+
 from __future__ import annotations
 
 import shutil
@@ -119,15 +120,19 @@ def fix_export(data_dir: Path, out_dir: Path, registry: Registry, *, max_bytes: 
         try:
             _replace_own_folder(folder)
         except OSError as error:
-            raise UnusableOutDir(f"cannot prepare {folder} ({error.strerror or type(error).__name__}); "
-                                 "choose a writable --out-dir with free space") from None
+            raise UnusableOutDir(
+                f"cannot prepare {folder} ({error.strerror or type(error).__name__}); "
+                "choose a writable --out-dir with free space"
+            ) from None
     ledger = Ledger()
     fixed = FixedExport(ledger)
     refixing = is_fixers_output(data_dir)
     for table in registry.tables:
         entry = TableEntry(table=table.name, file=table.file)
         ledger.tables[table.name] = entry
-        missing_parents = [fk.parent for fk in table.foreign_keys if fk.on_orphan == "quarantine" and fk.parent not in fixed.frames]
+        missing_parents = [
+            fk.parent for fk in table.foreign_keys if fk.on_orphan == "quarantine" and fk.parent not in fixed.frames
+        ]
         if missing_parents:
             entry.error = f"{table.file}: cannot check orphans: {', '.join(missing_parents)} could not be fixed"
             continue
@@ -149,7 +154,9 @@ def fix_export(data_dir: Path, out_dir: Path, registry: Registry, *, max_bytes: 
             fixed.refused[table.name] = (steps.frame, steps.refused)
             continue
         if encoding != "utf-8":
-            steps.changes.insert(0, Change("transcode_to_utf8", None, entry.raw_rows, f"read as {encoding}, written as UTF-8"))
+            steps.changes.insert(
+                0, Change("transcode_to_utf8", None, entry.raw_rows, f"read as {encoding}, written as UTF-8")
+            )
         try:
             frame, quarantined = _write(steps, table, fixed_dir, quarantine_dir)
         except Exception as error:  # a full or read-only disk blocks this table, not the run
@@ -188,8 +195,10 @@ def overlap_problem(data_dir: Path, out_dir: Path) -> str | None:
     """An out dir that is the export or inside it: a run writes there (the fixers, run.json), so it is refused."""
     data, out = data_dir.resolve(), out_dir.resolve()
     if out == data or data in out.parents:
-        return (f"--out-dir {out_dir} is {'' if out == data else 'inside '}--data-dir {data_dir}; "
-                "a run never writes into the export: choose an --out-dir outside it")
+        return (
+            f"--out-dir {out_dir} is {'' if out == data else 'inside '}--data-dir {data_dir}; "
+            "a run never writes into the export: choose an --out-dir outside it"
+        )
     return None
 
 
@@ -200,8 +209,10 @@ def _refuse_overlap(data_dir: Path, out_dir: Path, replaced: tuple[Path, ...]) -
         raise OverlappingFolders(problem)
     for folder in replaced:
         if data == folder.resolve() or folder.resolve() in data.parents:
-            raise OverlappingFolders(f"{data_dir} is inside {folder}, which the fixers empty and rewrite; "
-                                     "choose another --out-dir (the fixers never write over their input)")
+            raise OverlappingFolders(
+                f"{data_dir} is inside {folder}, which the fixers empty and rewrite; "
+                "choose another --out-dir (the fixers never write over their input)"
+            )
 
 
 def _replace_own_folder(folder: Path) -> None:
@@ -210,8 +221,10 @@ def _replace_own_folder(folder: Path) -> None:
         raise ForeignFolder(f"{folder} is not a folder the fixers wrote; move it away or choose another --out-dir")
     if folder.exists():
         if any(folder.iterdir()) and not (folder / FIXERS_OUTPUT_MARKER).is_file():
-            raise ForeignFolder(f"{folder} exists and has no {FIXERS_OUTPUT_MARKER} file, so the fixers did not write it "
-                                "and will not delete it; move it away or choose another --out-dir")
+            raise ForeignFolder(
+                f"{folder} exists and has no {FIXERS_OUTPUT_MARKER} file, so the fixers did not write it "
+                "and will not delete it; move it away or choose another --out-dir"
+            )
         shutil.rmtree(folder)
     private_folder(folder)
     marker = folder / FIXERS_OUTPUT_MARKER

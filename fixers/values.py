@@ -1,4 +1,5 @@
 """Fixers that rewrite single values into the form the contract and DynamoDB require."""
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,10 @@ def parse_timestamps(frame: pd.DataFrame, table: Table, fix: ParseTimestamps) ->
         converted[index] = local.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if bad:
         raise FixerError(
-            "parse_timestamps", table.file, fix.column, bad,
+            "parse_timestamps",
+            table.file,
+            fix.column,
+            bad,
             f"{len(bad)} values are neither ISO 8601 UTC nor the declared {fix.source_format!r}",
             "Declare their format in the contract's ParseTimestamps, or correct the export.",
         )
@@ -58,7 +62,10 @@ def cast_integers(frame: pd.DataFrame, table: Table) -> Outcome:
         if len(fractional):
             shown = MASK if column in table.pii else ", ".join(fractional.head(3))
             raise FixerError(
-                "cast_integers", table.file, column, list(fractional.index),
+                "cast_integers",
+                table.file,
+                column,
+                list(fractional.index),
                 f"{len(fractional)} values have a fraction ({shown}) where an integer is declared",
                 "Correct the export; a fraction cannot be cut off without losing data.",
             )
@@ -92,7 +99,14 @@ def leave_out_empty_index_keys(frame: pd.DataFrame, table: Table) -> Outcome:
         if empty.any():
             out = out.copy() if out is frame else out
             out.loc[empty, column] = None
-            changes.append(Change("leave_out_empty_index_keys", column, int(empty.sum()), "empty index key left out; the item stays out of the index"))
+            changes.append(
+                Change(
+                    "leave_out_empty_index_keys",
+                    column,
+                    int(empty.sum()),
+                    "empty index key left out; the item stays out of the index",
+                )
+            )
     return Outcome(out, changes)
 
 

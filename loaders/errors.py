@@ -1,4 +1,5 @@
 """Errors of the loaders, named after the fault; each says what to do about it."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -19,9 +20,16 @@ class LoaderError(ContractError):
 class ServerDidNotStart(LoaderError):
     """A local DynamoDB server never answered; carries the tail of its log and what to do."""
 
-    def __init__(self, name: str, command: list[str], log_path, state: str, log_tail: str, exit_code: int | None,
-                 remedy: str):
-        self.command, self.log_path, self.log_tail, self.exit_code, self.remedy = command, log_path, log_tail, exit_code, remedy
+    def __init__(
+        self, name: str, command: list[str], log_path, state: str, log_tail: str, exit_code: int | None, remedy: str
+    ):
+        self.command, self.log_path, self.log_tail, self.exit_code, self.remedy = (
+            command,
+            log_path,
+            log_tail,
+            exit_code,
+            remedy,
+        )
         super().__init__(f"the {name} ({' '.join(command)}) {state}. Last lines of {log_path}:\n{log_tail}\n{remedy}")
 
 
@@ -94,10 +102,15 @@ class NotAsAsked(LoaderError):
 
     def __init__(self, table: str, operation: str, found: str, retried: bool):
         self.table, self.operation, self.found, self.retried = table, operation, found, retried
-        how = ("its answer was lost and botocore's retry was told it was already done" if retried
-               else "the server says it was already done by another client since the plan was made")
-        super().__init__(f"{table}: {operation} was sent, {how}, but {found}. "
-                         "Check who else changes it, then rerun: the plan compares it with the contract again.")
+        how = (
+            "its answer was lost and botocore's retry was told it was already done"
+            if retried
+            else "the server says it was already done by another client since the plan was made"
+        )
+        super().__init__(
+            f"{table}: {operation} was sent, {how}, but {found}. "
+            "Check who else changes it, then rerun: the plan compares it with the contract again."
+        )
 
 
 class TableNotReady(LoaderError):
@@ -134,8 +147,10 @@ class WriteRefused(LoaderError):
 
     def __init__(self, operation: str):
         self.operation = operation
-        super().__init__(f"{operation} refused: this run only plans and may not change the deployment. "
-                         "Run again without --plan to apply the plan.")
+        super().__init__(
+            f"{operation} refused: this run only plans and may not change the deployment. "
+            "Run again without --plan to apply the plan."
+        )
 
 
 class RuleBroken(Exception):
@@ -161,14 +176,29 @@ class StagingMissing(LoaderError):
 class ImportFailed(LoaderError):
     """An ImportTable job ended other than COMPLETED, with errors, or with fewer items than were staged."""
 
-    def __init__(self, table: str, import_arn: str, status: str, *, staged: int, processed: int, imported: int,
-                 errors: int, failure: str | None, log_group: str | None, source: str):
+    def __init__(
+        self,
+        table: str,
+        import_arn: str,
+        status: str,
+        *,
+        staged: int,
+        processed: int,
+        imported: int,
+        errors: int,
+        failure: str | None,
+        log_group: str | None,
+        source: str,
+    ):
         self.table, self.import_arn, self.status = table, import_arn, status
         self.staged, self.processed, self.imported, self.errors = staged, processed, imported, errors
         self.failure, self.log_group, self.source = failure, log_group, source
         reason = f"; AWS says {failure}" if failure else ""
-        logs = (f"Each item error is in the CloudWatch log group {log_group}." if log_group
-                else "The server reported no CloudWatch log group for this import.")
+        logs = (
+            f"Each item error is in the CloudWatch log group {log_group}."
+            if log_group
+            else "The server reported no CloudWatch log group for this import."
+        )
         super().__init__(
             f"{table}: the import {import_arn} ended {status}: {imported} of {staged} staged items imported, "
             f"{processed} processed, {errors} errors{reason}. {logs} The staged items are kept in {source}. "
@@ -183,9 +213,11 @@ class ExportFailed(LoaderError):
     def __init__(self, table: str, export_arn: str, code: str | None, message: str | None):
         self.table, self.export_arn, self.code, self.message = table, export_arn, code, message
         reason = ": ".join(filter(None, (code, message))) or "no reason given"
-        super().__init__(f"{table}: the export {export_arn} to S3 FAILED ({reason}). Check that the staging bucket "
-                         "exists and that the role may write to it (s3:PutObject, s3:PutObjectAcl), or set "
-                         "--export-threshold=0 to read the table by Scan.")
+        super().__init__(
+            f"{table}: the export {export_arn} to S3 FAILED ({reason}). Check that the staging bucket "
+            "exists and that the role may write to it (s3:PutObject, s3:PutObjectAcl), or set "
+            "--export-threshold=0 to read the table by Scan."
+        )
 
 
 class ExportUnreadable(LoaderError):
@@ -193,5 +225,7 @@ class ExportUnreadable(LoaderError):
 
     def __init__(self, table: str, export_arn: str, problem: str):
         self.table, self.export_arn, self.problem = table, export_arn, problem
-        super().__init__(f"{table}: the export {export_arn} cannot be read: {problem}. Its items were not read; "
-                         "set --export-threshold=0 to read the table by Scan.")
+        super().__init__(
+            f"{table}: the export {export_arn} cannot be read: {problem}. Its items were not read; "
+            "set --export-threshold=0 to read the table by Scan."
+        )

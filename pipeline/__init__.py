@@ -13,8 +13,20 @@
     expectations = check_live(settings, dataset, live)
 The pytest plugin (`plugin/`) calls exactly these, one stage per session fixture.
 """
+
 from pipeline.settings import Settings
 from pipeline.stages import apply, check_live, checked_items, connect, gate, plan, read, roll_back, verify, write_plan
 
-__all__ = ["Settings", "apply", "check_live", "checked_items", "connect", "gate", "plan", "read", "roll_back",
-           "verify", "write_plan"]
+__all__ = [
+    "Settings",
+    "apply",
+    "check_live",
+    "checked_items",
+    "connect",
+    "gate",
+    "plan",
+    "read",
+    "roll_back",
+    "verify",
+    "write_plan",
+]

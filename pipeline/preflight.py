@@ -6,6 +6,7 @@ credentials in its region, and a given staging bucket must exist there.
 Each check returns one line naming the cause and the remedy, or None. The
 out dir's lock is `pipeline.stages.lock_out_dir`. Nothing here knows about pytest.
 """
+
 from __future__ import annotations
 
 from botocore.config import Config
@@ -30,16 +31,25 @@ from pipeline.settings import Settings
 PREFLIGHT = Config(connect_timeout=3, read_timeout=15, retries={"mode": "standard", "total_max_attempts": 2})
 # DescribeTable of a table that does not exist yet: the endpoint answered and took the credentials.
 ANSWERED = frozenset({"ResourceNotFoundException"})
-CREDENTIALS_REFUSED = frozenset({"UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
-                                 "InvalidClientTokenId", "MissingAuthenticationTokenException"})
+CREDENTIALS_REFUSED = frozenset(
+    {
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+        "MissingAuthenticationTokenException",
+    }
+)
 ENDPOINT_REMEDY = "Check --endpoint-url or --aws, the region and the credentials."
 
 
 def export_problem(settings: Settings) -> str | None:
     """An export folder without a single CSV file (the gate would fail every table of it, each at length)."""
     if not any(settings.data_dir.glob("*.csv")):
-        return (f"--data-dir {settings.data_dir} holds no CSV file: point it at the export whose tables "
-                f"{settings.registry.source} declares (ini: data_dir)")
+        return (
+            f"--data-dir {settings.data_dir} holds no CSV file: point it at the export whose tables "
+            f"{settings.registry.source} declares (ini: data_dir)"
+        )
     return None
 
 
@@ -65,19 +75,29 @@ def deployment_problem(settings: Settings) -> str | None:
         if code in ANSWERED:
             return _bucket_problem(settings)
         if code in CREDENTIALS_REFUSED:
-            return _scrubbed(settings, f"DynamoDB at {where} refused the credentials ({code}): give valid ones "
-                                       "(--aws-profile, the environment or ~/.aws/credentials), or renew them")
-        return _scrubbed(settings, f"DynamoDB at {where} answered DescribeTable with {code}: {_message(error)}. {ENDPOINT_REMEDY}")
+            return _scrubbed(
+                settings,
+                f"DynamoDB at {where} refused the credentials ({code}): give valid ones "
+                "(--aws-profile, the environment or ~/.aws/credentials), or renew them",
+            )
+        return _scrubbed(
+            settings, f"DynamoDB at {where} answered DescribeTable with {code}: {_message(error)}. {ENDPOINT_REMEDY}"
+        )
     except NoCredentialsError:
-        return (f"no AWS credentials found for {where}: configure them as for the AWS CLI (the environment, "
-                "~/.aws/credentials, SSO or an instance role), or name a profile with --aws-profile")
+        return (
+            f"no AWS credentials found for {where}: configure them as for the AWS CLI (the environment, "
+            "~/.aws/credentials, SSO or an instance role), or name a profile with --aws-profile"
+        )
     except NoRegionError:
         return "no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION), or a region in the profile of ~/.aws/config"
     except (EndpointConnectionError, ConnectTimeoutError):
         if settings.aws:
             return "AWS's DynamoDB endpoint for the configured region does not answer: check the network and the region"
-        return _scrubbed(settings, f"nothing answers at {where}: start the server there, or correct --endpoint-url "
-                                   "(or AWS_ENDPOINT_URL), or leave it out to let the run start a local server")
+        return _scrubbed(
+            settings,
+            f"nothing answers at {where}: start the server there, or correct --endpoint-url "
+            "(or AWS_ENDPOINT_URL), or leave it out to let the run start a local server",
+        )
     except ContractError as error:
         return _scrubbed(settings, str(error).rstrip("."))
     except BotoCoreError as error:
@@ -91,17 +111,23 @@ def _bucket_problem(settings: Settings) -> str | None:
         return None
     bucket, where = settings.imports().bucket, _where(settings)
     try:
-        s3_client(None if settings.aws else settings.endpoint_url, profile=settings.aws_profile).head_bucket(Bucket=bucket)
+        s3_client(None if settings.aws else settings.endpoint_url, profile=settings.aws_profile).head_bucket(
+            Bucket=bucket
+        )
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code in ("404", "NoSuchBucket"):
-            return (f"the staging bucket {bucket} does not exist at {where}: create it, or give --import-staging a bucket "
-                    "that exists (or --import=never)")
+            return (
+                f"the staging bucket {bucket} does not exist at {where}: create it, or give --import-staging a bucket "
+                "that exists (or --import=never)"
+            )
         if code in ("403", "AccessDenied"):
             # The bucket exists (S3 answers 404 for one that does not); the load policy grants its key prefix only,
             # not the bucket-wide s3:ListBucket that HeadBucket needs, so whether the run may stage is learnt there.
             return None
-        return _scrubbed(settings, f"the staging bucket {bucket} at {where}: {code} {_message(error)}. {ENDPOINT_REMEDY}")
+        return _scrubbed(
+            settings, f"the staging bucket {bucket} at {where}: {code} {_message(error)}. {ENDPOINT_REMEDY}"
+        )
     except BotoCoreError as error:
         return _scrubbed(settings, f"the staging bucket {bucket} at {where}: {error}. {ENDPOINT_REMEDY}")
     return None

@@ -1,4 +1,5 @@
 """What a run is asked to do, made once from the command line (or a caller) and never changed after."""
+
 from __future__ import annotations
 
 import re
@@ -97,8 +98,10 @@ class Settings:
             found.append(f"--server={self.server!r}: choose one of {', '.join(SERVERS)}")
         if self.workers < 1:
             found.append(f"--workers={self.workers}: at least 1 worker writes")
-        for problem in (table_prefix_problem(self.table_prefix, self.registry.names),
-                        overlap_problem(self.data_dir, self.out_dir)):
+        for problem in (
+            table_prefix_problem(self.table_prefix, self.registry.names),
+            overlap_problem(self.data_dir, self.out_dir),
+        ):
             if problem:
                 found.append(problem)
         if (self.recreate or self.migrate) and not self.starts_server:
@@ -111,28 +114,46 @@ class Settings:
         if self.import_threshold < 1:
             found.append(f"--import-threshold={self.import_threshold}: at least 1 item")
         if self.export_threshold < 0:
-            found.append(f"--export-threshold={self.export_threshold}: at least 1 item, or 0 to read every table by Scan")
+            found.append(
+                f"--export-threshold={self.export_threshold}: at least 1 item, or 0 to read every table by Scan"
+            )
         if self.import_staging:
             try:
                 parse_staging(self.import_staging)
             except ValueError as wrong:
                 found.append(str(wrong))
         elif self.import_mode == "always" and not self.local:
-            found.append("--import=always stages every new table's items in S3: give --import-staging=s3://BUCKET/PREFIX "
-                         "(a bucket in the tables' region that the load role may write and read)")
+            found.append(
+                "--import=always stages every new table's items in S3: give --import-staging=s3://BUCKET/PREFIX "
+                "(a bucket in the tables' region that the load role may write and read)"
+            )
         if self.import_mode == "always" and self.starts_server and self.server == "dynalite":
-            found.append("--import=always: dynalite has no ImportTable and serves no S3; use --server=moto, or --import=never")
+            found.append(
+                "--import=always: dynalite has no ImportTable and serves no S3; use --server=moto, or --import=never"
+            )
         if self.rollback and self.starts_server:
             found.append("--rollback restores a deployment that outlives the run: give --endpoint-url or --aws")
         if self.rollback and not RUN_ID.fullmatch(self.rollback):
-            found.append(f"--rollback={self.rollback}: give a run id alone, such as 20261125T150212Z-3f9a; "
-                         "its saved items are looked up under the --out-dir's rollback/ folder")
+            found.append(
+                f"--rollback={self.rollback}: give a run id alone, such as 20261125T150212Z-3f9a; "
+                "its saved items are looked up under the --out-dir's rollback/ folder"
+            )
         if self.alarm_topic and not SNS_TOPIC_ARN.fullmatch(self.alarm_topic):
-            found.append(f"--alarm-topic={self.alarm_topic!r}: give an SNS topic ARN, such as "
-                         "arn:aws:sns:us-east-1:123456789012:dynamodb-alarms")
+            found.append(
+                f"--alarm-topic={self.alarm_topic!r}: give an SNS topic ARN, such as "
+                "arn:aws:sns:us-east-1:123456789012:dynamodb-alarms"
+            )
         for table in self.registry.tables:
-            longest = max((s.name for s in alarm_specs(table.alarms, self.table_prefix, table.name,
-                                                       tuple(i.name for i in table.indexes))), key=len, default="")
+            longest = max(
+                (
+                    s.name
+                    for s in alarm_specs(
+                        table.alarms, self.table_prefix, table.name, tuple(i.name for i in table.indexes)
+                    )
+                ),
+                key=len,
+                default="",
+            )
             if longest and (problem := alarm_name_problem(longest)):
                 found.append(f"--table-prefix={self.table_prefix!r} makes an invalid {problem}")
                 break

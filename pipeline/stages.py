@@ -1,4 +1,5 @@
 """Each stage of the job: what it takes, what it returns. Nothing here knows about pytest."""
+
 from __future__ import annotations
 
 import fcntl
@@ -21,7 +22,14 @@ from contracts.gate import gate as gate_tables
 from contracts.table import Table
 from files.atomic import write_atomically
 from fixers.dataset import Dataset, load_dataset
-from loaders.cloudwatch.alarms import ALARMS_FILE, AlarmPlan, alarm_rollback_steps, apply_alarms, plan_alarms, roll_back_alarms
+from loaders.cloudwatch.alarms import (
+    ALARMS_FILE,
+    AlarmPlan,
+    alarm_rollback_steps,
+    apply_alarms,
+    plan_alarms,
+    roll_back_alarms,
+)
 from loaders.cloudwatch.metrics import publish_figures
 from loaders.deploy.iam import write_policies
 from loaders.deploy.plan import Plan, plan_tables
@@ -53,13 +61,22 @@ def lock_out_dir(out_dir: Path) -> IO:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise OutDirBusy(f"another run is using {out_dir}: wait until it ends, or give this one its own --out-dir") from None
+        raise OutDirBusy(
+            f"another run is using {out_dir}: wait until it ends, or give this one its own --out-dir"
+        ) from None
     return handle
 
 
 def read(settings: Settings) -> Dataset:
     """The tables to check: the fixers' output, or with `fix=False` the export as it is."""
-    return load_dataset(settings.data_dir, settings.out_dir, settings.registry, fix=settings.fix, run_id=settings.run_id, started=settings.started)
+    return load_dataset(
+        settings.data_dir,
+        settings.out_dir,
+        settings.registry,
+        fix=settings.fix,
+        run_id=settings.run_id,
+        started=settings.started,
+    )
 
 
 def ledger_counts(dataset: Dataset) -> dict[str, int] | None:
@@ -71,14 +88,24 @@ def ledger_counts(dataset: Dataset) -> dict[str, int] | None:
     """
     if dataset.ledger is None:
         return None
-    return {name: entry.raw_rows - entry.merged - entry.quarantined
-            for name, entry in dataset.ledger.tables.items() if entry.error is None}
+    return {
+        name: entry.raw_rows - entry.merged - entry.quarantined
+        for name, entry in dataset.ledger.tables.items()
+        if entry.error is None
+    }
 
 
 def gate(settings: Settings, dataset: Dataset) -> GateResult:
     """Every pre-upload check of every table, once; GX's Data Docs go to OUT/gx/."""
-    return gate_tables(settings.registry.tables, dataset.frames, dataset.errors, ledger_counts(dataset), settings.out_dir,
-                       dataset.refused, run_name=settings.run_id)
+    return gate_tables(
+        settings.registry.tables,
+        dataset.frames,
+        dataset.errors,
+        ledger_counts(dataset),
+        settings.out_dir,
+        dataset.refused,
+        run_name=settings.run_id,
+    )
 
 
 def checked_items(settings: Settings, dataset: Dataset, result: GateResult) -> dict[str, FrameItems]:
@@ -86,8 +113,11 @@ def checked_items(settings: Settings, dataset: Dataset, result: GateResult) -> d
 
     Never read again from disk: what is loaded is exactly what was checked.
     """
-    return {t.name: FrameItems(dataset.frames[t.name], t) for t in settings.registry.tables
-            if t.name in dataset.frames and result.loadable(t.name)}
+    return {
+        t.name: FrameItems(dataset.frames[t.name], t)
+        for t in settings.registry.tables
+        if t.name in dataset.frames and result.loadable(t.name)
+    }
 
 
 def watched(settings: Settings) -> dict[str, tuple[str, ...]]:
@@ -120,23 +150,36 @@ def export_staging(client, settings: Settings, expected: dict[str, FrameItems]):
 def plan(client, settings: Settings, expected: dict[str, FrameItems], progress: ProgressFactory | None = None) -> Plan:
     """Read every table that may be loaded and work out what a sync would change. Writes nothing to a table."""
     tables = list(settings.registry.only(expected))
-    return plan_tables(client, tables, expected, settings.table_prefix, migrate=settings.migrate or settings.recreate,
-                       recreate=settings.recreate, allow_mass_delete=settings.allow_mass_delete, imports=settings.imports(),
-                       requested=read_requested(settings.out_dir / REQUESTED_FILE,
-                                                 deployment_of(client, settings.aws_profile)),
-                       watched=watched(settings), exports=settings.exports(), s3=export_staging(client, settings, expected),
-                       progress=progress)
+    return plan_tables(
+        client,
+        tables,
+        expected,
+        settings.table_prefix,
+        migrate=settings.migrate or settings.recreate,
+        recreate=settings.recreate,
+        allow_mass_delete=settings.allow_mass_delete,
+        imports=settings.imports(),
+        requested=read_requested(settings.out_dir / REQUESTED_FILE, deployment_of(client, settings.aws_profile)),
+        watched=watched(settings),
+        exports=settings.exports(),
+        s3=export_staging(client, settings, expected),
+        progress=progress,
+    )
 
 
 def write_plan(the_plan: Plan, settings: Settings, path: Path) -> None:
     """plan.json: per table the counts, the table actions and a few example keys (personal data masked)."""
-    body = {"run_id": settings.run_id, "totals": the_plan.totals(),
-            "tables": {p.table.name: p.summary() for p in the_plan.tables}}
+    body = {
+        "run_id": settings.run_id,
+        "totals": the_plan.totals(),
+        "tables": {p.table.name: p.summary() for p in the_plan.tables},
+    }
     write_atomically(path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
 
 
-def apply(client, settings: Settings, the_plan: Plan, progress: ProgressFactory | None = None,
-          on_table_done=None) -> SyncResult:
+def apply(
+    client, settings: Settings, the_plan: Plan, progress: ProgressFactory | None = None, on_table_done=None
+) -> SyncResult:
     """Change exactly what the plan lists, saving what it changes under OUT/rollback/RUN_ID first.
 
     Tables the plan creates by ImportTable are staged through S3 at the same
@@ -148,17 +191,33 @@ def apply(client, settings: Settings, the_plan: Plan, progress: ProgressFactory 
         s3 = s3_client(None if settings.aws else client.meta.endpoint_url, profile=settings.aws_profile)
         if settings.local and not settings.import_staging:
             ensure_bucket(s3, imports.bucket)
-    done = apply_plan(client, the_plan, run_id=settings.run_id, rollback_dir=settings.out_dir / ROLLBACK_FOLDER,
-                      workers=settings.workers, progress=progress, allow_destroy=settings.allow_destroy,
-                      on_table_done=on_table_done, s3=s3, imports=imports)
-    remember(settings.out_dir / REQUESTED_FILE, deployment_of(client, settings.aws_profile), the_plan,
-             {t.name: t.protected for t in done.tables.values()}, settings.run_id)
+    done = apply_plan(
+        client,
+        the_plan,
+        run_id=settings.run_id,
+        rollback_dir=settings.out_dir / ROLLBACK_FOLDER,
+        workers=settings.workers,
+        progress=progress,
+        allow_destroy=settings.allow_destroy,
+        on_table_done=on_table_done,
+        s3=s3,
+        imports=imports,
+    )
+    remember(
+        settings.out_dir / REQUESTED_FILE,
+        deployment_of(client, settings.aws_profile),
+        the_plan,
+        {t.name: t.protected for t in done.tables.values()},
+        settings.run_id,
+    )
     return done
 
 
 def gsis_not_active(table: Table, live: LiveTable) -> int:
     """How many of the GSIs `table` declares are missing from its read-back description or not ACTIVE."""
-    statuses = {i["IndexName"]: i.get("IndexStatus") for i in (live.description or {}).get("GlobalSecondaryIndexes", [])}
+    statuses = {
+        i["IndexName"]: i.get("IndexStatus") for i in (live.description or {}).get("GlobalSecondaryIndexes", [])
+    }
     return sum(1 for index in table.indexes if statuses.get(index.name) != "ACTIVE")
 
 
@@ -166,8 +225,15 @@ def gsis_not_active(table: Table, live: LiveTable) -> int:
 PARALLEL_READS = 4
 
 
-def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult | None, expected: dict[str, FrameItems],
-           tables: list[Table] | None = None, progress: ProgressFactory | None = None) -> dict[str, LiveTable]:
+def verify(
+    client,
+    settings: Settings,
+    the_plan: Plan | None,
+    done: SyncResult | None,
+    expected: dict[str, FrameItems],
+    tables: list[Table] | None = None,
+    progress: ProgressFactory | None = None,
+) -> dict[str, LiveTable]:
     """Read each table once for the live checks, several at once, reusing the plan's read where the sync wrote nothing.
 
     A read keeps whole only the items that differ from `expected` (the checked
@@ -212,16 +278,27 @@ def verify(client, settings: Settings, the_plan: Plan | None, done: SyncResult |
         descriptions = list(pool.map(lambda t: describe(client, table_name(t, settings.table_prefix)), chosen))
         total = sum(int(d.get("ItemCount", 0)) for t, d in zip(chosen, descriptions) if d is not None and not reused(t))
         with progress("read back", total) if progress and total else nullcontext(lambda done: None) as advance:
-            return {table.name: live for table, live in zip(chosen, pool.map(one, chosen, descriptions, [advance] * len(chosen)))}
+            return {
+                table.name: live
+                for table, live in zip(chosen, pool.map(one, chosen, descriptions, [advance] * len(chosen)))
+            }
 
 
 def check_live(settings: Settings, dataset: Dataset, live: dict[str, LiveTable]) -> GxResults:
     """The Great Expectations suites of the gate, run on the columns they read of the items read back (foreign keys,
     row counts)."""
-    frames = {name: pd.DataFrame(table.columns, dtype=object) for name, table in live.items() if table.description is not None}
+    frames = {
+        name: pd.DataFrame(table.columns, dtype=object) for name, table in live.items() if table.description is not None
+    }
     counts = ledger_counts(dataset)
-    return validate("live", frames, {n: counts[n] for n in frames} if counts is not None else None, settings.out_dir,
-                    settings.registry.tables, run_name=settings.run_id)
+    return validate(
+        "live",
+        frames,
+        {n: counts[n] for n in frames} if counts is not None else None,
+        settings.out_dir,
+        settings.registry.tables,
+        run_name=settings.run_id,
+    )
 
 
 # Why alarms are not planned, applied or checked on a server that answers no CloudWatch request (dynalite).
@@ -294,8 +371,15 @@ def write_iam_policies(settings: Settings, client) -> list[Path]:
     # The export's rights only where this run may read a big table by export: a staging place and a threshold.
     exports = settings.exports()
     exporting = (exports.bucket, exports.prefix) if exports.bucket and exports.threshold else None
-    return write_policies(settings.out_dir, settings.registry.tables, settings.table_prefix, client.meta.region_name, account,
-                          staging, exporting)
+    return write_policies(
+        settings.out_dir,
+        settings.registry.tables,
+        settings.table_prefix,
+        client.meta.region_name,
+        account,
+        staging,
+        exporting,
+    )
 
 
 def rollback_folder(settings: Settings, run_id: str) -> Path:

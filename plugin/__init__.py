@@ -10,6 +10,7 @@ keys `contracts`, `data_dir`): then it reads the contracts into one frozen
 (and only them) by table, file, foreign key, GSI and query pattern, and writes
 the summary into the terminal, report.html and run.json.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,15 +51,23 @@ from reporting.summary import render
 from reporting.terminal import SHOWN_REASONS, summary_lines
 from reporting.verdict import named, verdict
 
-__all__ = ["contracts_dataset", "contracts_deployment", "contracts_dynamodb", "contracts_dynamodb_endpoint",
-           "contracts_gate_result", "contracts_live_expectations", "contracts_run_record", "contracts_settings"]
+__all__ = [
+    "contracts_dataset",
+    "contracts_deployment",
+    "contracts_dynamodb",
+    "contracts_dynamodb_endpoint",
+    "contracts_gate_result",
+    "contracts_live_expectations",
+    "contracts_run_record",
+    "contracts_settings",
+]
 
 MARKERS = {
     "preupload": "contract checks on the CSVs, before anything is written to DynamoDB (pytest -m preupload)",
     "live": "checks of the tables in DynamoDB, over HTTP, after the sync (pytest -m live --html=report.html)",
     "performance": "GSI queries against the same question answered by a Scan; asserts read counts, records latencies",
     "protection": "live checks that need DynamoDB's protection and backup APIs (deletion protection, encryption, PITR), "
-                  "reported as not checked on a server without them (dynalite)",
+    "reported as not checked on a server without them (dynalite)",
 }
 MARKER_ORDER = ("preupload", "live", "performance")
 # Whether one of the job's own checks is running: its assertion diffs are then told without values.
@@ -92,8 +101,13 @@ def pytest_configure(config: pytest.Config) -> None:
         # Refused before any fixture runs, so nothing is touched.
         raise pytest.UsageError("\n".join(problems))
     config.stash[SETTINGS] = settings
-    config.stash[RUN] = RunRecord(registry=settings.registry, endpoint=_shown_endpoint(settings), target=_target(settings),
-                                  run_id=settings.run_id, plan_only=settings.plan_only)
+    config.stash[RUN] = RunRecord(
+        registry=settings.registry,
+        endpoint=_shown_endpoint(settings),
+        target=_target(settings),
+        run_id=settings.run_id,
+        plan_only=settings.plan_only,
+    )
     if config.args_source != pytest.Config.ArgsSource.ARGS and str(SUITES) not in config.args:
         # No test paths named: the run is the job's suites (beside the folder's own tests, if it has any).
         config.args.append(str(SUITES))
@@ -111,9 +125,11 @@ def _export_problems(config: pytest.Config, settings) -> list[str]:
         return [f"--data-dir {folder} is not a folder: point it at the CSV export (ini: data_dir)"]
     files = {p.name for p in folder.glob("*.csv")}
     if files and not files & (registry.by_file.keys() | registry.not_tables_by_file.keys()):
-        return [f"none of the {len(files)} CSV files in {folder} is declared by the contracts {registry.source}: name "
-                "your contracts module with --contracts (ini: contracts), or draft one with `dynamodb-contracts draft "
-                f"{folder}`"]
+        return [
+            f"none of the {len(files)} CSV files in {folder} is declared by the contracts {registry.source}: name "
+            "your contracts module with --contracts (ini: contracts), or draft one with `dynamodb-contracts draft "
+            f"{folder}`"
+        ]
     return []
 
 
@@ -275,7 +291,8 @@ def pytest_runtest_call(item: pytest.Item):
         record = item.config.stash[RUN]
         # A check's own work (not a stage's fixture) was under way: the stage is its marker's.
         record.interrupted = record.interrupted or next(
-            (stage for marker, stage in STAGE_OF_MARKER.items() if item.get_closest_marker(marker)), None)
+            (stage for marker, stage in STAGE_OF_MARKER.items() if item.get_closest_marker(marker)), None
+        )
         raise
     finally:
         item.config.stash[IN_OUR_CHECK] = False
@@ -322,8 +339,10 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         for line in summary_lines(record, report or str(config.stash[SETTINGS].out_dir / "run.json")):
             terminalreporter.write_line(line)
     if PUBLISH_FAILED in config.stash:
-        terminalreporter.write_line(f"warning: the run's figures were {config.stash[PUBLISH_FAILED]} "
-                                    "(the verdict and exit status stand)", yellow=True)
+        terminalreporter.write_line(
+            f"warning: the run's figures were {config.stash[PUBLISH_FAILED]} (the verdict and exit status stand)",
+            yellow=True,
+        )
 
 
 # Before junitxml's and pytest-html's own sessionfinish, which write their files.
@@ -332,8 +351,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
     """run.json says whether the run finished: an interrupted run leaves `finished: false`.
 
     With --detailed-exitcode the exit status is the plan's, as terraform's: 0 nothing to change, 2 changes
-    pending (items, table actions or alarms), 1 an error (whatever pytest would have answered instead). The junit file's properties carry the
-    run id and the verdict.
+    pending (items, table actions or alarms), 1 an error (whatever pytest would have answered instead). The
+    junit file's properties carry the run id and the verdict.
     """
     record = session.config.stash.get(RUN, None)
     if record is None:
@@ -374,7 +393,8 @@ def _plan_status(session: pytest.Session, record: RunRecord) -> int:
         return 1
     if record.plan is None:
         session.config.pluginmanager.get_plugin("terminalreporter").write_line(
-            "no plan was made, so --detailed-exitcode cannot tell whether changes are pending: run the live suite (-m live)")
+            "no plan was made, so --detailed-exitcode cannot tell whether changes are pending: run the live suite (-m live)"
+        )
         return 1
     decision = verdict(record)
     if not decision.deploy:
@@ -393,8 +413,9 @@ def _finish(session: pytest.Session, record: RunRecord, exitstatus) -> None:
             # A stop in the live checks comes after their progress dots, which no newline has ended yet.
             if session.config.get_terminal_writer().width_of_current_line:
                 session.config.get_terminal_writer().line()
-            session.config.pluginmanager.get_plugin("terminalreporter").write_line(stopped_line(
-                record, session.config.stash.get(STOPPED_BY, None), server))
+            session.config.pluginmanager.get_plugin("terminalreporter").write_line(
+                stopped_line(record, session.config.stash.get(STOPPED_BY, None), server)
+            )
             record.write(path)
         else:
             record.finish(path)

@@ -13,6 +13,7 @@ document (`DIR/<table>.odcs.yaml`, default build/odcs) for other tools.
 `server` starts, stops or asks after a local dynalite on 127.0.0.1 that keeps
 its tables in a folder between runs (default build/dynamodb-local, port 8000).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,7 +43,9 @@ def run_arguments(argv: list[str], cwd: Path) -> list[str]:
     for option in PATH_OPTIONS:
         parser.add_argument(option)
     known, rest = parser.parse_known_args(argv)
-    rootpath, inipath, *_ = determine_setup(inifile=None, override_ini=None, args=[], rootdir_cmd_arg=None, invocation_dir=cwd)
+    rootpath, inipath, *_ = determine_setup(
+        inifile=None, override_ini=None, args=[], rootdir_cmd_arg=None, invocation_dir=cwd
+    )
     args = [str(SUITES), f"--rootdir={rootpath}", "-m", "preupload" if known.preupload else JOB, "-W", IMPORTED_FIRST]
     if inipath:
         args.append(f"--config-file={inipath}")
@@ -61,7 +64,9 @@ def contracts_setting(given: str | None, cwd: Path) -> tuple[str, Path]:
     """The contracts as a tool run would read them: the option (from `cwd`), else the ini's (from its folder), else the sample."""
     if given:
         return given, cwd
-    _, inipath, inicfg, _ = determine_setup(inifile=None, override_ini=None, args=[], rootdir_cmd_arg=None, invocation_dir=cwd)
+    _, inipath, inicfg, _ = determine_setup(
+        inifile=None, override_ini=None, args=[], rootdir_cmd_arg=None, invocation_dir=cwd
+    )
     value = inicfg.get("contracts")
     if inipath and value is not None and getattr(value, "value", value):
         return str(getattr(value, "value", value)), inipath.parent
@@ -73,11 +78,19 @@ def odcs_command(argv: list[str], cwd: Path) -> int:
     from contracts import odcs
 
     parser = argparse.ArgumentParser(prog="dynamodb-contracts odcs", description=odcs_command.__doc__)
-    parser.add_argument("--contracts", metavar="MODULE_OR_FILE",
-                        help="the contracts module or .py file (default: the ini's contracts, else the sample's)")
-    parser.add_argument("-o", "--output-dir", type=Path, default=Path("build/odcs"), help="where to write (default: %(default)s)")
-    parser.add_argument("--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
-                        help="the tables' AWS region, for the documents' server (default: AWS_REGION, AWS_DEFAULT_REGION)")
+    parser.add_argument(
+        "--contracts",
+        metavar="MODULE_OR_FILE",
+        help="the contracts module or .py file (default: the ini's contracts, else the sample's)",
+    )
+    parser.add_argument(
+        "-o", "--output-dir", type=Path, default=Path("build/odcs"), help="where to write (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--region",
+        default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
+        help="the tables' AWS region, for the documents' server (default: AWS_REGION, AWS_DEFAULT_REGION)",
+    )
     parser.add_argument("--table-prefix", default="", help="the environment's table prefix, for the physical names")
     parser.add_argument("--contract-version", default="1.0.0", help="the documents' version (default: %(default)s)")
     parser.add_argument("--environment", help="the server's environment (prod, staging, ...)")
@@ -94,7 +107,9 @@ def odcs_command(argv: list[str], cwd: Path) -> int:
         parser.error(problem)
     target = odcs.Target(args.region, args.table_prefix, args.contract_version, args.environment)
     paths = odcs.write(registry, target, cwd / args.output_dir)
-    print(f"Wrote {len(paths)} ODCS {odcs.API_VERSION} documents to {cwd / args.output_dir} from the contracts {registry.source}.")
+    print(
+        f"Wrote {len(paths)} ODCS {odcs.API_VERSION} documents to {cwd / args.output_dir} from the contracts {registry.source}."
+    )
     return 0
 
 

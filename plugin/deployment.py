@@ -6,6 +6,7 @@ the last run left. It runs detached on 127.0.0.1 and writes DIR/server.json
 (pid, endpoint); `stop` stops that process and no other, `status` says
 whether it answers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,10 @@ def _running(folder: Path) -> dict | None:
 def start(folder: Path, port: int) -> int:
     state = _running(folder)
     if state:
-        print(f"already running at {state['endpoint']} (pid {state['pid']}, data in {folder}); run with "
-              f"--endpoint-url={state['endpoint']}")
+        print(
+            f"already running at {state['endpoint']} (pid {state['pid']}, data in {folder}); run with "
+            f"--endpoint-url={state['endpoint']}"
+        )
         return 0
     if _taken(port):
         print(f"error: 127.0.0.1:{port} is taken by another process: choose another --port")
@@ -57,8 +60,10 @@ def start(folder: Path, port: int) -> int:
     try:
         endpoint = server.start()
     except ServerDidNotStart as error:
-        print(f"error: dynalite did not start on 127.0.0.1:{port}: see {error.log_path}; if the port is taken, "
-              "choose another with --port")
+        print(
+            f"error: dynalite did not start on 127.0.0.1:{port}: see {error.log_path}; if the port is taken, "
+            "choose another with --port"
+        )
         return 1
     pid = server.detach()
     (folder / STATE).write_text(json.dumps({"pid": pid, "endpoint": endpoint}) + "\n", encoding="utf-8")
@@ -109,8 +114,10 @@ def status(folder: Path) -> int:
         return NOT_RUNNING
     host, port = state["endpoint"].removeprefix("http://").split(":")
     answering = "" if answers_http(host, int(port)) else ", but it does not answer: stop it and start it again"
-    print(f"running at {state['endpoint']} (pid {state['pid']}, data in {folder}){answering}; run with "
-          f"--endpoint-url={state['endpoint']}")
+    print(
+        f"running at {state['endpoint']} (pid {state['pid']}, data in {folder}){answering}; run with "
+        f"--endpoint-url={state['endpoint']}"
+    )
     return 0 if not answering else 1
 
 
@@ -118,7 +125,9 @@ def server_command(argv: list[str], cwd: Path) -> int:
     """`dynamodb-contracts server start|stop|status`: a local dynalite that keeps its tables in a folder between runs."""
     parser = argparse.ArgumentParser(prog="dynamodb-contracts server", description=server_command.__doc__)
     parser.add_argument("action", choices=("start", "stop", "status"))
-    parser.add_argument("--path", type=Path, default=DEFAULT_PATH, help="where its tables are kept (default: %(default)s)")
+    parser.add_argument(
+        "--path", type=Path, default=DEFAULT_PATH, help="where its tables are kept (default: %(default)s)"
+    )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="its port on 127.0.0.1 (default: %(default)s)")
     args = parser.parse_args(argv)
     folder = (cwd / args.path).resolve()

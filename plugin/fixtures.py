@@ -1,4 +1,5 @@
 """The session fixtures: one per stage of the job, each calling the pipeline once and recording what it did."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -57,7 +58,9 @@ def explained(where: str, endpoint_url: str | None = None, lost: str = ENDPOINT_
         raise pytest.fail.Exception(scrub(str(error), endpoint_url), pytrace=False) from None
     except (BotoCoreError, ClientError) as error:
         remedy = lost if isinstance(error, EndpointLost | HTTPClientError) else ENDPOINT_REMEDY
-        raise pytest.fail.Exception(scrub(f"DynamoDB at {where}: {error}. {remedy}", endpoint_url), pytrace=False) from None
+        raise pytest.fail.Exception(
+            scrub(f"DynamoDB at {where}: {error}. {remedy}", endpoint_url), pytrace=False
+        ) from None
 
 
 def unwritable(error: OSError | sqlite3.Error, out_dir: Path) -> str:
@@ -100,8 +103,11 @@ def _terminal(config: pytest.Config):
 def contracts_settings(pytestconfig: pytest.Config) -> Settings:
     """The run's options and contracts, made once when pytest starts."""
     if SETTINGS not in pytestconfig.stash:
-        pytest.fail("the dynamodb-data-contracts fixtures need the run's contracts: name them with --contracts "
-                    "(ini: contracts)", pytrace=False)
+        pytest.fail(
+            "the dynamodb-data-contracts fixtures need the run's contracts: name them with --contracts "
+            "(ini: contracts)",
+            pytrace=False,
+        )
     return pytestconfig.stash[SETTINGS]
 
 
@@ -112,7 +118,9 @@ def contracts_run_record(pytestconfig: pytest.Config, contracts_settings: Settin
 
 
 @pytest.fixture(scope="session")
-def contracts_dataset(contracts_settings: Settings, contracts_run_record: RunRecord, pytestconfig: pytest.Config) -> Dataset:
+def contracts_dataset(
+    contracts_settings: Settings, contracts_run_record: RunRecord, pytestconfig: pytest.Config
+) -> Dataset:
     """The tables to check: the fixers' output, or with --no-fix the export as it is."""
     settings, record = contracts_settings, contracts_run_record
     with writing(settings.out_dir), explained(str(settings.out_dir)):
@@ -128,7 +136,9 @@ def contracts_dataset(contracts_settings: Settings, contracts_run_record: RunRec
 
 
 @pytest.fixture(scope="session")
-def contracts_gate_result(contracts_settings: Settings, contracts_dataset: Dataset, contracts_run_record: RunRecord) -> GateResult:
+def contracts_gate_result(
+    contracts_settings: Settings, contracts_dataset: Dataset, contracts_run_record: RunRecord
+) -> GateResult:
     """Every pre-upload check of every table, run once: the loader's verdict and the pre-upload tests' results."""
     settings, record = contracts_settings, contracts_run_record
     with record.timed("gate"), writing(settings.out_dir), explained(str(settings.out_dir)):
@@ -199,15 +209,18 @@ def _show_plan(reporter, the_plan: Plan) -> None:
         for note in table_plan.unapplied_notes() + ([table_plan.read_note] if table_plan.read_note else []):
             reporter.write_line(f"plan: {table_plan.name}: {note}")
     totals = the_plan.totals()
-    reporter.write_line("plan: " + ", ".join(f"{kind} {n}" for kind, n in totals.items()) +
-                        f" items in {len(the_plan.tables)} tables")
+    reporter.write_line(
+        "plan: " + ", ".join(f"{kind} {n}" for kind, n in totals.items()) + f" items in {len(the_plan.tables)} tables"
+    )
 
 
 def _show_alarm_plan(reporter, alarms: AlarmPlan | str | None) -> None:
     if isinstance(alarms, str) or alarms is None:
         reporter.write_line(f"plan: alarms: {alarms or 'not planned'}")
         return
-    reporter.write_line(f"plan: alarms: create {len(alarms.create)}, change {len(alarms.change)}, leave {len(alarms.leave)}")
+    reporter.write_line(
+        f"plan: alarms: create {len(alarms.create)}, change {len(alarms.change)}, leave {len(alarms.leave)}"
+    )
     for name, differences in alarms.change.items():
         reporter.write_line(f"  {name}: {'; '.join(differences)}")
     for note in alarms.notes():
@@ -215,16 +228,28 @@ def _show_alarm_plan(reporter, alarms: AlarmPlan | str | None) -> None:
 
 
 @pytest.fixture(scope="session")
-def contracts_deployment(contracts_settings: Settings, contracts_dataset: Dataset, contracts_gate_result: GateResult,
-                         contracts_dynamodb, contracts_run_record: RunRecord, pytestconfig: pytest.Config):
+def contracts_deployment(
+    contracts_settings: Settings,
+    contracts_dataset: Dataset,
+    contracts_gate_result: GateResult,
+    contracts_dynamodb,
+    contracts_run_record: RunRecord,
+    pytestconfig: pytest.Config,
+):
     """Plan, then sync every table that passes the gate and is not blocked by the plan; read each back once.
 
     With --plan the client refuses every write; with --no-load nothing is planned or written. Once the
     session's checks have run, a run that synced publishes its figures (run.json's `published`).
     """
     with writing(contracts_settings.out_dir):
-        deployment = _deploy(contracts_settings, contracts_dataset, contracts_gate_result, contracts_dynamodb,
-                             contracts_run_record, pytestconfig)
+        deployment = _deploy(
+            contracts_settings,
+            contracts_dataset,
+            contracts_gate_result,
+            contracts_dynamodb,
+            contracts_run_record,
+            pytestconfig,
+        )
     yield deployment
     # Every check has run, and the server the run started is still up: a run that synced publishes its figures.
     cloudwatch = pytestconfig.stash.get(PUBLISH_TO, None)
@@ -246,8 +271,14 @@ def _publish(cloudwatch, settings: Settings, record: RunRecord, config: pytest.C
         config.stash[PUBLISH_FAILED] = record.published
 
 
-def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynamodb, run_record: RunRecord,
-            pytestconfig: pytest.Config) -> Deployment:
+def _deploy(
+    settings: Settings,
+    dataset: Dataset,
+    gate_result: GateResult,
+    dynamodb,
+    run_record: RunRecord,
+    pytestconfig: pytest.Config,
+) -> Deployment:
     expected = stages.checked_items(settings, dataset, gate_result)
     reporter, terminal = _terminal(pytestconfig)
     run_json = settings.out_dir / "run.json"
@@ -260,8 +291,12 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
     the_plan, done = None, None
     cloudwatch = stages.watch(settings, dynamodb.meta.endpoint_url)
     if settings.load:
-        with (terminal(), run_record.timed("plan"), explained(run_record.endpoint, settings.endpoint_url),
-              read_only(dynamodb)):
+        with (
+            terminal(),
+            run_record.timed("plan"),
+            explained(run_record.endpoint, settings.endpoint_url),
+            read_only(dynamodb),
+        ):
             the_plan = stages.plan(dynamodb, settings, expected, progress=plan_progress)
         stages.write_plan(the_plan, settings, settings.out_dir / "plan.json")
         run_record.plan = the_plan
@@ -275,14 +310,18 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
             _show_alarm_plan(reporter, run_record.alarms)
     if settings.writes and the_plan is not None:
         saved = settings.out_dir / stages.ROLLBACK_FOLDER / settings.run_id
-        stopped = ("The sync stopped with the tables partly written: run again once the endpoint answers; it converges, "
-                   f"and what was changed so far is saved under {saved}.")
+        stopped = (
+            "The sync stopped with the tables partly written: run again once the endpoint answers; it converges, "
+            f"and what was changed so far is saved under {saved}."
+        )
         with terminal(), run_record.timed("sync"), explained(run_record.endpoint, settings.endpoint_url, stopped):
             try:
                 done = stages.apply(dynamodb, settings, the_plan, progress=table_progress, on_table_done=table_done)
             except KeyboardInterrupt:
-                reporter.write_line("the sync was interrupted: the tables are partly written. Run again: it converges, "
-                                    f"and what was changed so far is saved under {saved}.")
+                reporter.write_line(
+                    "the sync was interrupted: the tables are partly written. Run again: it converges, "
+                    f"and what was changed so far is saved under {saved}."
+                )
                 raise
         # Tables with nothing to write still had their table actions (GSIs, protection) done, or tried.
         run_record.synced.update(done.tables)
@@ -293,10 +332,16 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
     checked = [t for t in settings.registry.tables if t.name in expected and t.name not in run_record.blocked]
     live = {}
     if not settings.plan_only:
-        with (terminal(), run_record.timed("read back"), explained(run_record.endpoint, settings.endpoint_url),
-              read_only(dynamodb) if not settings.writes else nullcontext()):
+        with (
+            terminal(),
+            run_record.timed("read back"),
+            explained(run_record.endpoint, settings.endpoint_url),
+            read_only(dynamodb) if not settings.writes else nullcontext(),
+        ):
             live = stages.verify(dynamodb, settings, the_plan, done, expected, checked, progress=read_progress)
-        run_record.gsis_not_active = {t.name: stages.gsis_not_active(t, live[t.name]) for t in checked if t.name in live}
+        run_record.gsis_not_active = {
+            t.name: stages.gsis_not_active(t, live[t.name]) for t in checked if t.name in live
+        }
     if settings.writes and the_plan is not None:
         # The run synced: its figures are published at the end of the session, once every check has run.
         pytestconfig.stash[PUBLISH_TO] = cloudwatch
@@ -304,8 +349,11 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
     if not settings.plan_only:
         with explained(run_record.endpoint, settings.endpoint_url):
             read_back = stages.plan_watch(cloudwatch, settings, list(settings.registry.tables))
-        drift = read_back if isinstance(read_back, str) else {
-            **{name: ["missing"] for name in read_back.create}, **read_back.change}
+        drift = (
+            read_back
+            if isinstance(read_back, str)
+            else {**{name: ["missing"] for name in read_back.create}, **read_back.change}
+        )
         run_record.alarm_drift = drift
     planned = the_plan.by_table() if the_plan else {}
     # With --plan nothing is read back: the plan's reads are the run's.
@@ -314,12 +362,18 @@ def _deploy(settings: Settings, dataset: Dataset, gate_result: GateResult, dynam
         synced = run_record.synced.get(name)
         read = (live[name].read_units if name in live else 0.0) + (planned[name].read_units if name in planned else 0.0)
         run_record.capacity[name] = {"write_units": synced.write_units if synced else 0, "read_units": read}
-    return Deployment(dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan, settings.plan_only, drift)
+    return Deployment(
+        dynamodb, settings.table_prefix, tuple(t.name for t in checked), live, the_plan, settings.plan_only, drift
+    )
 
 
 @pytest.fixture(scope="session")
-def contracts_live_expectations(contracts_settings: Settings, contracts_dataset: Dataset, contracts_deployment: Deployment,
-                                contracts_run_record: RunRecord) -> GxResults:
+def contracts_live_expectations(
+    contracts_settings: Settings,
+    contracts_dataset: Dataset,
+    contracts_deployment: Deployment,
+    contracts_run_record: RunRecord,
+) -> GxResults:
     """The gate's Great Expectations suites on the tables as read back."""
     if contracts_deployment.plan_only:
         pytest.skip(PLAN_ONLY)

@@ -14,6 +14,7 @@ included, though it prints only the last line unless --full-trace is given:
 seconds of parsing sources and of formatting the run's frames and items, which
 a stop cannot spare. The job's session gives it the last entry only.
 """
+
 from __future__ import annotations
 
 import signal
@@ -69,12 +70,16 @@ def stopped_line(record: RunRecord, signal_name: str | None, server: str | None)
     stage = f"during the {record.interrupted}" if record.interrupted else "between stages"
     items = sum(s.created + s.updated + s.deleted for s in record.synced.values())
     if record.interrupted == "sync":
-        written = (f"{len(record.synced)} tables were synced before it ({items} items written) and the one under way "
-                   "partly; what was changed is saved for --rollback")
+        written = (
+            f"{len(record.synced)} tables were synced before it ({items} items written) and the one under way "
+            "partly; what was changed is saved for --rollback"
+        )
     elif record.synced:
         written = f"the sync was done before it ({len(record.synced)} tables, {items} items written)"
     else:
         written = "nothing was written to the deployment"
     stopped = f"; the local {server} server the run started is stopped" if server else ""
-    return (f"{by} {stage}: {written}{stopped}; run.json says finished: false. "
-            "Run the same command again to finish: it converges.")
+    return (
+        f"{by} {stage}: {written}{stopped}; run.json says finished: false. "
+        "Run the same command again to finish: it converges."
+    )

@@ -4,6 +4,7 @@ It is not a test run: the plugin collects nothing when it is given. Every
 refusal is one line naming the cause and what to do, made when pytest starts,
 before anything is sent.
 """
+
 from __future__ import annotations
 
 import sys
@@ -28,21 +29,29 @@ def rollback_problems(config: pytest.Config, settings: Settings) -> list[str]:
     if not stages.saved_changes(folder):
         runs = stages.restorable_runs(settings)
         known = f"the runs it can roll back are {', '.join(runs)}" if runs else "it holds no run to roll back"
-        return [f"--rollback={settings.rollback}: {folder.parent} holds no run of that id; {known} "
-                "(give the --out-dir of the run to undo)"]
+        return [
+            f"--rollback={settings.rollback}: {folder.parent} holds no run of that id; {known} "
+            "(give the --out-dir of the run to undo)"
+        ]
     if rolled_back(folder) is not None:
         return []
     steps = rollback_steps(folder)
     try:
-        check_destroy_allowed(None if settings.aws else settings.endpoint_url, any(s.dropped for s in steps),
-                              settings.allow_destroy, dropping(steps))
+        check_destroy_allowed(
+            None if settings.aws else settings.endpoint_url,
+            any(s.dropped for s in steps),
+            settings.allow_destroy,
+            dropping(steps),
+        )
     except ContractError as refused:
         return [f"--rollback={settings.rollback}: {refused}"]
     if not settings.yes:
         with _terminal_input(config):
             interactive = sys.stdin.isatty()
         if not interactive:
-            return [f"--rollback={settings.rollback}: there is no terminal to confirm on: add --yes to roll back without being asked"]
+            return [
+                f"--rollback={settings.rollback}: there is no terminal to confirm on: add --yes to roll back without being asked"
+            ]
     return []
 
 
@@ -76,8 +85,9 @@ def _terminal_input(config: pytest.Config):
         capture.resume_global_capture()
 
 
-def _confirmed(config: pytest.Config, settings: Settings, target: str, steps: list[RolledBack],
-               alarms: tuple[list[str], list[str]]) -> bool:
+def _confirmed(
+    config: pytest.Config, settings: Settings, target: str, steps: list[RolledBack], alarms: tuple[list[str], list[str]]
+) -> bool:
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     with _terminal_input(config):
         reporter.write_line(f"rolling back run {settings.rollback} at {target} will:")
@@ -98,9 +108,13 @@ def run_rollback(config: pytest.Config, settings: Settings, target: str) -> pyte
     folder = stages.rollback_folder(settings, settings.rollback)
     done = rolled_back(folder)
     if done is not None:
-        reporter.write_line(f"run {settings.rollback} was already rolled back at {done['rolled_back']}: nothing was changed")
+        reporter.write_line(
+            f"run {settings.rollback} was already rolled back at {done['rolled_back']}: nothing was changed"
+        )
         return pytest.ExitCode.OK
-    if not settings.yes and not _confirmed(config, settings, target, rollback_steps(folder), alarm_rollback_steps(folder)):
+    if not settings.yes and not _confirmed(
+        config, settings, target, rollback_steps(folder), alarm_rollback_steps(folder)
+    ):
         reporter.write_line(f"run {settings.rollback} was not rolled back: nothing was changed")
         return pytest.ExitCode.TESTS_FAILED
     try:
@@ -112,6 +126,8 @@ def run_rollback(config: pytest.Config, settings: Settings, target: str) -> pyte
     for step in restored.tables:
         reporter.write_line("  " + _did(step))
     if restored.alarms_deleted or restored.alarms_restored:
-        reporter.write_line(f"  alarms: {len(restored.alarms_deleted)} deleted, which the run created; "
-                            f"{len(restored.alarms_restored)} put back as they were")
+        reporter.write_line(
+            f"  alarms: {len(restored.alarms_deleted)} deleted, which the run created; "
+            f"{len(restored.alarms_restored)} put back as they were"
+        )
     return pytest.ExitCode.OK

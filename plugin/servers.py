@@ -11,6 +11,7 @@ reaches the run, which then stops it, and not the server halfway through a
 request; the group is killed when the run stops it, and at the latest when
 the interpreter exits.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -83,8 +84,15 @@ class LocalServer(ABC):
     #: What to ask for to learn that it answers.
     probe_path: str = "/"
 
-    def __init__(self, log_path: Path, *, host: str = "127.0.0.1", port: int | None = None,
-                 start_timeout: float = 30.0, env: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        log_path: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        start_timeout: float = 30.0,
+        env: Mapping[str, str] | None = None,
+    ):
         self.log_path = Path(log_path)
         self.env = dict(env or {})
         self.host, self.port = host, port
@@ -129,8 +137,14 @@ class LocalServer(ABC):
         command = self.command(port)
         self.port = port
         try:
-            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-                                            env={**os.environ, **self.env} if self.env else None, start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **self.env} if self.env else None,
+                start_new_session=True,
+            )
         except OSError as error:
             raise self._did_not_start(command, f"cannot be run: {error.strerror}", None) from None
         # Should a stop be skipped (a second signal during the teardown), the server still goes with the interpreter.
@@ -139,14 +153,18 @@ class LocalServer(ABC):
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 self._log.flush()
-                raise self._did_not_start(command, f"exited with code {self.process.returncode}", self.process.returncode)
+                raise self._did_not_start(
+                    command, f"exited with code {self.process.returncode}", self.process.returncode
+                )
             if answers_http(self.host, port, self.probe_path):
                 return
             time.sleep(0.05)
         raise self._did_not_start(command, f"did not answer within {self.start_timeout:.0f} s", None)
 
     def _did_not_start(self, command: list[str], state: str, exit_code: int | None) -> ServerDidNotStart:
-        return ServerDidNotStart(self.name, command, self.log_path, state, log_tail(self.log_path), exit_code, self.remedy)
+        return ServerDidNotStart(
+            self.name, command, self.log_path, state, log_tail(self.log_path), exit_code, self.remedy
+        )
 
     def stop(self) -> None:
         """Stop the server if it runs, at once.
@@ -212,11 +230,24 @@ class DynaliteServer(LocalServer):
 
     name = "dynalite server"
 
-    def __init__(self, log_path: Path, *, create_table_ms: int = 0, update_table_ms: int = 0, delete_table_ms: int = 0,
-                 root: Path = REPOSITORY_ROOT, path: Path | None = None, **options):
+    def __init__(
+        self,
+        log_path: Path,
+        *,
+        create_table_ms: int = 0,
+        update_table_ms: int = 0,
+        delete_table_ms: int = 0,
+        root: Path = REPOSITORY_ROOT,
+        path: Path | None = None,
+        **options,
+    ):
         super().__init__(log_path, **options)
         self.path = path
-        self.create_table_ms, self.update_table_ms, self.delete_table_ms = create_table_ms, update_table_ms, delete_table_ms
+        self.create_table_ms, self.update_table_ms, self.delete_table_ms = (
+            create_table_ms,
+            update_table_ms,
+            delete_table_ms,
+        )
         self.executable = Path(root) / "node_modules" / ".bin" / "dynalite"
         self.remedy = f"Install it with `npm ci` in {root} (Node.js 20 or later), or run the suite on moto."
 
@@ -229,6 +260,17 @@ class DynaliteServer(LocalServer):
         return None
 
     def command(self, port: int) -> list[str]:
-        return [str(self.executable), "--host", self.host, "--port", str(port),
-                "--createTableMs", str(self.create_table_ms), "--updateTableMs", str(self.update_table_ms),
-                "--deleteTableMs", str(self.delete_table_ms), *(["--path", str(self.path)] if self.path else [])]
+        return [
+            str(self.executable),
+            "--host",
+            self.host,
+            "--port",
+            str(port),
+            "--createTableMs",
+            str(self.create_table_ms),
+            "--updateTableMs",
+            str(self.update_table_ms),
+            "--deleteTableMs",
+            str(self.delete_table_ms),
+            *(["--path", str(self.path)] if self.path else []),
+        ]

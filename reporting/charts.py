@@ -2,6 +2,7 @@
 
 Every bar carries its figure as text beside it: the picture is read, not measured.
 """
+
 from __future__ import annotations
 
 from xml.sax.saxutils import escape
@@ -15,9 +16,11 @@ QUERY, SCAN = "#0969da", "#afb8c1"
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="dc-chart" role="img" aria-label="{escape(title)}" '
-            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-            f'<title>{escape(title)}</title>{"".join(body)}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="dc-chart" role="img" aria-label="{escape(title)}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+    )
 
 
 def _text(x: float, y: float, text: str, extra: str = "", colour: str = "#1f2328") -> str:
@@ -47,7 +50,11 @@ def rows_chart(ledger: Ledger, stopping: tuple[str, ...] = ()) -> str:
     body = [_text(0, 12, title, 'font-weight="bold"')]
     body += _legend(0, 27, [(ITEMS, "items"), (MERGED, "merged into another item"), (QUARANTINED, "quarantined")])
     if stopping:
-        body.append(_text(label_w + bar_w + 8, 12, "a name in red: the table stops the deploy", 'font-weight="bold"', QUARANTINED))
+        body.append(
+            _text(
+                label_w + bar_w + 8, 12, "a name in red: the table stops the deploy", 'font-weight="bold"', QUARANTINED
+            )
+        )
     for n, name in enumerate(ledger.tables):
         y = top + n * row_h
         if name in stopping:
@@ -56,7 +63,14 @@ def rows_chart(ledger: Ledger, stopping: tuple[str, ...] = ()) -> str:
             body.append(_text(label_w - 6, y + 10, name, 'text-anchor="end"'))
         entry = ledger.tables[name]
         if entry is None or entry.error is not None or not entry.raw_rows:
-            body.append(_text(label_w, y + 10, "not fixed: see the table below" if entry and entry.error else "no rows", colour=QUARANTINED))
+            body.append(
+                _text(
+                    label_w,
+                    y + 10,
+                    "not fixed: see the table below" if entry and entry.error else "no rows",
+                    colour=QUARANTINED,
+                )
+            )
             continue
         x = label_w
         for count, colour in ((entry.items, ITEMS), (entry.merged, MERGED), (entry.quarantined, QUARANTINED)):
@@ -65,7 +79,9 @@ def rows_chart(ledger: Ledger, stopping: tuple[str, ...] = ()) -> str:
                 w = max(bar_w * count / entry.raw_rows, 2.0)
                 body.append(_bar(x, y + 2, w, row_h - 4, colour))
                 x += w
-        extras = [f"{entry.merged:,} merged"] * bool(entry.merged) + [f"{entry.quarantined:,} quarantined"] * bool(entry.quarantined)
+        extras = [f"{entry.merged:,} merged"] * bool(entry.merged) + [f"{entry.quarantined:,} quarantined"] * bool(
+            entry.quarantined
+        )
         note = f"{entry.raw_rows:,} rows → {entry.items:,} items" + (f" ({', '.join(extras)})" if extras else "")
         body.append(_text(label_w + bar_w + 8, y + 10, note))
     axis_y = top + row_h * len(ledger.tables) + 14
@@ -76,7 +92,7 @@ def rows_chart(ledger: Ledger, stopping: tuple[str, ...] = ()) -> str:
 def _fitted(text: str, width: float) -> str:
     """`text` cut to what `width` pixels hold at 11 px (about 5 px a character in Helvetica), marked as cut."""
     most = int(width / 5.3)
-    return text if len(text) <= most else text[:most - 1] + "…"
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def queries_chart(latencies: list[Latency]) -> str:

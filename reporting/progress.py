@@ -3,6 +3,7 @@
 `table_progress` is a `loaders.deploy.progress.ProgressFactory`, the interface a sync reports to;
 `read_progress` and `plan_progress` are the same for the read back and the plan.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,9 @@ def is_interactive(stream: TextIO | None = None) -> bool:
 
 
 @contextmanager
-def table_progress(name: str, total: int, *, stream: TextIO | None = None, interactive: bool | None = None,
-                   verb: str = "written") -> Iterator[Callable[[int], None]]:
+def table_progress(
+    name: str, total: int, *, stream: TextIO | None = None, interactive: bool | None = None, verb: str = "written"
+) -> Iterator[Callable[[int], None]]:
     """Yield `advance(done)`; draws a tqdm bar when interactive, else prints a line every 25% and at the end
     (`N/TOTAL items written`, or the `verb` given: a read back's total is a hint, so it may be passed)."""
     stream = stream or sys.stderr

@@ -1,4 +1,5 @@
 """Why rows were quarantined, counted with their lines, read from `quarantine/<file>` with personal data masked."""
+
 from __future__ import annotations
 
 from collections import defaultdict

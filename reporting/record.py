@@ -1,4 +1,5 @@
 """What the run learnt, table by table, gathered while the suites run and rendered at the end."""
+
 from __future__ import annotations
 
 import json
@@ -30,6 +31,7 @@ class Latency:
     scan_ms: float
     query_read: int
     scan_read: int
+
 
 _WRITING = threading.Lock()
 
@@ -87,7 +89,9 @@ class RunRecord:
     alarm_drift: dict[str, list[str]] | str = field(default_factory=dict)  # as read back: what differs, or why unread
     # Deployed table: the figures sent to CloudWatch; or why none were (a server without CloudWatch).
     published: dict[str, dict[str, float]] | str = field(default_factory=dict)
-    gsis_not_active: dict[str, int] = field(default_factory=dict)  # table read back: declared GSIs missing or not ACTIVE
+    gsis_not_active: dict[str, int] = field(
+        default_factory=dict
+    )  # table read back: declared GSIs missing or not ACTIVE
 
     @property
     def changes_applied(self) -> bool:
@@ -98,19 +102,32 @@ class RunRecord:
     def changes(self) -> dict[str, dict[str, int]]:
         """Per table: create, update, delete, unchanged; what the sync did, else what the plan would do."""
         if self.synced:
-            return {name: {"create": s.created, "update": s.updated, "delete": s.deleted, "unchanged": s.unchanged}
-                    for name, s in self.synced.items()}
+            return {
+                name: {"create": s.created, "update": s.updated, "delete": s.deleted, "unchanged": s.unchanged}
+                for name, s in self.synced.items()
+            }
         if self.plan is None:
             return {}
-        return {p.table.name: {k: v for k, v in p.counts().items() if k != "kept"} for p in self.plan.tables if not p.blocked}
+        return {
+            p.table.name: {k: v for k, v in p.counts().items() if k != "kept"}
+            for p in self.plan.tables
+            if not p.blocked
+        }
 
     @property
     def expiry(self) -> dict[str, dict]:
         """Per table declaring an expiry: its attribute, the items already expired (from the plan), TTL as read back."""
         planned = self.plan.by_table() if self.plan else {}
-        return {t.name: {"attribute": t.expiry.attribute, "retention_days": t.expiry.retention / timedelta(days=1),
-                         "expired": planned[t.name].expired if t.name in planned else None, "ttl": self.ttl.get(t.name)}
-                for t in self.registry.tables if t.expiry is not None}
+        return {
+            t.name: {
+                "attribute": t.expiry.attribute,
+                "retention_days": t.expiry.retention / timedelta(days=1),
+                "expired": planned[t.name].expired if t.name in planned else None,
+                "ttl": self.ttl.get(t.name),
+            }
+            for t in self.registry.tables
+            if t.expiry is not None
+        }
 
     @property
     def actions(self) -> dict[str, list[str]]:
@@ -119,7 +136,9 @@ class RunRecord:
             return {name: s.actions() for name, s in self.synced.items() if s.actions()}
         if self.plan is None:
             return {}
-        return {p.table.name: ["planned: " + a for a in p.actions] for p in self.plan.tables if p.actions and not p.blocked}
+        return {
+            p.table.name: ["planned: " + a for a in p.actions] for p in self.plan.tables if p.actions and not p.blocked
+        }
 
     def alarms_summary(self) -> dict | None:
         """The declared alarms: the plan's create, change and leave, what the sync applied, the drift read back."""
@@ -127,8 +146,11 @@ class RunRecord:
             return None
         if isinstance(self.alarms, str):
             return {"unavailable": self.alarms}
-        return {**self.alarms.summary(), "applied": self.alarms_applied,
-                "drift": self.alarm_drift if isinstance(self.alarm_drift, dict) else None}
+        return {
+            **self.alarms.summary(),
+            "applied": self.alarms_applied,
+            "drift": self.alarm_drift if isinstance(self.alarm_drift, dict) else None,
+        }
 
     def figures_to_publish(self, prefix: str) -> dict[str, dict[str, float]]:
         """Per deployed table (`prefix` + name), the run's figures as `contracts.alarms.FIGURES` names them.
@@ -203,11 +225,16 @@ class RunRecord:
             "finished": self.finished,
             "refused": self.refused,
             "interrupted": self.interrupted,
-            "verdict": {"deploy": decision.deploy, "reasons": [asdict(r) for r in decision.reasons],
-                        "blocked": decision.blocked, "failing": decision.failing,
-                        "plan_only": decision.plan_only, "pending": decision.pending,
-                        "pending_alarms": decision.pending_alarms,
-                        "live_checked": decision.live_checked},
+            "verdict": {
+                "deploy": decision.deploy,
+                "reasons": [asdict(r) for r in decision.reasons],
+                "blocked": decision.blocked,
+                "failing": decision.failing,
+                "plan_only": decision.plan_only,
+                "pending": decision.pending,
+                "pending_alarms": decision.pending_alarms,
+                "live_checked": decision.live_checked,
+            },
             "ran": [stage for stage, _ in self.stage_times()],
             "figures": asdict(figures(self)),
             "target": self.target,
@@ -217,8 +244,11 @@ class RunRecord:
             "plan": self.plan.totals() if self.plan else None,
             "retries": {name: s.report.retries for name, s in self.synced.items() if s.report},
             # ImportTable's own counts (DescribeImport) for the tables it created, and why one failed.
-            "imports": {name: {**asdict(s.imported), "failure": s.import_failure}
-                        for name, s in self.synced.items() if s.imported},
+            "imports": {
+                name: {**asdict(s.imported), "failure": s.import_failure}
+                for name, s in self.synced.items()
+                if s.imported
+            },
             "rollback": str(self.rollback) if self.rollback else None,
             "changes": self.changes,
             "changes_applied": self.changes_applied,

@@ -1,4 +1,5 @@
 """Keep credentials out of the report's environment: an allow-list of what it shows (endpoints: loaders.dynamodb.endpoint.shown)."""
+
 from __future__ import annotations
 
 from importlib.metadata import version

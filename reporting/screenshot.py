@@ -1,7 +1,8 @@
 """A picture of report.html's first screen, taken by headless Chromium, kept beside the run as an artefact.
 
-    python -m reporting.screenshot report.html build/report.png
+python -m reporting.screenshot report.html build/report.png
 """
+
 from __future__ import annotations
 
 import shutil
@@ -13,8 +14,17 @@ from pathlib import Path
 FIRST_SCREEN = (1366, 900)  # a laptop's browser window
 INSTALL = "apt-get update && apt-get install -y chromium"
 # A throwaway profile and nothing from the network: the report is one local file.
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+)
 
 
 class ChromiumMissing(RuntimeError):
@@ -32,8 +42,17 @@ def run_chromium(page: Path, *options: str) -> str:
     width, height = FIRST_SCREEN
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
         done = subprocess.run(
-            [binary, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}", *options, page.resolve().as_uri()],
-            capture_output=True, text=True, timeout=120,
+            [
+                binary,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={width},{height}",
+                *options,
+                page.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     if done.returncode != 0:
         raise RuntimeError(f"Chromium could not open {page} (exit {done.returncode}): {done.stderr[-2000:]}")

@@ -1,4 +1,5 @@
 """The verdict and the figures at the end of pytest's terminal output: short, the same as report.html says."""
+
 from __future__ import annotations
 
 from reporting.record import CHANGE_KINDS, RunRecord
@@ -11,8 +12,11 @@ def summary_lines(record: RunRecord, details: str = "run.json") -> list[str]:
     """A few lines: the verdict, at most five reasons (`details` names where the others are), the figures, the stage times."""
     decision, f = verdict(record), figures(record)
     target = touched(record, decision)
-    lines = [decision.word + (f" {'for' if decision.word == 'PLAN' else 'to'} {target}" if target else "")
-             + f": {in_short(record, decision)}"]
+    lines = [
+        decision.word
+        + (f" {'for' if decision.word == 'PLAN' else 'to'} {target}" if target else "")
+        + f": {in_short(record, decision)}"
+    ]
     for reason in decision.reasons[:SHOWN_REASONS]:
         lines.append(f"  {named(reason.tables) + ': ' if reason.tables else ''}{reason.text}")
     if len(decision.reasons) > SHOWN_REASONS:

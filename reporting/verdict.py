@@ -3,6 +3,7 @@
 The HTML summary, the terminal summary and run.json all show what these return,
 so the three never disagree.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -78,11 +79,24 @@ def verdict(record: RunRecord) -> Verdict:
     reasons += [Reason((), f"{f.test}: {f.problem}") for f in record.failures if f.table is None]
     failing = tuple(name for name in record.registry.names if name in failed_checks)
     planned = record.plan.by_table() if record.plan else {}
-    pending = tuple(name for name in record.registry.names
-                    if name in planned and planned[name].blocked is None and planned[name].changes_anything)
-    alarms = tuple(sorted(record.alarms.create + list(record.alarms.change))) if isinstance(record.alarms, AlarmPlan) else ()
-    return Verdict(not reasons, tuple(reasons), blocked, failing, record.plan_only, pending if record.plan_only else (),
-                   alarms if record.plan_only else (), live_checked)
+    pending = tuple(
+        name
+        for name in record.registry.names
+        if name in planned and planned[name].blocked is None and planned[name].changes_anything
+    )
+    alarms = (
+        tuple(sorted(record.alarms.create + list(record.alarms.change))) if isinstance(record.alarms, AlarmPlan) else ()
+    )
+    return Verdict(
+        not reasons,
+        tuple(reasons),
+        blocked,
+        failing,
+        record.plan_only,
+        pending if record.plan_only else (),
+        alarms if record.plan_only else (),
+        live_checked,
+    )
 
 
 def named(tables: tuple[str, ...], most: int = 3) -> str:
@@ -97,7 +111,8 @@ def in_short(record: RunRecord, decision: Verdict) -> str:
         return " · ".join(_stopped(decision) + [_pending(record, decision)])
     if decision.deploy and not decision.live_checked:
         return f"all {len(record.registry.tables)} tables pass the pre-upload checks; no live check ran" + (
-            "" if record.synced else ", nothing was loaded")
+            "" if record.synced else ", nothing was loaded"
+        )
     if decision.deploy:
         return f"all {len(record.registry.tables)} tables pass" + ("" if record.synced else "; nothing was loaded")
     return " · ".join(_stopped(decision)) or "see why below"
@@ -129,10 +144,14 @@ def _pending(record: RunRecord, decision: Verdict) -> str:
 def _stopped(decision: Verdict) -> list[str]:
     parts = []
     if decision.blocked:
-        parts.append(f"{len(decision.blocked)} table{'s' * (len(decision.blocked) > 1)} blocked: {named(decision.blocked)}")
+        parts.append(
+            f"{len(decision.blocked)} table{'s' * (len(decision.blocked) > 1)} blocked: {named(decision.blocked)}"
+        )
     if decision.failing:
         more = " more" if decision.blocked else ""
-        parts.append(f"checks failed in {len(decision.failing)}{more} table{'s' * (len(decision.failing) > 1)}: {named(decision.failing)}")
+        parts.append(
+            f"checks failed in {len(decision.failing)}{more} table{'s' * (len(decision.failing) > 1)}: {named(decision.failing)}"
+        )
     return parts
 
 

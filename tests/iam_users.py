@@ -7,6 +7,7 @@ separately, by a policy evaluator (tests/loaders/deploy/test_iam.py). For
 CloudWatch moto checks `monitoring:` actions and cannot evaluate the
 namespace condition (`_on_moto`).
 """
+
 from __future__ import annotations
 
 import json
@@ -30,16 +31,25 @@ def _on_moto(statement: dict) -> dict:
     if not cloudwatch:
         return {**statement, "Resource": "*"}
     moto = {k: v for k, v in statement.items() if k != "Condition"}
-    return {**moto, "Action": statement["Action"] + [a.replace("cloudwatch:", "monitoring:", 1) for a in cloudwatch],
-            "Resource": "*"}
+    return {
+        **moto,
+        "Action": statement["Action"] + [a.replace("cloudwatch:", "monitoring:", 1) for a in cloudwatch],
+        "Resource": "*",
+    }
 
 
 def on_moto(document: dict) -> dict:
     return {**document, "Statement": [_on_moto(s) for s in document["Statement"]]}
 
 
-def make_users(endpoint_url: str, roles: tuple[str, ...], prefix: str, region: str, account: str,
-               staging: tuple[str, str] | None = None) -> dict[str, dict]:
+def make_users(
+    endpoint_url: str,
+    roles: tuple[str, ...],
+    prefix: str,
+    region: str,
+    account: str,
+    staging: tuple[str, str] | None = None,
+) -> dict[str, dict]:
     """One user per role holding only that role's policy (with the import's rights on `staging`, if given);
     {role: its access key (AccessKeyId, SecretAccessKey)}."""
     iam = boto3.client("iam", endpoint_url=endpoint_url, region_name=region, **FAKE_CREDENTIALS)

@@ -1,4 +1,5 @@
 """Which tables hang off a table by foreign keys, worked out in the tests from the declarations alone."""
+
 from __future__ import annotations
 
 from tests.sample import TABLES
@@ -9,6 +10,10 @@ def descendants(name: str, quarantine_only: bool = False) -> set[str]:
     reached = {name}
     for table in TABLES:
         for fk in table.foreign_keys:
-            if fk.parent in reached and fk.parent != table.name and (fk.on_orphan == "quarantine" or not quarantine_only):
+            if (
+                fk.parent in reached
+                and fk.parent != table.name
+                and (fk.on_orphan == "quarantine" or not quarantine_only)
+            ):
                 reached.add(table.name)
     return reached - {name}

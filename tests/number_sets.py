@@ -1,4 +1,5 @@
 """A test-only contract whose merged column is declared a number, so the merge makes a number set (NS)."""
+
 from __future__ import annotations
 
 import pandera.pandas as pa

@@ -1,4 +1,5 @@
 """The sample's personal values, and a search for them in any output, for the tests that prove none leaks."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Run the project's own pytest suites in a child process, as a user would, and read the verdicts."""
+
 from __future__ import annotations
 
 import json
@@ -71,8 +72,11 @@ def verdicts_of(report: Path) -> dict[str, str | None]:
 
 def skip_reasons(report: Path) -> dict[str, str]:
     """{test id: why it was skipped}, from a junit XML report."""
-    return {case.get("name"): skipped.get("message", "") for case in ET.parse(report).getroot().iter("testcase")
-            if (skipped := case.find("skipped")) is not None}
+    return {
+        case.get("name"): skipped.get("message", "")
+        for case in ET.parse(report).getroot().iter("testcase")
+        if (skipped := case.find("skipped")) is not None
+    }
 
 
 def failures(verdicts: dict[str, str | None]) -> dict[str, str]:

@@ -1,4 +1,5 @@
 """The sample's registry, read as the plugin reads it, for the self-tests that exercise the sample's contracts."""
+
 from pathlib import Path
 
 from contracts.registry import SAMPLE, load_registry

@@ -1,4 +1,5 @@
 """No package imports one above it: the import graph between packages has no cycle."""
+
 import ast
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -20,7 +21,9 @@ def _imports(path: Path) -> set[str]:
 
 def _package_graph() -> dict[str, set[str]]:
     """Each package (a folder) and the packages its modules import, the folder's own and its parent's excluded."""
-    packages = {".".join(p.parent.relative_to(ROOT).parts) for top in PACKAGES for p in (ROOT / top).rglob("__init__.py")}
+    packages = {
+        ".".join(p.parent.relative_to(ROOT).parts) for top in PACKAGES for p in (ROOT / top).rglob("__init__.py")
+    }
     graph: dict[str, set[str]] = {package: set() for package in packages}
     for top in PACKAGES:
         for path in (ROOT / top).rglob("*.py"):
@@ -28,7 +31,9 @@ def _package_graph() -> dict[str, set[str]]:
             for module in _imports(path):
                 parts = module.split(".")
                 # The deepest package the imported name lies in: `loaders.rules.guard` is in `loaders.rules`.
-                target = next((".".join(parts[:n]) for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in packages), None)
+                target = next(
+                    (".".join(parts[:n]) for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in packages), None
+                )
                 if target is not None and target != package and not package.startswith(f"{target}."):
                     graph[package].add(target)
     return graph
@@ -45,7 +50,9 @@ def test_no_package_imports_one_above_it():
 def test_top_level_packages_import_each_other_one_way():
     top = {}
     for package, targets in _package_graph().items():
-        top.setdefault(package.split(".")[0], set()).update(t.split(".")[0] for t in targets if t.split(".")[0] != package.split(".")[0])
+        top.setdefault(package.split(".")[0], set()).update(
+            t.split(".")[0] for t in targets if t.split(".")[0] != package.split(".")[0]
+        )
     try:
         list(TopologicalSorter(top).static_order())
     except CycleError as error:

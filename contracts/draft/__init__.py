@@ -5,6 +5,7 @@ one pandera model and one `Table` per file, with types, empty cells, ranges, val
 data, the key and foreign keys inferred from the data, and a comment on what each guess rests on.
 `write_draft` writes it without overwriting; `draft_command` is `dynamodb-contracts draft`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,22 @@ from contracts.table import NotATable
 __all__ = ["DraftExists", "NoExport", "draft_command", "draft_module", "draft_tables", "write_draft"]
 
 # Module-level names of the drafted module that a class or constant must not take.
-_MODULE_NAMES = frozenset({"pa", "Series", "INT64", "personal", "DeriveKey", "DropExactCopies", "ForeignKey", "Index",
-                           "NotATable", "Table", "TABLES", "NOT_TABLES"})
+_MODULE_NAMES = frozenset(
+    {
+        "pa",
+        "Series",
+        "INT64",
+        "personal",
+        "DeriveKey",
+        "DropExactCopies",
+        "ForeignKey",
+        "Index",
+        "NotATable",
+        "Table",
+        "TABLES",
+        "NOT_TABLES",
+    }
+)
 
 
 class DraftExists(ContractError):
@@ -32,7 +47,9 @@ class DraftExists(ContractError):
 
     def __init__(self, path: Path):
         self.path = path
-        super().__init__(f"{path} exists and is not overwritten: choose another --output, or move that file away first.")
+        super().__init__(
+            f"{path} exists and is not overwritten: choose another --output, or move that file away first."
+        )
 
 
 class NoExport(ContractError):
@@ -55,7 +72,9 @@ def draft_tables(data_dir: Path) -> tuple[list[Drafted], list[NotATable]]:
         except pd.errors.EmptyDataError:
             unread.append(NotATable(path.name, "empty: not even a header; drafted as not a table"))
         except (pd.errors.ParserError, UnicodeDecodeError) as error:
-            unread.append(NotATable(path.name, f"pandas cannot read it as CSV ({type(error).__name__}); drafted as not a table"))
+            unread.append(
+                NotATable(path.name, f"pandas cannot read it as CSV ({type(error).__name__}); drafted as not a table")
+            )
     keys = [find_key(export) for export in exports]
     taken: set[str] = set()
     names = [table_name(export.stem, taken) for export in exports]
@@ -66,8 +85,18 @@ def draft_tables(data_dir: Path) -> tuple[list[Drafted], list[NotATable]]:
         attributes: set[str] = set()
         fields = {column.name: identifier(column.name, attributes) for column in export.columns}
         derived = _derived_name(name, export, attributes) if key.derived else None
-        drafts.append(Drafted(export, name, _class_name(export.stem, module_names), _constant(export.stem, module_names), fields, key,
-                              derived, tuple(link for link in links if link.table == name)))
+        drafts.append(
+            Drafted(
+                export,
+                name,
+                _class_name(export.stem, module_names),
+                _constant(export.stem, module_names),
+                fields,
+                key,
+                derived,
+                tuple(link for link in links if link.table == name),
+            )
+        )
     return drafts, unread
 
 
@@ -94,7 +123,13 @@ def draft_command(argv: list[str]) -> int:
     """`dynamodb-contracts draft DATA_DIR [-o FILE]`: write the draft and print what it declares."""
     parser = argparse.ArgumentParser(prog="dynamodb-contracts draft", description=draft_command.__doc__)
     parser.add_argument("data_dir", metavar="DATA_DIR", type=Path, help="the export folder, holding the CSV files")
-    parser.add_argument("-o", "--output", type=Path, default=Path("data_contracts.py"), help="the module to write (default: %(default)s)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("data_contracts.py"),
+        help="the module to write (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.output.exists():
@@ -115,7 +150,9 @@ def summary(drafts: list[Drafted], unread: list[NotATable], out: Path) -> str:
         lines.append(f"  {d.name} ({d.export.file}, {d.export.rows} rows): key {_describe_key(d.key, d.derived)}")
         lines += [f"    foreign key {_describe_link(link)}" for link in d.links]
     lines += [f"  {n.file}: {n.reason}" for n in unread]
-    lines.append(f"Review every comment in it, then name it in pytest.ini (contracts = {out.name}) or with --contracts.")
+    lines.append(
+        f"Review every comment in it, then name it in pytest.ini (contracts = {out.name}) or with --contracts."
+    )
     return "\n".join(lines)
 
 
@@ -125,8 +162,10 @@ def _describe_key(key: Key, derived: str | None) -> str:
 
 
 def _describe_link(link: Link) -> str:
-    return (f"{link.column} -> {link.parent}.{link.parent_column}: {link.orphans} orphan rows "
-            f"({share(link.orphan_share)}), {link.confidence} confidence")
+    return (
+        f"{link.column} -> {link.parent}.{link.parent_column}: {link.orphans} orphan rows "
+        f"({share(link.orphan_share)}), {link.confidence} confidence"
+    )
 
 
 def _class_name(stem: str, taken: set[str]) -> str:

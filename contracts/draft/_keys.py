@@ -1,4 +1,5 @@
 """The smallest set of columns that tells an export's rows apart: the key a draft declares."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,7 +51,9 @@ def find_key(export: Export, seed: int = 0) -> Key:
     kept = _first_of_each(export.columns, export.rows)
     rows = int(kept.sum())
     copies = export.rows - rows
-    candidates = sorted((c for c in export.columns if c.distinct and not c.nullable and (c.distinct > 1 or rows <= 1)), key=rank)
+    candidates = sorted(
+        (c for c in export.columns if c.distinct and not c.nullable and (c.distinct > 1 or rows <= 1)), key=rank
+    )
     if not rows or not candidates:
         placeholder = (candidates or sorted(export.columns, key=rank))[:1]
         return Key(tuple(c.name for c in placeholder), export.rows, unique=False, exact_copies=copies)
@@ -75,7 +78,14 @@ def find_key(export: Export, seed: int = 0) -> Key:
                 return Key(_ordered(combo), export.rows, unique=True, exact_copies=copies)
     combo = best[1] or candidates[:1]
     repeats = rows - _distinct([codes[c.name] for c in combo])
-    return Key(_ordered(combo), export.rows, unique=False, exact_copies=copies, repeats=repeats, partial=len(candidates) > WIDE_COLUMNS)
+    return Key(
+        _ordered(combo),
+        export.rows,
+        unique=False,
+        exact_copies=copies,
+        repeats=repeats,
+        partial=len(candidates) > WIDE_COLUMNS,
+    )
 
 
 def _ordered(combo: tuple[Column, ...]) -> tuple[str, ...]:

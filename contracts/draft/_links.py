@@ -1,4 +1,5 @@
 """Foreign keys found by inclusion: a column whose values another file's key holds."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,18 +52,22 @@ class Link:
 
 def find_links(exports: list[Export], keys: list[Key], names: list[str]) -> list[Link]:
     """One link at most per column, to the parent that holds most of its values; no cycles between tables."""
-    parents = [(name, export, _column(export, key.columns[0]))
-               for name, export, key in zip(names, exports, keys)
-               if key.unique and len(key.columns) == 1 and _column(export, key.columns[0]).kind != "float"]
+    parents = [
+        (name, export, _column(export, key.columns[0]))
+        for name, export, key in zip(names, exports, keys)
+        if key.unique and len(key.columns) == 1 and _column(export, key.columns[0]).kind != "float"
+    ]
     held = {name: pd.Index(column.uniques) for name, _, column in parents}
     links = []
     for name, export in zip(names, exports):
         for column in export.columns:
             if column.kind == "float" or not column.distinct:
                 continue
-            options = [_link(name, column, parent, parent_column, held[parent])
-                       for parent, parent_export, parent_column in parents
-                       if not (parent_export is export and parent_column is column)]
+            options = [
+                _link(name, column, parent, parent_column, held[parent])
+                for parent, parent_export, parent_column in parents
+                if not (parent_export is export and parent_column is column)
+            ]
             options = [o for o in options if o is not None]
             if options:
                 links.append(max(options, key=lambda o: (o.likeness, o.coverage, -len(held[o.parent]))))
@@ -73,12 +78,18 @@ def _link(table: str, column: Column, parent: str, parent_column: Column, held: 
     inside = held.get_indexer(column.uniques) >= 0
     coverage = float(inside.mean())
     named = likeness(column.name, parent, parent_column.name)
-    unnamed = column.kind == "str" and coverage >= UNNAMED_COVERAGE and (column.distinct >= MIN_DISTINCT_UNNAMED or coverage == 1)
+    unnamed = (
+        column.kind == "str"
+        and coverage >= UNNAMED_COVERAGE
+        and (column.distinct >= MIN_DISTINCT_UNNAMED or coverage == 1)
+    )
     if coverage < MIN_COVERAGE or not (named or unnamed):
         return None
     present = column.codes[column.codes >= 0]
     counts = np.bincount(present, minlength=len(column.uniques))
-    return Link(table, column.name, parent, parent_column.name, len(present), int(counts[~inside].sum()), coverage, named)
+    return Link(
+        table, column.name, parent, parent_column.name, len(present), int(counts[~inside].sum()), coverage, named
+    )
 
 
 def likeness(column: str, parent: str, parent_column: str) -> int:
@@ -88,7 +99,7 @@ def likeness(column: str, parent: str, parent_column: str) -> int:
     table = {_singular(w) for w in words(parent)}
     if table <= nouns:
         return 2
-    return int((key not in _GENERIC_KEYS and mine[-len(key):] == key) or bool(table & nouns))
+    return int((key not in _GENERIC_KEYS and mine[-len(key) :] == key) or bool(table & nouns))
 
 
 def _singular(word: str) -> str:
@@ -111,8 +122,10 @@ def _without_cycles(links: list[Link]) -> list[Link]:
         except CycleError as error:
             cycle = error.args[1]  # each node a parent of the next
             edges = set(zip(cycle[1:], cycle[:-1]))
-            weakest = min((link for link in links if (link.table, link.parent) in edges),
-                          key=lambda link: (link.likeness, link.coverage, -link.orphans))
+            weakest = min(
+                (link for link in links if (link.table, link.parent) in edges),
+                key=lambda link: (link.likeness, link.coverage, -link.orphans),
+            )
             links.remove(weakest)
 
 

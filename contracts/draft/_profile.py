@@ -1,4 +1,5 @@
 """What one export file holds, column by column: the facts a draft contract is guessed from."""
+
 from __future__ import annotations
 
 import keyword
@@ -29,11 +30,48 @@ _INT64 = (-(2**63), 2**63 - 1)
 
 # Words in a column name that suggest personal data. `name` alone is personal only for a person's name:
 # hotel_name or airport_name are not.
-_PERSONAL_PARTS = ("email", "phone", "passport", "birth", "address", "surname", "firstname", "lastname", "fullname",
-                   "givenname", "familyname", "postcode", "postalcode", "iban", "creditcard", "cardnumber")
+_PERSONAL_PARTS = (
+    "email",
+    "phone",
+    "passport",
+    "birth",
+    "address",
+    "surname",
+    "firstname",
+    "lastname",
+    "fullname",
+    "givenname",
+    "familyname",
+    "postcode",
+    "postalcode",
+    "iban",
+    "creditcard",
+    "cardnumber",
+)
 _PERSONAL_WORDS = frozenset({"dob", "ssn", "zip", "mobile", "tel", "telephone", "gender", "nin"})
-_PERSONS = frozenset({"first", "last", "full", "given", "family", "middle", "maiden", "passenger", "customer", "contact",
-                      "person", "employee", "crew", "guest", "user", "staff", "pax", "traveller", "traveler"})
+_PERSONS = frozenset(
+    {
+        "first",
+        "last",
+        "full",
+        "given",
+        "family",
+        "middle",
+        "maiden",
+        "passenger",
+        "customer",
+        "contact",
+        "person",
+        "employee",
+        "crew",
+        "guest",
+        "user",
+        "staff",
+        "pax",
+        "traveller",
+        "traveler",
+    }
+)
 _ID_WORDS = frozenset({"id", "key", "code", "no", "number", "ref", "uuid", "guid"})
 # Names a field must not take: the class body reads them (a field named `int` would hide the type).
 _USED_IN_CLASS = frozenset({"pa", "Series", "INT64", "personal", "str", "int", "float"})
@@ -92,7 +130,9 @@ def read_export(path: Path) -> Export:
     missing, seen_in = _missing_texts(frame)
     if missing:
         frame = frame.mask(frame.isin(missing), "")
-    columns = tuple(_column(str(name), position, frame.iloc[:, position]) for position, name in enumerate(frame.columns))
+    columns = tuple(
+        _column(str(name), position, frame.iloc[:, position]) for position, name in enumerate(frame.columns)
+    )
     return Export(path.name, len(frame), columns, encoding, missing, seen_in)
 
 
@@ -123,14 +163,27 @@ def _column(name: str, position: int, values: pd.Series) -> Column:
     to_code[~missing] = codes
     row_codes = to_code[raw_codes] if len(raw_codes) else np.empty(0, dtype=np.int64)
     pii = guess_pii(name)
-    column = Column(name, position, kind, bool((row_codes < 0).any()), pii, len(uniques),
-                    codes=row_codes, uniques=np.asarray(uniques, dtype=object))
+    column = Column(
+        name,
+        position,
+        kind,
+        bool((row_codes < 0).any()),
+        pii,
+        len(uniques),
+        codes=row_codes,
+        uniques=np.asarray(uniques, dtype=object),
+    )
     if kind != "str" and len(uniques):
         numbers = [int(v) for v in uniques] if kind == "int" else [float(v) for v in uniques]
         whole = kind == "int" and bool(present.str.contains(".", regex=False).any())
         return replace(column, low=min(numbers), high=max(numbers), whole_fractions=whole)
     rows = len(values)
-    if kind == "str" and not pii and 0 < len(present) <= MAX_VALUE_SET and rows >= max(VALUE_SET_MIN_ROWS, 3 * len(present)):
+    if (
+        kind == "str"
+        and not pii
+        and 0 < len(present) <= MAX_VALUE_SET
+        and rows >= max(VALUE_SET_MIN_ROWS, 3 * len(present))
+    ):
         return replace(column, values=tuple(sorted(present)))
     return column
 

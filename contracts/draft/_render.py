@@ -3,6 +3,7 @@
 Comments hold column names and counts only: never a value of the export, so that a draft of
 personal data can be shared. Value sets and ranges are declared for columns not guessed personal.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,7 @@ class Drafted:
 def render(drafts: list[Drafted], not_tables: list[NotATable]) -> str:
     """The module's text: imports, one model per table, the `Table`s, `TABLES` and `NOT_TABLES`."""
     body = [line for d in drafts for line in ["", "", *_model(d)]]
-    body += [line for i, d in enumerate(drafts) for line in ["", ""][i > 0:] + _table(d)]
+    body += [line for i, d in enumerate(drafts) for line in ["", ""][i > 0 :] + _table(d)]
     body += ["", "", _sequence("TABLES", [d.constant for d in drafts])]
     body += [_sequence("NOT_TABLES", [f"NotATable({_py(n.file)}, {_py(n.reason)})" for n in not_tables])]
     return "\n".join([*_docstring(len(drafts) + len(not_tables)), *_imports(drafts, bool(not_tables)), *body]) + "\n"
@@ -66,9 +67,14 @@ def _docstring(files: int) -> list[str]:
 def _imports(drafts: list[Drafted], not_tables: bool) -> list[str]:
     columns = [c for d in drafts for c in d.export.columns]
     typing = ["INT64"] * any(c.kind == "int" and c.nullable for c in columns) + ["Series"]
-    table = (["DeriveKey"] * any(d.derived for d in drafts) + ["DropExactCopies"] * any(_drops_copies(d) for d in drafts)
-             + ["ForeignKey"] * any(d.links for d in drafts) + ["Index"] * any(d.indexed for d in drafts)
-             + ["NotATable"] * not_tables + ["Table"] * bool(drafts))
+    table = (
+        ["DeriveKey"] * any(d.derived for d in drafts)
+        + ["DropExactCopies"] * any(_drops_copies(d) for d in drafts)
+        + ["ForeignKey"] * any(d.links for d in drafts)
+        + ["Index"] * any(d.indexed for d in drafts)
+        + ["NotATable"] * not_tables
+        + ["Table"] * bool(drafts)
+    )
     lines = ["import pandera.pandas as pa", f"from pandera.typing import {', '.join(typing)}", ""] if drafts else []
     if any(c.pii for c in columns):
         lines.append("from contracts.formats import personal")
@@ -83,9 +89,13 @@ def _model(d: Drafted) -> list[str]:
     lines = [f"class {d.model}(pa.DataFrameModel):", f"    {_py(f'{d.export.file}: {d.export.rows} rows.')}", ""]
     linked = {link.column for link in d.links}
     for column in d.export.columns:
-        lines += _field(column, d.fields[column.name], d.export.rows, column.name in linked or column.name in d.key.columns)
+        lines += _field(
+            column, d.fields[column.name], d.export.rows, column.name in linked or column.name in d.key.columns
+        )
     if d.derived:
-        lines += _comment(f"Written by the DeriveKey fix from {len(d.key.columns)} columns joined by {SEPARATOR}: the key.", 4)
+        lines += _comment(
+            f"Written by the DeriveKey fix from {len(d.key.columns)} columns joined by {SEPARATOR}: the key.", 4
+        )
         lines.append(f"    {d.derived}: Series[str]")
     return lines
 
@@ -99,7 +109,9 @@ def _field(column: Column, attribute: str, rows: int, identifies: bool) -> list[
     annotation = column.kind
     if column.kind == "int" and column.nullable:
         annotation = "INT64"
-        notes.append("INT64 is pandas' nullable Int64 (capital I): numpy's int64 has no missing value, so empty cells could not be coerced.")
+        notes.append(
+            "INT64 is pandas' nullable Int64 (capital I): numpy's int64 has no missing value, so empty cells could not be coerced."
+        )
     if column.whole_fractions:
         notes.append("Some values are written like 1042.0; the fixers write them as integers.")
     if column.low is not None and not column.pii:
@@ -119,32 +131,56 @@ def _field(column: Column, attribute: str, rows: int, identifies: bool) -> list[
     line = f"    {attribute}: Series[{annotation}]{value}"
     if len(line) > WIDTH:
         # One argument a line; a value set too long for its line, one value a line.
-        lines = [f"        {a}," if len(a) <= WIDTH - 9 else f"        isin=[\n{_values(column.values)}        ]," for a in args]
+        lines = [
+            f"        {a}," if len(a) <= WIDTH - 9 else f"        isin=[\n{_values(column.values)}        ],"
+            for a in args
+        ]
         line = "\n".join([f"    {attribute}: Series[{annotation}] = {maker}(", *lines, "    )"])
     return [comment for note in notes for comment in _comment(note, 4)] + [line]
 
 
 def _table(d: Drafted) -> list[str]:
-    lines = [f"{d.constant} = Table(", f"    name={_py(d.name)},", f"    file={_py(d.export.file)},", f"    model={d.model},"]
+    lines = [
+        f"{d.constant} = Table(",
+        f"    name={_py(d.name)},",
+        f"    file={_py(d.export.file)},",
+        f"    model={d.model},",
+    ]
     lines += _comment(_key_note(d.key), 4) + [f"    key={_py(d.key_columns)},"]
     if d.indexed:
-        lines += _comment("Suggested, one per foreign key: a GSI finds a parent's rows without a scan. Keep those an agent queries.", 4)
-        lines += ["    indexes=(", *(f"        Index({_py(name)}, hash_key={_py(link.column)})," for name, link in _index_names(d.indexed)), "    ),"]
+        lines += _comment(
+            "Suggested, one per foreign key: a GSI finds a parent's rows without a scan. Keep those an agent queries.",
+            4,
+        )
+        lines += [
+            "    indexes=(",
+            *(f"        Index({_py(name)}, hash_key={_py(link.column)})," for name, link in _index_names(d.indexed)),
+            "    ),",
+        ]
     if d.links:
         lines.append("    foreign_keys=(")
         for link in d.links:
             lines += _comment(_link_note(link), 8)
-            lines.append(f"        ForeignKey({_py(link.column)}, {_py(link.parent)}, parent_column={_py(link.parent_column)}),")
+            lines.append(
+                f"        ForeignKey({_py(link.column)}, {_py(link.parent)}, parent_column={_py(link.parent_column)}),"
+            )
         lines.append("    ),")
     if _drops_copies(d):
-        lines += _comment("Suggested: rows identical in every column are one item.", 4) + ["    duplicates=DropExactCopies(),"]
+        lines += _comment("Suggested: rows identical in every column are one item.", 4) + [
+            "    duplicates=DropExactCopies(),"
+        ]
     if d.derived:
-        lines.append(f"    fixes=(DeriveKey(target={_py(d.derived)}, sources={_py(d.key.columns)}, separator={_py(SEPARATOR)}),),")
+        lines.append(
+            f"    fixes=(DeriveKey(target={_py(d.derived)}, sources={_py(d.key.columns)}, separator={_py(SEPARATOR)}),),"
+        )
     if d.export.missing:
         texts = " and ".join(d.export.missing)
         seen = d.export.missing_seen_in
-        lines += _comment(f"The file writes {texts} for a missing value (seen in {seen} number column{'s' * (seen != 1)}): "
-                          "read as an empty cell in every column.", 4)
+        lines += _comment(
+            f"The file writes {texts} for a missing value (seen in {seen} number column{'s' * (seen != 1)}): "
+            "read as an empty cell in every column.",
+            4,
+        )
         lines.append(f"    missing={_py(d.export.missing)},")
     if d.export.encoding != "utf-8":
         lines += _comment(f"The file is not UTF-8; it read as {d.export.encoding}.", 4)
@@ -153,29 +189,44 @@ def _table(d: Drafted) -> list[str]:
 
 
 def _key_note(key: Key) -> str:
-    copies = f" {key.exact_copies} rows are exact copies of another row and were left out of the search." if key.exact_copies else ""
+    copies = (
+        f" {key.exact_copies} rows are exact copies of another row and were left out of the search."
+        if key.exact_copies
+        else ""
+    )
     if not key.rows:
         return "The file has no rows: this key is a placeholder; choose it."
     if not key.unique:
-        tried = f" (sets of three and four were tried among the {WIDE_COLUMNS} best-ranked columns only)" if key.partial else ""
-        return (f"No set of up to {MAX_KEY_COLUMNS} columns without empty cells is unique{tried}: the best candidate still repeats on "
-                f"{key.repeats} of {key.rows} rows with different content. Choose the key, or a duplicate policy "
-                f"(MergeIntoSet, KeepLatest).{copies}")
+        tried = (
+            f" (sets of three and four were tried among the {WIDE_COLUMNS} best-ranked columns only)"
+            if key.partial
+            else ""
+        )
+        return (
+            f"No set of up to {MAX_KEY_COLUMNS} columns without empty cells is unique{tried}: the best candidate still repeats on "
+            f"{key.repeats} of {key.rows} rows with different content. Choose the key, or a duplicate policy "
+            f"(MergeIntoSet, KeepLatest).{copies}"
+        )
     if len(key.columns) == 1:
         return f"Unique in all {key.rows} rows, with no empty cell.{copies}"
     if len(key.columns) == 2:
         return f"No single column is unique; these two are together in all {key.rows} rows: hash key, then range key.{copies}"
-    return (f"Only {len(key.columns)} columns together are unique in all {key.rows} rows; DynamoDB keys have at most two "
-            f"attributes, so DeriveKey joins them into one.{copies}")
+    return (
+        f"Only {len(key.columns)} columns together are unique in all {key.rows} rows; DynamoDB keys have at most two "
+        f"attributes, so DeriveKey joins them into one.{copies}"
+    )
 
 
 def _link_note(link: Link) -> str:
-    sure = (f"{link.confidence} confidence: {link.coverage:.1%} of its distinct values are keys of {link.parent}"
-            + (", and the names are alike" if link.named_alike else ", though the names are not alike"))
+    sure = f"{link.confidence} confidence: {link.coverage:.1%} of its distinct values are keys of {link.parent}" + (
+        ", and the names are alike" if link.named_alike else ", though the names are not alike"
+    )
     if not link.orphans:
         return f"Every one of the {link.rows} rows with a value names a row of {link.parent}; {sure}."
-    return (f"{link.orphans} of {link.rows} rows with a value ({share(link.orphan_share)}) name no row of {link.parent}: "
-            f'declare on_orphan="keep" to load and report them, or "quarantine" to set them aside; {sure}.')
+    return (
+        f"{link.orphans} of {link.rows} rows with a value ({share(link.orphan_share)}) name no row of {link.parent}: "
+        f'declare on_orphan="keep" to load and report them, or "quarantine" to set them aside; {sure}.'
+    )
 
 
 def _values(values: tuple[str, ...]) -> str:

@@ -19,6 +19,7 @@ Where each rule sits:
 `validate(stage, frames, row_counts, out_dir)` runs a stage's checkpoint and
 returns `GxResults`; GX is imported only then (its import takes seconds).
 """
+
 from contracts.expectations.run import STAGES, GxResults, validate
 from contracts.expectations.suites import ForeignKeyCheck, build_suite, foreign_key_checks
 

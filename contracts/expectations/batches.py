@@ -9,6 +9,7 @@ or renders can be traced back to a person.
 A stage's batches are the tables of one SQLite database, so that a foreign
 key is checked by GX as a query against its parent table.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,8 +51,9 @@ def _pseudonym(keyed, value: str) -> str:
     return digest.hexdigest()
 
 
-def batch_frame(table: Table, frame: pd.DataFrame | None, columns: tuple[str, ...], personal: frozenset[str],
-                secret: bytes) -> pd.DataFrame:
+def batch_frame(
+    table: Table, frame: pd.DataFrame | None, columns: tuple[str, ...], personal: frozenset[str], secret: bytes
+) -> pd.DataFrame:
     """The columns of `columns` present in `frame`, as GX is to see them, indexed like `frame`.
 
     A table with no frame (it could not be read) is empty, so its children's foreign keys find no parent row.
@@ -59,8 +61,10 @@ def batch_frame(table: Table, frame: pd.DataFrame | None, columns: tuple[str, ..
     if frame is None:
         return pd.DataFrame(columns=list(columns), dtype=object)
     present = [c for c in columns if c in frame.columns]
-    return pd.DataFrame({c: comparable_values(frame[c], table.attribute_type(c), secret if c in personal else None)
-                         for c in present}, index=frame.index)
+    return pd.DataFrame(
+        {c: comparable_values(frame[c], table.attribute_type(c), secret if c in personal else None) for c in present},
+        index=frame.index,
+    )
 
 
 def write_batches(batches: dict[str, pd.DataFrame], path: Path, indexed: dict[str, list[tuple[str, ...]]]) -> None:
@@ -80,10 +84,14 @@ def write_batches(batches: dict[str, pd.DataFrame], path: Path, indexed: dict[st
             columns = [f"{quoted(ROW)} INTEGER PRIMARY KEY"] + [f"{quoted(c)} TEXT" for c in batch.columns]
             db.execute(f"CREATE TABLE {quoted(name)} ({', '.join(columns)})")
             marks = ", ".join("?" * (len(batch.columns) + 1))
-            db.executemany(f"INSERT INTO {quoted(name)} VALUES ({marks})",
-                           zip(batch.index.tolist(), *(batch[c].tolist() for c in batch.columns)))
+            db.executemany(
+                f"INSERT INTO {quoted(name)} VALUES ({marks})",
+                zip(batch.index.tolist(), *(batch[c].tolist() for c in batch.columns)),
+            )
             for number, key in enumerate(k for k in indexed.get(name, ()) if set(k) <= set(batch.columns)):
-                db.execute(f"CREATE INDEX {quoted(f'{name} {number}')} ON {quoted(name)} ({', '.join(map(quoted, key))})")
+                db.execute(
+                    f"CREATE INDEX {quoted(f'{name} {number}')} ON {quoted(name)} ({', '.join(map(quoted, key))})"
+                )
 
 
 def quoted(identifier: str) -> str:

@@ -9,6 +9,7 @@ is in a process group of its own, so Ctrl-C reaches only this process, which
 stops it; and it ends by itself when this process is gone (its pipe closes),
 however this one ended.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -34,8 +35,13 @@ class Beside:
         # The caller's import path, so that the call's module is found as it is here.
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         try:
-            self._process = subprocess.Popen([sys.executable, "-c", _SERVE, str(calls), str(answers), *modules],
-                                             pass_fds=(calls, answers), env=env, stdin=subprocess.DEVNULL, process_group=0)
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _SERVE, str(calls), str(answers), *modules],
+                pass_fds=(calls, answers),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                process_group=0,
+            )
         except BaseException:
             os.close(call)
             os.close(answer)
@@ -53,7 +59,9 @@ class Beside:
         try:
             answered, value = pickle.load(self._answers)
         except EOFError:
-            raise BesideStopped(f"the process it ran in ended without an answer (exit code {self._process.wait()})") from None
+            raise BesideStopped(
+                f"the process it ran in ended without an answer (exit code {self._process.wait()})"
+            ) from None
         if not answered:
             raise value
         return value

@@ -2,6 +2,7 @@
 
 Imported only when a suite is built or read (importing GX takes seconds).
 """
+
 from __future__ import annotations
 
 from typing import ClassVar
@@ -30,7 +31,7 @@ class ExpectForeignKeyValuesToNameAParentRow(UnexpectedRowsExpectation):
         if "result" not in result:
             return result
         shown = self._get_result_format(runtime_configuration)
-        first = metrics["unexpected_rows_query.table"][:_partial_count(shown)]
+        first = metrics["unexpected_rows_query.table"][: _partial_count(shown)]
         values = [value for row in first for name, value in row.items() if name != ROW]
         count, rows = metrics["unexpected_rows_query.row_count"], metrics["table.row_count"]
         result["result"] = {

@@ -8,6 +8,7 @@ only where it does not: GX saves its whole project file for each asset or
 batch definition added, and reads every saved object again when a checkpoint
 runs, so rebuilding all of it for each run would cost more than the checks.
 """
+
 from __future__ import annotations
 
 import logging
@@ -80,8 +81,11 @@ def _open(out_dir: Path):
     sites = settings.data_docs_sites
     index = sites[DOCS_SITE]["site_index_builder"]
     bars = settings.progress_bars  # read back from the file as a dict
-    if (not dict(bars or {}).get("globally", True) and settings.config_variables_file_path is None
-            and index.get("validation_results_limit") == INDEX_RESULTS):
+    if (
+        not dict(bars or {}).get("globally", True)
+        and settings.config_variables_file_path is None
+        and index.get("validation_results_limit") == INDEX_RESULTS
+    ):
         return found
     settings.progress_bars = ProgressBarsConfig(globally=False)
     # GX reads and parses the config variables file again at each look-up of a setting, hundreds of times
@@ -99,14 +103,19 @@ def data_source(context, stage: str, database: Path, table_names: list[str]):
     connection = f"sqlite:///{database}"
     if stage in context.data_sources.all():
         saved = context.data_sources.get(stage)
-        if saved.connection_string == connection and _assets(saved) == {name: name for name in table_names} and all(
-                [b.name for b in saved.get_asset(name).batch_definitions] == [stage] for name in table_names):
+        if (
+            saved.connection_string == connection
+            and _assets(saved) == {name: name for name in table_names}
+            and all([b.name for b in saved.get_asset(name).batch_definitions] == [stage] for name in table_names)
+        ):
             return saved
         # What was saved for the stage names the old assets, which may be gone: it no longer loads.
         _forget(context, stage, set(_assets(saved)) | set(table_names))
     # One call, so the project file is written once rather than once per asset and batch definition.
-    assets = [{"name": name, "type": "table", "table_name": name, "batch_definitions": [{"name": stage}]}
-              for name in table_names]
+    assets = [
+        {"name": name, "type": "table", "table_name": name, "batch_definitions": [{"name": stage}]}
+        for name in table_names
+    ]
     return context.data_sources.add_or_update_sqlite(name=stage, connection_string=connection, assets=assets)
 
 
@@ -123,8 +132,12 @@ def checkpoint(context, stage: str, source, suites: list, result_format: dict) -
     import great_expectations as gx
 
     saved = _saved(context.checkpoints, stage)
-    if saved is not None and saved.result_format == result_format and len(saved.validation_definitions) == len(suites) and all(
-            _same_definition(d, stage, source, suite) for d, suite in zip(saved.validation_definitions, suites)):
+    if (
+        saved is not None
+        and saved.result_format == result_format
+        and len(saved.validation_definitions) == len(suites)
+        and all(_same_definition(d, stage, source, suite) for d, suite in zip(saved.validation_definitions, suites))
+    ):
         return saved, []
     rewritten = []
     definitions = []
@@ -136,8 +149,9 @@ def checkpoint(context, stage: str, source, suites: list, result_format: dict) -
         definitions.append(_validation_definition(context, stage, source, saved_suite))
     if saved is not None:
         context.checkpoints.delete(stage)
-    return context.checkpoints.add(gx.Checkpoint(name=stage, validation_definitions=definitions,
-                                                 result_format=result_format)), rewritten
+    return context.checkpoints.add(
+        gx.Checkpoint(name=stage, validation_definitions=definitions, result_format=result_format)
+    ), rewritten
 
 
 def _same_definition(saved, stage: str, source, suite) -> bool:
@@ -147,6 +161,7 @@ def _same_definition(saved, stage: str, source, suite) -> bool:
 
 def _same_suite(saved, suite) -> bool:
     """Whether the saved suite says what `suite` says; GX's own equality also compares the ids a save gives."""
+
     def said(s) -> list:
         return [(type(e).__name__, e.dict(exclude={"id", "rendered_content"})) for e in s.expectations]
 
@@ -178,8 +193,9 @@ def _saved(factory, name: str):
 
 def _forget(context, stage: str, table_names: set[str]) -> None:
     """Remove the stage's checkpoint and validation definitions through their stores, without loading them."""
-    saved = [(context.checkpoint_store, stage)] + [(context.validation_definition_store, f"{name} {stage}")
-                                                    for name in table_names]
+    saved = [(context.checkpoint_store, stage)] + [
+        (context.validation_definition_store, f"{name} {stage}") for name in table_names
+    ]
     for store, name in saved:
         key = store.get_key(name=name, id=None)
         if store.has_key(key):

@@ -13,6 +13,7 @@ read by a SQL data source named after the stage: a foreign key is then a query
 against its parent's table, not a list of the parent's keys copied into every
 result and page.
 """
+
 from __future__ import annotations
 
 import os
@@ -51,8 +52,12 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no telemetry leaves th
 STAGES = ("preupload", "live")
 # What GX keeps of a failure: counts, the first rows and their values, no query listing them; a personal column
 # keeps no value (see `_forget_personal_values`).
-RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SHOWN_EXAMPLES,
-                 "unexpected_index_column_names": [ROW], "return_unexpected_index_query": False}
+RESULT_FORMAT = {
+    "result_format": "SUMMARY",
+    "partial_unexpected_count": SHOWN_EXAMPLES,
+    "unexpected_index_column_names": [ROW],
+    "return_unexpected_index_query": False,
+}
 _VALUE_LISTS = ("partial_unexpected_list", "partial_unexpected_counts", "partial_unexpected_index_list")
 
 
@@ -102,23 +107,52 @@ class GxResults:
         if table.name not in self.frames:
             return []
         if fk.parent not in self.frames:
-            return [Violation(table.name, table.file, "foreign key", fk.column, len(self.frames[table.name]),
-                              f"every {fk.column} to be a {check.parent_column} of {fk.parent}",
-                              f"the parent table {fk.parent} could not be read; see its failure")]
+            return [
+                Violation(
+                    table.name,
+                    table.file,
+                    "foreign key",
+                    fk.column,
+                    len(self.frames[table.name]),
+                    f"every {fk.column} to be a {check.parent_column} of {fk.parent}",
+                    f"the parent table {fk.parent} could not be read; see its failure",
+                )
+            ]
         child, parent = self.frames[table.name], self.frames[fk.parent]
         if fk.column not in child.columns or check.parent_column not in parent.columns:
             missing = fk.column if fk.column not in child.columns else f"{fk.parent}.{check.parent_column}"
-            return [Violation(table.name, table.file, "foreign key", fk.column, len(child), f"a column {missing}",
-                              "see the missing-column failure of the same table")]
+            return [
+                Violation(
+                    table.name,
+                    table.file,
+                    "foreign key",
+                    fk.column,
+                    len(child),
+                    f"a column {missing}",
+                    "see the missing-column failure of the same table",
+                )
+            ]
         out = []
         for outcome in self._failed(table.name, FOREIGN_KEY):
             if outcome.foreign_key != check.label:
                 continue
-            remedy = ("declare on_orphan=\"quarantine\" and run the fixers" if fk.on_orphan == "fail"
-                      else "run the fixers (drop --no-fix); they quarantine these rows") + f", or add the missing {fk.parent} rows"
-            out.append(Violation(table.name, table.file, "foreign key", fk.column, outcome.count,
-                                 f"every {fk.column} to be a {check.parent_column} of {fk.parent}", remedy,
-                                 self._examples(table, fk.column, outcome.rows)))
+            remedy = (
+                'declare on_orphan="quarantine" and run the fixers'
+                if fk.on_orphan == "fail"
+                else "run the fixers (drop --no-fix); they quarantine these rows"
+            ) + f", or add the missing {fk.parent} rows"
+            out.append(
+                Violation(
+                    table.name,
+                    table.file,
+                    "foreign key",
+                    fk.column,
+                    outcome.count,
+                    f"every {fk.column} to be a {check.parent_column} of {fk.parent}",
+                    remedy,
+                    self._examples(table, fk.column, outcome.rows),
+                )
+            )
         return out
 
     def row_count(self, table_name: str) -> list[Violation]:
@@ -128,9 +162,17 @@ class GxResults:
         for outcome in self._failed(table_name, ROW_COUNT):
             expected = self.row_counts[table_name]
             where = f"{table.file} as fixed" if self.stage == "preupload" else "the live table"
-            out.append(Violation(table.name, table.file, "row count", None, abs(outcome.observed - expected),
-                                 f"{expected} items as the ledger says ({where} has {outcome.observed})",
-                                 "compare build/ledger.json with the data; a partial load or a lost row shows here"))
+            out.append(
+                Violation(
+                    table.name,
+                    table.file,
+                    "row count",
+                    None,
+                    abs(outcome.observed - expected),
+                    f"{expected} items as the ledger says ({where} has {outcome.observed})",
+                    "compare build/ledger.json with the data; a partial load or a lost row shows here",
+                )
+            )
         return out
 
     def _failed(self, table_name: str, *rules: str) -> list[_Outcome]:
@@ -140,16 +182,37 @@ class GxResults:
         frame = self.frames[table.name]
         missing = [c for c in table.key if c not in frame.columns]
         if missing:
-            return Violation(table.name, table.file, "primary key", missing[0], len(frame), f"a column {missing[0]}",
-                             "see the missing-column failure of the same table")
+            return Violation(
+                table.name,
+                table.file,
+                "primary key",
+                missing[0],
+                len(frame),
+                f"a column {missing[0]}",
+                "see the missing-column failure of the same table",
+            )
         if outcome.rule == KEY_PRESENT:
-            return Violation(table.name, table.file, "primary key", outcome.column, outcome.count, "a key in every row",
-                             "give every row its key, or remove rows that have none",
-                             self._examples(table, outcome.column, outcome.rows))
+            return Violation(
+                table.name,
+                table.file,
+                "primary key",
+                outcome.column,
+                outcome.count,
+                "a key in every row",
+                "give every row its key, or remove rows that have none",
+                self._examples(table, outcome.column, outcome.rows),
+            )
         column = "/".join(table.key)
-        return Violation(table.name, table.file, "primary key", column, outcome.count, "each key once",
-                         f"remove the duplicates, or declare a duplicate policy in the {table.name} contract and run the fixers",
-                         self._examples(table, table.key, outcome.rows))
+        return Violation(
+            table.name,
+            table.file,
+            "primary key",
+            column,
+            outcome.count,
+            "each key once",
+            f"remove the duplicates, or declare a duplicate policy in the {table.name} contract and run the fixers",
+            self._examples(table, table.key, outcome.rows),
+        )
 
     def _examples(self, table: Table, column, rows: tuple) -> tuple:
         """(line, value) of the first failing rows, read from the frame the caller gave; personal values masked."""
@@ -168,8 +231,16 @@ class GxResults:
         return tuple(out)
 
 
-def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, int] | None, out_dir: Path,
-             tables, *, meanwhile: Callable[[], None] | None = None, run_name: str | None = None) -> GxResults:
+def validate(
+    stage: str,
+    frames: dict[str, pd.DataFrame],
+    row_counts: dict[str, int] | None,
+    out_dir: Path,
+    tables,
+    *,
+    meanwhile: Callable[[], None] | None = None,
+    run_name: str | None = None,
+) -> GxResults:
     """Run the stage's checkpoint over every table that has a frame, then build Data Docs.
 
     `frames` are read as `contracts.source` reads them (before upload: text,
@@ -190,8 +261,16 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
     with Beside((__name__, "great_expectations")) if beside else nullcontext() as other:
         database = project.database(Path(out_dir), stage)
         secret = secrets.token_bytes(32)
-        write_batches({t.name: batch_frame(t, frames.get(t.name), suite_columns(t, tables), personal_columns(t, tables), secret)
-                       for t in tables}, database, {t.name: looked_up(t, tables) for t in tables})
+        write_batches(
+            {
+                t.name: batch_frame(
+                    t, frames.get(t.name), suite_columns(t, tables), personal_columns(t, tables), secret
+                )
+                for t in tables
+            },
+            database,
+            {t.name: looked_up(t, tables) for t in tables},
+        )
         parameters = {rows_parameter(name): int(count) for name, count in (row_counts or {}).items()}
         run = (Path(out_dir), stage, database, tables, checked, frozenset(row_counts or ()), parameters, run_name)
         if other is None:
@@ -204,8 +283,10 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
             try:
                 success, outcomes, index = other.result()
             except BesideStopped as error:
-                raise CheckpointStopped(f"the {stage} checkpoint's process stopped: {error}; when it was killed (-9), "
-                                        "it is most often for lack of memory: run where there is more, or split the export") from None
+                raise CheckpointStopped(
+                    f"the {stage} checkpoint's process stopped: {error}; when it was killed (-9), "
+                    "it is most often for lack of memory: run where there is more, or split the export"
+                ) from None
     return GxResults(stage, index, success, {t.name: t for t in tables}, frames, row_counts, outcomes)
 
 
@@ -216,9 +297,16 @@ def validate(stage: str, frames: dict[str, pd.DataFrame], row_counts: dict[str, 
 BESIDE_ROWS = 500_000
 
 
-def _checkpoint(out_dir: Path, stage: str, database: Path, tables: tuple[Table, ...], checked: tuple[str, ...],
-                counted: frozenset[str], parameters: dict[str, int], run_name: str | None = None,
-                ) -> tuple[bool, dict[str, list[_Outcome]], Path]:
+def _checkpoint(
+    out_dir: Path,
+    stage: str,
+    database: Path,
+    tables: tuple[Table, ...],
+    checked: tuple[str, ...],
+    counted: frozenset[str],
+    parameters: dict[str, int],
+    run_name: str | None = None,
+) -> tuple[bool, dict[str, list[_Outcome]], Path]:
     """The stage's checkpoint over the `checked` tables of `database`, run in this process or in another.
 
     Returns its success, each suite's outcomes and the Data Docs index.
@@ -239,7 +327,9 @@ def _checkpoint(out_dir: Path, stage: str, database: Path, tables: tuple[Table, 
         _forget_personal_values(context, identifier, suite_result, personal_columns(table, tables))
     # Before the index is built, which lists what the store holds.
     project.prune_runs(Path(out_dir))
-    docs = context.build_data_docs(site_names=[project.DOCS_SITE], resource_identifiers=_docs_resources(result, rewritten))
+    docs = context.build_data_docs(
+        site_names=[project.DOCS_SITE], resource_identifiers=_docs_resources(result, rewritten)
+    )
     index = Path(docs[project.DOCS_SITE].removeprefix("file://"))
     offline.make_offline(index.parent)
     return bool(result.success), outcomes, index

@@ -7,6 +7,7 @@ names no row of the parent table, which sits beside the child in the stage's
 database; the ledger's count is a `$PARAMETER` the run supplies. So the saved
 suite is the same whatever the data, and the same suites serve both stages.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,9 +50,11 @@ class ForeignKeyCheck:
         """
         column, parent = quoted(self.fk.column), quoted(self.parent_column)
         shown = "" if self.fk.column in personal_columns(self.table, tables) else f", child.{column}"
-        return (f"SELECT child.{quoted(ROW)}{shown} FROM {{batch}} AS child"
-                f" LEFT JOIN {quoted(self.fk.parent)} AS parent ON parent.{parent} = child.{column}"
-                f" WHERE child.{column} IS NOT NULL AND parent.{parent} IS NULL ORDER BY child.{quoted(ROW)}")
+        return (
+            f"SELECT child.{quoted(ROW)}{shown} FROM {{batch}} AS child"
+            f" LEFT JOIN {quoted(self.fk.parent)} AS parent ON parent.{parent} = child.{column}"
+            f" WHERE child.{column} IS NOT NULL AND parent.{parent} IS NULL ORDER BY child.{quoted(ROW)}"
+        )
 
 
 def foreign_key_checks(tables) -> list[ForeignKeyCheck]:
@@ -110,11 +113,17 @@ def expectations(table: Table, tables, *, ledger: bool) -> list:
     for check in foreign_key_checks(tables):
         if check.table.name != table.name:
             continue
-        out.append(ExpectForeignKeyValuesToNameAParentRow(
-            unexpected_rows_query=check.orphans_query(tables), description=f"Every {check.fk.column} is the {check.parent_column} of a {check.fk.parent} row",
-            meta={"rule": FOREIGN_KEY, "foreign_key": check.label, "column": check.fk.column}))
+        out.append(
+            ExpectForeignKeyValuesToNameAParentRow(
+                unexpected_rows_query=check.orphans_query(tables),
+                description=f"Every {check.fk.column} is the {check.parent_column} of a {check.fk.parent} row",
+                meta={"rule": FOREIGN_KEY, "foreign_key": check.label, "column": check.fk.column},
+            )
+        )
     if ledger:
-        out.append(gxe.ExpectTableRowCountToEqual(value={"$PARAMETER": rows_parameter(table.name)}, meta={"rule": ROW_COUNT}))
+        out.append(
+            gxe.ExpectTableRowCountToEqual(value={"$PARAMETER": rows_parameter(table.name)}, meta={"rule": ROW_COUNT})
+        )
     for column in table.key:
         out.append(gxe.ExpectColumnValuesToNotBeNull(column=column, meta={"rule": KEY_PRESENT}))
     if len(table.key) == 1:
@@ -128,5 +137,8 @@ def build_suite(table: Table, tables, *, ledger: bool):
     """The table's suite, named after the table; `tables` holds its parents."""
     import great_expectations as gx
 
-    return gx.ExpectationSuite(name=table.name, expectations=expectations(table, tables, ledger=ledger),
-                               meta={"file": table.file, "key": list(table.key)})
+    return gx.ExpectationSuite(
+        name=table.name,
+        expectations=expectations(table, tables, ledger=ledger),
+        meta={"file": table.file, "key": list(table.key)},
+    )

@@ -4,6 +4,7 @@ This is a contracts module like any user's: it ends with `TABLES` and
 `NOT_TABLES`, and the tool reads it through `contracts.registry` (it is the
 default of `--contracts`). Order does not matter; the registry sorts parents first.
 """
+
 from contracts.tables import cargo, crew, disruption, flights, maintenance, passengers, reference
 from contracts.tables.not_tables import NOT_TABLES
 

@@ -1,4 +1,5 @@
 """Cargo shipments and the flights they are loaded on."""
+
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -42,8 +43,13 @@ CARGO_FLIGHT_ASSIGNMENTS = Table(
     model=CargoFlightAssignments,
     key=("assignment_id",),
     indexes=(
-        Index("flight-loading-index", "flight_id", "loading_priority", agent="cargo",
-              question="cargo of a flight in loading-priority order"),
+        Index(
+            "flight-loading-index",
+            "flight_id",
+            "loading_priority",
+            agent="cargo",
+            question="cargo of a flight in loading-priority order",
+        ),
         Index("shipment-index", "shipment_id"),
     ),
     foreign_keys=(ForeignKey("flight_id", "flights"), ForeignKey("shipment_id", "CargoShipments")),

@@ -1,4 +1,5 @@
 """Crew, where they are rostered, and what they are qualified for."""
+
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -30,7 +31,9 @@ class CrewRoster(pa.DataFrameModel):
     position: Series[str] = pa.Field(isin=list(CREW_POSITIONS.values()))
     duty_start: Series[str] = timestamp()
     duty_end: Series[str] = timestamp()
-    qualifications: Series[str] = Format(r'^\["[^"]+"(, "[^"]+")*\]$', 'a JSON list of codes like ["B787", "CRM"]').field()
+    qualifications: Series[str] = Format(
+        r'^\["[^"]+"(, "[^"]+")*\]$', 'a JSON list of codes like ["B787", "CRM"]'
+    ).field()
 
 
 class CrewQualifications(pa.DataFrameModel):
@@ -63,8 +66,16 @@ CREW_ROSTER = Table(
     file="crew_roster_enriched.csv",
     model=CrewRoster,
     key=("roster_id",),
-    indexes=(Index("flight-position-index", "flight_id", "position", agent="crew_compliance",
-                     question="crew of a flight in a position", query_on=("flight_id", "position")),),
+    indexes=(
+        Index(
+            "flight-position-index",
+            "flight_id",
+            "position",
+            agent="crew_compliance",
+            question="crew of a flight in a position",
+            query_on=("flight_id", "position"),
+        ),
+    ),
     foreign_keys=(ForeignKey("crew_id", "CrewMembers"), ForeignKey("flight_id", "flights")),
     # The enrichment join repeats a roster row once per qualification (D5).
     duplicates=MergeIntoSet(column="qualification_code", into="qualifications"),

@@ -1,4 +1,5 @@
 """Disruptions, the recovery options weighed against them, and the rules that bound them."""
+
 from datetime import timedelta
 
 import pandera.pandas as pa

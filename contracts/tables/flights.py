@@ -1,4 +1,5 @@
 """Flights, the aircraft that fly them, and the airport resources they use."""
+
 import pandera.pandas as pa
 from pandera.typing import Series
 

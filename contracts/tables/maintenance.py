@@ -1,4 +1,5 @@
 """Maintenance work orders and the engineers who carry them out."""
+
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -35,8 +36,14 @@ MAINTENANCE_WORK_ORDERS = Table(
     file="maintenance_work_orders.csv",
     model=MaintenanceWorkOrders,
     key=("workorder_id",),
-    indexes=(Index("aircraft-registration-index", "aircraft_registration", agent="maintenance",
-                     question="work orders of an aircraft"),),
+    indexes=(
+        Index(
+            "aircraft-registration-index",
+            "aircraft_registration",
+            agent="maintenance",
+            question="work orders of an aircraft",
+        ),
+    ),
     foreign_keys=(
         ForeignKey("aircraft_registration", "AircraftAvailability", "aircraft_registration"),
         ForeignKey("assigned_staff_id", "MaintenanceStaff"),

@@ -1,4 +1,5 @@
 """CSV files that sit beside the tables in the export folder but are not loaded."""
+
 from contracts.table import NotATable
 
 NOT_TABLES = (

@@ -1,4 +1,5 @@
 """Passengers, their bookings and bags, and what a disruption owes them."""
+
 import pandera.pandas as pa
 from pandera.typing import Series
 

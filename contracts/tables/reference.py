@@ -1,4 +1,5 @@
 """Reference data other tables point at."""
+
 import pandera.pandas as pa
 from pandera.typing import Series
 

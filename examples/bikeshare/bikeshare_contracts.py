@@ -3,6 +3,7 @@
 The export is made by `generate.py` beside this file; README.md says what it
 holds and which defects these contracts find and fix.
 """
+
 import pandera.pandas as pa
 from pandera.typing import INT64, Series
 
@@ -82,8 +83,15 @@ BIKES = Table(
     file="bikes.csv",
     model=Bikes,
     key=("bike_id",),
-    indexes=(Index(name="home-station-index", hash_key="home_station_id", agent="fleet operations",
-                   question="the bikes based at a station", query_on=("home_station_id",)),),
+    indexes=(
+        Index(
+            name="home-station-index",
+            hash_key="home_station_id",
+            agent="fleet operations",
+            question="the bikes based at a station",
+            query_on=("home_station_id",),
+        ),
+    ),
     foreign_keys=(ForeignKey("home_station_id", "stations"),),
     # A bike that changed during the week is exported again: the newest row is the bike.
     duplicates=KeepLatest(by="updated_at"),
@@ -102,11 +110,22 @@ TRIPS = Table(
     model=Trips,
     key=("trip_key",),
     indexes=(
-        Index(name="member-trips-index", hash_key="member_id", range_key="started_at", agent="member app",
-              question="a member's rides, latest first", query_on=("member_id",)),
-        Index(name="start-station-time-index", hash_key="start_station_id", range_key="started_at",
-              agent="rebalancing planner", question="rides leaving a station in a time window",
-              query_on=("start_station_id", "started_at")),
+        Index(
+            name="member-trips-index",
+            hash_key="member_id",
+            range_key="started_at",
+            agent="member app",
+            question="a member's rides, latest first",
+            query_on=("member_id",),
+        ),
+        Index(
+            name="start-station-time-index",
+            hash_key="start_station_id",
+            range_key="started_at",
+            agent="rebalancing planner",
+            question="rides leaving a station in a time window",
+            query_on=("start_station_id", "started_at"),
+        ),
     ),
     foreign_keys=(
         ForeignKey("bike_id", "bikes"),

@@ -13,6 +13,7 @@ the same arguments reproduce every file byte for byte.
 ``--scale X`` multiplies every table (0.02 makes a small export for tests);
 each planted defect keeps at least two rows.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,18 +50,117 @@ FLOAT_COUNTS, MISSING_BIKE_COUNTS, MISSING_DOCK_COUNTS = 250, 400, 150
 # A festival pop-up station: trips end there, the stations export does not list it.
 POPUP_STATION = "ST90001"
 
-STREETS = ["High Street", "Station Road", "Church Lane", "Mill Road", "Park Avenue", "Queen Street", "King Street",
-           "Bridge Street", "Market Square", "Victoria Road", "Albert Road", "George Street", "North Road",
-           "South Street", "West End", "East Parade", "Canal Walk", "Riverside", "Harbour Way", "Castle Hill",
-           "Union Street", "Green Lane", "Chapel Street", "Broad Street", "New Road", "London Road", "York Road",
-           "Oxford Street", "Cambridge Road", "Grove Road", "Elm Street", "Oak Avenue", "Cedar Close", "Maple Drive",
-           "Willow Way", "Ash Grove", "Birch Road", "Hazel Street", "Cherry Lane", "Orchard Way"]
-FIRST_NAMES = ["Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Jamie", "Robin", "Charlie", "Riley", "Ana",
-               "Ben", "Chloe", "David", "Elif", "Farah", "Gabriel", "Hana", "Ivan", "Julia", "Kofi", "Lena", "Mateo",
-               "Nadia", "Oscar", "Priya", "Quentin", "Rosa", "Sven", "Tariq", "Uma", "Victor", "Wen", "Yusuf", "Zoe"]
-LAST_NAMES = ["Smith", "Jones", "Khan", "Patel", "Garcia", "Müller", "Rossi", "Novak", "Kowalski", "Silva", "Nguyen",
-              "Kim", "Okafor", "Mensah", "Haddad", "Yilmaz", "Larsen", "Dubois", "Fischer", "Moreau", "O'Neill",
-              "Murphy", "Walsh", "Brown", "Taylor", "Wilson", "Chen", "Wang", "Sato", "Ivanova"]
+STREETS = [
+    "High Street",
+    "Station Road",
+    "Church Lane",
+    "Mill Road",
+    "Park Avenue",
+    "Queen Street",
+    "King Street",
+    "Bridge Street",
+    "Market Square",
+    "Victoria Road",
+    "Albert Road",
+    "George Street",
+    "North Road",
+    "South Street",
+    "West End",
+    "East Parade",
+    "Canal Walk",
+    "Riverside",
+    "Harbour Way",
+    "Castle Hill",
+    "Union Street",
+    "Green Lane",
+    "Chapel Street",
+    "Broad Street",
+    "New Road",
+    "London Road",
+    "York Road",
+    "Oxford Street",
+    "Cambridge Road",
+    "Grove Road",
+    "Elm Street",
+    "Oak Avenue",
+    "Cedar Close",
+    "Maple Drive",
+    "Willow Way",
+    "Ash Grove",
+    "Birch Road",
+    "Hazel Street",
+    "Cherry Lane",
+    "Orchard Way",
+]
+FIRST_NAMES = [
+    "Alex",
+    "Sam",
+    "Jordan",
+    "Taylor",
+    "Morgan",
+    "Casey",
+    "Jamie",
+    "Robin",
+    "Charlie",
+    "Riley",
+    "Ana",
+    "Ben",
+    "Chloe",
+    "David",
+    "Elif",
+    "Farah",
+    "Gabriel",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Oscar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tariq",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Yusuf",
+    "Zoe",
+]
+LAST_NAMES = [
+    "Smith",
+    "Jones",
+    "Khan",
+    "Patel",
+    "Garcia",
+    "Müller",
+    "Rossi",
+    "Novak",
+    "Kowalski",
+    "Silva",
+    "Nguyen",
+    "Kim",
+    "Okafor",
+    "Mensah",
+    "Haddad",
+    "Yilmaz",
+    "Larsen",
+    "Dubois",
+    "Fischer",
+    "Moreau",
+    "O'Neill",
+    "Murphy",
+    "Walsh",
+    "Brown",
+    "Taylor",
+    "Wilson",
+    "Chen",
+    "Wang",
+    "Sato",
+    "Ivanova",
+]
 EMAIL_DOMAINS = ["example.com", "example.org", "example.net", "mail.example"]
 PLANS = ["annual", "monthly", "day"]
 BIKE_STATUSES = ["available", "in_use", "maintenance"]
@@ -101,8 +201,15 @@ def make_stations(scale: float) -> list[dict]:
         # A large network has several stations at one corner: numbered after the first.
         name = corners[i % len(corners)] + (f" {i // len(corners) + 1}" if i >= len(corners) else "")
         docks = sorted(rng.sample(range(1, DOCKS[1] + 4), rng.randint(*DOCKS)))  # a few numbers skipped: docks removed
-        stations.append(dict(id=f"ST{i + 1:05d}", name=name, lat=f"{51.45 + rng.random() * 0.1:.6f}",
-                             lon=f"{-0.20 + rng.random() * 0.16:.6f}", docks=docks))
+        stations.append(
+            dict(
+                id=f"ST{i + 1:05d}",
+                name=name,
+                lat=f"{51.45 + rng.random() * 0.1:.6f}",
+                lon=f"{-0.20 + rng.random() * 0.16:.6f}",
+                docks=docks,
+            )
+        )
     return stations
 
 
@@ -120,8 +227,14 @@ def make_bikes(stations: list[dict], scale: float) -> tuple[list[dict], list[lis
     new = set(rng.sample(range(count), sized(count * NEVER_SERVICED_SHARE, 1)))
     bikes, rows = [], []
     for i in range(count):
-        bikes.append(dict(id=f"BK{i + 1:06d}", kind="electric" if i in electric else "classic",
-                          home=rng.choice(stations)["id"], km=None if i in new else rng.randint(500, 250_000)))
+        bikes.append(
+            dict(
+                id=f"BK{i + 1:06d}",
+                kind="electric" if i in electric else "classic",
+                home=rng.choice(stations)["id"],
+                km=None if i in new else rng.randint(500, 250_000),
+            )
+        )
 
     def row(bike: dict, when: datetime) -> list:
         battery = rng.randint(5, 100) if bike["kind"] == "electric" else ""  # a classic bike has no battery
@@ -158,11 +271,15 @@ def make_members(scale: float) -> tuple[list[list], list[str]]:
         used.add(f"{local}{n}")
         joined = (WEEK_START - timedelta(days=rng.randint(1, 5 * 365))).date().isoformat()
         if member_id not in erased:
-            rows.append([member_id, f"{first} {last}", f"{local}{n}@{rng.choice(EMAIL_DOMAINS)}", rng.choice(PLANS), joined])
+            rows.append(
+                [member_id, f"{first} {last}", f"{local}{n}@{rng.choice(EMAIL_DOMAINS)}", rng.choice(PLANS), joined]
+            )
     return rows, sorted(erased)
 
 
-def make_trips(stations: list[dict], bikes: list[dict], members: list[list], erased: list[str], scale: float) -> list[list]:
+def make_trips(
+    stations: list[dict], bikes: list[dict], members: list[list], erased: list[str], scale: float
+) -> list[list]:
     """The rows of trips.csv in export order (by start time), with the retried pages in them twice."""
     rng = rng_for("trips")
     total, slots = sized(TRIPS, scale, least=50), int(WEEK / SLOT)
@@ -175,9 +292,21 @@ def make_trips(stations: list[dict], bikes: list[dict], members: list[list], era
             start = WEEK_START + slot * SLOT + timedelta(seconds=rng.randrange(0, 600))
             seconds = rng.randint(180, 1_200)  # ends before the bike's next half hour begins
             end_station = rng.choice(station_ids)
-            fare = 0 if rng.random() < 0.5 else 100 + 25 * rng.randint(0, 12) + (100 if bike["kind"] == "electric" else 0)
-            trips.append([bike["id"], rng.choice(member_ids), iso(start), iso(start + timedelta(seconds=seconds)),
-                          at, end_station, seconds, f"{fare // 100}.{fare % 100:02d}"])
+            fare = (
+                0 if rng.random() < 0.5 else 100 + 25 * rng.randint(0, 12) + (100 if bike["kind"] == "electric" else 0)
+            )
+            trips.append(
+                [
+                    bike["id"],
+                    rng.choice(member_ids),
+                    iso(start),
+                    iso(start + timedelta(seconds=seconds)),
+                    at,
+                    end_station,
+                    seconds,
+                    f"{fare // 100}.{fare % 100:02d}",
+                ]
+            )
             at = end_station
     trips.sort(key=lambda t: (t[2], t[0]))
 
@@ -200,7 +329,7 @@ def make_trips(stations: list[dict], bikes: list[dict], members: list[list], era
     for i, trip in enumerate(trips):
         rows.append(trip)
         if i - page_rows + 1 in pages:  # the export wrote the page again after a timeout
-            rows += [list(t) for t in trips[i - page_rows + 1:i + 1]]
+            rows += [list(t) for t in trips[i - page_rows + 1 : i + 1]]
     return rows
 
 
@@ -213,19 +342,24 @@ def make_station_status(stations: list[dict]) -> list[list]:
             capacity = len(s["docks"])
             bikes = rng.randint(0, capacity)
             docks = capacity - bikes - rng.choice((0, 0, 0, 1, 2)) if bikes < capacity else 0  # a broken dock or two
-            rows.append([s["id"], iso(WEEK_START + timedelta(hours=hour, seconds=rng.randrange(0, 300))), bikes, max(docks, 0)])
+            rows.append(
+                [s["id"], iso(WEEK_START + timedelta(hours=hour, seconds=rng.randrange(0, 300))), bikes, max(docks, 0)]
+            )
     return rows
 
 
 def plant_status_defects(rows: list[list], scale: float) -> None:
     rng = rng_for("station_status defects")
-    chosen = rng.sample(range(len(rows)), sized(FLOAT_COUNTS, scale) + sized(MISSING_BIKE_COUNTS, scale) + sized(MISSING_DOCK_COUNTS, scale))
-    floats, rest = chosen[:sized(FLOAT_COUNTS, scale)], chosen[sized(FLOAT_COUNTS, scale):]
+    chosen = rng.sample(
+        range(len(rows)),
+        sized(FLOAT_COUNTS, scale) + sized(MISSING_BIKE_COUNTS, scale) + sized(MISSING_DOCK_COUNTS, scale),
+    )
+    floats, rest = chosen[: sized(FLOAT_COUNTS, scale)], chosen[sized(FLOAT_COUNTS, scale) :]
     for i in floats:
         rows[i][2] = as_float(rows[i][2])
-    for i in rest[:sized(MISSING_BIKE_COUNTS, scale)]:
+    for i in rest[: sized(MISSING_BIKE_COUNTS, scale)]:
         rows[i][2] = ""
-    for i in rest[sized(MISSING_BIKE_COUNTS, scale):]:
+    for i in rest[sized(MISSING_BIKE_COUNTS, scale) :]:
         rows[i][3] = ""
 
 
@@ -251,7 +385,9 @@ def describe(files: dict[str, list[list]], erased: list[str], scale: float) -> d
 
     Its layout is that of the airline sample's manifest, so `data.manifest.load` reads it.
     """
-    stations, bikes, trips, status = (files[n] for n in ("stations.csv", "bikes.csv", "trips.csv", "station_status.csv"))
+    stations, bikes, trips, status = (
+        files[n] for n in ("stations.csv", "bikes.csv", "trips.csv", "station_status.csv")
+    )
     fan_out, station_ids = repeated(stations, 0)
     re_exported, bike_ids = repeated(bikes, 0)
     copies = exact_copies(trips)
@@ -265,30 +401,77 @@ def describe(files: dict[str, list[list]], erased: list[str], scale: float) -> d
         return lines_where(rows, lambda row: row[column] == "")
 
     defects = {
-        "B1": defect("one row per dock: rows repeat a station_id, differing only in dock", "stations.csv", "station_id",
-                     fan_out, keys=station_ids, merged=len(fan_out) - station_ids),
-        "B2": defect("bikes exported again later in the week: rows repeat a bike_id with a newer updated_at", "bikes.csv",
-                     "bike_id", re_exported, keys=bike_ids, merged=len(re_exported) - bike_ids),
+        "B1": defect(
+            "one row per dock: rows repeat a station_id, differing only in dock",
+            "stations.csv",
+            "station_id",
+            fan_out,
+            keys=station_ids,
+            merged=len(fan_out) - station_ids,
+        ),
+        "B2": defect(
+            "bikes exported again later in the week: rows repeat a bike_id with a newer updated_at",
+            "bikes.csv",
+            "bike_id",
+            re_exported,
+            keys=bike_ids,
+            merged=len(re_exported) - bike_ids,
+        ),
         "B3": defect("battery_pct written as a float, 42.0", "bikes.csv", "battery_pct", floats(bikes, 4)),
         "B4": defect("blank battery_pct: classic bikes have no battery", "bikes.csv", "battery_pct", blank(bikes, 4)),
-        "B5": defect("blank last_service_km: new bikes not serviced yet", "bikes.csv", "last_service_km", blank(bikes, 5)),
-        "B6": defect("no trip_key column: only bike_id, member_id and started_at together identify a trip",
-                     "trips.csv", "trip_key", lines_where(trips, lambda row: True)),
-        "B7": defect("exact copies of other rows: the export wrote two pages again after a timeout", "trips.csv", None,
-                     copies, merged=len(copies)),
-        "B8": defect("member_id of a member erased on request since: the trip is loaded and reported", "trips.csv",
-                     "member_id", lines_where(trips, lambda row: row[1] in erased_ids)),
-        "B9": defect(f"end_station_id {POPUP_STATION}, a pop-up station the stations export does not list", "trips.csv",
-                     "end_station_id", popup, quarantined=("end_station_id", popup)),
+        "B5": defect(
+            "blank last_service_km: new bikes not serviced yet", "bikes.csv", "last_service_km", blank(bikes, 5)
+        ),
+        "B6": defect(
+            "no trip_key column: only bike_id, member_id and started_at together identify a trip",
+            "trips.csv",
+            "trip_key",
+            lines_where(trips, lambda row: True),
+        ),
+        "B7": defect(
+            "exact copies of other rows: the export wrote two pages again after a timeout",
+            "trips.csv",
+            None,
+            copies,
+            merged=len(copies),
+        ),
+        "B8": defect(
+            "member_id of a member erased on request since: the trip is loaded and reported",
+            "trips.csv",
+            "member_id",
+            lines_where(trips, lambda row: row[1] in erased_ids),
+        ),
+        "B9": defect(
+            f"end_station_id {POPUP_STATION}, a pop-up station the stations export does not list",
+            "trips.csv",
+            "end_station_id",
+            popup,
+            quarantined=("end_station_id", popup),
+        ),
         "B10": defect("duration_s written as a float, 420.0", "trips.csv", "duration_s", floats(trips, 6)),
-        "B11": defect("bikes_available written as a float, 7.0", "station_status.csv", "bikes_available", floats(status, 2)),
-        "B12": defect("blank bikes_available: the station's bike sensor was offline", "station_status.csv",
-                      "bikes_available", blank(status, 2)),
-        "B13": defect("blank docks_available: the station's dock sensor was offline", "station_status.csv",
-                      "docks_available", blank(status, 3)),
+        "B11": defect(
+            "bikes_available written as a float, 7.0", "station_status.csv", "bikes_available", floats(status, 2)
+        ),
+        "B12": defect(
+            "blank bikes_available: the station's bike sensor was offline",
+            "station_status.csv",
+            "bikes_available",
+            blank(status, 2),
+        ),
+        "B13": defect(
+            "blank docks_available: the station's dock sensor was offline",
+            "station_status.csv",
+            "docks_available",
+            blank(status, 3),
+        ),
     }
-    return {"written_by": "examples/bikeshare/generate.py", "seed": SEED, "scale": scale, "files": outcomes(files, defects),
-            "defects": defects}
+    return {
+        "written_by": "examples/bikeshare/generate.py",
+        "seed": SEED,
+        "scale": scale,
+        "files": outcomes(files, defects),
+        "defects": defects,
+    }
 
 
 def generate(out_dir: Path, scale: float = 1) -> Path:
@@ -309,8 +492,12 @@ def generate(out_dir: Path, scale: float = 1) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "export",
-                        help="output folder (default: export/ beside this script, where pytest.ini looks)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent / "export",
+        help="output folder (default: export/ beside this script, where pytest.ini looks)",
+    )
     parser.add_argument("--scale", type=float, default=1, help="multiply every table (default 1: ~100,000 trips)")
     args = parser.parse_args(argv)
     if not 0 < args.scale <= MAX_SCALE:

@@ -7,6 +7,7 @@ and the IAM policies can scope the rights to it. PutMetricAlarm replaces an
 alarm of the same name, so applying a plan twice changes nothing the second
 time. Alarms of the prefix that no contract declares are left alone.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,19 +25,37 @@ ALARMS_FILE = "alarms.json"
 # A missing data point is no breach: most periods have no throttling, no error and no run.
 MISSING_DATA = "notBreaching"
 # What a live alarm must still say to be the declared one; anything else CloudWatch reports (state, ARN) is not drift.
-COMPARED = ("Namespace", "MetricName", "Statistic", "Dimensions", "Period", "EvaluationPeriods", "Threshold",
-            "ComparisonOperator", "TreatMissingData", "ActionsEnabled", "AlarmActions")
+COMPARED = (
+    "Namespace",
+    "MetricName",
+    "Statistic",
+    "Dimensions",
+    "Period",
+    "EvaluationPeriods",
+    "Threshold",
+    "ComparisonOperator",
+    "TreatMissingData",
+    "ActionsEnabled",
+    "AlarmActions",
+)
 
 
 def put_request(spec: AlarmSpec, topic: str | None) -> dict:
     """The PutMetricAlarm request of `spec`; with no topic the alarm has no action (it changes state, notifies no one)."""
     return {
-        "AlarmName": spec.name, "AlarmDescription": spec.description, "Namespace": spec.namespace,
-        "MetricName": spec.metric, "Statistic": spec.statistic,
+        "AlarmName": spec.name,
+        "AlarmDescription": spec.description,
+        "Namespace": spec.namespace,
+        "MetricName": spec.metric,
+        "Statistic": spec.statistic,
         "Dimensions": [{"Name": name, "Value": value} for name, value in spec.dimensions],
-        "Period": spec.period, "EvaluationPeriods": spec.evaluation_periods, "Threshold": spec.threshold,
-        "ComparisonOperator": spec.comparison, "TreatMissingData": MISSING_DATA,
-        "ActionsEnabled": topic is not None, "AlarmActions": [topic] if topic else [],
+        "Period": spec.period,
+        "EvaluationPeriods": spec.evaluation_periods,
+        "Threshold": spec.threshold,
+        "ComparisonOperator": spec.comparison,
+        "TreatMissingData": MISSING_DATA,
+        "ActionsEnabled": topic is not None,
+        "AlarmActions": [topic] if topic else [],
     }
 
 
@@ -51,8 +70,9 @@ def declared_alarms(tables: Iterable[Table], prefix: str, topic: str | None) -> 
 def live_alarms(cloudwatch, prefix: str) -> dict[str, dict]:
     """The metric alarms whose names start with the tool's root and `prefix`, by name."""
     found = {}
-    for page in cloudwatch.get_paginator("describe_alarms").paginate(AlarmNamePrefix=f"{ALARM_ROOT}{prefix}",
-                                                                     AlarmTypes=["MetricAlarm"]):
+    for page in cloudwatch.get_paginator("describe_alarms").paginate(
+        AlarmNamePrefix=f"{ALARM_ROOT}{prefix}", AlarmTypes=["MetricAlarm"]
+    ):
         found.update({alarm["AlarmName"]: alarm for alarm in page["MetricAlarms"]})
     return found
 
@@ -70,8 +90,11 @@ def _comparable(alarm: dict, name: str):
 
 def drift(wanted: dict, live: dict) -> list[str]:
     """How a live alarm differs from its PutMetricAlarm request: 'Threshold 1.0 -> 5.0', one entry per field."""
-    return [f"{name} {_comparable(live, name)!r} -> {_comparable(wanted, name)!r}" for name in COMPARED
-            if _comparable(live, name) != _comparable(wanted, name)]
+    return [
+        f"{name} {_comparable(live, name)!r} -> {_comparable(wanted, name)!r}"
+        for name in COMPARED
+        if _comparable(live, name) != _comparable(wanted, name)
+    ]
 
 
 @dataclass
@@ -96,8 +119,13 @@ class AlarmPlan:
         return ["alarms are created without actions: no --alarm-topic (ini alarm_topic) names an SNS topic to notify"]
 
     def summary(self) -> dict:
-        return {"create": sorted(self.create), "change": {n: self.change[n] for n in sorted(self.change)},
-                "leave": len(self.leave), "topic": self.topic, "notes": self.notes()}
+        return {
+            "create": sorted(self.create),
+            "change": {n: self.change[n] for n in sorted(self.change)},
+            "leave": len(self.leave),
+            "topic": self.topic,
+            "notes": self.notes(),
+        }
 
 
 def plan_alarms(cloudwatch, tables: Iterable[Table], prefix: str, topic: str | None) -> AlarmPlan:
@@ -110,7 +138,9 @@ def plan_alarms(cloudwatch, tables: Iterable[Table], prefix: str, topic: str | N
             plan.create.append(name)
         elif differences := drift(request, live[name]):
             plan.change[name] = differences
-            plan.before[name] = {k: live[name][k] for k in ("AlarmName", "AlarmDescription", *COMPARED) if k in live[name]}
+            plan.before[name] = {
+                k: live[name][k] for k in ("AlarmName", "AlarmDescription", *COMPARED) if k in live[name]
+            }
         else:
             plan.leave.append(name)
     return plan
@@ -151,7 +181,7 @@ def roll_back_alarms(cloudwatch, rollback_folder: Path) -> tuple[list[str], list
     saved = _saved(rollback_folder)
     created = saved["created"]
     for start in range(0, len(created), DELETE_BATCH):
-        cloudwatch.delete_alarms(AlarmNames=created[start:start + DELETE_BATCH])
+        cloudwatch.delete_alarms(AlarmNames=created[start : start + DELETE_BATCH])
     for before in saved["changed"].values():
         cloudwatch.put_metric_alarm(**before)
     return created, sorted(saved["changed"])

@@ -5,6 +5,7 @@ GsisNotActive and UploadErrorRate read them back. PutMetricData takes at most
 1,000 metrics a request (Amazon CloudWatch API Reference); a run of the
 sample sends 300.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,8 +22,17 @@ def metric_data(figures: dict[str, dict[str, float]], at: datetime) -> list[dict
         unknown = set(values) - set(FIGURES)
         if unknown:
             raise ValueError(f"{table}: figures {sorted(unknown)} are not among those published ({', '.join(FIGURES)})")
-        data += [{"MetricName": name, "Dimensions": [{"Name": "TableName", "Value": table}], "Timestamp": at,
-                  "Value": float(values[name]), "Unit": FIGURES[name]} for name in FIGURES if name in values]
+        data += [
+            {
+                "MetricName": name,
+                "Dimensions": [{"Name": "TableName", "Value": table}],
+                "Timestamp": at,
+                "Value": float(values[name]),
+                "Unit": FIGURES[name],
+            }
+            for name in FIGURES
+            if name in values
+        ]
     return data
 
 
@@ -30,5 +40,7 @@ def publish_figures(cloudwatch, figures: dict[str, dict[str, float]], at: dateti
     """PutMetricData of every figure under the tool's namespace; how many metrics were sent."""
     data = metric_data(figures, at)
     for start in range(0, len(data), MAX_METRICS_PER_REQUEST):
-        cloudwatch.put_metric_data(Namespace=METRICS_NAMESPACE, MetricData=data[start:start + MAX_METRICS_PER_REQUEST])
+        cloudwatch.put_metric_data(
+            Namespace=METRICS_NAMESPACE, MetricData=data[start : start + MAX_METRICS_PER_REQUEST]
+        )
     return len(data)

@@ -9,6 +9,7 @@ same table, so a load that was interrupted is simply run again. Two requests
 with one key in a load would silently lose one of them, so that is refused
 before anything is written.
 """
+
 from __future__ import annotations
 
 import time
@@ -28,13 +29,15 @@ from loaders.errors import DuplicateItemKey, ItemConversionError, ItemsNotWritte
 
 # What botocore's standard mode retries and may still answer after its last attempt: the batch's items
 # are then named as not written, and the other batches go on. Any other error stops the load.
-GAVE_UP_ERRORS = frozenset({
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-})
+GAVE_UP_ERRORS = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
 DEFAULT_BACKOFF = Backoff(base=0.05, cap=5.0, attempts=10)
 # Batches made ahead of the workers, per worker: enough that none waits for the next, few enough to hold.
 BATCHES_AHEAD = 2
@@ -74,8 +77,12 @@ class _BatchResult:
     last_error: str | None = None
 
 
-def split_batches(items: Iterable, max_items: int = dynamodb.MAX_BATCH_WRITE_ITEMS,
-                  max_bytes: int = dynamodb.MAX_BATCH_WRITE_BYTES, size: Callable[[object], int] = dynamodb.item_size) -> Iterator[list]:
+def split_batches(
+    items: Iterable,
+    max_items: int = dynamodb.MAX_BATCH_WRITE_ITEMS,
+    max_bytes: int = dynamodb.MAX_BATCH_WRITE_BYTES,
+    size: Callable[[object], int] = dynamodb.item_size,
+) -> Iterator[list]:
     """Consecutive batches of at most `max_items` entries and `max_bytes` bytes (as AWS counts them), made as
     they are taken."""
     if max_items * dynamodb.MAX_ITEM_BYTES <= max_bytes:
@@ -110,8 +117,13 @@ def check_unique_keys(table: str, requests: Sequence[Request], key: tuple[str, .
         found = _request_key(request, key)
         if len(found) < len(key):
             missing = next(name for name in key if name not in found)
-            raise ItemConversionError(table, missing, None, "an item has no value for its key attribute",
-                                      "run the pre-upload checks, which refuse rows without a key")
+            raise ItemConversionError(
+                table,
+                missing,
+                None,
+                "an item has no value for its key attribute",
+                "run the pre-upload checks, which refuse rows without a key",
+            )
         value = tuple((name, *found[name].items()) for name in key)
         if value in seen:
             repeated[value] = found
@@ -125,7 +137,9 @@ def _count(requests: Sequence[Request]) -> tuple[int, int]:
     return puts, len(requests) - puts
 
 
-def _write_batch(client, table: str, batch: list[Request], backoff: Backoff, limit: AbstractContextManager) -> _BatchResult:
+def _write_batch(
+    client, table: str, batch: list[Request], backoff: Backoff, limit: AbstractContextManager
+) -> _BatchResult:
     result = _BatchResult()
     pending = batch
     for attempt in range(backoff.attempts):
@@ -156,10 +170,17 @@ def _write_batch(client, table: str, batch: list[Request], backoff: Backoff, lim
     return result
 
 
-def write_requests(client, table: str, requests: Iterable[Request], key: tuple[str, ...], *,
-                   workers: int = DEFAULT_WORKERS, backoff: Backoff = DEFAULT_BACKOFF,
-                   progress: Callable[[int], None] | None = None,
-                   limit: AbstractContextManager | None = None) -> LoadReport:
+def write_requests(
+    client,
+    table: str,
+    requests: Iterable[Request],
+    key: tuple[str, ...],
+    *,
+    workers: int = DEFAULT_WORKERS,
+    backoff: Backoff = DEFAULT_BACKOFF,
+    progress: Callable[[int], None] | None = None,
+    limit: AbstractContextManager | None = None,
+) -> LoadReport:
     """Send every put and delete request to `table` with BatchWriteItem from `workers` threads.
 
     `requests` are taken as batches are sent, a few batches ahead of the
@@ -190,7 +211,9 @@ def write_requests(client, table: str, requests: Iterable[Request], key: tuple[s
                 progress(total.put + total.deleted)
 
     try:
-        for batch in split_batches(requests, size=lambda r: dynamodb.item_size(r.get("PutRequest", {}).get("Item", {}))):
+        for batch in split_batches(
+            requests, size=lambda r: dynamodb.item_size(r.get("PutRequest", {}).get("Item", {}))
+        ):
             batches += 1
             running.add(executor.submit(_write_batch, client, table, batch, backoff, limit or nullcontext()))
             if len(running) >= BATCHES_AHEAD * max(1, workers):
@@ -205,8 +228,15 @@ def write_requests(client, table: str, requests: Iterable[Request], key: tuple[s
     if total.unwritten:
         keys = [_request_key(request, key) for request in total.unwritten]
         raise ItemsNotWritten(table, keys, backoff.attempts, total.last_error)
-    return LoadReport(table, total.put, batches, total.retries, total.unprocessed_retried,
-                      time.monotonic() - started, deleted=total.deleted)
+    return LoadReport(
+        table,
+        total.put,
+        batches,
+        total.retries,
+        total.unprocessed_retried,
+        time.monotonic() - started,
+        deleted=total.deleted,
+    )
 
 
 def write_items(client, table: str, items: Sequence[Item], key: tuple[str, ...], **options) -> LoadReport:

@@ -6,6 +6,7 @@ for the updates and the deletes, which a rollback puts back. How a key or a
 changed value is shown in the plan is here too, personal values masked, and the
 circuit breaker that blocks a table whose deletes pass its contract's share.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 
 def _differing(item: Item, live: Item) -> tuple[str, ...]:
     names = item.keys() | live.keys()
-    return tuple(sorted(n for n in names if n not in item or n not in live or comparable(item[n]) != comparable(live[n])))
+    return tuple(
+        sorted(n for n in names if n not in item or n not in live or comparable(item[n]) != comparable(live[n]))
+    )
 
 
 class Creates:
@@ -55,8 +58,14 @@ class Update:
     attributes: tuple[str, ...]
 
 
-def diff_items(plan: TablePlan, expected: Iterable[Item], pages: Iterable[list[Item]], description: dict | None = None,
-               watched: tuple[str, ...] = (), digests: dict[Digest, Digest] | None = None) -> None:
+def diff_items(
+    plan: TablePlan,
+    expected: Iterable[Item],
+    pages: Iterable[list[Item]],
+    description: dict | None = None,
+    watched: tuple[str, ...] = (),
+    digests: dict[Digest, Digest] | None = None,
+) -> None:
     """Read the live table's `pages` into `plan.live` and classify every key of it and of `expected` into the plan.
 
     `digests` are `expected`'s (`loaders.dynamodb.live.expected_digests`), worked out here when not given.
@@ -105,10 +114,16 @@ def shown_value(value: dict | None, pii: bool) -> str:
     `S '12C'`, `N 42`, `absent`; a personal value is masked, a long one cut."""
     if value is None:
         return "absent"
-    (kind, content), = value.items()
+    ((kind, content),) = value.items()
     if pii:
         return f"{kind} {MASK}"
-    text = repr(content) if kind == "S" else content if kind == "N" else json.dumps(content, ensure_ascii=False, default=str)
+    text = (
+        repr(content)
+        if kind == "S"
+        else content
+        if kind == "N"
+        else json.dumps(content, ensure_ascii=False, default=str)
+    )
     if len(text) > SHOWN_VALUE_CHARS:
         text = text[:SHOWN_VALUE_CHARS] + "..."
     return f"{kind} {text}"

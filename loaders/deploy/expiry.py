@@ -1,4 +1,5 @@
 """Expiry in a plan: which items are already past it, and whether the table's TTL must be turned on."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -41,6 +41,7 @@ caller's rights (`s3:PutObject`, `s3:PutObjectAcl`, `s3:AbortMultipartUpload`,
 as "Requesting a table export in DynamoDB" lists), the run reads its manifests
 and data files, lists its folder and deletes it once read.
 """
+
 from __future__ import annotations
 
 import json
@@ -86,9 +87,16 @@ def table_arn(name: str, region: str, account: str, partition: str = "aws") -> s
     return f"arn:{partition}:dynamodb:{region}:{account}:table/{name}"
 
 
-def policy(role: str, prefix: str, region: str, account: str, tables: tuple[Table, ...],
-           partition: str = "aws", staging: tuple[str, str] | None = None,
-           exports: tuple[str, str] | None = None) -> dict:
+def policy(
+    role: str,
+    prefix: str,
+    region: str,
+    account: str,
+    tables: tuple[Table, ...],
+    partition: str = "aws",
+    staging: tuple[str, str] | None = None,
+    exports: tuple[str, str] | None = None,
+) -> dict:
     """The IAM policy document of `role` ("load", "check" or "plan"); `staging` (bucket, prefix) when imports may
     run, `exports` (bucket, prefix: the same staging place) when tables may be read by export."""
     table_actions, index_actions = ROLES[role]
@@ -116,26 +124,45 @@ def alarm_arn(name: str, region: str, account: str, partition: str = "aws") -> s
 
 def _alarm_statements(role: str, prefix: str, region: str, account: str, partition: str) -> list[dict]:
     actions, publishes = ALARM_ACTIONS[role]
-    statements = [_statement("Alarms", actions, [alarm_arn(f"{ALARM_ROOT}{prefix}*", region, account, partition)],
-                             service="cloudwatch")]
+    statements = [
+        _statement(
+            "Alarms", actions, [alarm_arn(f"{ALARM_ROOT}{prefix}*", region, account, partition)], service="cloudwatch"
+        )
+    ]
     if publishes:
         # PutMetricData takes no resource narrower than "*" (the Service Authorization Reference, CloudWatch).
-        statements.append({**_statement("Figures", ("PutMetricData",), ["*"], service="cloudwatch"),
-                           "Condition": {"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}}})
+        statements.append(
+            {
+                **_statement("Figures", ("PutMetricData",), ["*"], service="cloudwatch"),
+                "Condition": {"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}},
+            }
+        )
     return statements
 
 
-def _import_statements(arns: list[str], staging: tuple[str, str], region: str, account: str, partition: str) -> list[dict]:
+def _import_statements(
+    arns: list[str], staging: tuple[str, str], region: str, account: str, partition: str
+) -> list[dict]:
     bucket, key_prefix = staging
     return [
         _statement("Import", ("ImportTable",), arns),
         _statement("ImportStatus", ("DescribeImport",), [f"{arn}/import/*" for arn in arns]),
-        _statement("Staging", ("PutObject", "GetObject", "DeleteObject", "AbortMultipartUpload"),
-                   [f"arn:{partition}:s3:::{bucket}/{key_prefix}*"], service="s3"),
-        {**_statement("StagingList", ("ListBucket",), [f"arn:{partition}:s3:::{bucket}"], service="s3"),
-         "Condition": {"StringLike": {"s3:prefix": [f"{key_prefix}*"]}}},
-        _statement("ImportLogs", ("CreateLogGroup", "CreateLogStream", "DescribeLogStreams", "PutLogEvents", "PutRetentionPolicy"),
-                   [f"arn:{partition}:logs:{region}:{account}:log-group:/aws-dynamodb/*"], service="logs"),
+        _statement(
+            "Staging",
+            ("PutObject", "GetObject", "DeleteObject", "AbortMultipartUpload"),
+            [f"arn:{partition}:s3:::{bucket}/{key_prefix}*"],
+            service="s3",
+        ),
+        {
+            **_statement("StagingList", ("ListBucket",), [f"arn:{partition}:s3:::{bucket}"], service="s3"),
+            "Condition": {"StringLike": {"s3:prefix": [f"{key_prefix}*"]}},
+        },
+        _statement(
+            "ImportLogs",
+            ("CreateLogGroup", "CreateLogStream", "DescribeLogStreams", "PutLogEvents", "PutRetentionPolicy"),
+            [f"arn:{partition}:logs:{region}:{account}:log-group:/aws-dynamodb/*"],
+            service="logs",
+        ),
         # DescribeLogGroups takes no resource narrower than "*" (the Service Authorization Reference, CloudWatch Logs).
         _statement("ImportLogGroups", ("DescribeLogGroups",), ["*"], service="logs"),
     ]
@@ -146,10 +173,16 @@ def _export_statements(arns: list[str], exports: tuple[str, str], partition: str
     folder = f"{key_prefix}{EXPORTS_FOLDER}"
     return [
         _statement("ExportStatus", ("DescribeExport",), [f"{arn}/export/*" for arn in arns]),
-        _statement("ExportFiles", ("PutObject", "PutObjectAcl", "AbortMultipartUpload", "GetObject", "DeleteObject"),
-                   [f"arn:{partition}:s3:::{bucket}/{folder}*"], service="s3"),
-        {**_statement("ExportList", ("ListBucket",), [f"arn:{partition}:s3:::{bucket}"], service="s3"),
-         "Condition": {"StringLike": {"s3:prefix": [f"{folder}*"]}}},
+        _statement(
+            "ExportFiles",
+            ("PutObject", "PutObjectAcl", "AbortMultipartUpload", "GetObject", "DeleteObject"),
+            [f"arn:{partition}:s3:::{bucket}/{folder}*"],
+            service="s3",
+        ),
+        {
+            **_statement("ExportList", ("ListBucket",), [f"arn:{partition}:s3:::{bucket}"], service="s3"),
+            "Condition": {"StringLike": {"s3:prefix": [f"{folder}*"]}},
+        },
     ]
 
 
@@ -157,8 +190,15 @@ def _statement(sid: str, actions: tuple[str, ...], resources: list[str], service
     return {"Sid": sid, "Effect": "Allow", "Action": sorted({f"{service}:{a}" for a in actions}), "Resource": resources}
 
 
-def write_policies(out_dir: Path, tables: tuple[Table, ...], prefix: str, region: str, account: str,
-                   staging: tuple[str, str] | None = None, exports: tuple[str, str] | None = None) -> list[Path]:
+def write_policies(
+    out_dir: Path,
+    tables: tuple[Table, ...],
+    prefix: str,
+    region: str,
+    account: str,
+    staging: tuple[str, str] | None = None,
+    exports: tuple[str, str] | None = None,
+) -> list[Path]:
     """Write `iam-<role>.json` for every role into `out_dir`; returns the paths, in the order of `ROLES`."""
     paths = []
     for role in ROLES:

@@ -12,6 +12,7 @@ be: so every item is held to the guard's rules before it is staged, and its
 keys must be unique (AWS lets a later item with the same key overwrite an
 earlier one, neither counted as an error nor logged).
 """
+
 from __future__ import annotations
 
 import time
@@ -52,13 +53,15 @@ def parse_staging(uri: str) -> tuple[str, str]:
 
     A bucket name S3 refuses is refused here, before anything is staged.
     """
-    if not uri.startswith("s3://") or not uri[len("s3://"):].split("/", 1)[0]:
+    if not uri.startswith("s3://") or not uri[len("s3://") :].split("/", 1)[0]:
         raise ValueError(f"--import-staging={uri!r}: give it as s3://BUCKET/PREFIX, e.g. s3://my-imports/dynamodb/")
-    bucket, _, prefix = uri[len("s3://"):].partition("/")
+    bucket, _, prefix = uri[len("s3://") :].partition("/")
     problem = bucket_name_problem(bucket)
     if problem:
-        raise ValueError(f"--import-staging={uri!r}: S3 refuses the bucket name {bucket!r} (a bucket name has {problem}, "
-                         "by S3's bucket naming rules): give the name of an existing bucket")
+        raise ValueError(
+            f"--import-staging={uri!r}: S3 refuses the bucket name {bucket!r} (a bucket name has {problem}, "
+            "by S3's bucket naming rules): give the name of an existing bucket"
+        )
     return bucket, prefix.strip("/") + "/" if prefix.strip("/") else ""
 
 
@@ -110,8 +113,14 @@ class ImportReport:
         return self.stage_seconds + self.import_seconds
 
     def counts(self) -> ImportCounts:
-        return ImportCounts("COMPLETED", self.staged.items, self.processed_items, self.imported_items, self.errors,
-                            round(self.seconds, 1))
+        return ImportCounts(
+            "COMPLETED",
+            self.staged.items,
+            self.processed_items,
+            self.imported_items,
+            self.errors,
+            round(self.seconds, 1),
+        )
 
 
 @dataclass(frozen=True)
@@ -148,12 +157,17 @@ def import_request(client, table: Table, name: str, staged: Staged) -> dict:
     creation = create_table_request(table, name)
     # Deletion protection and PITR are switched on once the import has made the table (`import_table`).
     creation.pop("DeletionProtectionEnabled", None)
-    accepted = client.meta.service_model.operation_model("ImportTable").input_shape.members["TableCreationParameters"].members
+    accepted = (
+        client.meta.service_model.operation_model("ImportTable").input_shape.members["TableCreationParameters"].members
+    )
     refused = sorted(set(creation) - set(accepted))
     if refused:
-        raise RequestRefusedByAWS("ImportTable", "a table ImportTable cannot create",
-                                  f"{name} needs {', '.join(refused)}, which TableCreationParameters does not take",
-                                  "Load this table with BatchWriteItem.")
+        raise RequestRefusedByAWS(
+            "ImportTable",
+            "a table ImportTable cannot create",
+            f"{name} needs {', '.join(refused)}, which TableCreationParameters does not take",
+            "Load this table with BatchWriteItem.",
+        )
     return {
         "S3BucketSource": {"S3Bucket": staged.bucket, "S3KeyPrefix": staged.prefix},
         "InputFormat": "DYNAMODB_JSON",
@@ -172,13 +186,25 @@ def wait_for_import(client, import_arn: str, wait: Wait = IMPORT_WAIT) -> dict:
         return client.describe_import(ImportArn=import_arn)["ImportTableDescription"]
     description = last["ImportTableDescription"]
     if description["ImportStatus"] in ("IN_PROGRESS", "CANCELLING"):
-        raise TableNotReady(f"the import {import_arn} is still {description['ImportStatus']} after {wait.timeout:.0f} s; "
-                            "follow it with DescribeImport (or in the console), then run the live checks")
+        raise TableNotReady(
+            f"the import {import_arn} is still {description['ImportStatus']} after {wait.timeout:.0f} s; "
+            "follow it with DescribeImport (or in the console), then run the live checks"
+        )
     return description
 
 
-def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, bucket: str, key_prefix: str = "",
-                 wait: Wait = IMPORT_WAIT, table_wait: Wait = Wait()) -> ImportReport:
+def import_table(
+    client,
+    s3,
+    table: Table,
+    name: str,
+    items: Sequence[Item],
+    *,
+    bucket: str,
+    key_prefix: str = "",
+    wait: Wait = IMPORT_WAIT,
+    table_wait: Wait = Wait(),
+) -> ImportReport:
     """Create table `name` (which must not exist) holding exactly `items`, through ImportTable.
 
     The items are checked, staged under a prefix of this import's own
@@ -203,21 +229,45 @@ def import_table(client, s3, table: Table, name: str, items: Sequence[Item], *, 
         description = wait_for_import(client, answer["ImportArn"], wait)
     except TableNotReady as error:
         # The import goes on and reads the staged objects, so they cannot be deleted yet: they are named instead.
-        raise TableNotReady(f"{name}: {error}; the staged items are in {staged.source}: delete them once it has ended, "
-                            "they are the table's items") from None
+        raise TableNotReady(
+            f"{name}: {error}; the staged items are in {staged.source}: delete them once it has ended, "
+            "they are the table's items"
+        ) from None
     status = description["ImportStatus"]
-    counts = {k: description.get(k, 0) for k in ("ProcessedItemCount", "ImportedItemCount", "ErrorCount", "ProcessedSizeBytes")}
+    counts = {
+        k: description.get(k, 0)
+        for k in ("ProcessedItemCount", "ImportedItemCount", "ErrorCount", "ProcessedSizeBytes")
+    }
     if status != "COMPLETED" or counts["ErrorCount"] or counts["ImportedItemCount"] != staged.items:
         failure = ": ".join(filter(None, (description.get("FailureCode"), description.get("FailureMessage")))) or None
-        raise ImportFailed(name, answer["ImportArn"], status, staged=staged.items, processed=counts["ProcessedItemCount"],
-                           imported=counts["ImportedItemCount"], errors=counts["ErrorCount"], failure=failure,
-                           log_group=description.get("CloudWatchLogGroupArn"), source=staged.source)
+        raise ImportFailed(
+            name,
+            answer["ImportArn"],
+            status,
+            staged=staged.items,
+            processed=counts["ProcessedItemCount"],
+            imported=counts["ImportedItemCount"],
+            errors=counts["ErrorCount"],
+            failure=failure,
+            log_group=description.get("CloudWatchLogGroupArn"),
+            source=staged.source,
+        )
     remove_staged(s3, staged)  # the table holds every item: whatever happens next, they are not needed again
     description = wait_until_active(client, name, table_wait)
     # Deletion protection and PITR cannot be asked of an import; encryption can, but what the import made is
     # checked rather than trusted, like any table found lacking protection.
     lacking = missing_protection(client, table, name, description)
     unprotected = protect(client, table, name, lacking, wait=table_wait)
-    return ImportReport(name, answer["ImportArn"], staged, counts["ProcessedItemCount"], counts["ImportedItemCount"],
-                        counts["ErrorCount"], counts["ProcessedSizeBytes"], staged_at - started,
-                        time.perf_counter() - staged_at, tuple(k for k in lacking if k not in unprotected), unprotected)
+    return ImportReport(
+        name,
+        answer["ImportArn"],
+        staged,
+        counts["ProcessedItemCount"],
+        counts["ImportedItemCount"],
+        counts["ErrorCount"],
+        counts["ProcessedSizeBytes"],
+        staged_at - started,
+        time.perf_counter() - staged_at,
+        tuple(k for k in lacking if k not in unprotected),
+        unprotected,
+    )

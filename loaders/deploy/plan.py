@@ -1,20 +1,16 @@
 """What a sync will change, worked out before anything is written (terraform's plan).
 
-Every table is read whole (paginated, parallel Scan segments for large ones,
-strongly consistent) and each live item is compared with the item the checked
-export makes, types included: a number stored as a string is an update. Both
-sides are compared by digest (`loaders.dynamodb.live`), a page at a time:
-memory holds whole items only where they differ, and the export's items are
-made again from the checked frame when they are written. Each
-key is `create`, `update`, `delete` (live, not in the export, and the contract
-mirrors the export), `kept` (live, not in the export, and the contract only
-upserts) or `unchanged`. Table-level problems are found here too, before any
-write: a key schema that differs (DynamoDB cannot change a key) or a GSI with
-other keys blocks that table unless `migrate`; a delete of more than the
-contract's share of the live items trips the circuit breaker and blocks the
-table unless `allow_mass_delete`. A blocked table is never written; the others
-go on. Planning only reads: it works through a read-only client.
+Every table is read whole (paginated, parallel Scan segments for large ones, strongly consistent) and each
+live item is compared with the item the checked export makes, types included: a number stored as a string is
+an update. Both sides are compared by digest (`loaders.deploy.diff`), a page at a time. Each key is `create`,
+`update`, `delete` (live, not in the export, and the contract mirrors the export), `kept` (live, not in the
+export, and the contract only upserts) or `unchanged`. Table-level problems are found here too, before any
+write: a key schema that differs (DynamoDB cannot change a key) or a GSI with other keys blocks that table
+unless `migrate`; a delete of more than the contract's share of the live items trips the circuit breaker and
+blocks the table unless `allow_mass_delete`. A blocked table is never written; the others go on. Planning
+only reads: it works through a read-only client.
 """
+
 from __future__ import annotations
 
 import threading
@@ -82,8 +78,13 @@ class TablePlan:
         return bool(self.writes or self.actions)
 
     def counts(self) -> dict[str, int]:
-        return {"create": len(self.create), "update": len(self.update), "delete": len(self.delete),
-                "unchanged": self.unchanged, "kept": self.kept}
+        return {
+            "create": len(self.create),
+            "update": len(self.update),
+            "delete": len(self.delete),
+            "unchanged": self.unchanged,
+            "kept": self.kept,
+        }
 
     def _keys(self, items) -> list[str]:
         return [shown_key(item, self.table) for item in islice(items, EXAMPLES)]
@@ -94,15 +95,26 @@ class TablePlan:
 
     def update_examples(self) -> list[dict]:
         """A few updates: the key, and each attribute that changes as (live, new), personal values masked."""
-        return [{"key": shown_key(u.item, self.table),
-                 "changes": {a: [shown_value(u.before.get(a), a in self.table.pii), shown_value(u.item.get(a), a in self.table.pii)]
-                             for a in u.attributes}}
-                for u in self.update[:EXAMPLES]]
+        return [
+            {
+                "key": shown_key(u.item, self.table),
+                "changes": {
+                    a: [
+                        shown_value(u.before.get(a), a in self.table.pii),
+                        shown_value(u.item.get(a), a in self.table.pii),
+                    ]
+                    for a in u.attributes
+                },
+            }
+            for u in self.update[:EXAMPLES]
+        ]
 
     def unapplied_notes(self) -> list[str]:
         """One line per protection requested before and still missing."""
-        return [f"{kind} requested in run {run}, still not applied by the server (not requested again)"
-                for kind, run in self.unapplied.items()]
+        return [
+            f"{kind} requested in run {run}, still not applied by the server (not requested again)"
+            for kind, run in self.unapplied.items()
+        ]
 
     def summary(self) -> dict:
         """The plan of this table as plan.json holds it: counts, actions, the attributes that change, a few
@@ -140,10 +152,22 @@ class Plan:
         return totals
 
 
-def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, migrate: bool = False,
-               recreate: bool = False, allow_mass_delete: bool = False, imports: ImportPolicy = NO_IMPORTS,
-               now: float | None = None, requested: Mapping[str, str] | None = None,
-               watched: tuple[str, ...] = (), exports: ExportPolicy = NO_EXPORTS, s3=None) -> TablePlan:
+def plan_table(
+    client,
+    table: Table,
+    name: str,
+    expected: Iterable[Item],
+    *,
+    migrate: bool = False,
+    recreate: bool = False,
+    allow_mass_delete: bool = False,
+    imports: ImportPolicy = NO_IMPORTS,
+    now: float | None = None,
+    requested: Mapping[str, str] | None = None,
+    watched: tuple[str, ...] = (),
+    exports: ExportPolicy = NO_EXPORTS,
+    s3=None,
+) -> TablePlan:
     """Read the live table and compare it with `expected` (sized, and walked more than once); writes nothing.
 
     `migrate` lets a table or GSI whose keys differ be rebuilt; `recreate`
@@ -167,12 +191,17 @@ def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, mig
     plan.expired = expired_items(table, expected, time.time() if now is None else now)
     if description is None:
         plan.by_import = imports.chooses(len(expected))
-        plan.actions.append("create table" + (f" with {len(table.indexes)} GSI{'s' * (len(table.indexes) != 1)}" if table.indexes else "")
-                            + (" by ImportTable" if plan.by_import else ""))
+        plan.actions.append(
+            "create table"
+            + (f" with {len(table.indexes)} GSI{'s' * (len(table.indexes) != 1)}" if table.indexes else "")
+            + (" by ImportTable" if plan.by_import else "")
+        )
         plan.create = Creates(expected, table.key)
         plan_ttl(client, plan, new=True)
         if plan.by_import and imports.bucket is None:
-            reason = "and --import=always" if imports.mode == "always" else f"reach --import-threshold={imports.threshold}"
+            reason = (
+                "and --import=always" if imports.mode == "always" else f"reach --import-threshold={imports.threshold}"
+            )
             plan.blocked = str(StagingMissing(name, len(expected), reason))
         return plan
     schema = compare_schema(table, description)
@@ -211,12 +240,24 @@ def plan_table(client, table: Table, name: str, expected: Iterable[Item], *, mig
     return plan
 
 
-def plan_tables(client, tables: list[Table], expected: Mapping[str, Iterable[Item]], prefix: str = "", *,
-                migrate: bool = False, recreate: bool = False, allow_mass_delete: bool = False,
-                imports: ImportPolicy = NO_IMPORTS, parallel: int = 4, now: float | None = None,
-                requested: Mapping[str, Mapping[str, str]] | None = None,
-                watched: Mapping[str, tuple[str, ...]] | None = None, exports: ExportPolicy = NO_EXPORTS,
-                s3=None, progress: ProgressFactory | None = None) -> Plan:
+def plan_tables(
+    client,
+    tables: list[Table],
+    expected: Mapping[str, Iterable[Item]],
+    prefix: str = "",
+    *,
+    migrate: bool = False,
+    recreate: bool = False,
+    allow_mass_delete: bool = False,
+    imports: ImportPolicy = NO_IMPORTS,
+    parallel: int = 4,
+    now: float | None = None,
+    requested: Mapping[str, Mapping[str, str]] | None = None,
+    watched: Mapping[str, tuple[str, ...]] | None = None,
+    exports: ExportPolicy = NO_EXPORTS,
+    s3=None,
+    progress: ProgressFactory | None = None,
+) -> Plan:
     """Plan every table, several at once (each reads its own table); the order of `tables` is kept.
 
     `requested`: by DynamoDB table name, the protections earlier runs requested (loaders.deploy.requested).
@@ -229,15 +270,28 @@ def plan_tables(client, tables: list[Table], expected: Mapping[str, Iterable[Ite
     def one(table: Table, advance) -> TablePlan:
         nonlocal done
         name = table_name(table, prefix)
-        planned = plan_table(client, table, name, expected[table.name], migrate=migrate, recreate=recreate,
-                          allow_mass_delete=allow_mass_delete, imports=imports, now=now,
-                          requested=(requested or {}).get(name), watched=(watched or {}).get(table.name, ()),
-                          exports=exports, s3=s3)
+        planned = plan_table(
+            client,
+            table,
+            name,
+            expected[table.name],
+            migrate=migrate,
+            recreate=recreate,
+            allow_mass_delete=allow_mass_delete,
+            imports=imports,
+            now=now,
+            requested=(requested or {}).get(name),
+            watched=(watched or {}).get(table.name, ()),
+            exports=exports,
+            s3=s3,
+        )
         with counting:
             done += len(expected[table.name])
             advance(done)
         return planned
 
-    with (ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="plan") as pool,
-          (progress or no_progress)("plan", total) as advance):
+    with (
+        ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="plan") as pool,
+        (progress or no_progress)("plan", total) as advance,
+    ):
         return Plan(list(pool.map(one, tables, [advance] * len(tables))))

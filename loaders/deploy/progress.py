@@ -1,4 +1,5 @@
 """What a sync reports its progress to; the terminal's bar and quiet lines are `reporting.progress`."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

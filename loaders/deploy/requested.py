@@ -10,6 +10,7 @@ would plan the same request as if it were new; with it the plan reports
 deployment ignores it and starts it anew. Nothing is sent to the server for
 it, so it needs no permission beyond the sync's.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,4 +53,6 @@ def remember(path: Path, deployment: str, plan: Plan, protected: Mapping[str, tu
         else:
             tables.pop(table_plan.name, None)
     if tables or path.exists():
-        write_atomically(path, json.dumps({"deployment": deployment, "tables": tables}, indent=2, sort_keys=True) + "\n")
+        write_atomically(
+            path, json.dumps({"deployment": deployment, "tables": tables}, indent=2, sort_keys=True) + "\n"
+        )

@@ -6,6 +6,7 @@ rollback folder, one JSON-lines file per table. A rollback puts the saved
 items back, deletes the created ones and the tables the run created, and is
 recorded so that a second rollback of the same run changes nothing.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,6 @@ from loaders.dynamodb.waiters import Wait
 ROLLBACK_MANIFEST = "rollback.json"
 # Written once a run is rolled back: a second rollback of it changes nothing and says when the first was.
 ROLLED_BACK = "rolled-back.json"
-
 
 
 class RollbackLog:
@@ -51,10 +51,14 @@ class RollbackLog:
                 handle.write(json.dumps({"created": item_key(item, plan.table)}, ensure_ascii=False) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        self.manifest[plan.name] = {"key": list(key), "file": path.name, "backup": backup, "migrated": plan.migrate,
-                                    "created_table": not plan.exists}
+        self.manifest[plan.name] = {
+            "key": list(key),
+            "file": path.name,
+            "backup": backup,
+            "migrated": plan.migrate,
+            "created_table": not plan.exists,
+        }
         write_atomically(self.folder / ROLLBACK_MANIFEST, json.dumps({"tables": self.manifest}, indent=2) + "\n")
-
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,15 @@ def dropping(steps: list[RolledBack], shown: int = 3) -> str:
     return f"delete the {len(names)} table{'s' * (len(names) != 1)} the run created ({', '.join(names[:shown])}{more})"
 
 
-def rollback(client, folder: Path, *, workers: int = DEFAULT_WORKERS, backoff=DEFAULT_BACKOFF, wait: Wait = Wait(),
-             allow_destroy: bool = False) -> list[RolledBack]:
+def rollback(
+    client,
+    folder: Path,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    backoff=DEFAULT_BACKOFF,
+    wait: Wait = Wait(),
+    allow_destroy: bool = False,
+) -> list[RolledBack]:
     """Put back every item a run updated or deleted, delete every item it created and every table it created.
 
     A migrated table cannot take its old items back under its new key: its
@@ -127,8 +138,12 @@ def rollback(client, folder: Path, *, workers: int = DEFAULT_WORKERS, backoff=DE
     if rolled_back(folder) is not None:
         return []
     steps = rollback_steps(folder)
-    check_destroy_allowed(client.meta.endpoint_url if not is_aws(client) else None, any(s.dropped for s in steps),
-                          allow_destroy, dropping(steps))
+    check_destroy_allowed(
+        client.meta.endpoint_url if not is_aws(client) else None,
+        any(s.dropped for s in steps),
+        allow_destroy,
+        dropping(steps),
+    )
     manifest = _manifest(folder)
     for step in steps:
         entry = manifest[step.name]
@@ -138,7 +153,9 @@ def rollback(client, folder: Path, *, workers: int = DEFAULT_WORKERS, backoff=DE
             delete_table(client, step.name, wait=wait)
             continue
         before, created = _saved(folder, entry)
-        requests = [{"DeleteRequest": {"Key": key}} for key in created] + [{"PutRequest": {"Item": item}} for item in before]
+        requests = [{"DeleteRequest": {"Key": key}} for key in created] + [
+            {"PutRequest": {"Item": item}} for item in before
+        ]
         if requests:
             write_requests(client, step.name, requests, tuple(entry["key"]), workers=workers, backoff=backoff)
     record = {"rolled_back": datetime.now(UTC).isoformat(timespec="seconds"), "tables": [asdict(s) for s in steps]}

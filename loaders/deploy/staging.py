@@ -1,5 +1,6 @@
 """The S3 place an import reads its items from: a client for it, its bucket on a local server, and the items staged
 there as gzipped DynamoDB JSON."""
+
 from __future__ import annotations
 
 import gzip
@@ -28,7 +29,7 @@ BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s
 def bucket_name_problem(bucket: str) -> str | None:
     """Why S3 would refuse `bucket` as a general purpose bucket's name, or None."""
     if not BUCKET_NAME.fullmatch(bucket):
-        return ("3 to 63 lowercase letters, digits, dots and hyphens, beginning and ending with a letter or digit")
+        return "3 to 63 lowercase letters, digits, dots and hyphens, beginning and ending with a letter or digit"
     if ".." in bucket:
         return "no two adjacent dots"
     if re.fullmatch(r"\d+\.\d+\.\d+\.\d+", bucket):
@@ -89,8 +90,9 @@ class Staged:
         return f"s3://{self.bucket}/{self.prefix}"
 
 
-def stage_items(s3, items: Sequence[Item], bucket: str, prefix: str, *, object_bytes: int = OBJECT_BYTES,
-                seed: int = 0) -> Staged:
+def stage_items(
+    s3, items: Sequence[Item], bucket: str, prefix: str, *, object_bytes: int = OBJECT_BYTES, seed: int = 0
+) -> Staged:
     """Write `items` as gzipped DynamoDB JSON (one `{"Item": ...}` per line) under `prefix` in `bucket`.
 
     The order is shuffled (AWS: "Randomize sorted data", or one partition after
@@ -128,4 +130,6 @@ def remove_staged(s3, staged: Staged) -> None:
     """Delete the objects of one staging (DeleteObjects takes at most 1,000 keys per call)."""
     keys = list(staged.keys)
     for start in range(0, len(keys), 1000):
-        s3.delete_objects(Bucket=staged.bucket, Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
+        s3.delete_objects(
+            Bucket=staged.bucket, Delete={"Objects": [{"Key": k} for k in keys[start : start + 1000]], "Quiet": True}
+        )

@@ -12,6 +12,7 @@ table the plan creates by ImportTable is made and filled by its import in that
 same order, its items staged in S3; its rollback entry is the keys it created,
 as for any new table.
 """
+
 from __future__ import annotations
 
 import threading
@@ -73,7 +74,7 @@ class TableSync:
         done += [f"TTL enabled on {self.ttl_enabled}"] if self.ttl_enabled else []
         done += [f"could not enable TTL ({self.ttl_refused})"] if self.ttl_refused else []
         done += [f"undeclared GSI kept: {name}" for name in self.undeclared_gsis]
-        done += ([f"migrated; backup {self.backup}"] if self.backup else [])
+        done += [f"migrated; backup {self.backup}"] if self.backup else []
         return done + self.lost_answers
 
 
@@ -86,8 +87,12 @@ class SyncResult:
 def _levels(plans: list[TablePlan]) -> list[list[TablePlan]]:
     """The plans in levels: a table's parents (its foreign keys) are in earlier levels."""
     by_name = {p.table.name: p for p in plans}
-    sorter = TopologicalSorter({name: {fk.parent for fk in p.table.foreign_keys if fk.parent in by_name and fk.parent != name}
-                                for name, p in by_name.items()})
+    sorter = TopologicalSorter(
+        {
+            name: {fk.parent for fk in p.table.foreign_keys if fk.parent in by_name and fk.parent != name}
+            for name, p in by_name.items()
+        }
+    )
     sorter.prepare()
     levels = []
     while sorter.is_active():
@@ -119,8 +124,9 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
         done.created_table = True
         if plan.table.point_in_time_recovery:
             # Deletion protection and encryption were given at creation; PITR can only be turned on afterwards.
-            done.unprotected = protect(client, plan.table, plan.name, ("point-in-time recovery",), wait=wait,
-                                       notes=done.lost_answers)
+            done.unprotected = protect(
+                client, plan.table, plan.name, ("point-in-time recovery",), wait=wait, notes=done.lost_answers
+            )
             done.protected = () if done.unprotected else ("point-in-time recovery",)
         _enable_ttl(client, plan, done)
 
@@ -138,7 +144,9 @@ def _set_up_tables(client, plans: list[TablePlan], result: SyncResult, run_id: s
             done.protected = tuple(kind for kind in plan.protect if kind not in done.unprotected)
         _enable_ttl(client, plan, done)
 
-    altered = [p for p in plans if p.exists and not p.migrate and (p.add_gsis or p.replace_gsis or p.protect or p.enable_ttl)]
+    altered = [
+        p for p in plans if p.exists and not p.migrate and (p.add_gsis or p.replace_gsis or p.protect or p.enable_ttl)
+    ]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(altered))), thread_name_prefix="alter") as pool:
         list(pool.map(alter, altered))
 
@@ -153,10 +161,21 @@ def _requests(plan: TablePlan, done: TableSync) -> Iterator[dict]:
         yield {"DeleteRequest": {"Key": item_key(item, plan.table)}}
 
 
-def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: int = DEFAULT_WORKERS,
-               backoff=DEFAULT_BACKOFF, wait: Wait = Wait(), progress: ProgressFactory | None = None,
-               allow_destroy: bool = False, on_table_done: Callable[[str, TableSync], None] | None = None,
-               s3=None, imports: ImportPolicy = NO_IMPORTS) -> SyncResult:
+def apply_plan(
+    client,
+    plan: Plan,
+    *,
+    run_id: str,
+    rollback_dir: Path,
+    workers: int = DEFAULT_WORKERS,
+    backoff=DEFAULT_BACKOFF,
+    wait: Wait = Wait(),
+    progress: ProgressFactory | None = None,
+    allow_destroy: bool = False,
+    on_table_done: Callable[[str, TableSync], None] | None = None,
+    s3=None,
+    imports: ImportPolicy = NO_IMPORTS,
+) -> SyncResult:
     """Carry out `plan` for every table it does not block; returns what was done, by contract name.
 
     A plan that deletes a table (a migration) is refused before anything is
@@ -166,9 +185,12 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
     and the other tables go on.
     """
     todo = [p for p in plan.tables if p.blocked is None]
-    check_destroy_allowed(client.meta.endpoint_url if not is_aws(client) else None, any(p.migrate for p in todo), allow_destroy)
-    result = SyncResult(tables={p.table.name: TableSync(p.name, unchanged=p.unchanged, undeclared_gsis=p.undeclared_gsis)
-                                for p in todo})
+    check_destroy_allowed(
+        client.meta.endpoint_url if not is_aws(client) else None, any(p.migrate for p in todo), allow_destroy
+    )
+    result = SyncResult(
+        tables={p.table.name: TableSync(p.name, unchanged=p.unchanged, undeclared_gsis=p.undeclared_gsis) for p in todo}
+    )
     _set_up_tables(client, todo, result, run_id, wait, workers)
     writing = [p for p in todo if p.writes]
     # A table the run created is logged even when empty: rolling the run back deletes it.
@@ -185,12 +207,22 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
         with (progress or no_progress)(table_plan.name, len(table_plan.create)) as advance:
             try:
                 # Staged in a shuffled order (loaders.deploy.staging): the new table's items are held once.
-                report = import_table(client, s3, table_plan.table, table_plan.name, list(table_plan.create),
-                                      bucket=imports.bucket, key_prefix=imports.prefix, table_wait=wait)
+                report = import_table(
+                    client,
+                    s3,
+                    table_plan.table,
+                    table_plan.name,
+                    list(table_plan.create),
+                    bucket=imports.bucket,
+                    key_prefix=imports.prefix,
+                    table_wait=wait,
+                )
             except ImportFailed as failed:
                 done.imported, done.import_failure = ImportCounts.of_failure(failed), str(failed)
                 return
-            except ClientError as refused:  # S3 or DynamoDB refused staging or the import (access, a limit): this table alone
+            except (
+                ClientError
+            ) as refused:  # S3 or DynamoDB refused staging or the import (access, a limit): this table alone
                 done.imported = ImportCounts("NOT STARTED", 0, 0, 0, 0)
                 done.import_failure = f"{table_plan.name}: the import could not be made: {refused}"
                 return
@@ -207,9 +239,21 @@ def apply_plan(client, plan: Plan, *, run_id: str, rollback_dir: Path, workers: 
                 on_table_done(table_plan.table.name, done)
             return
         with (progress or no_progress)(table_plan.name, table_plan.writes) as advance:
-            report = write_requests(client, table_plan.name, _requests(table_plan, done), table_plan.table.key,
-                                    workers=workers, backoff=backoff, progress=advance, limit=in_flight)
-        done.created, done.updated, done.deleted = len(table_plan.create), len(table_plan.update), len(table_plan.delete)
+            report = write_requests(
+                client,
+                table_plan.name,
+                _requests(table_plan, done),
+                table_plan.table.key,
+                workers=workers,
+                backoff=backoff,
+                progress=advance,
+                limit=in_flight,
+            )
+        done.created, done.updated, done.deleted = (
+            len(table_plan.create),
+            len(table_plan.update),
+            len(table_plan.delete),
+        )
         done.report = report
         if on_table_done is not None:
             on_table_done(table_plan.table.name, done)

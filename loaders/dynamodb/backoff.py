@@ -3,6 +3,7 @@
 Full jitter (a random wait between 0 and the exponential ceiling) spreads the
 retries of several workers apart, so they do not throttle again together.
 """
+
 from __future__ import annotations
 
 import random
@@ -20,7 +21,7 @@ class Backoff:
     attempts: int = 10
 
     def delay(self, attempt: int) -> float:
-        return random.uniform(0, min(self.cap, self.base * 2 ** attempt))
+        return random.uniform(0, min(self.cap, self.base * 2**attempt))
 
     def sleep(self, attempt: int) -> float:
         """Wait before retry number `attempt`; returns the seconds waited. A stop asked meanwhile raises `StopAsked`."""

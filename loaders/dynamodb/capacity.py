@@ -9,6 +9,7 @@ strongly consistent read costs one read unit per 4 KB read, an eventually
 consistent one half of that. A Scan is charged on the bytes it reads, not
 item by item.
 """
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """boto3 DynamoDB clients: for an endpoint URL (a local or compatible server) or for AWS itself."""
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,9 @@ def configured_region(session: boto3.Session) -> str | None:
     return session.region_name or os.environ.get("AWS_REGION") or None
 
 
-def client_config(workers: int = DEFAULT_WORKERS, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS, local: bool = False) -> Config:
+def client_config(
+    workers: int = DEFAULT_WORKERS, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS, local: bool = False
+) -> Config:
     """Standard retries, `max_attempts` tries in all (botocore backs off throttling and transient errors itself),
     and a connection pool for every worker.
 
@@ -56,8 +59,15 @@ def profile_session(profile: str | None = None) -> boto3.Session:
         ) from None
 
 
-def endpoint_client(endpoint_url: str, *, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-                    profile: str | None = None, service: str = "dynamodb", config: Config | None = None):
+def endpoint_client(
+    endpoint_url: str,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    profile: str | None = None,
+    service: str = "dynamodb",
+    config: Config | None = None,
+):
     """A client for a DynamoDB-compatible endpoint (or, with `service`, another service on it: moto serves S3 too).
 
     A loopback endpoint gets the fake credentials `testing` unless a profile
@@ -73,17 +83,25 @@ def endpoint_client(endpoint_url: str, *, workers: int = DEFAULT_WORKERS, max_at
     chosen = profile is not None or not local
     credentials = {} if chosen and session.get_credentials() is not None else FAKE_CREDENTIALS
     defaults = client_config(workers, max_attempts=max_attempts, local=local)
-    return stops_when_asked(session.client(
-        service,
-        endpoint_url=endpoint.url,
-        region_name=configured_region(session) or DEFAULT_REGION,
-        config=defaults.merge(config) if config else defaults,
-        **credentials,
-    ))
+    return stops_when_asked(
+        session.client(
+            service,
+            endpoint_url=endpoint.url,
+            region_name=configured_region(session) or DEFAULT_REGION,
+            config=defaults.merge(config) if config else defaults,
+            **credentials,
+        )
+    )
 
 
-def aws_client(*, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MAX_ATTEMPTS, profile: str | None = None,
-               config: Config | None = None, service: str = "dynamodb"):
+def aws_client(
+    *,
+    workers: int = DEFAULT_WORKERS,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    profile: str | None = None,
+    config: Config | None = None,
+    service: str = "dynamodb",
+):
     """A client for AWS DynamoDB through the named profile, or the standard credential chain, and region settings;
     `config` is merged over the defaults."""
     session = profile_session(profile)
@@ -99,11 +117,20 @@ def aws_client(*, workers: int = DEFAULT_WORKERS, max_attempts: int = DEFAULT_MA
             "(environment, ~/.aws/credentials, SSO, or an instance role)."
         )
     defaults = client_config(workers, max_attempts=max_attempts)
-    return stops_when_asked(session.client(service, region_name=region, config=defaults.merge(config) if config else defaults))
+    return stops_when_asked(
+        session.client(service, region_name=region, config=defaults.merge(config) if config else defaults)
+    )
 
 
-def make_client(endpoint_url: str | None = None, *, aws: bool = False, workers: int = DEFAULT_WORKERS,
-                max_attempts: int = DEFAULT_MAX_ATTEMPTS, profile: str | None = None, config: Config | None = None):
+def make_client(
+    endpoint_url: str | None = None,
+    *,
+    aws: bool = False,
+    workers: int = DEFAULT_WORKERS,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    profile: str | None = None,
+    config: Config | None = None,
+):
     """`endpoint_client(endpoint_url)` or, with `aws=True`, `aws_client()`; one of the two must be asked for."""
     if aws and endpoint_url:
         raise ClientSetupError("both an endpoint URL and AWS were asked for; choose --endpoint-url or --aws")
@@ -131,17 +158,37 @@ def cloudwatch_client(endpoint_url: str | None = None, *, aws: bool = False, pro
 
 # Every DynamoDB operation that only reads; anything else changes the deployment. ExportTableToPointInTime
 # changes no table: it reads one whole (for a plan or a check of a big table) into files under the staging prefix.
-READ_OPERATIONS = frozenset({
-    "BatchGetItem", "DescribeBackup", "DescribeContinuousBackups", "DescribeEndpoints", "DescribeExport",
-    "DescribeGlobalTable", "DescribeImport", "DescribeLimits", "DescribeTable", "DescribeTimeToLive",
-    "ExportTableToPointInTime", "GetItem", "ListBackups", "ListExports", "ListGlobalTables", "ListImports", "ListTables",
-    "ListTagsOfResource", "Query", "Scan", "TransactGetItems",
-})
+READ_OPERATIONS = frozenset(
+    {
+        "BatchGetItem",
+        "DescribeBackup",
+        "DescribeContinuousBackups",
+        "DescribeEndpoints",
+        "DescribeExport",
+        "DescribeGlobalTable",
+        "DescribeImport",
+        "DescribeLimits",
+        "DescribeTable",
+        "DescribeTimeToLive",
+        "ExportTableToPointInTime",
+        "GetItem",
+        "ListBackups",
+        "ListExports",
+        "ListGlobalTables",
+        "ListImports",
+        "ListTables",
+        "ListTagsOfResource",
+        "Query",
+        "Scan",
+        "TransactGetItems",
+    }
+)
 
 
 @contextmanager
 def read_only(client) -> Iterator[None]:
     """While inside, any request of `client` that is not a read raises `WriteRefused` before it is sent."""
+
     def refuse(model, **_) -> None:
         if model.name not in READ_OPERATIONS:
             raise WriteRefused(model.name)

@@ -6,6 +6,7 @@ whatever their order). A 128-bit BLAKE2b digest makes a collision between
 two different items of one table far less likely than a lost write; it holds
 16 bytes where a client-format item holds kilobytes.
 """
+
 from __future__ import annotations
 
 import hashlib

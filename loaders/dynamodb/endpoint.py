@@ -17,6 +17,7 @@ decision is made on the accepted parse.
 `scrub(text, url)` removes the URL's secret parts from a text someone else
 wrote (botocore's errors embed the URL they were given).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -36,7 +37,10 @@ HIDDEN = "***"
 # maim the text (the 1 of 127.0.0.1) and hide nothing a guess would not find.
 MIN_HUNTED_CHARS = 4
 # An authority in the widest sense any of the parsers takes it: up to the first /, ?, or #.
-_URL = re.compile(r"^(?P<scheme>[^:/?#]*:)?(?://(?P<authority>[^/?#]*))?(?P<path>[^?#]*)(?:\?(?P<query>[^#]*))?(?:#(?P<fragment>.*))?$", re.DOTALL)
+_URL = re.compile(
+    r"^(?P<scheme>[^:/?#]*:)?(?://(?P<authority>[^/?#]*))?(?P<path>[^?#]*)(?:\?(?P<query>[^#]*))?(?:#(?P<fragment>.*))?$",
+    re.DOTALL,
+)
 _NOT_PLAIN = re.compile(r"[\x00-\x20\x7f-\U0010ffff\\]")
 
 
@@ -78,7 +82,9 @@ def parse_endpoint(url: str) -> Endpoint:
 
 def _problem(url: str) -> Endpoint | str:
     if _NOT_PLAIN.search(url):
-        return "it holds a backslash, a space, a control or a non-ASCII character, which the URL parsers read differently"
+        return (
+            "it holds a backslash, a space, a control or a non-ASCII character, which the URL parsers read differently"
+        )
     parts = _URL.match(url)
     scheme = (parts["scheme"] or "")[:-1].lower()
     if scheme not in SCHEMES:
@@ -162,8 +168,9 @@ def scrub(text: str, endpoint_url: str | None) -> str:
     return text
 
 
-def check_destroy_allowed(endpoint_url: str | None, destroy: bool, allow_destroy: bool,
-                          what: str = "delete and recreate tables") -> None:
+def check_destroy_allowed(
+    endpoint_url: str | None, destroy: bool, allow_destroy: bool, what: str = "delete and recreate tables"
+) -> None:
     """Refuse to delete tables (--recreate, --migrate, a rollback of a run that created them) on AWS
     (endpoint None) or any non-loopback endpoint unless allow_destroy; `what` names the deletion.
 

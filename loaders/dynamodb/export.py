@@ -14,6 +14,7 @@ names `manifest-files.json`, one JSON line per gzipped data file
 DynamoDB JSON. Data files are streamed: memory holds one page at a time. The
 export's objects hold the table's personal data, so they are deleted once read.
 """
+
 from __future__ import annotations
 
 import base64
@@ -71,12 +72,22 @@ def export_problem(client, table: str) -> str | None:
     status = backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus", "DISABLED")
     if status == "ENABLED":
         return None
-    return (f"{table} cannot be read by export: point-in-time recovery is {status}, and an export reads from it; "
-            "declare point_in_time_recovery in its contract (a sync turns it on), or set --export-threshold=0 to Scan it")
+    return (
+        f"{table} cannot be read by export: point-in-time recovery is {status}, and an export reads from it; "
+        "declare point_in_time_recovery in its contract (a sync turns it on), or set --export-threshold=0 to Scan it"
+    )
 
 
-def export_pages(client, s3, table: str, bucket: str, prefix: str, on_page: Callable[[int], None] | None = None, *,
-                 wait: Wait = EXPORT_WAIT) -> Iterator[list[Item]]:
+def export_pages(
+    client,
+    s3,
+    table: str,
+    bucket: str,
+    prefix: str,
+    on_page: Callable[[int], None] | None = None,
+    *,
+    wait: Wait = EXPORT_WAIT,
+) -> Iterator[list[Item]]:
     """Every item of `table`, in client format (as Scan returns them), in pages, read through a full export.
 
     The export is written under `prefix` + `exports/<table>/<id>/` in `bucket`,
@@ -89,8 +100,9 @@ def export_pages(client, s3, table: str, bucket: str, prefix: str, on_page: Call
     arn = client.describe_table(TableName=table)["Table"]["TableArn"]
     # No trailing slash: AWS writes <S3Prefix>/AWSDynamoDB/<ExportId>/... itself.
     folder = f"{prefix}{EXPORTS_FOLDER}{table}/{uuid.uuid4().hex}"
-    started = client.export_table_to_point_in_time(TableArn=arn, S3Bucket=bucket, S3Prefix=folder,
-                                                   ExportFormat="DYNAMODB_JSON", ExportType="FULL_EXPORT")
+    started = client.export_table_to_point_in_time(
+        TableArn=arn, S3Bucket=bucket, S3Prefix=folder, ExportFormat="DYNAMODB_JSON", ExportType="FULL_EXPORT"
+    )
     export_arn = started["ExportDescription"]["ExportArn"]
     description = wait_for_export(client, table, export_arn, wait, f"s3://{bucket}/{folder}/")
     try:
@@ -114,9 +126,11 @@ def wait_for_export(client, table: str, export_arn: str, wait: Wait = EXPORT_WAI
         return client.describe_export(ExportArn=export_arn)["ExportDescription"]
     description = last["ExportDescription"]
     if description["ExportStatus"] != "FAILED":
-        raise TableNotReady(f"{table}: the export {export_arn} is still {description['ExportStatus']} after "
-                            f"{wait.timeout:.0f} s; follow it with DescribeExport, and delete what it writes to {where} "
-                            "once it has ended: it holds the table's items")
+        raise TableNotReady(
+            f"{table}: the export {export_arn} is still {description['ExportStatus']} after "
+            f"{wait.timeout:.0f} s; follow it with DescribeExport, and delete what it writes to {where} "
+            "once it has ended: it holds the table's items"
+        )
     return description
 
 
@@ -131,12 +145,15 @@ def _data_files(s3, table: str, bucket: str, description: dict) -> list[tuple[st
     entries = [json.loads(line) for line in files.splitlines() if line.strip()]
     listed = sum(entry["itemCount"] for entry in entries)
     if listed != summary["itemCount"]:
-        raise ExportUnreadable(table, export_arn, f"its data files list {listed} items, its summary {summary['itemCount']}")
+        raise ExportUnreadable(
+            table, export_arn, f"its data files list {listed} items, its summary {summary['itemCount']}"
+        )
     return [(entry["dataFileS3Key"], entry["itemCount"]) for entry in entries]
 
 
-def _file_pages(s3, table: str, export_arn: str, bucket: str, key: str, count: int,
-                on_page: Callable[[int], None] | None) -> Iterator[list[Item]]:
+def _file_pages(
+    s3, table: str, export_arn: str, bucket: str, key: str, count: int, on_page: Callable[[int], None] | None
+) -> Iterator[list[Item]]:
     body = s3.get_object(Bucket=bucket, Key=key)["Body"]
     read, page, size = 0, [], 0
     with gzip.GzipFile(fileobj=body) as lines:
@@ -171,7 +188,7 @@ def _client_format(item: dict[str, Any]) -> Item:
 
 
 def _value(value: dict[str, Any]) -> dict[str, Any]:
-    (kind, content), = value.items()
+    ((kind, content),) = value.items()
     if kind == "B":
         return {"B": base64.b64decode(content)}
     if kind == "BS":
@@ -189,8 +206,10 @@ def remove_export(s3, bucket: str, folder: str) -> None:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{folder}/"):
             keys = [entry["Key"] for entry in page.get("Contents", [])]
             for start in range(0, len(keys), DELETE_BATCH):
-                s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys[start:start + DELETE_BATCH]],
-                                                         "Quiet": True})
+                s3.delete_objects(
+                    Bucket=bucket,
+                    Delete={"Objects": [{"Key": k} for k in keys[start : start + DELETE_BATCH]], "Quiet": True},
+                )
     except ClientError as error:
         # No bucket, nothing written: the export failed for it, and that failure is what the run must report.
         if error.response["Error"]["Code"] != "NoSuchBucket":

@@ -6,6 +6,7 @@ leading zeros of `004512` stay), SS or NS from the JSON array of a merged column
 missing cell (None) is an attribute left out: DynamoDB has no null that a
 sparse GSI would skip, and AWS refuses empty strings in key attributes.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
@@ -27,8 +28,13 @@ def _column_types(table: Table, columns: Iterable[str]) -> dict[str, str]:
     for column in columns:
         if column not in table.columns:
             # The pre-upload gate refuses undeclared columns; a type guessed here would go unchecked.
-            raise ItemConversionError(table.name, column, None, "the column is not declared in the contract",
-                                      f"declare it in the {table.name} model, or run the pre-upload checks first")
+            raise ItemConversionError(
+                table.name,
+                column,
+                None,
+                "the column is not declared in the contract",
+                f"declare it in the {table.name} model, or run the pre-upload checks first",
+            )
         types[column] = table.attribute_type(column)
     return types
 
@@ -37,21 +43,38 @@ def _attribute(table: Table, column: str, kind: str, text: str, line: int | None
     if kind == "N":
         problem = number_problem(text)
         if problem:
-            raise ItemConversionError(table.name, column, line, f"{text!r} is not a number DynamoDB can hold: {problem}",
-                                      "run the fixers and the pre-upload checks before loading")
+            raise ItemConversionError(
+                table.name,
+                column,
+                line,
+                f"{text!r} is not a number DynamoDB can hold: {problem}",
+                "run the fixers and the pre-upload checks before loading",
+            )
         return {"N": text}
     if kind in ("SS", "NS"):
         try:
             values = parse_set(text)
         except ValueError as error:
-            raise ItemConversionError(table.name, column, line, str(error), "a set column holds a JSON array of strings") from None
+            raise ItemConversionError(
+                table.name, column, line, str(error), "a set column holds a JSON array of strings"
+            ) from None
         problem = number_set_problem(values) if kind == "NS" else None
         if problem:
-            raise ItemConversionError(table.name, column, line, f"{text!r} is not a number set DynamoDB can hold: {problem}",
-                                      "run the fixers and the pre-upload checks before loading")
+            raise ItemConversionError(
+                table.name,
+                column,
+                line,
+                f"{text!r} is not a number set DynamoDB can hold: {problem}",
+                "run the fixers and the pre-upload checks before loading",
+            )
         if len(set(values)) != len(values):
-            raise ItemConversionError(table.name, column, line, f"{text!r} repeats a value; a string set cannot",
-                                      "run the fixers, which merge each set once")
+            raise ItemConversionError(
+                table.name,
+                column,
+                line,
+                f"{text!r} repeats a value; a string set cannot",
+                "run the fixers, which merge each set once",
+            )
         # AWS refuses an empty set: no values is the attribute left out, as for an empty cell.
         return {kind: values} if values else None
     return {"S": text}
@@ -103,7 +126,7 @@ class FrameItems:
 
     def __iter__(self) -> Iterator[Item]:
         for start in range(0, len(self.frame), CHUNK_ROWS):
-            yield from frame_to_items(self.frame.iloc[start:start + CHUNK_ROWS], self.table)
+            yield from frame_to_items(self.frame.iloc[start : start + CHUNK_ROWS], self.table)
 
 
 def item_key(item: Mapping[str, Any], table: Table) -> dict[str, Any]:

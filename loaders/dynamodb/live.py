@@ -5,6 +5,7 @@ The plan and the live checks share it: a table the sync did not write is
 read once. Memory grows with the table's items by a few dozen bytes each
 (its digests and looked-up columns) and with its differences by whole items.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -71,11 +72,22 @@ def expected_digests(items: Iterable[Item], table: Table, name: str) -> dict[Dig
     return digests
 
 
-def read_live(pages: Iterable[list[Item]], table: Table, name: str, description: dict | None,
-              expected: dict[Digest, Digest] | None = None, watched: tuple[str, ...] = ()) -> LiveTable:
+def read_live(
+    pages: Iterable[list[Item]],
+    table: Table,
+    name: str,
+    description: dict | None,
+    expected: dict[Digest, Digest] | None = None,
+    watched: tuple[str, ...] = (),
+) -> LiveTable:
     """Take in a table's pages of items (a Scan's or an export's); `expected` says which items to keep whole."""
-    live = LiveTable(name, description, columns={c: [] for c in watched},
-                     carrying={i.name: 0 for i in table.indexes}, index_bytes={i.name: 0 for i in table.indexes})
+    live = LiveTable(
+        name,
+        description,
+        columns={c: [] for c in watched},
+        carrying={i.name: 0 for i in table.indexes},
+        index_bytes={i.name: 0 for i in table.indexes},
+    )
     for page in pages:
         for item in page:
             live.count += 1

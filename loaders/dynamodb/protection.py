@@ -5,6 +5,7 @@ A refusal (an endpoint without the operation, a role without the permission)
 is returned, not raised: the table's data is still synced, and the live
 checks name what is missing.
 """
+
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
@@ -33,7 +34,9 @@ def missing_protection(client, table: Table, name: str, description: dict) -> tu
     if table.deletion_protection and not description.get("DeletionProtectionEnabled"):
         missing.append("deletion protection")
     sse = description.get("SSEDescription") or {}
-    if table.encryption == "AWS_MANAGED_KMS" and not (sse.get("Status") in ("ENABLED", "ENABLING") and sse.get("SSEType") == "KMS"):
+    if table.encryption == "AWS_MANAGED_KMS" and not (
+        sse.get("Status") in ("ENABLED", "ENABLING") and sse.get("SSEType") == "KMS"
+    ):
         missing.append("encryption")
     if table.point_in_time_recovery and not point_in_time_recovery_enabled(client, name):
         missing.append("point-in-time recovery")
@@ -49,8 +52,9 @@ def point_in_time_recovery_enabled(client, name: str) -> bool:
     return backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") == "ENABLED"
 
 
-def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: Wait = Wait(),
-            notes: list[str] | None = None) -> dict[str, str]:
+def protect(
+    client, table: Table, name: str, missing: tuple[str, ...], *, wait: Wait = Wait(), notes: list[str] | None = None
+) -> dict[str, str]:
     """Give the table the protection its contract declares and it lacks, one change per request.
 
     Returns {protection: why it could not be given} (an endpoint without the
@@ -59,6 +63,7 @@ def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: 
     answer was lost, and whose retry is refused, is accepted when the table
     now has the protection (a line in `notes`).
     """
+
     def update(kind: str, **change):
         retried: list[bool] = []
         try:
@@ -74,7 +79,8 @@ def protect(client, table: Table, name: str, missing: tuple[str, ...], *, wait: 
         "deletion protection": lambda: update("deletion protection", DeletionProtectionEnabled=True),
         "encryption": lambda: update("encryption", SSESpecification={"Enabled": True, "SSEType": "KMS"}),
         "point-in-time recovery": lambda: client.update_continuous_backups(
-            TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}),
+            TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+        ),
     }
     failed = {}
     for kind in missing:
@@ -92,7 +98,9 @@ def time_to_live(client, name: str) -> dict:
 
 def ttl_enabled(description: dict, attribute: str) -> bool:
     """Whether TTL is on (or being turned on, which AWS takes up to an hour to finish) for `attribute`."""
-    return description.get("TimeToLiveStatus") in ("ENABLED", "ENABLING") and description.get("AttributeName") == attribute
+    return (
+        description.get("TimeToLiveStatus") in ("ENABLED", "ENABLING") and description.get("AttributeName") == attribute
+    )
 
 
 def enable_ttl(client, name: str, attribute: str) -> str | None:
@@ -103,7 +111,9 @@ def enable_ttl(client, name: str, attribute: str) -> str | None:
     checks name what is missing (as for protection).
     """
     try:
-        client.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute})
+        client.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute}
+        )
     except ClientError as error:
         return refusal(error)
     return None

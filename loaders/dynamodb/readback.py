@@ -5,6 +5,7 @@ which AWS refreshes only about every six hours. Every attribute name in an
 expression goes through `ExpressionAttributeNames` (`position` and `status`
 are reserved words: moto accepts them bare, AWS does not).
 """
+
 from __future__ import annotations
 
 import threading
@@ -25,7 +26,9 @@ def count_items(client, table: str, index: str | None = None) -> int:
     return sum(page["Count"] for page in client.get_paginator("scan").paginate(**request))
 
 
-def scan_pages(client, table: str, segments: int = 1, on_page: Callable[[int], None] | None = None) -> Iterator[list[Item]]:
+def scan_pages(
+    client, table: str, segments: int = 1, on_page: Callable[[int], None] | None = None
+) -> Iterator[list[Item]]:
     """Every item of a table, in client format, read with strong consistency, a page at a time.
 
     Consistent reads, because a plan or a check must see every write that
@@ -34,9 +37,13 @@ def scan_pages(client, table: str, segments: int = 1, on_page: Callable[[int], N
     into a short queue, so memory holds a few pages whatever the table's size.
     `on_page(n)` is called with the item count of each page as it is taken.
     """
+
     def pages_of(number: int):
         return client.get_paginator("scan").paginate(
-            TableName=table, ConsistentRead=True, **({"Segment": number, "TotalSegments": segments} if segments > 1 else {}))
+            TableName=table,
+            ConsistentRead=True,
+            **({"Segment": number, "TotalSegments": segments} if segments > 1 else {}),
+        )
 
     if segments <= 1:
         for page in pages_of(0):
@@ -90,8 +97,14 @@ QUEUED_PAGES_PER_SEGMENT = 2
 _SEGMENT_DONE = object()
 
 
-def table_pages(client, name: str, description: dict, exports: ExportPolicy = NO_EXPORTS, s3=None,
-                on_page: Callable[[int], None] | None = None) -> tuple[Iterator[list[Item]], str | None]:
+def table_pages(
+    client,
+    name: str,
+    description: dict,
+    exports: ExportPolicy = NO_EXPORTS,
+    s3=None,
+    on_page: Callable[[int], None] | None = None,
+) -> tuple[Iterator[list[Item]], str | None]:
     """A whole table page by page, and how it is read when that is worth saying.
 
     By export when `exports` chooses it for the table's ItemCount (a hint)
@@ -153,8 +166,12 @@ def query_index(client, table: str, index: str, conditions: Mapping[str, dict[st
     expression, names, values = _equalities(conditions)
     start = time.perf_counter()
     pages = client.get_paginator("query").paginate(
-        TableName=table, IndexName=index, KeyConditionExpression=expression,
-        ExpressionAttributeNames=names, ExpressionAttributeValues=values, ScanIndexForward=True,
+        TableName=table,
+        IndexName=index,
+        KeyConditionExpression=expression,
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=values,
+        ScanIndexForward=True,
     )
     items, count, scanned = _collect(pages)
     return Answer(items, count, scanned, time.perf_counter() - start)
@@ -165,7 +182,10 @@ def scan_filtered(client, table: str, conditions: Mapping[str, dict[str, Any]]) 
     expression, names, values = _equalities(conditions)
     start = time.perf_counter()
     pages = client.get_paginator("scan").paginate(
-        TableName=table, FilterExpression=expression, ExpressionAttributeNames=names, ExpressionAttributeValues=values,
+        TableName=table,
+        FilterExpression=expression,
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=values,
     )
     items, count, scanned = _collect(pages)
     return Answer(items, count, scanned, time.perf_counter() - start)

@@ -1,5 +1,6 @@
 """A table's schema as the contract declares it and as DynamoDB describes it: the CreateTable request, and how a
 live table's keys and GSIs compare with the contract (DynamoDB cannot change a key in place)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,7 +27,11 @@ def attribute_definitions(table: Table, names=None) -> list[dict]:
 def gsi_definition(index: Index) -> dict:
     """A GSI as CreateTable and UpdateTable take it."""
     # No ProvisionedThroughput: on-demand tables bill their GSIs on demand too.
-    return {"IndexName": index.name, "KeySchema": key_schema(index.key), "Projection": {"ProjectionType": index.projection}}
+    return {
+        "IndexName": index.name,
+        "KeySchema": key_schema(index.key),
+        "Projection": {"ProjectionType": index.projection},
+    }
 
 
 def create_table_request(table: Table, name: str) -> dict:
@@ -48,17 +53,25 @@ def create_table_request(table: Table, name: str) -> dict:
 
 def _gsi_shape(index: dict) -> tuple:
     projection = index.get("Projection", {})
-    return (index["IndexName"], tuple((k["AttributeName"], k["KeyType"]) for k in index["KeySchema"]),
-            projection.get("ProjectionType"), tuple(sorted(projection.get("NonKeyAttributes", ()))))
+    return (
+        index["IndexName"],
+        tuple((k["AttributeName"], k["KeyType"]) for k in index["KeySchema"]),
+        projection.get("ProjectionType"),
+        tuple(sorted(projection.get("NonKeyAttributes", ()))),
+    )
 
 
 def differences(request: dict, description: dict) -> list[str]:
     """What an existing table has other than a CreateTable request asked: key schema, attribute definitions, GSIs."""
     found = []
-    for what, shape in (("key schema", lambda d: tuple((k["AttributeName"], k["KeyType"]) for k in d["KeySchema"])),
-                        ("attribute definitions", lambda d: sorted((a["AttributeName"], a["AttributeType"])
-                                                                   for a in d.get("AttributeDefinitions", []))),
-                        ("GSIs", lambda d: sorted(_gsi_shape(i) for i in d.get("GlobalSecondaryIndexes", [])))):
+    for what, shape in (
+        ("key schema", lambda d: tuple((k["AttributeName"], k["KeyType"]) for k in d["KeySchema"])),
+        (
+            "attribute definitions",
+            lambda d: sorted((a["AttributeName"], a["AttributeType"]) for a in d.get("AttributeDefinitions", [])),
+        ),
+        ("GSIs", lambda d: sorted(_gsi_shape(i) for i in d.get("GlobalSecondaryIndexes", []))),
+    ):
         asked, live = shape(request), shape(description)
         if asked != live:
             found.append(f"{what} {live}, asked {asked}")

@@ -8,6 +8,7 @@ included); the request in flight finishes, the next one is not sent, and it
 is not retried if it failed. A wait between tries (`pause`) ends as soon as a
 stop is asked.
 """
+
 from __future__ import annotations
 
 import threading

@@ -6,12 +6,19 @@ until the table and its indexes are ACTIVE in between, as AWS requires. An
 existing table or index whose keys differ from the contract is an error, since
 DynamoDB cannot change a key in place.
 """
+
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
 from contracts.table import Index, Table
-from loaders.dynamodb.schema import attribute_definitions, compare_schema, create_table_request, differences, gsi_definition
+from loaders.dynamodb.schema import (
+    attribute_definitions,
+    compare_schema,
+    create_table_request,
+    differences,
+    gsi_definition,
+)
 from loaders.dynamodb.waiters import Wait, run, table_ready
 from loaders.errors import KeySchemaMismatch, NotAsAsked, TableNotReady
 
@@ -39,7 +46,9 @@ def _wait_for(waiter, name: str, wait: Wait, what: str) -> None:
     last = run(waiter, wait, TableName=name)
     if last is not None:
         state = _states(last["Table"]) if "Table" in last else "missing"
-        raise TableNotReady(f"{name} is not {what} after {wait.timeout:.0f} s ({state}); check it in the console, then rerun")
+        raise TableNotReady(
+            f"{name} is not {what} after {wait.timeout:.0f} s ({state}); check it in the console, then rerun"
+        )
 
 
 def wait_until_active(client, name: str, wait: Wait = Wait()) -> dict:
@@ -49,7 +58,9 @@ def wait_until_active(client, name: str, wait: Wait = Wait()) -> dict:
 
 
 def _states(description: dict) -> str:
-    indexes = ", ".join(f"{i['IndexName']} {i.get('IndexStatus')}" for i in description.get("GlobalSecondaryIndexes", []))
+    indexes = ", ".join(
+        f"{i['IndexName']} {i.get('IndexStatus')}" for i in description.get("GlobalSecondaryIndexes", [])
+    )
     return f"table {description.get('TableStatus')}" + (f"; {indexes}" if indexes else "")
 
 
@@ -104,12 +115,16 @@ def create_table(client, table: Table, name: str, notes: list[str] | None = None
         raise NotAsAsked(name, "CreateTable", "the table does not exist either", retried)
     found = differences(request, description)
     if found or not retried:
-        raise NotAsAsked(name, "CreateTable", "the table exists" + (f" with {'; '.join(found)}" if found else ""), retried)
+        raise NotAsAsked(
+            name, "CreateTable", "the table exists" + (f" with {'; '.join(found)}" if found else ""), retried
+        )
     if notes is not None:
         notes.append(lost_answer("CreateTable", "the table already created"))
 
 
-def add_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait(), notes: list[str] | None = None) -> dict:
+def add_gsi(
+    client, table: Table, name: str, index: Index, *, wait: Wait = Wait(), notes: list[str] | None = None
+) -> dict:
     """Add one declared GSI with one UpdateTable and wait until it has backfilled; returns the description.
 
     A lost answer whose retry finds the index already there as declared is
@@ -120,12 +135,19 @@ def add_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait(
     for new in attribute_definitions(table, index.key):
         old = definitions.get(new["AttributeName"])
         if old is not None and old["AttributeType"] != new["AttributeType"]:
-            raise KeySchemaMismatch(name, index.name, (new["AttributeName"], new["AttributeType"]),
-                                    (old["AttributeName"], old["AttributeType"]))
+            raise KeySchemaMismatch(
+                name,
+                index.name,
+                (new["AttributeName"], new["AttributeType"]),
+                (old["AttributeName"], old["AttributeType"]),
+            )
         definitions[new["AttributeName"]] = new
     # Every definition, old and new: AWS needs the new index's; moto replaces the list with what it gets.
-    update = {"TableName": name, "AttributeDefinitions": list(definitions.values()),
-              "GlobalSecondaryIndexUpdates": [{"Create": gsi_definition(index)}]}
+    update = {
+        "TableName": name,
+        "AttributeDefinitions": list(definitions.values()),
+        "GlobalSecondaryIndexUpdates": [{"Create": gsi_definition(index)}],
+    }
     retried: list[bool] = []
     try:
         when_not_busy(lambda: client.update_table(**update), wait, retried)
@@ -138,7 +160,9 @@ def add_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait(
             raise
         for other, asked, found in compare_schema(table, now).differing:
             if other.name == index.name:
-                raise NotAsAsked(name, "UpdateTable", f"GSI {index.name} exists with {found}, asked {asked}", True) from None
+                raise NotAsAsked(
+                    name, "UpdateTable", f"GSI {index.name} exists with {found}, asked {asked}", True
+                ) from None
         if notes is not None:
             notes.append(lost_answer("UpdateTable", f"GSI {index.name} already created"))
     return wait_until_active(client, name, wait)
@@ -168,18 +192,28 @@ def delete_table(client, name: str, *, wait: Wait = Wait(), notes: list[str] | N
     _wait_for(client.get_waiter("table_not_exists"), name, wait, "deleted")
 
 
-def replace_gsi(client, table: Table, name: str, index: Index, *, wait: Wait = Wait(), notes: list[str] | None = None) -> None:
+def replace_gsi(
+    client, table: Table, name: str, index: Index, *, wait: Wait = Wait(), notes: list[str] | None = None
+) -> None:
     """Delete a GSI that exists with other keys, wait until it is gone, then add the declared one.
 
     A lost answer whose retry finds the index already gone is what was asked: a line in `notes`.
     """
     retried: list[bool] = []
     try:
-        when_not_busy(lambda: client.update_table(TableName=name, GlobalSecondaryIndexUpdates=[
-            {"Delete": {"IndexName": index.name}}]), wait, retried)
+        when_not_busy(
+            lambda: client.update_table(
+                TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": index.name}}]
+            ),
+            wait,
+            retried,
+        )
     except ClientError:
-        if not retried or index.name in {i["IndexName"] for i in (describe(client, name) or {}).get("GlobalSecondaryIndexes", [])
-                                         if i.get("IndexStatus") != "DELETING"}:
+        if not retried or index.name in {
+            i["IndexName"]
+            for i in (describe(client, name) or {}).get("GlobalSecondaryIndexes", [])
+            if i.get("IndexStatus") != "DELETING"
+        }:
             raise
         if notes is not None:
             notes.append(lost_answer("UpdateTable", f"GSI {index.name} already deleted"))

@@ -6,6 +6,7 @@ Its `table_exists` waits for the table alone, but AWS backfills a GSI after its
 table is ACTIVE and takes no other change to the table meanwhile: `table_ready`
 also waits until every GSI is ACTIVE (and, if asked, one being deleted is gone).
 """
+
 from __future__ import annotations
 
 import math
@@ -39,26 +40,44 @@ def table_ready(client, without_index: str | None = None):
         # An index name is only [a-zA-Z0-9_.-] (Naming rules and data types): it cannot end the quoted literal.
         ready += f" && !(Table.GlobalSecondaryIndexes[?IndexName == '{without_index}'])"
     # The format requires a delay and maxAttempts; every wait gives its own (`Wait.config`).
-    model = WaiterModel({"version": 2, "waiters": {"TableReady": {
-        "operation": "DescribeTable", "delay": 1, "maxAttempts": 1,
-        "acceptors": [
-            {"state": "success", "matcher": "path", "argument": ready, "expected": True},
-            {"state": "retry", "matcher": "error", "expected": "ResourceNotFoundException"},
-        ],
-    }}})
+    model = WaiterModel(
+        {
+            "version": 2,
+            "waiters": {
+                "TableReady": {
+                    "operation": "DescribeTable",
+                    "delay": 1,
+                    "maxAttempts": 1,
+                    "acceptors": [
+                        {"state": "success", "matcher": "path", "argument": ready, "expected": True},
+                        {"state": "retry", "matcher": "error", "expected": "ResourceNotFoundException"},
+                    ],
+                }
+            },
+        }
+    )
     return create_waiter_with_client("TableReady", model, client)
 
 
 def export_completed(client):
     """A waiter on DescribeExport until the export is COMPLETED; FAILED ends it as a failure."""
     status = "ExportDescription.ExportStatus"
-    model = WaiterModel({"version": 2, "waiters": {"ExportCompleted": {
-        "operation": "DescribeExport", "delay": 1, "maxAttempts": 1,
-        "acceptors": [
-            {"state": "success", "matcher": "path", "argument": status, "expected": "COMPLETED"},
-            {"state": "failure", "matcher": "path", "argument": status, "expected": "FAILED"},
-        ],
-    }}})
+    model = WaiterModel(
+        {
+            "version": 2,
+            "waiters": {
+                "ExportCompleted": {
+                    "operation": "DescribeExport",
+                    "delay": 1,
+                    "maxAttempts": 1,
+                    "acceptors": [
+                        {"state": "success", "matcher": "path", "argument": status, "expected": "COMPLETED"},
+                        {"state": "failure", "matcher": "path", "argument": status, "expected": "FAILED"},
+                    ],
+                }
+            },
+        }
+    )
     return create_waiter_with_client("ExportCompleted", model, client)
 
 

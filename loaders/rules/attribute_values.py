@@ -8,6 +8,7 @@ and data types" (Developer Guide); sets are not empty and hold no value twice
 DynamoDB"). The messages are DynamoDB's own ValidationException wording.
 What a valid item weighs is `contracts.dynamodb.item_size`.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,8 +20,10 @@ TYPES = ("S", "N", "B", "SS", "NS", "BS", "M", "L", "BOOL", "NULL")
 _SET_WORDS = {"SS": "string", "NS": "number", "BS": "binary"}
 _BINARY = (bytes, bytearray)
 MALFORMED = "malformed AttributeValue"
-_MALFORMED_REMEDY = (f"Write each value as {{type: content}} with exactly one type of {', '.join(TYPES)}, "
-                     "as the low-level client takes it (boto3's TypeSerializer makes them from Python values).")
+_MALFORMED_REMEDY = (
+    f"Write each value as {{type: content}} with exactly one type of {', '.join(TYPES)}, "
+    "as the low-level client takes it (boto3's TypeSerializer makes them from Python values)."
+)
 
 
 def malformed(where: str, message: str) -> RuleBroken:
@@ -32,8 +35,11 @@ def _number(text: Any, where: str) -> None:
         raise malformed(where, f"a number is sent as its decimal text, not {type(text).__name__}")
     problem = dynamodb.number_problem(text)
     if problem:
-        raise RuleBroken("number DynamoDB cannot hold", f"{where} = {text!r}: {problem}",
-                         f"Store it as a string, or round it to {dynamodb.MAX_NUMBER_DIGITS} significant digits in the data.")
+        raise RuleBroken(
+            "number DynamoDB cannot hold",
+            f"{where} = {text!r}: {problem}",
+            f"Store it as a string, or round it to {dynamodb.MAX_NUMBER_DIGITS} significant digits in the data.",
+        )
 
 
 def _binary(content: Any, where: str) -> None:
@@ -45,7 +51,7 @@ def check_value(value: Any, where: str, depth: int = 1) -> None:
     """Raise `RuleBroken` at the first rule one AttributeValue breaks."""
     if type(value) is not dict or len(value) != 1:
         raise _shape_problem(value, where)
-    (kind, content), = value.items()
+    ((kind, content),) = value.items()
     if kind == "S" and type(content) is str or kind == "BOOL" and type(content) is bool:
         return
     if kind == "N":
@@ -58,7 +64,10 @@ def check_value(value: Any, where: str, depth: int = 1) -> None:
         _check_set(kind, content, where)
     elif kind == "NULL":
         if content is not True:
-            raise malformed(where, "One or more parameter values were invalid: Null attribute value types must have the value of true")
+            raise malformed(
+                where,
+                "One or more parameter values were invalid: Null attribute value types must have the value of true",
+            )
     elif kind not in TYPES:
         raise malformed(where, f"{kind!r} is not a DynamoDB data type; it takes exactly one of {', '.join(TYPES)}")
     else:
@@ -67,18 +76,25 @@ def check_value(value: Any, where: str, depth: int = 1) -> None:
 
 def _shape_problem(value: Any, where: str) -> RuleBroken:
     if type(value) is not dict:
-        return malformed(where, f"an AttributeValue is a map of one data type to its content, not {type(value).__name__}")
+        return malformed(
+            where, f"an AttributeValue is a map of one data type to its content, not {type(value).__name__}"
+        )
     if not value:
         return malformed(where, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
-    return malformed(where, "Supplied AttributeValue has more than one datatypes set, "
-                            f"must contain exactly one of the supported datatypes (found {', '.join(map(str, value))})")
+    return malformed(
+        where,
+        "Supplied AttributeValue has more than one datatypes set, "
+        f"must contain exactly one of the supported datatypes (found {', '.join(map(str, value))})",
+    )
 
 
 def _check_container(kind: str, content: Any, where: str, depth: int) -> None:
     if depth > dynamodb.MAX_NESTING_DEPTH:
-        raise RuleBroken(f"nesting deeper than {dynamodb.MAX_NESTING_DEPTH} levels",
-                         f"{where}: Nesting Levels have exceeded supported limits (DynamoDB allows {dynamodb.MAX_NESTING_DEPTH})",
-                         "Flatten the document, or store the deepest part as a JSON string.")
+        raise RuleBroken(
+            f"nesting deeper than {dynamodb.MAX_NESTING_DEPTH} levels",
+            f"{where}: Nesting Levels have exceeded supported limits (DynamoDB allows {dynamodb.MAX_NESTING_DEPTH})",
+            "Flatten the document, or store the deepest part as a JSON string.",
+        )
     if kind == "M":
         if type(content) is not dict:
             raise malformed(where, f"M content is a map of names to AttributeValues, not {type(content).__name__}")
@@ -108,10 +124,12 @@ def _check_set(kind: str, content: Any, where: str) -> None:
         for blob in content:
             _binary(blob, where)
     if len(dynamodb.comparable({kind: content})[1]) != len(content):
-        raise RuleBroken("set with a value twice",
-                         f"{where}: One or more parameter values were invalid: Input collection {content!r} of type {kind} "
-                         "contains duplicates" + (" (numbers are compared by value: 1 and 1.0 are one)" if kind == "NS" else ""),
-                         "Send each value of a set once.")
+        raise RuleBroken(
+            "set with a value twice",
+            f"{where}: One or more parameter values were invalid: Input collection {content!r} of type {kind} "
+            "contains duplicates" + (" (numbers are compared by value: 1 and 1.0 are one)" if kind == "NS" else ""),
+            "Send each value of a set once.",
+        )
 
 
 # A character is at most 4 bytes in UTF-8: a name of this many characters cannot be over the limit.
@@ -126,7 +144,11 @@ def check_name(name: Any, where: str) -> None:
         raise malformed(where, f"an attribute name is a string, not {type(name).__name__}")
     problem = dynamodb.attribute_name_problem(name)
     if problem:
-        raise RuleBroken("attribute name", f"{where}: {problem}", f"Name the attribute with 1 to {dynamodb.MAX_ATTRIBUTE_NAME_BYTES:,} bytes of UTF-8.")
+        raise RuleBroken(
+            "attribute name",
+            f"{where}: {problem}",
+            f"Name the attribute with 1 to {dynamodb.MAX_ATTRIBUTE_NAME_BYTES:,} bytes of UTF-8.",
+        )
 
 
 def check_attributes(item: Any, where: str) -> None:

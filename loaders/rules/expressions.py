@@ -8,6 +8,7 @@ BETWEEN, IN (keywords are case-insensitive). Each element of a document path
 (`a.b[0].c`) is an attribute name. Only the expressions of the requests the
 tool sends are read: Query's and Scan's.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,12 +22,20 @@ EXPRESSION_PARAMETERS = (
     "FilterExpression",
     "ProjectionExpression",
 )
-FUNCTIONS = frozenset({
-    "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains", "size",
-})
+FUNCTIONS = frozenset(
+    {
+        "attribute_exists",
+        "attribute_not_exists",
+        "attribute_type",
+        "begins_with",
+        "contains",
+        "size",
+    }
+)
 KEYWORDS = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})
 
 _WORD = re.compile(r"[#:]?[A-Za-z_][A-Za-z0-9_]*")
+
 
 def bare_names(expression: str) -> list[str]:
     """The attribute names written without a `#` placeholder, in order."""
@@ -35,7 +44,7 @@ def bare_names(expression: str) -> list[str]:
         word = match.group()
         if word[0] in "#:":
             continue
-        rest = expression[match.end():]
+        rest = expression[match.end() :]
         if word in FUNCTIONS and rest.lstrip().startswith("("):
             continue
         if word.upper() in KEYWORDS:
@@ -50,8 +59,15 @@ def reserved_names(expression: str) -> list[str]:
 
 
 # Parameters of the legacy API, which AWS refuses beside expressions in one request.
-LEGACY_PARAMETERS = ("AttributesToGet", "KeyConditions", "QueryFilter", "ScanFilter", "Expected", "AttributeUpdates",
-                     "ConditionalOperator")
+LEGACY_PARAMETERS = (
+    "AttributesToGet",
+    "KeyConditions",
+    "QueryFilter",
+    "ScanFilter",
+    "Expected",
+    "AttributeUpdates",
+    "ConditionalOperator",
+)
 _REMEDY_NAMES = "Define every #name the expressions use in ExpressionAttributeNames, and no other."
 _REMEDY_VALUES = "Define every :value the expressions use in ExpressionAttributeValues, and no other."
 
@@ -71,74 +87,109 @@ def check_expressions(scope: dict, where: str = "") -> None:
         return
     legacy = [name for name in LEGACY_PARAMETERS if scope.get(name) is not None]
     if expressions and legacy:
-        raise RuleBroken("expressions mixed with legacy parameters",
-                         f"{where or 'the request'}: Can not use both expression and non-expression parameters in the same request: "
-                         f"Non-expression parameters: {{{', '.join(legacy)}}} "
-                         f"Expression parameters: {{{', '.join(name for name, _ in expressions)}}}",
-                         f"Write {', '.join(legacy)} as expressions.")
+        raise RuleBroken(
+            "expressions mixed with legacy parameters",
+            f"{where or 'the request'}: Can not use both expression and non-expression parameters in the same request: "
+            f"Non-expression parameters: {{{', '.join(legacy)}}} "
+            f"Expression parameters: {{{', '.join(name for name, _ in expressions)}}}",
+            f"Write {', '.join(legacy)} as expressions.",
+        )
     used_names, used_values = set(), set()
     for parameter, expression in expressions:
         used = _check_expression(f"{at}{parameter}", parameter, expression, names or {}, values or {})
         used_names |= used[0]
         used_values |= used[1]
-    _check_placeholders(f"{at}ExpressionAttributeNames", names, used_names, NAME_PLACEHOLDER, _REMEDY_NAMES,
-                        bool(expressions))
+    _check_placeholders(
+        f"{at}ExpressionAttributeNames", names, used_names, NAME_PLACEHOLDER, _REMEDY_NAMES, bool(expressions)
+    )
     value_expressions = [name for name, _ in expressions if name != "ProjectionExpression"]
-    _check_placeholders(f"{at}ExpressionAttributeValues", values, used_values, VALUE_PLACEHOLDER, _REMEDY_VALUES,
-                        bool(value_expressions))
+    _check_placeholders(
+        f"{at}ExpressionAttributeValues",
+        values,
+        used_values,
+        VALUE_PLACEHOLDER,
+        _REMEDY_VALUES,
+        bool(value_expressions),
+    )
     for placeholder, name in (names or {}).items():
         if type(name) is not str or not name:
-            raise RuleBroken("undefined or unused placeholder",
-                             f"{at}ExpressionAttributeNames: ExpressionAttributeNames contains invalid value: "
-                             f"Empty attribute name for key {placeholder}", _REMEDY_NAMES)
+            raise RuleBroken(
+                "undefined or unused placeholder",
+                f"{at}ExpressionAttributeNames: ExpressionAttributeNames contains invalid value: "
+                f"Empty attribute name for key {placeholder}",
+                _REMEDY_NAMES,
+            )
     for placeholder, value in (values or {}).items():
         check_value(value, f"{at}ExpressionAttributeValues[{placeholder}]")
 
 
 def _check_expression(where: str, parameter: str, expression: object, names: dict, values: dict) -> tuple[set, set]:
     if type(expression) is not str or not expression.strip():
-        raise RuleBroken("empty expression", f"{where}: Invalid {parameter}: The expression can not be empty;",
-                         f"Leave {parameter} out, or write a condition in it.")
+        raise RuleBroken(
+            "empty expression",
+            f"{where}: Invalid {parameter}: The expression can not be empty;",
+            f"Leave {parameter} out, or write a condition in it.",
+        )
     if len(expression.encode("utf-8")) > MAX_EXPRESSION_BYTES:
-        raise RuleBroken(f"expression over {MAX_EXPRESSION_BYTES // 1024} KB",
-                         f"{where} is {len(expression.encode('utf-8'))} bytes; DynamoDB allows {MAX_EXPRESSION_BYTES}",
-                         "Split the request, or shorten the names with #placeholders.")
+        raise RuleBroken(
+            f"expression over {MAX_EXPRESSION_BYTES // 1024} KB",
+            f"{where} is {len(expression.encode('utf-8'))} bytes; DynamoDB allows {MAX_EXPRESSION_BYTES}",
+            "Split the request, or shorten the names with #placeholders.",
+        )
     words = reserved_names(expression)
     if words:
-        raise RuleBroken("reserved word in an expression",
-                         f"{where} {expression!r} uses {', '.join(words)} bare: Invalid {parameter}: "
-                         f"Attribute name is a reserved keyword; reserved keyword: {words[0]}",
-                         "Write #name in the expression and pass ExpressionAttributeNames={'#name': '...'}.")
+        raise RuleBroken(
+            "reserved word in an expression",
+            f"{where} {expression!r} uses {', '.join(words)} bare: Invalid {parameter}: "
+            f"Attribute name is a reserved keyword; reserved keyword: {words[0]}",
+            "Write #name in the expression and pass ExpressionAttributeNames={'#name': '...'}.",
+        )
     used_names = set(NAME_PLACEHOLDER.findall(expression))
     used_values = set(VALUE_PLACEHOLDER.findall(expression))
     for name in sorted(used_names):
         if name not in names:
-            raise RuleBroken("undefined or unused placeholder",
-                             f"{where}: Invalid {parameter}: An expression attribute name used in the document path "
-                             f"is not defined; attribute name: {name}", _REMEDY_NAMES)
+            raise RuleBroken(
+                "undefined or unused placeholder",
+                f"{where}: Invalid {parameter}: An expression attribute name used in the document path "
+                f"is not defined; attribute name: {name}",
+                _REMEDY_NAMES,
+            )
     for value in sorted(used_values):
         if value not in values:
-            raise RuleBroken("undefined or unused placeholder",
-                             f"{where}: Invalid {parameter}: An expression attribute value used in expression "
-                             f"is not defined; attribute value: {value}", _REMEDY_VALUES)
+            raise RuleBroken(
+                "undefined or unused placeholder",
+                f"{where}: Invalid {parameter}: An expression attribute value used in expression "
+                f"is not defined; attribute value: {value}",
+                _REMEDY_VALUES,
+            )
     return used_names, used_values
 
 
-def _check_placeholders(where: str, defined: dict | None, used: set, pattern, remedy: str, has_expressions: bool) -> None:
+def _check_placeholders(
+    where: str, defined: dict | None, used: set, pattern, remedy: str, has_expressions: bool
+) -> None:
     if defined is None:
         return
     parameter = where.rsplit(".", 1)[-1]
     if type(defined) is not dict or not defined:
         raise RuleBroken("undefined or unused placeholder", f"{where}: {parameter} must not be empty", remedy)
     if not has_expressions:
-        raise RuleBroken("undefined or unused placeholder",
-                         f"{where}: {parameter} can only be specified when using expressions", remedy)
+        raise RuleBroken(
+            "undefined or unused placeholder",
+            f"{where}: {parameter} can only be specified when using expressions",
+            remedy,
+        )
     for placeholder in defined:
         if type(placeholder) is not str or not pattern.fullmatch(placeholder):
-            raise RuleBroken("undefined or unused placeholder",
-                             f"{where}: {parameter} contains invalid key: Syntax error; key: {placeholder!r}", remedy)
+            raise RuleBroken(
+                "undefined or unused placeholder",
+                f"{where}: {parameter} contains invalid key: Syntax error; key: {placeholder!r}",
+                remedy,
+            )
     unused = sorted(set(defined) - used)
     if unused:
-        raise RuleBroken("undefined or unused placeholder",
-                         f"{where}: Value provided in {parameter} unused in expressions: keys: {{{', '.join(unused)}}}",
-                         remedy)
+        raise RuleBroken(
+            "undefined or unused placeholder",
+            f"{where}: Value provided in {parameter} unused in expressions: keys: {{{', '.join(unused)}}}",
+            remedy,
+        )

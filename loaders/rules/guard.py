@@ -16,6 +16,7 @@ Scan (index, paging parameters, ExclusiveStartKey, expressions in
 `loaders.rules.expressions`). Each rule cites the page of the DynamoDB
 documentation it comes from; table names are checked on every operation.
 """
+
 from __future__ import annotations
 
 import threading
@@ -120,18 +121,29 @@ class Guard:
         if index is not None:
             check_name("index", index, "IndexName")
             if schema is not None and index not in schema.indexes:
-                raise RuleBroken("unknown index", f"IndexName: The table does not have the specified index: {index}",
-                                 "Name an index the table has (DescribeTable lists them).")
+                raise RuleBroken(
+                    "unknown index",
+                    f"IndexName: The table does not have the specified index: {index}",
+                    "Name an index the table has (DescribeTable lists them).",
+                )
         check_paging(params)
         if "ExclusiveStartKey" in params:
-            check_key(table, params["ExclusiveStartKey"], "ExclusiveStartKey", schema, schema.start_key(index) if schema else None)
+            check_key(
+                table,
+                params["ExclusiveStartKey"],
+                "ExclusiveStartKey",
+                schema,
+                schema.start_key(index) if schema else None,
+            )
         check_expressions(params)
 
     def _query(self, params: dict) -> None:
         if params.get("KeyConditionExpression") is None and params.get("KeyConditions") is None:
-            raise RuleBroken("query without a key condition",
-                             "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
-                             "Give a KeyConditionExpression on the partition key, or Scan.")
+            raise RuleBroken(
+                "query without a key condition",
+                "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
+                "Give a KeyConditionExpression on the partition key, or Scan.",
+            )
         self._read(params)
 
     def _batch_write(self, params: dict) -> None:
@@ -139,9 +151,12 @@ class Guard:
         request_items = batch_tables(params, "BatchWriteItem")
         count = sum(len(requests) if type(requests) is list else 0 for requests in request_items.values())
         if count > dynamodb.MAX_BATCH_WRITE_ITEMS:
-            raise RuleBroken("too many requests in a batch",
-                             f"{count} requests in one BatchWriteItem: Member must have length less than or equal to "
-                             f"{dynamodb.MAX_BATCH_WRITE_ITEMS}", f"Split the items into batches of {dynamodb.MAX_BATCH_WRITE_ITEMS}.")
+            raise RuleBroken(
+                "too many requests in a batch",
+                f"{count} requests in one BatchWriteItem: Member must have length less than or equal to "
+                f"{dynamodb.MAX_BATCH_WRITE_ITEMS}",
+                f"Split the items into batches of {dynamodb.MAX_BATCH_WRITE_ITEMS}.",
+            )
         size = 0
         for table, requests in request_items.items():
             where = f"RequestItems[{table}]"
@@ -150,9 +165,16 @@ class Guard:
             seen = set()
             for position, request in enumerate(requests):
                 at = f"{where}[{position}]"
-                if type(request) is not dict or len(request) != 1 or not ("PutRequest" in request or "DeleteRequest" in request):
-                    raise RuleBroken("batch request", f"{at}: a write request is exactly one of PutRequest or DeleteRequest",
-                                     "Write {'PutRequest': {'Item': ...}} or {'DeleteRequest': {'Key': ...}}.")
+                if (
+                    type(request) is not dict
+                    or len(request) != 1
+                    or not ("PutRequest" in request or "DeleteRequest" in request)
+                ):
+                    raise RuleBroken(
+                        "batch request",
+                        f"{at}: a write request is exactly one of PutRequest or DeleteRequest",
+                        "Write {'PutRequest': {'Item': ...}} or {'DeleteRequest': {'Key': ...}}.",
+                    )
                 put = request.get("PutRequest")
                 if put is not None:
                     item = put.get("Item") if type(put) is dict else None
@@ -164,15 +186,19 @@ class Guard:
                 if schema is not None:
                     key = tuple(dynamodb.comparable(item[name]) for name in schema.key)
                     if key in seen:
-                        raise RuleBroken("duplicate key in a batch",
-                                         f"{at}: Provided list of item keys contains duplicates ({compared_key_label(schema.key, key)} "
-                                         "twice; numbers are compared by value)",
-                                         "Send each key once per BatchWriteItem; AWS refuses the whole batch otherwise.")
+                        raise RuleBroken(
+                            "duplicate key in a batch",
+                            f"{at}: Provided list of item keys contains duplicates ({compared_key_label(schema.key, key)} "
+                            "twice; numbers are compared by value)",
+                            "Send each key once per BatchWriteItem; AWS refuses the whole batch otherwise.",
+                        )
                     seen.add(key)
         if size > dynamodb.MAX_BATCH_WRITE_BYTES:
-            raise RuleBroken(f"batch over {dynamodb.MAX_BATCH_WRITE_BYTES // 2**20} MB",
-                             f"{size} bytes in one BatchWriteItem; AWS allows {dynamodb.MAX_BATCH_WRITE_BYTES}",
-                             "Split the items into smaller batches.")
+            raise RuleBroken(
+                f"batch over {dynamodb.MAX_BATCH_WRITE_BYTES // 2**20} MB",
+                f"{size} bytes in one BatchWriteItem; AWS allows {dynamodb.MAX_BATCH_WRITE_BYTES}",
+                "Split the items into smaller batches.",
+            )
 
     def _schema(self, table_name: Any) -> KeySchema | None:
         if type(table_name) is not str:
@@ -218,6 +244,8 @@ def install_guard(client) -> Guard:
     events = client.meta.events
     events.register("before-parameter-build.dynamodb", guard.before_parameter_build, unique_id=f"aws-guard-{id(guard)}")
     for operation in ("CreateTable", "DescribeTable", "UpdateTable", "DeleteTable"):
-        events.register(f"after-call.dynamodb.{operation}", guard.after_call, unique_id=f"aws-guard-{operation}-{id(guard)}")
+        events.register(
+            f"after-call.dynamodb.{operation}", guard.after_call, unique_id=f"aws-guard-{operation}-{id(guard)}"
+        )
     _GUARDS[client] = guard
     return guard

@@ -1,4 +1,5 @@
 """A table's key schema as the guard checks items and keys against it, learnt from DynamoDB's own answers."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ class KeySchema:
     def key_roles(self) -> tuple[tuple[str, str | None, bool], ...]:
         """(attribute, index name or None for the table key, whether it is a partition key) for every key attribute."""
         return tuple((name, None, position == 0) for position, name in enumerate(self.key)) + tuple(
-            (name, index, position == 0) for index, names in self.indexes.items() for position, name in enumerate(names))
+            (name, index, position == 0) for index, names in self.indexes.items() for position, name in enumerate(names)
+        )
 
     def start_key(self, index: str | None) -> tuple[str, ...]:
         """The attributes of an ExclusiveStartKey: the table key, plus the index key when reading an index."""

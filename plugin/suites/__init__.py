@@ -5,6 +5,7 @@ contracts module and a pytest.ini runs them (`pytest -m preupload`); the
 plugin collects them when a run names its contracts, and parametrises only
 these modules.
 """
+
 from pathlib import Path
 
 SUITES = Path(__file__).resolve().parent

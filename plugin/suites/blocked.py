@@ -1,4 +1,5 @@
 """Why a check does not run: the table it checks was blocked by an earlier one, which says why, once."""
+
 from __future__ import annotations
 
 import pytest

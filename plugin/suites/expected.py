@@ -1,4 +1,5 @@
 """What the fixed CSVs predict the deployment holds, computed from them and the contracts."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -43,7 +44,7 @@ CHUNK_ROWS = 5000
 def fixed_rows(frame: pd.DataFrame) -> Iterator[dict]:
     """Each fixed row as text (None where missing), in the frame's order."""
     for start in range(0, len(frame), CHUNK_ROWS):
-        yield from frame.iloc[start:start + CHUNK_ROWS].to_dict("records")
+        yield from frame.iloc[start : start + CHUNK_ROWS].to_dict("records")
 
 
 def typed_rows(frame: pd.DataFrame, table: Table) -> Iterator[dict]:
@@ -92,8 +93,9 @@ def live_difference(frame: pd.DataFrame, table: Table, live: LiveTable, shown: i
             first = (row, _found(live, key, text, table))
         if len(missing_keys) >= min(shown, len(missing)) and (first is not None or not differing):
             break
-    extra_keys = [key_of(item_to_row(item), table) for item in live.unexpected
-                  if key_digest(item, table.key) in extra][:shown]
+    extra_keys = [key_of(item_to_row(item), table) for item in live.unexpected if key_digest(item, table.key) in extra][
+        :shown
+    ]
     return LiveDifference(len(missing), missing_keys, len(extra), extra_keys, len(differing), first)
 
 
@@ -141,8 +143,9 @@ def shown_keys(keys, table: Table, limit: int = 5) -> str:
     return ", ".join(shown_key(k, table) for k in sorted(keys)[:limit])
 
 
-def difference(expected: dict[tuple, dict], found: dict[tuple, dict], table: Table,
-               against: tuple[str, str] = ("", "")) -> str | None:
+def difference(
+    expected: dict[tuple, dict], found: dict[tuple, dict], table: Table, against: tuple[str, str] = ("", "")
+) -> str | None:
     """What differs between the rows expected and found (both by key), personal values masked; None if nothing.
 
     The suites fail with this rather than comparing with `assert`, whose diff would print every value.
@@ -151,7 +154,9 @@ def difference(expected: dict[tuple, dict], found: dict[tuple, dict], table: Tab
     missing, extra = expected.keys() - found.keys(), found.keys() - expected.keys()
     parts = []
     if missing:
-        parts.append(f"{len(missing)} expected item{'s' * (len(missing) != 1)} missing (first keys {shown_keys(missing, table)})")
+        parts.append(
+            f"{len(missing)} expected item{'s' * (len(missing) != 1)} missing (first keys {shown_keys(missing, table)})"
+        )
     if extra:
         parts.append(f"{len(extra)} item{'s' * (len(extra) != 1)} not expected (first keys {shown_keys(extra, table)})")
     differing = sorted(key for key in expected.keys() & found.keys() if expected[key] != found[key])
@@ -162,7 +167,10 @@ def difference(expected: dict[tuple, dict], found: dict[tuple, dict], table: Tab
 
 def differing_items(count: int, want: dict, got: dict, table: Table, against: tuple[str, str] = ("", "")) -> str:
     """`count` items differ; the first (`want` expected, `got` found) shown by the attributes that differ, masked."""
-    shown = {a: (show(want.get(a), a in table.pii), show(got.get(a), a in table.pii))
-             for a in sorted(set(want) | set(got)) if want.get(a) != got.get(a)}
+    shown = {
+        a: (show(want.get(a), a in table.pii), show(got.get(a), a in table.pii))
+        for a in sorted(set(want) | set(got))
+        if want.get(a) != got.get(a)
+    }
     differ = f"{count} items differ{against[1]}" if count != 1 else f"1 item differs{against[0]}"
     return f"{differ}; first {shown_key(key_of(want, table), table)}: (expected, found) {shown}"

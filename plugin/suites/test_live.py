@@ -1,4 +1,5 @@
 """The live suite: what is in DynamoDB is what the contracts and the fixed CSVs say, read back over HTTP."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -36,8 +37,10 @@ def fixed_frame(contracts_dataset, table):
     return contracts_dataset.frames[table.name]
 
 
-STALE_REMEDY = ("the contract mirrors the export (sync=\"mirror\"), so a plain run, without --no-load or --plan, "
-                "deletes them; if the export was cut short, export it again")
+STALE_REMEDY = (
+    'the contract mirrors the export (sync="mirror"), so a plain run, without --no-load or --plan, '
+    "deletes them; if the export was cut short, export it again"
+)
 
 
 def live(contracts_deployment, table):
@@ -54,9 +57,11 @@ def test_table_is_active(table, contracts_deployment, contracts_run_record):
 
 
 # Protections and the API that answers for each: a server without it cannot say, so the check is not made.
-PROTECTION_API = {"deletion protection": "DeletionProtectionEnabled in DescribeTable",
-                  "encryption": "UpdateTable SSESpecification",
-                  "point-in-time recovery": "DescribeContinuousBackups"}
+PROTECTION_API = {
+    "deletion protection": "DeletionProtectionEnabled in DescribeTable",
+    "encryption": "UpdateTable SSESpecification",
+    "point-in-time recovery": "DescribeContinuousBackups",
+}
 NO_SUCH_API = "UnknownOperationException"
 
 
@@ -73,23 +78,33 @@ def test_table_is_protected_as_declared(table, contracts_deployment, contracts_r
     refused = synced.unprotected if synced is not None else {}
     lacking = [kind for kind, why in refused.items() if not why.startswith(NO_SUCH_API)]
     if lacking:
-        pytest.fail(f"{name}: " + "; ".join(f"could not give {kind}: {refused[kind]}" for kind in lacking), pytrace=False)
+        pytest.fail(
+            f"{name}: " + "; ".join(f"could not give {kind}: {refused[kind]}" for kind in lacking), pytrace=False
+        )
     description = live(contracts_deployment, table).description
     try:
-        backups = contracts_deployment.client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+        backups = contracts_deployment.client.describe_continuous_backups(TableName=name)[
+            "ContinuousBackupsDescription"
+        ]
     except ClientError as error:
         if error.response["Error"]["Code"] != NO_SUCH_API:
             raise
         backups = None
     found = {
         "deletion protection": description.get("DeletionProtectionEnabled"),
-        "encryption": (description.get("SSEDescription", {}).get("Status") == "ENABLED"
-                       and description.get("SSEDescription", {}).get("SSEType") == "KMS"),
-        "point-in-time recovery": None if backups is None else
-        backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") == "ENABLED",
+        "encryption": (
+            description.get("SSEDescription", {}).get("Status") == "ENABLED"
+            and description.get("SSEDescription", {}).get("SSEType") == "KMS"
+        ),
+        "point-in-time recovery": None
+        if backups is None
+        else backups.get("PointInTimeRecoveryDescription", {}).get("PointInTimeRecoveryStatus") == "ENABLED",
     }
-    declared = {"deletion protection": table.deletion_protection, "encryption": table.encryption == "AWS_MANAGED_KMS",
-                "point-in-time recovery": table.point_in_time_recovery}
+    declared = {
+        "deletion protection": table.deletion_protection,
+        "encryption": table.encryption == "AWS_MANAGED_KMS",
+        "point-in-time recovery": table.point_in_time_recovery,
+    }
     # Asked for in this run: given to a table that lacked it, or declared in the CreateTable that made the table;
     # or in an earlier run, as the plan found (not asked again).
     given = set(synced.protected) | (set(declared) if synced.created_table else set()) if synced is not None else set()
@@ -102,11 +117,20 @@ def test_table_is_protected_as_declared(table, contracts_deployment, contracts_r
         elif bool(found[kind]) != wanted:
             (ignored if wanted and kind in asked_in else wrong).append(kind)
     if wrong:
-        pytest.fail(f"{name}: " + "; ".join(f"{kind} is {'on' if found[kind] else 'off'}, the contract declares it "
-                                          f"{'on' if declared[kind] else 'off'}" for kind in wrong), pytrace=False)
+        pytest.fail(
+            f"{name}: "
+            + "; ".join(
+                f"{kind} is {'on' if found[kind] else 'off'}, the contract declares it "
+                f"{'on' if declared[kind] else 'off'}"
+                for kind in wrong
+            ),
+            pytrace=False,
+        )
     reasons = [f"not checked: this server has no {PROTECTION_API[kind]} ({kind})" for kind in unanswered]
-    reasons += [f"{kind} requested in run {asked_in[kind]} and accepted by the server, which does not show "
-                "it applied" for kind in ignored]
+    reasons += [
+        f"{kind} requested in run {asked_in[kind]} and accepted by the server, which does not show it applied"
+        for kind in ignored
+    ]
     if reasons:
         pytest.skip("; ".join(reasons))
 
@@ -131,24 +155,36 @@ def test_expiry_is_live(expiring_table, contracts_deployment, contracts_dataset,
     found = dict(zip(zip(*(columns[k] for k in table.key)), columns[expiry.attribute], strict=True))
     for row in typed_rows(fixed_frame(contracts_dataset, table), table):
         key, source = key_of(row, table), row.get(expiry.from_column)
-        want = None if source is None else int((datetime.fromisoformat(source.replace("Z", "+00:00")) + expiry.retention - epoch)
-                                               / timedelta(seconds=1))
+        want = (
+            None
+            if source is None
+            else int(
+                (datetime.fromisoformat(source.replace("Z", "+00:00")) + expiry.retention - epoch)
+                / timedelta(seconds=1)
+            )
+        )
         got = found.get(key)
         if (None if got is None else int(got)) != want:
             wrong.append((key, want, got))
     if wrong:
         key, want, got = wrong[0]
-        pytest.fail(f"{name}: {len(wrong)} items do not expire {expiry.describe}; first {key}: expected {want}, found {got}"
-                    + ("; run the fixers (drop --no-fix), which derive it" if got is None else ""), pytrace=False)
+        pytest.fail(
+            f"{name}: {len(wrong)} items do not expire {expiry.describe}; first {key}: expected {want}, found {got}"
+            + ("; run the fixers (drop --no-fix), which derive it" if got is None else ""),
+            pytrace=False,
+        )
     ttl = contracts_deployment.client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
     contracts_run_record.ttl[table.name] = ttl.get("TimeToLiveStatus", "DISABLED")
     if ttl.get("TimeToLiveStatus") == "ENABLING" and ttl.get("AttributeName") == expiry.attribute:
         pytest.skip(f"TTL on {expiry.attribute} is ENABLING: AWS takes up to an hour to turn it on")
     if refused:
-        pytest.skip(f"not checked: this server has no UpdateTimeToLive (TTL on {expiry.attribute}); "
-                    f"its DescribeTimeToLive answers {ttl.get('TimeToLiveStatus')}")
-    assert (ttl.get("TimeToLiveStatus"), ttl.get("AttributeName")) == ("ENABLED", expiry.attribute), \
+        pytest.skip(
+            f"not checked: this server has no UpdateTimeToLive (TTL on {expiry.attribute}); "
+            f"its DescribeTimeToLive answers {ttl.get('TimeToLiveStatus')}"
+        )
+    assert (ttl.get("TimeToLiveStatus"), ttl.get("AttributeName")) == ("ENABLED", expiry.attribute), (
         f"{name}: TTL is {ttl.get('TimeToLiveStatus')} on {ttl.get('AttributeName')}; the contract declares it on {expiry.attribute}"
+    )
 
 
 def test_item_count(table, contracts_deployment, contracts_dataset, contracts_run_record):
@@ -158,10 +194,14 @@ def test_item_count(table, contracts_deployment, contracts_dataset, contracts_ru
     contracts_run_record.found[table.name] = found
     expected = len(fixed_frame(contracts_dataset, table))
     if table.sync == "upsert":
-        assert found >= expected, f"{contracts_deployment.name(table)} holds {found} items; the fixed data has {expected}"
+        assert found >= expected, (
+            f"{contracts_deployment.name(table)} holds {found} items; the fixed data has {expected}"
+        )
         return
     extra = f" ({found - expected} more than the export: {STALE_REMEDY})" if found > expected else ""
-    assert found == expected, f"{contracts_deployment.name(table)} holds {found} items; the fixed data has {expected}{extra}"
+    assert found == expected, (
+        f"{contracts_deployment.name(table)} holds {found} items; the fixed data has {expected}{extra}"
+    )
 
 
 def test_gsi(gsi, contracts_deployment, contracts_dataset, contracts_run_record):
@@ -179,7 +219,9 @@ def test_gsi(gsi, contracts_deployment, contracts_dataset, contracts_run_record)
     assert {k: types[k] for k in index.key} == {k: table.attribute_type(k) for k in index.key}
     assert indexes[index.name]["Projection"]["ProjectionType"] == index.projection
     carrying = live(contracts_deployment, table).carrying[index.name]
-    assert live(contracts_deployment, table).index_counts[index.name] == carrying, "the index does not hold every item carrying its keys"
+    assert live(contracts_deployment, table).index_counts[index.name] == carrying, (
+        "the index does not hold every item carrying its keys"
+    )
     expected = rows_in_index(fixed_frame(contracts_dataset, table), index)
     if table.sync == "mirror":
         assert carrying == expected
@@ -190,14 +232,21 @@ def test_items_equal_fixed_rows(table, contracts_deployment, contracts_dataset, 
     loaded(contracts_deployment, contracts_run_record, table)
     found = live_difference(fixed_frame(contracts_dataset, table), table, live(contracts_deployment, table))
     if found.missing:
-        pytest.fail(f"{found.missing} items of the export are not live, first keys {shown_keys(found.missing_keys, table)}",
-                    pytrace=False)
+        pytest.fail(
+            f"{found.missing} items of the export are not live, first keys {shown_keys(found.missing_keys, table)}",
+            pytrace=False,
+        )
     if found.extra and table.sync == "mirror":
-        pytest.fail(f"{found.extra} live items are not in the export, first keys {shown_keys(found.extra_keys, table)}: "
-                    f"{STALE_REMEDY}", pytrace=False)
+        pytest.fail(
+            f"{found.extra} live items are not in the export, first keys {shown_keys(found.extra_keys, table)}: "
+            f"{STALE_REMEDY}",
+            pytrace=False,
+        )
     if found.differing:
-        pytest.fail(differing_items(found.differing, *found.first, table, (" from its fixed row", " from their fixed rows")),
-                    pytrace=False)
+        pytest.fail(
+            differing_items(found.differing, *found.first, table, (" from its fixed row", " from their fixed rows")),
+            pytrace=False,
+        )
 
 
 def test_foreign_keys_live(fk_check, contracts_deployment, contracts_run_record, contracts_live_expectations):
@@ -219,15 +268,20 @@ def test_query_pattern(pattern, contracts_deployment, contracts_dataset, contrac
     frame = fixed_frame(contracts_dataset, table)
     values = query_values(frame, pattern)
     expected = expected_answer(frame, pattern, values)
-    answer = query_index(contracts_deployment.client, contracts_deployment.name(table), pattern.index, query_attributes(values, table))
+    answer = query_index(
+        contracts_deployment.client, contracts_deployment.name(table), pattern.index, query_attributes(values, table)
+    )
     rows = [item_to_row(i) for i in answer.items]
     if not expected:
         pytest.fail(f"{pattern.label}: the fixed CSVs predict no item for {values}", pytrace=False)
     key = lambda r: tuple(r[k] for k in table.key)  # noqa: E731
     repeated = [k for k, n in Counter(map(key, rows)).items() if n > 1]
     if answer.count != len(rows) or repeated:
-        pytest.fail(f"the query answered Count {answer.count} with {len(rows)} items"
-                    + (f", keys repeated: {shown_keys(repeated, table)}" if repeated else ""), pytrace=False)
+        pytest.fail(
+            f"the query answered Count {answer.count} with {len(rows)} items"
+            + (f", keys repeated: {shown_keys(repeated, table)}" if repeated else ""),
+            pytrace=False,
+        )
     # Compared here, not with assert: pytest's diff of two lists of rows would print every personal value.
     differs = difference({key(r): r for r in expected}, {key(r): r for r in rows}, table)
     if differs:
@@ -247,5 +301,8 @@ def test_alarms_are_as_declared(table, contracts_deployment):
     root = alarm_name(contracts_deployment.prefix, table.name) + "/"
     drifted = {name: differences for name, differences in drift.items() if name.startswith(root)}
     if drifted:
-        pytest.fail(f"{contracts_deployment.name(table)}: alarms differ from the contract (a plain run restores them): "
-                    + "; ".join(f"{name}: {', '.join(d)}" for name, d in sorted(drifted.items())), pytrace=False)
+        pytest.fail(
+            f"{contracts_deployment.name(table)}: alarms differ from the contract (a plain run restores them): "
+            + "; ".join(f"{name}: {', '.join(d)}" for name, d in sorted(drifted.items())),
+            pytrace=False,
+        )

@@ -3,6 +3,7 @@
 Each test reports one check of the gate's single run (`contracts_gate_result`), the same
 run whose verdict decides what the loader writes.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -81,7 +82,9 @@ def test_foreign_keys(fk_check, contracts_gate_result):
     """
     parent = contracts_gate_result.upstream.get(fk_check.table.name, {}).get(fk_check.label)
     if parent is not None:
-        pytest.skip(f"blocked: {parent} failed its pre-upload checks: {short(contracts_gate_result.reasons(parent)[0])}")
+        pytest.skip(
+            f"blocked: {parent} failed its pre-upload checks: {short(contracts_gate_result.reasons(parent)[0])}"
+        )
     assert_no_violations(checked(contracts_gate_result, fk_check.table, fk_check.label))
     kept = contracts_gate_result.kept.get(fk_check.table.name, {}).get(fk_check.label)
     if kept:
@@ -95,6 +98,8 @@ def test_ledger_reconciles(ledger_table, contracts_gate_result):
     whose fixes were refused has no figure in the ledger: test_file_reads reports it, once.
     """
     if not contracts_gate_result.unread(ledger_table.name) and ledger_table.name in contracts_gate_result.errors:
-        pytest.skip(f"not checked: the ledger has no count for {ledger_table.name}, whose fixes were refused "
-                    f"(see test_file_reads[{ledger_table.name}])")
+        pytest.skip(
+            f"not checked: the ledger has no count for {ledger_table.name}, whose fixes were refused "
+            f"(see test_file_reads[{ledger_table.name}])"
+        )
     assert_no_violations(checked(contracts_gate_result, ledger_table, "row count"))

@@ -1,4 +1,5 @@
 """The latency proxy of the AWS-like benchmark: it adds its delay to every request and changes nothing else."""
+
 import http.client
 import json
 import socket
@@ -12,8 +13,12 @@ from benchmarks.latency_proxy import LatencyProxy
 from loaders.dynamodb.client import endpoint_client
 from plugin.servers import MotoServer
 
-TABLE = {"TableName": "proxied", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-         "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}
+TABLE = {
+    "TableName": "proxied",
+    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+}
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +27,14 @@ def moto_endpoint(tmp_path_factory):
         direct = endpoint_client(endpoint_url)
         direct.create_table(**TABLE)
         for n in range(30):
-            direct.put_item(TableName="proxied", Item={"pk": {"S": f"k{n:02d}"}, "text": {"S": "O'Brien \"é\" ’"},
-                                                        "n": {"N": "3.14159265358979323846264338327950288"}})
+            direct.put_item(
+                TableName="proxied",
+                Item={
+                    "pk": {"S": f"k{n:02d}"},
+                    "text": {"S": 'O\'Brien "é" ’'},
+                    "n": {"N": "3.14159265358979323846264338327950288"},
+                },
+            )
         yield endpoint_url
 
 
@@ -68,9 +79,11 @@ def test_answers_through_the_proxy_are_the_servers_own(moto_endpoint):
     direct = endpoint_client(moto_endpoint)
     with LatencyProxy(moto_endpoint, delay=0.001) as url:
         proxied = endpoint_client(url)
-        for call in (lambda c: c.scan(TableName="proxied", Limit=7),
-                     lambda c: c.get_item(TableName="proxied", Key={"pk": {"S": "k03"}}),
-                     lambda c: c.describe_table(TableName="proxied")):
+        for call in (
+            lambda c: c.scan(TableName="proxied", Limit=7),
+            lambda c: c.get_item(TableName="proxied", Key={"pk": {"S": "k03"}}),
+            lambda c: c.describe_table(TableName="proxied"),
+        ):
             assert _without_metadata(call(proxied)) == _without_metadata(call(direct))
         with pytest.raises(proxied.exceptions.ResourceNotFoundException):
             proxied.describe_table(TableName="missing")
@@ -81,18 +94,28 @@ def test_a_request_reaches_the_server_byte_for_byte_with_the_clients_host(record
     body = json.dumps({"TableName": "t", "Key": {"pk": {"S": "O'Brien é"}}}, ensure_ascii=False).encode()
     with LatencyProxy(upstream, delay=0.001) as url:
         host = url.removeprefix("http://")
-        headers = [("Host", host), ("X-Amz-Target", "DynamoDB_20120810.GetItem"),
-                   ("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Date", "20260314T063500Z"),
-                   ("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260314/us-east-1/dynamodb/aws4_request, "
-                                     "SignedHeaders=host;x-amz-date;x-amz-target, Signature=0123"),
-                   ("Content-Length", str(len(body)))]
+        headers = [
+            ("Host", host),
+            ("X-Amz-Target", "DynamoDB_20120810.GetItem"),
+            ("Content-Type", "application/x-amz-json-1.0"),
+            ("X-Amz-Date", "20260314T063500Z"),
+            (
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=testing/20260314/us-east-1/dynamodb/aws4_request, "
+                "SignedHeaders=host;x-amz-date;x-amz-target, Signature=0123",
+            ),
+            ("Content-Length", str(len(body))),
+        ]
         request = "".join(f"{k}: {v}\r\n" for k, v in [*headers, ("Connection", "keep-alive")])
         with socket.create_connection(("127.0.0.1", int(host.rsplit(":", 1)[1])), timeout=5) as raw:
             raw.sendall(f"POST /?x=1 HTTP/1.1\r\n{request}\r\n".encode() + body)
             response = http.client.HTTPResponse(raw)
             response.begin()
             assert (response.status, response.read(), response.getheader("x-amzn-RequestId")) == (
-                200, b'{"answered": true}', "recorded")
+                200,
+                b'{"answered": true}',
+                "recorded",
+            )
     [(method, path, received, received_body)] = seen
     assert (method, path, received_body) == ("POST", "/?x=1", body)
     # Connection is hop-by-hop: each side's own; everything else arrives as sent, in order.

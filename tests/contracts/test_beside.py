@@ -1,4 +1,5 @@
 """A call run in another process: its answer, its errors, and nothing left running when the caller stops."""
+
 import os
 import signal
 import subprocess
@@ -94,7 +95,9 @@ def test_an_error_whose_init_takes_more_than_a_message_keeps_its_type_name_and_m
     """It pickles but cannot be rebuilt from its message alone."""
     with Beside(HERE) as other:
         other.call(refuse_a_file)
-        with pytest.raises(RuntimeError, match=r"^UnreadableFile: orders.csv, line 3: a NUL byte in a value\. Remove it\.$"):
+        with pytest.raises(
+            RuntimeError, match=r"^UnreadableFile: orders.csv, line 3: a NUL byte in a value\. Remove it\.$"
+        ):
             other.result()
 
 
@@ -102,19 +105,27 @@ def test_ctrl_c_in_a_terminal_reaches_the_caller_only():
     """A terminal sends SIGINT to its foreground process group: the other process is in a group of its own."""
     before = set(children())
     with Beside(HERE):
-        other, = set(children()) - before
+        (other,) = set(children()) - before
         assert os.getpgid(other) != os.getpgrp()
 
 
 def test_the_process_ends_when_its_caller_is_killed():
     """SIGKILL (or a CI job cancelled) gives the caller no time to stop it: the closed pipe does."""
-    caller = subprocess.Popen([sys.executable, "-c", "import time; from contracts.expectations.beside import Beside; "
-                               "from tests.contracts.test_beside import sleep; other = Beside(('tests.contracts.test_beside',)); "
-                               "other.call(sleep, 120); print('called', flush=True); time.sleep(120)"],
-                              cwd=Path(__file__).parents[2], stdout=subprocess.PIPE, text=True)
+    caller = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from contracts.expectations.beside import Beside; "
+            "from tests.contracts.test_beside import sleep; other = Beside(('tests.contracts.test_beside',)); "
+            "other.call(sleep, 120); print('called', flush=True); time.sleep(120)",
+        ],
+        cwd=Path(__file__).parents[2],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert caller.stdout.readline() == "called\n"
-        other, = children(caller.pid)
+        (other,) = children(caller.pid)
         caller.kill()
         caller.wait()
         deadline = time.monotonic() + 30

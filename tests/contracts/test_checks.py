@@ -1,4 +1,5 @@
 """The checks on small frames: what they report, and that personal data never appears in a message."""
+
 import json
 
 import pandas as pd
@@ -16,9 +17,15 @@ PASSENGERS = TABLES_BY_NAME["passengers"]
 
 def passengers(**changes):
     row = {
-        "passenger_id": "PX0000001", "first_name": "Zoë", "last_name": "Haddad", "email": "zoe.haddad@example.com",
-        "phone": "+971 50 123 4567", "date_of_birth": "1990-01-02", "passport_number": "N1234567",
-        "nationality": "AE", "frequent_flyer_tier": "GOLD",
+        "passenger_id": "PX0000001",
+        "first_name": "Zoë",
+        "last_name": "Haddad",
+        "email": "zoe.haddad@example.com",
+        "phone": "+971 50 123 4567",
+        "date_of_birth": "1990-01-02",
+        "passport_number": "N1234567",
+        "nationality": "AE",
+        "frequent_flyer_tier": "GOLD",
     }
     row.update(changes)
     return pd.DataFrame([row], dtype=object)
@@ -26,7 +33,9 @@ def passengers(**changes):
 
 def test_a_clean_row_passes_every_check():
     frame = passengers()
-    assert check_columns(PASSENGERS, frame) + check_schema(PASSENGERS, frame) + check_primary_key(PASSENGERS, frame) == []
+    assert (
+        check_columns(PASSENGERS, frame) + check_schema(PASSENGERS, frame) + check_primary_key(PASSENGERS, frame) == []
+    )
 
 
 def test_pii_values_are_masked_in_messages():
@@ -49,7 +58,9 @@ def test_a_missing_column_says_which_columns_were_found():
 
 def test_dynamodb_rules_report_numbers_by_problem():
     table = TABLES_BY_NAME["business_impact_assessment"]
-    frame = pd.DataFrame({"assessment_id": ["BI001", "BI002", "BI003"], "estimated_cost": ["NaN", "1" * 39, "12.5"]}, dtype=object)
+    frame = pd.DataFrame(
+        {"assessment_id": ["BI001", "BI002", "BI003"], "estimated_cost": ["NaN", "1" * 39, "12.5"]}, dtype=object
+    )
     violations = check_dynamodb_rules(table, frame)
     assert sorted(v.expected for v in violations) == [
         "a number DynamoDB can store, found 39 significant digits; DynamoDB keeps 38",
@@ -59,8 +70,14 @@ def test_dynamodb_rules_report_numbers_by_problem():
 
 def turnarounds(*delays: str) -> pd.DataFrame:
     """Fixed turnarounds rows, one per `delays` cell."""
-    return pd.DataFrame({"turnaround_id": [f"TA{n:03d}" for n in range(1, len(delays) + 1)], "station": ["DXB"] * len(delays),
-                         "delays": list(delays)}, dtype=object)
+    return pd.DataFrame(
+        {
+            "turnaround_id": [f"TA{n:03d}" for n in range(1, len(delays) + 1)],
+            "station": ["DXB"] * len(delays),
+            "delays": list(delays),
+        },
+        dtype=object,
+    )
 
 
 def test_a_number_set_member_dynamodb_cannot_hold_is_a_violation_naming_the_column_and_the_rule():

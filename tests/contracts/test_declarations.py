@@ -1,4 +1,5 @@
 """A contract that contradicts itself fails when it is declared, naming what is wrong."""
+
 from datetime import timedelta
 
 import pandera.pandas as pa
@@ -26,7 +27,10 @@ def test_a_key_that_is_not_a_column_fails_at_declaration():
 def test_index_fix_and_policy_targets_must_be_columns():
     with pytest.raises(ContractDeclarationError) as caught:
         Table(
-            name="Tiny", file="x.csv", model=Tiny, key=("workorder_id",),
+            name="Tiny",
+            file="x.csv",
+            model=Tiny,
+            key=("workorder_id",),
             indexes=(Index("reg-index", "registration"),),
             foreign_keys=(ForeignKey("staff_id", "MaintenanceStaff"),),
             duplicates=MergeIntoSet("code", "codes"),
@@ -50,8 +54,13 @@ def test_more_gsis_than_dynamodb_allows_fail_at_declaration():
 
 def test_table_and_index_names_dynamodb_refuses_fail_at_declaration():
     with pytest.raises(ContractDeclarationError) as caught:
-        Table(name="work orders", file="x.csv", model=Tiny, key=("workorder_id",),
-              indexes=(Index("by", "aircraft_registration"), Index("by", "aircraft_registration")))
+        Table(
+            name="work orders",
+            file="x.csv",
+            model=Tiny,
+            key=("workorder_id",),
+            indexes=(Index("by", "aircraft_registration"), Index("by", "aircraft_registration")),
+        )
     assert caught.value.problems == [
         "table name 'work orders' contains ' '; DynamoDB takes only a-z, A-Z, 0-9, _ (underscore), - (dash) and . (dot) "
         "(Naming rules and data types)",
@@ -61,11 +70,14 @@ def test_table_and_index_names_dynamodb_refuses_fail_at_declaration():
     ]
 
 
-@pytest.mark.parametrize("prefix, problem", [
-    ("staging-", None),
-    ("bad name!", "--table-prefix='bad name!' makes an invalid table name 'bad name!airports' contains ' !'"),
-    ("x" * 250, "has 258 characters; DynamoDB takes 3 to 255"),
-])
+@pytest.mark.parametrize(
+    "prefix, problem",
+    [
+        ("staging-", None),
+        ("bad name!", "--table-prefix='bad name!' makes an invalid table name 'bad name!airports' contains ' !'"),
+        ("x" * 250, "has 258 characters; DynamoDB takes 3 to 255"),
+    ],
+)
 def test_a_table_prefix_is_checked_with_every_declared_table(prefix, problem):
     found = table_prefix_problem(prefix, (table.name for table in TABLES))
     assert found == problem if problem is None else problem in found
@@ -80,9 +92,14 @@ def test_attribute_types_and_personal_columns_follow_the_models():
 
 def test_a_set_cannot_be_a_key():
     with pytest.raises(ContractDeclarationError, match="the set 'aircraft_registration' cannot be a key attribute"):
-        Table(name="T", file="x.csv", model=Tiny, key=("workorder_id",),
-              indexes=(Index("reg-index", "aircraft_registration"),),
-              duplicates=MergeIntoSet("code", "aircraft_registration"))
+        Table(
+            name="T",
+            file="x.csv",
+            model=Tiny,
+            key=("workorder_id",),
+            indexes=(Index("reg-index", "aircraft_registration"),),
+            duplicates=MergeIntoSet("code", "aircraft_registration"),
+        )
 
 
 def test_a_merged_column_declared_a_number_makes_a_number_set_and_is_no_column_of_the_fixed_file():
@@ -98,20 +115,40 @@ class Events(pa.DataFrameModel):
 
 
 def test_an_expiry_is_a_derived_number_column_of_the_fixed_file():
-    table = Table(name="events", file="e.csv", model=Events, key=("event_id",),
-                  expiry=Expiry("expires_at", "ended", timedelta(days=30)))
+    table = Table(
+        name="events",
+        file="e.csv",
+        model=Events,
+        key=("event_id",),
+        expiry=Expiry("expires_at", "ended", timedelta(days=30)),
+    )
     assert table.columns[-1] == "expires_at" and table.attribute_type("expires_at") == "N"
     assert table.schema.columns["expires_at"].nullable
 
 
-@pytest.mark.parametrize("expiry, problem", [
-    (Expiry("expires_at", "finished", timedelta(days=1)), "expiry from_column 'finished' is not a column of the model"),
-    (Expiry("expires_at", "note", timedelta(days=1)), "expiry from_column 'note' is not a timestamp column"),
-    (Expiry("note", "ended", timedelta(days=1)), "expiry attribute 'note' is a column of the model"),
-    (Expiry("expires_at", "ended", timedelta(0)), "expiry retention 0:00:00 is not positive"),
-    (Expiry("x" * 256, "ended", timedelta(days=1)), "expiry attribute name has 256 characters; UpdateTimeToLive takes 1 to 255"),
-], ids=["a source that is no column", "a source that is no timestamp", "an attribute the model declares",
-        "no retention", "a name UpdateTimeToLive refuses"])
+@pytest.mark.parametrize(
+    "expiry, problem",
+    [
+        (
+            Expiry("expires_at", "finished", timedelta(days=1)),
+            "expiry from_column 'finished' is not a column of the model",
+        ),
+        (Expiry("expires_at", "note", timedelta(days=1)), "expiry from_column 'note' is not a timestamp column"),
+        (Expiry("note", "ended", timedelta(days=1)), "expiry attribute 'note' is a column of the model"),
+        (Expiry("expires_at", "ended", timedelta(0)), "expiry retention 0:00:00 is not positive"),
+        (
+            Expiry("x" * 256, "ended", timedelta(days=1)),
+            "expiry attribute name has 256 characters; UpdateTimeToLive takes 1 to 255",
+        ),
+    ],
+    ids=[
+        "a source that is no column",
+        "a source that is no timestamp",
+        "an attribute the model declares",
+        "no retention",
+        "a name UpdateTimeToLive refuses",
+    ],
+)
 def test_an_expiry_that_cannot_work_fails_at_declaration(expiry, problem):
     with pytest.raises(ContractDeclarationError) as caught:
         Table(name="events", file="e.csv", model=Events, key=("event_id",), expiry=expiry)
@@ -120,5 +157,11 @@ def test_an_expiry_that_cannot_work_fails_at_declaration(expiry, problem):
 
 def test_an_expiry_cannot_be_a_key_attribute():
     with pytest.raises(ContractDeclarationError, match="expiry attribute 'expires_at' is a key attribute"):
-        Table(name="events", file="e.csv", model=Events, key=("event_id",), indexes=(Index("by-expiry", "expires_at"),),
-              expiry=Expiry("expires_at", "ended", timedelta(days=1)))
+        Table(
+            name="events",
+            file="e.csv",
+            model=Events,
+            key=("event_id",),
+            indexes=(Index("by-expiry", "expires_at"),),
+            expiry=Expiry("expires_at", "ended", timedelta(days=1)),
+        )

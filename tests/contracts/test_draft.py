@@ -1,4 +1,5 @@
 """Drafting contracts from an export: the module imports as written, its guesses hold, and the export passes it."""
+
 import importlib.util
 
 import numpy as np
@@ -13,13 +14,17 @@ from contracts.source import read_csv
 from contracts.table import DeriveKey, DropExactCopies, ForeignKey, Index
 
 FLIGHTS = "flight_id,flight_number,status\n" + "".join(
-    f"{i},EY{100 + i},{('SCHEDULED', 'DELAYED', 'CANCELLED')[i % 3]}\n" for i in range(1, 41))
+    f"{i},EY{100 + i},{('SCHEDULED', 'DELAYED', 'CANCELLED')[i % 3]}\n" for i in range(1, 41)
+)
 # Bookings point at flights; flight 99 does not exist: three orphan rows.
 BOOKINGS = "booking_id,flight_id,passenger_email,seats\n" + "".join(
-    f"BK{i:04d},{99 if i in (7, 8, 9) else i % 40 + 1},p{i}@mail.example,{'' if i % 5 == 0 else i % 4 + 1}\n" for i in range(1, 61))
+    f"BK{i:04d},{99 if i in (7, 8, 9) else i % 40 + 1},p{i}@mail.example,{'' if i % 5 == 0 else i % 4 + 1}\n"
+    for i in range(1, 61)
+)
 # No single column, and no two, are unique: only crew, flight and duty day together.
 ROSTER = "crew_id,flight_id,duty_day,role\n" + "".join(
-    f"CR{c:02d},{f},{d},{('CPT', 'FO')[c % 2]}\n" for c in range(1, 4) for f in range(1, 4) for d in range(1, 4))
+    f"CR{c:02d},{f},{d},{('CPT', 'FO')[c % 2]}\n" for c in range(1, 4) for f in range(1, 4) for d in range(1, 4)
+)
 
 
 def export(tmp_path, **files: str):
@@ -81,7 +86,9 @@ def test_orphans_are_counted_and_keep_or_quarantine_is_suggested_without_being_d
     assert "3 of 60 rows with a value (5.0%) name no row of flights" in text
     assert 'declare on_orphan="keep" to load and report them, or "quarantine" to set them aside' in text
     assert "high confidence: 97.6% of its distinct values are keys of flights, and the names are alike" in text
-    assert table_of(drafted(tmp_path, flights=FLIGHTS, bookings=BOOKINGS), "bookings").foreign_keys[0].on_orphan == "fail"
+    assert (
+        table_of(drafted(tmp_path, flights=FLIGHTS, bookings=BOOKINGS), "bookings").foreign_keys[0].on_orphan == "fail"
+    )
 
 
 def test_a_column_points_at_the_table_its_name_names_rather_than_a_copy_of_it(tmp_path):
@@ -106,7 +113,9 @@ def test_numbers_written_like_1042_0_still_match_their_parent_key(tmp_path):
     bookings = "booking_id,flight_id\n" + "".join(f"BK{i:04d},{i % 40 + 1}{'.0' * (i % 2)}\n" for i in range(60))
     module = drafted(tmp_path, flights=FLIGHTS, bookings=bookings)
     assert table_of(module, "bookings").foreign_keys == (ForeignKey("flight_id", "flights", parent_column="flight_id"),)
-    assert "Every one of the 60 rows with a value names a row of flights" in comments((tmp_path / "drafted_contracts.py").read_text())
+    assert "Every one of the 60 rows with a value names a row of flights" in comments(
+        (tmp_path / "drafted_contracts.py").read_text()
+    )
 
 
 def test_a_nullable_integer_column_is_pandas_nullable_int64(tmp_path):
@@ -121,7 +130,9 @@ def test_a_nullable_integer_column_is_pandas_nullable_int64(tmp_path):
 def test_a_table_unique_only_on_three_columns_gets_a_derived_key(tmp_path):
     roster = table_of(drafted(tmp_path, crew_roster=ROSTER), "crew_roster")
     assert roster.key == ("crew_roster_key",)
-    assert roster.fixes == (DeriveKey(target="crew_roster_key", sources=("crew_id", "flight_id", "duty_day"), separator="#"),)
+    assert roster.fixes == (
+        DeriveKey(target="crew_roster_key", sources=("crew_id", "flight_id", "duty_day"), separator="#"),
+    )
     assert roster.attribute_type("crew_roster_key") == "S"
 
 
@@ -171,7 +182,9 @@ def test_a_small_value_set_is_declared_and_refuses_an_unseen_value(tmp_path):
 
 
 def test_a_few_distinct_values_in_a_few_rows_are_not_a_value_set(tmp_path):
-    flights = table_of(drafted(tmp_path, flights=FLIGHTS.splitlines()[0] + "\n1,EY1,SCHEDULED\n2,EY2,DELAYED\n"), "flights")
+    flights = table_of(
+        drafted(tmp_path, flights=FLIGHTS.splitlines()[0] + "\n1,EY1,SCHEDULED\n2,EY2,DELAYED\n"), "flights"
+    )
     assert flights.schema.columns["status"].checks == []
 
 
@@ -179,8 +192,10 @@ def test_numbers_get_the_observed_range_and_identifiers_only_a_lower_bound(tmp_p
     weights = "bag_id,weight_kg\n" + "".join(f"{i},{10 + i / 2}\n" for i in range(3, 30))
     bags = table_of(drafted(tmp_path, bags=weights), "bags")
     bounds = {name: {c.name: c.statistics for c in column.checks} for name, column in bags.schema.columns.items()}
-    assert bounds == {"bag_id": {"greater_than_or_equal_to": {"min_value": 3}},
-                      "weight_kg": {"greater_than_or_equal_to": {"min_value": 11.5}, "less_than_or_equal_to": {"max_value": 24.5}}}
+    assert bounds == {
+        "bag_id": {"greater_than_or_equal_to": {"min_value": 3}},
+        "weight_kg": {"greater_than_or_equal_to": {"min_value": 11.5}, "less_than_or_equal_to": {"max_value": 24.5}},
+    }
     assert bags.dtype("weight_kg") == "float64"
     assert "# Range observed in the export" in (tmp_path / "drafted_contracts.py").read_text()
 
@@ -194,7 +209,11 @@ def test_column_names_that_are_not_identifiers_keep_their_name_as_an_alias(tmp_p
     odd = "Flight ID,class,2nd leg\n1,Y,a\n2,J,b\n"
     module = drafted(tmp_path, **{"odd flights!": odd})
     table = table_of(module, "odd_flights")
-    assert (table.columns, table.key, table.model.__name__) == (("Flight ID", "class", "2nd leg"), ("Flight ID",), "OddFlights")
+    assert (table.columns, table.key, table.model.__name__) == (
+        ("Flight ID", "class", "2nd leg"),
+        ("Flight ID",),
+        "OddFlights",
+    )
     table.schema.validate(rows_of(tmp_path, table), lazy=True)
 
 
@@ -210,7 +229,10 @@ def test_when_no_set_of_columns_is_unique_it_says_so_and_keeps_the_best_candidat
     events = "event_id,kind,note\n" + "".join(f"E{i % 5},{'AB'[i % 2]},{i or ''}\n" for i in range(12))
     events_table = table_of(drafted(tmp_path, events=events), "events")
     text = comments((tmp_path / "drafted_contracts.py").read_text())
-    assert "No set of up to 4 columns without empty cells is unique: the best candidate still repeats on 2 of 12 rows" in text
+    assert (
+        "No set of up to 4 columns without empty cells is unique: the best candidate still repeats on 2 of 12 rows"
+        in text
+    )
     assert (events_table.key, events_table.duplicates) == (("event_id", "kind"), DropExactCopies())
 
 
@@ -241,7 +263,10 @@ def test_an_empty_file_is_drafted_as_not_a_table(tmp_path):
 
 def test_draft_command_writes_the_module_and_prints_keys_and_foreign_keys_without_values(tmp_path, capsys):
     out = tmp_path / "contracts_draft.py"
-    assert draft_command([str(export(tmp_path, flights=FLIGHTS, bookings=BOOKINGS, crew_roster=ROSTER)), "-o", str(out)]) == 0
+    assert (
+        draft_command([str(export(tmp_path, flights=FLIGHTS, bookings=BOOKINGS, crew_roster=ROSTER)), "-o", str(out)])
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "bookings (bookings.csv, 60 rows): key booking_id" in printed
     assert "foreign key flight_id -> flights.flight_id: 3 orphan rows (5.0%), high confidence" in printed
@@ -285,7 +310,8 @@ PLANES = "tailnum,seats,speed\n" + "".join(f"N{i:03d},{50 + i},{'NA' if i % 3 el
 # Tail numbers N001 to N052, twelve of which the planes file lacks: a named link whose key holds 77% of them.
 ARRIVALS = "arrival_no,tailnum,origin,dep_delay\n" + "".join(
     f"{i},{'NA' if i % 25 == 0 else f'N{i % 52 + 1:03d}'},{('EWR', 'JFK', 'LGA')[i % 3]},{'NA' if i % 7 == 0 else i % 30 - 5}\n"
-    for i in range(1, 121))
+    for i in range(1, 121)
+)
 AIRPORTS = "faa,name\n" + "".join(f"{code},Airport {code}\n" for code in ("ATL", "EWR", "JFK", "LGA", "ORD", "SFO"))
 
 

@@ -1,4 +1,5 @@
 """One run reports every problem of a file, each once, grouped by rule: a fixer's refusal hides nothing."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,7 +21,9 @@ def export(tmp_path: Path) -> Path:
     """The first 60 passengers; line 4 repeats line 2's key with another tier, line 41 has a bad e-mail, and
     lines 10 and 11 have no key."""
     lines = (ROOT / "data" / "raw" / PASSENGERS.file).read_text(encoding="utf-8").splitlines(keepends=True)[:61]
-    lines.insert(3, lines[1].replace("PLATINUM", "GOLD") if "PLATINUM" in lines[1] else lines[1].replace(",ID,", ",AE,"))
+    lines.insert(
+        3, lines[1].replace("PLATINUM", "GOLD") if "PLATINUM" in lines[1] else lines[1].replace(",ID,", ",AE,")
+    )
     cells = lines[40].split(",")
     cells[3] = "not-an-email"
     lines[40] = ",".join(cells)
@@ -52,9 +55,13 @@ def test_a_refused_table_is_checked_without_a_row_count_when_the_ledger_counts_t
     """A fixer's refusal leaves the table without a ledger figure: its other checks run, its row count is not invented."""
     dataset = load_dataset(export, tmp_path / "out", Registry((PASSENGERS,)), fix=True)
     assert ledger_counts(dataset) == {}
-    result = gate((PASSENGERS,), dataset.frames, dataset.errors, ledger_counts(dataset), tmp_path / "out", dataset.refused)
+    result = gate(
+        (PASSENGERS,), dataset.frames, dataset.errors, ledger_counts(dataset), tmp_path / "out", dataset.refused
+    )
     assert "row count" not in result.violations["passengers"]
-    assert [line for v in result.violations["passengers"]["schema"] if v.column == "email" for line, _ in v.examples] == [41]
+    assert [
+        line for v in result.violations["passengers"]["schema"] if v.column == "email" for line, _ in v.examples
+    ] == [41]
 
 
 def test_blank_keys_are_not_taken_for_a_repeated_key_by_the_duplicate_policy(export, tmp_path):

@@ -1,4 +1,5 @@
 """The Great Expectations suites: derived from the contracts, run by checkpoints, reported as violations, no personal data."""
+
 import os
 import re
 import signal
@@ -45,10 +46,21 @@ class Passes(pa.DataFrameModel):
 
 
 FLIGHTS = Table(name="t_flights", file="t_flights.csv", model=Flights, key=("flight_id",))
-BOOKINGS = Table(name="t_bookings", file="t_bookings.csv", model=Bookings, key=("booking_id",),
-                 foreign_keys=(ForeignKey("flight_id", "t_flights", on_orphan="quarantine"),))
+BOOKINGS = Table(
+    name="t_bookings",
+    file="t_bookings.csv",
+    model=Bookings,
+    key=("booking_id",),
+    foreign_keys=(ForeignKey("flight_id", "t_flights", on_orphan="quarantine"),),
+)
 PEOPLE = Table(name="t_people", file="t_people.csv", model=People, key=("email",))
-PASSES = Table(name="t_passes", file="t_passes.csv", model=Passes, key=("pass_id",), foreign_keys=(ForeignKey("email", "t_people"),))
+PASSES = Table(
+    name="t_passes",
+    file="t_passes.csv",
+    model=Passes,
+    key=("pass_id",),
+    foreign_keys=(ForeignKey("email", "t_people"),),
+)
 SMALL = (FLIGHTS, BOOKINGS, PEOPLE, PASSES)
 EMAILS = ("zoe.haddad@example.com", "li.wei@example.com", "ghost.rider@example.com")
 
@@ -77,15 +89,24 @@ def small(tmp_path_factory):
 
 @pytest.mark.parametrize("beside_rows, in_another_process", [(0, True), (10**9, False)])
 def test_the_checkpoint_runs_beside_the_callers_work_from_a_size_with_the_same_results(
-        small, tmp_path, monkeypatch, beside_rows, in_another_process):
+    small, tmp_path, monkeypatch, beside_rows, in_another_process
+):
     monkeypatch.setattr(run, "BESIDE_ROWS", beside_rows)
     seen = []
-    results = validate("preupload", small_frames(), SMALL_COUNTS, tmp_path, tables=SMALL,
-                       meanwhile=lambda: seen.append(bool(children())))
+    results = validate(
+        "preupload",
+        small_frames(),
+        SMALL_COUNTS,
+        tmp_path,
+        tables=SMALL,
+        meanwhile=lambda: seen.append(bool(children())),
+    )
     assert seen == [in_another_process]
     assert (results.success, results.outcomes) == (small.success, small.outcomes)
     assert results.docs_index.is_file() and results.docs_index.is_relative_to(tmp_path)
-    assert project.database(tmp_path, "preupload").parent == Path(project.context(tmp_path).root_directory) / "uncommitted"
+    assert (
+        project.database(tmp_path, "preupload").parent == Path(project.context(tmp_path).root_directory) / "uncommitted"
+    )
 
 
 def test_a_checkpoint_process_that_is_killed_fails_in_one_line_naming_the_likely_cause(tmp_path, monkeypatch):
@@ -95,8 +116,11 @@ def test_a_checkpoint_process_that_is_killed_fails_in_one_line_naming_the_likely
         for pid in children():
             os.kill(pid, signal.SIGKILL)
 
-    with pytest.raises(run.CheckpointStopped, match=r"^the preupload checkpoint's process stopped: .*\(exit code -9\); "
-                                                    r".*for lack of memory: run where there is more, or split the export$"):
+    with pytest.raises(
+        run.CheckpointStopped,
+        match=r"^the preupload checkpoint's process stopped: .*\(exit code -9\); "
+        r".*for lack of memory: run where there is more, or split the export$",
+    ):
         validate("preupload", small_frames(), SMALL_COUNTS, tmp_path, tables=SMALL, meanwhile=out_of_memory)
 
 
@@ -108,11 +132,13 @@ def test_the_gate_gives_the_same_verdicts_with_its_checkpoint_beside_its_table_c
     beside = gate(TABLES, dataset.frames, dataset.errors, None, tmp_path / "beside").verdicts()
     assert beside == here
     planted = {TABLES_BY_FILE[defect.file].name for defect in manifest.load().defects.values()}
-    assert planted <= {name for name, reasons in here.items() if reasons}, "every table with a planted defect is stopped"
+    assert planted <= {name for name, reasons in here.items() if reasons}, (
+        "every table with a planted defect is stopped"
+    )
 
 
 def check_of(table):
-    check, = (c for c in foreign_key_checks(SMALL) if c.table is table)
+    (check,) = (c for c in foreign_key_checks(SMALL) if c.table is table)
     return check
 
 
@@ -123,13 +149,19 @@ def expectation_types(suite):
 def test_a_foreign_key_is_a_query_against_the_parent_table_and_the_count_a_run_parameter():
     suite = build_suite(BOOKINGS, SMALL, ledger=True)
     assert suite.name == "t_bookings"
-    assert expectation_types(suite) == ["ExpectForeignKeyValuesToNameAParentRow", "ExpectTableRowCountToEqual",
-                                        "ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeUnique"]
+    assert expectation_types(suite) == [
+        "ExpectForeignKeyValuesToNameAParentRow",
+        "ExpectTableRowCountToEqual",
+        "ExpectColumnValuesToNotBeNull",
+        "ExpectColumnValuesToBeUnique",
+    ]
     orphans, rows = suite.expectations[:2]
     assert isinstance(orphans, UnexpectedRowsExpectation)
     assert orphans.unexpected_rows_query == (
-        'SELECT child."_row", child."flight_id" FROM {batch} AS child LEFT JOIN "t_flights" AS parent ON parent."flight_id" = child."flight_id"'
-        ' WHERE child."flight_id" IS NOT NULL AND parent."flight_id" IS NULL ORDER BY child."_row"')
+        'SELECT child."_row", child."flight_id" FROM {batch} AS child'
+        ' LEFT JOIN "t_flights" AS parent ON parent."flight_id" = child."flight_id"'
+        ' WHERE child."flight_id" IS NOT NULL AND parent."flight_id" IS NULL ORDER BY child."_row"'
+    )
     assert rows.value == {"$PARAMETER": "rows_of_t_bookings"}
 
 
@@ -148,9 +180,12 @@ def test_each_declared_foreign_key_is_one_query(table):
 
 
 def test_an_orphan_is_reported_with_its_line_and_remedy(small):
-    violation, = small.foreign_key(check_of(BOOKINGS))
+    (violation,) = small.foreign_key(check_of(BOOKINGS))
     assert (violation.column, violation.count, violation.examples) == ("flight_id", 1, ((3, "'9003'"),))
-    assert violation.remedy == "run the fixers (drop --no-fix); they quarantine these rows, or add the missing t_flights rows"
+    assert (
+        violation.remedy
+        == "run the fixers (drop --no-fix); they quarantine these rows, or add the missing t_flights rows"
+    )
 
 
 def test_numbers_match_by_value(small):
@@ -159,13 +194,13 @@ def test_numbers_match_by_value(small):
 
 
 def test_a_personal_foreign_key_still_matches_and_is_masked(small):
-    violation, = small.foreign_key(check_of(PASSES))
+    (violation,) = small.foreign_key(check_of(PASSES))
     assert (violation.count, violation.examples) == (1, ((3, MASK),))
     assert "ghost" not in report([violation])
 
 
 def test_a_row_count_off_the_ledger_is_reported(small):
-    violation, = small.row_count("t_passes")
+    (violation,) = small.row_count("t_passes")
     assert (violation.count, violation.expected) == (3, "5 items as the ledger says (t_passes.csv as fixed has 2)")
     assert small.row_count("t_bookings") == []
 
@@ -199,7 +234,7 @@ def test_the_live_stage_compares_items_read_back(tmp_path):
         "t_bookings": frame(booking_id=["B1", "B2"], flight_id=[Decimal("1042.0"), Decimal("9003")]),
     }
     results = validate("live", frames, {"t_flights": 2, "t_bookings": 2}, tmp_path, tables=(FLIGHTS, BOOKINGS))
-    violation, = results.violations("t_bookings")
+    (violation,) = results.violations("t_bookings")
     assert violation.examples == ((None, "item 'B2': 9003"),)
     assert results.docs_index.is_file()
 
@@ -223,8 +258,11 @@ def test_no_personal_value_of_the_sample_reaches_data_docs(sample):
     values = {v for column in table.pii for v in passengers[column] if v}
     site = sample.docs_index.parent
     # Not the libraries copied from npm (offline.VENDOR), which hold no data and whose minified names include "Li".
-    docs = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*") if p.is_file()
-                     and p.suffix in (".html", ".json", ".js", ".css") and not p.is_relative_to(site / offline.VENDOR))
+    docs = "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in site.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".json", ".js", ".css") and not p.is_relative_to(site / offline.VENDOR)
+    )
     words = set(re.findall(r"[\w.@+-]+", docs))
     assert not values & words
     assert not [v for v in values if " " in v and v in docs]
@@ -237,7 +275,9 @@ def test_a_personal_foreign_key_query_selects_no_value():
 
 def test_a_child_whose_parent_could_not_be_read_says_so(tmp_path):
     frames = {"t_bookings": frame(booking_id=["B1"], flight_id=["7"])}
-    violation, = validate("preupload", frames, None, tmp_path, tables=(FLIGHTS, BOOKINGS)).foreign_key(check_of(BOOKINGS))
+    (violation,) = validate("preupload", frames, None, tmp_path, tables=(FLIGHTS, BOOKINGS)).foreign_key(
+        check_of(BOOKINGS)
+    )
     assert violation.remedy == "the parent table t_flights could not be read; see its failure"
 
 
@@ -269,7 +309,7 @@ def test_data_docs_are_named_by_the_run_and_kept_for_the_last_runs_only(tmp_path
         index = validate("preupload", small_frames(), SMALL_COUNTS, tmp_path, tables=SMALL, run_name=name).docs_index
     pages = index.parent / "validations"
     kept = {p.name for p in pages.rglob("*") if p.is_dir() and p.parent.parent == pages}
-    assert kept == set(names[-project.KEPT_RUNS:]), sorted(kept)
+    assert kept == set(names[-project.KEPT_RUNS :]), sorted(kept)
     stored = tmp_path / "gx" / "uncommitted" / "validations"
     assert {p.name for p in stored.rglob("*") if p.is_dir() and p.parent.parent == stored} == kept
     listed = index.read_text(encoding="utf-8")

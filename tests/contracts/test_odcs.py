@@ -1,4 +1,5 @@
 """`dynamodb-contracts odcs`: every document is valid ODCS and says what the table's contract declares."""
+
 import json
 import subprocess
 from pathlib import Path
@@ -15,7 +16,9 @@ from tests.sample import REGISTRY, TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 # The standard's own JSON Schema, vendored with its source and licence (odcs_schema/README.md).
-SCHEMA = json.loads((Path(__file__).parent / "odcs_schema" / "odcs-json-schema-v3.1.0.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (Path(__file__).parent / "odcs_schema" / "odcs-json-schema-v3.1.0.json").read_text(encoding="utf-8")
+)
 NAMES = [t.name for t in TABLES]
 # datacontract-cli, in a venv of its own (`make datacontract`): its pins conflict with requirements.lock's.
 DATACONTRACT = ROOT / ".venv-datacontract" / "bin" / "datacontract"
@@ -24,8 +27,22 @@ DATACONTRACT = ROOT / ".venv-datacontract" / "bin" / "datacontract"
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("odcs")
-    assert main(["odcs", "--contracts", "contracts.tables", "--region", "me-central-1", "--table-prefix", "staging-",
-                 "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "odcs",
+                "--contracts",
+                "contracts.tables",
+                "--region",
+                "me-central-1",
+                "--table-prefix",
+                "staging-",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -40,7 +57,9 @@ def test_one_document_is_written_per_table(exported):
 @pytest.mark.parametrize("table", TABLES, ids=NAMES)
 def test_the_document_validates_against_the_odcs_json_schema(exported, table):
     validator = jsonschema.Draft201909Validator(SCHEMA, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER)
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(read(exported, table))]
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(read(exported, table))
+    ]
     assert not errors, "\n".join(errors)
 
 
@@ -54,12 +73,24 @@ def test_the_document_loads_into_the_standards_model(exported, table):
 def lint(document: Path, results: Path) -> list[str]:
     """What `datacontract lint` finds wrong with `document`: the reasons of its checks that did not pass."""
     if not DATACONTRACT.exists():
-        pytest.fail(f"{DATACONTRACT.relative_to(ROOT)} is missing: run `make datacontract` (requirements-datacontract.lock)", pytrace=False)
-    done = subprocess.run([DATACONTRACT, "lint", "--all-errors", "--output-format", "json", "--output", results, document],
-                          cwd=results.parent, capture_output=True, text=True, timeout=120)
+        pytest.fail(
+            f"{DATACONTRACT.relative_to(ROOT)} is missing: run `make datacontract` (requirements-datacontract.lock)",
+            pytrace=False,
+        )
+    done = subprocess.run(
+        [DATACONTRACT, "lint", "--all-errors", "--output-format", "json", "--output", results, document],
+        cwd=results.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if not results.exists():
-        return [f"datacontract lint exited {done.returncode} without results: {done.stderr.strip() or done.stdout.strip()}"]
-    reasons = [f"{c['name']}: {c['reason']}" for c in json.loads(results.read_text())["checks"] if c["result"] != "passed"]
+        return [
+            f"datacontract lint exited {done.returncode} without results: {done.stderr.strip() or done.stdout.strip()}"
+        ]
+    reasons = [
+        f"{c['name']}: {c['reason']}" for c in json.loads(results.read_text())["checks"] if c["result"] != "passed"
+    ]
     return reasons or ([] if done.returncode == 0 else [f"datacontract lint exited {done.returncode}"])
 
 
@@ -83,20 +114,30 @@ def test_the_key_foreign_keys_personal_data_and_gsis_are_in_the_document(exporte
     (obj,) = doc["schema"]
     props = {p["name"]: p for p in obj["properties"]}
     assert obj["physicalName"] == f"staging-{table.name}"
-    assert {n: p["primaryKeyPosition"] for n, p in props.items() if p.get("primaryKey")} == {n: i + 1 for i, n in enumerate(table.key)}
+    assert {n: p["primaryKeyPosition"] for n, p in props.items() if p.get("primaryKey")} == {
+        n: i + 1 for i, n in enumerate(table.key)
+    }
     for fk in table.foreign_keys:
         parent = REGISTRY.parent(fk)
         targets = [r["to"] for r in props[fk.column].get("relationships", ())]
-        assert any(t.endswith(f"schema/{parent.name}/properties/{parent_key(fk, parent)}") for t in targets), (fk, targets)
-    assert {n for n, p in props.items() if p.get("classification") == "restricted" and "pii" in p.get("tags", ())} == table.pii
+        assert any(t.endswith(f"schema/{parent.name}/properties/{parent_key(fk, parent)}") for t in targets), (
+            fk,
+            targets,
+        )
+    assert {
+        n for n, p in props.items() if p.get("classification") == "restricted" and "pii" in p.get("tags", ())
+    } == table.pii
     custom = {c["property"]: c["value"] for c in doc["servers"][0]["customProperties"]}
     assert custom["tableName"] == f"staging-{table.name}"
     assert [i["indexName"] for i in custom["globalSecondaryIndexes"]] == [i.name for i in table.indexes]
     assert [k["attributeName"] for k in custom["keySchema"]] == list(table.key)
 
 
-@pytest.mark.parametrize("fk", [(t, fk) for t in TABLES for fk in t.foreign_keys],
-                         ids=[f"{t.name}.{fk.column}->{fk.parent}" for t in TABLES for fk in t.foreign_keys])
+@pytest.mark.parametrize(
+    "fk",
+    [(t, fk) for t in TABLES for fk in t.foreign_keys],
+    ids=[f"{t.name}.{fk.column}->{fk.parent}" for t in TABLES for fk in t.foreign_keys],
+)
 def test_every_relationship_points_at_a_property_of_a_written_document(exported, fk):
     table, fk = fk
     (prop,) = [p for p in read(exported, table)["schema"][0]["properties"] if p["name"] == fk.column]

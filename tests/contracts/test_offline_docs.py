@@ -1,4 +1,5 @@
 """Data Docs work offline: every page and stylesheet loads its assets from beside it, and each of them is there."""
+
 import re
 from html.parser import HTMLParser
 from pathlib import Path

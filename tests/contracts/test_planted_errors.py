@@ -1,4 +1,5 @@
 """Every class of error data/README.md lists, planted in a copy of the export, is caught with a clear message."""
+
 import shutil
 
 import pytest
@@ -58,21 +59,49 @@ def planted(tmp_path_factory):
     (copy / "mystery_export.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     # A byte no declared encoding explains (0x81 is undefined in Windows-1252).
     _replace_in(copy / "crew_members.csv", b"\n", b"\n\x81", count=1)
-    return run_suite(tmp, "plugin/suites/test_preupload.py", "-m", "preupload", f"--data-dir={copy}", f"--out-dir={tmp / 'build'}")
+    return run_suite(
+        tmp, "plugin/suites/test_preupload.py", "-m", "preupload", f"--data-dir={copy}", f"--out-dir={tmp / 'build'}"
+    )
 
 
 CAUGHT = {
-    "key attribute not in its file": ("test_columns[MaintenanceWorkOrders]", ["missing column", "workorder_id (a key attribute)", "work_order_id"]),
-    "table bound to the wrong file": ("test_columns[MaintenanceStaff]", ["check that maintenance_staff.csv is the right file"]),
-    "GSI key of the wrong type": ("test_dynamodb_rules[bookings]", ["column flight_id", "'EY101'", "not a finite decimal number"]),
+    "key attribute not in its file": (
+        "test_columns[MaintenanceWorkOrders]",
+        ["missing column", "workorder_id (a key attribute)", "work_order_id"],
+    ),
+    "table bound to the wrong file": (
+        "test_columns[MaintenanceStaff]",
+        ["check that maintenance_staff.csv is the right file"],
+    ),
+    "GSI key of the wrong type": (
+        "test_dynamodb_rules[bookings]",
+        ["column flight_id", "'EY101'", "not a finite decimal number"],
+    ),
     "GSI key of the wrong type (schema)": ("test_schema[bookings]", ["column flight_id", "an integer", "'EY101'"]),
-    "duplicate key, no policy": ("test_primary_key[flights]", ["'1001'", "no policy is declared, so loading would silently overwrite rows"]),
-    "number over 38 digits": ("test_dynamodb_rules[CargoShipments]", ["39 significant digits", _appended_line("cargo_shipments.csv")]),
-    "infinite number": ("test_dynamodb_rules[CargoShipments]", ["'Infinity'", "not a finite decimal number",
-                                                               _appended_line("cargo_shipments.csv", 1)]),
-    "item over 400 KB": ("test_dynamodb_rules[notams]", ["items of at most 409600 bytes", _appended_line("notams.csv")]),
-    "unknown CSV": ("test_file_is_declared[mystery_export.csv]", ["neither bound to a table nor listed", "contracts.tables", "NOT_TABLES"]),
-    "undecodable byte": ("test_file_reads[CrewMembers]", ["crew_members.csv, line 2", "byte 0x81 is not valid utf-8 or windows-1252"]),
+    "duplicate key, no policy": (
+        "test_primary_key[flights]",
+        ["'1001'", "no policy is declared, so loading would silently overwrite rows"],
+    ),
+    "number over 38 digits": (
+        "test_dynamodb_rules[CargoShipments]",
+        ["39 significant digits", _appended_line("cargo_shipments.csv")],
+    ),
+    "infinite number": (
+        "test_dynamodb_rules[CargoShipments]",
+        ["'Infinity'", "not a finite decimal number", _appended_line("cargo_shipments.csv", 1)],
+    ),
+    "item over 400 KB": (
+        "test_dynamodb_rules[notams]",
+        ["items of at most 409600 bytes", _appended_line("notams.csv")],
+    ),
+    "unknown CSV": (
+        "test_file_is_declared[mystery_export.csv]",
+        ["neither bound to a table nor listed", "contracts.tables", "NOT_TABLES"],
+    ),
+    "undecodable byte": (
+        "test_file_reads[CrewMembers]",
+        ["crew_members.csv, line 2", "byte 0x81 is not valid utf-8 or windows-1252"],
+    ),
 }
 
 
@@ -86,5 +115,9 @@ def test_planted_error_is_caught_with_a_clear_message(error_class, planted):
 
 
 def test_tables_nobody_touched_still_pass(planted):
-    for test_id in ("test_schema[passengers]", "test_primary_key[Baggage]", "test_foreign_keys[bookings.passenger_id->passengers]"):
+    for test_id in (
+        "test_schema[passengers]",
+        "test_primary_key[Baggage]",
+        "test_foreign_keys[bookings.passenger_id->passengers]",
+    ):
         assert planted[test_id] is None, planted[test_id]

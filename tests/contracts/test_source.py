@@ -1,4 +1,5 @@
 """Reading an export: clear errors for files that are not what their contract says."""
+
 import re
 import stat
 from dataclasses import replace
@@ -63,7 +64,9 @@ def test_a_nul_byte_is_refused_with_line_and_column(tmp_path):
 def test_a_quote_left_open_is_refused_where_it_starts(tmp_path):
     path = tmp_path / "airports.csv"
     path.write_text('airport_code,name\nAUH,"Zayed\nLHR,Heathrow\n', encoding="utf-8")
-    with pytest.raises(UnreadableFile, match=r"airports.csv, line 2: not valid CSV from this line on \(unexpected end of data\)"):
+    with pytest.raises(
+        UnreadableFile, match=r"airports.csv, line 2: not valid CSV from this line on \(unexpected end of data\)"
+    ):
         read_csv(path)
 
 
@@ -84,8 +87,11 @@ def test_what_is_not_a_regular_file_inside_the_folder_is_refused_before_it_is_re
     (export / "folder.csv").mkdir()
     with (export / "huge.csv").open("wb") as handle:
         handle.truncate(2048)
-    refusals = {"link.csv": "a symbolic link to a file outside the export folder", "folder.csv": "is a folder",
-                "huge.csv": "is 2048 bytes, over the limit of 1024"}
+    refusals = {
+        "link.csv": "a symbolic link to a file outside the export folder",
+        "folder.csv": "is a folder",
+        "huge.csv": "is 2048 bytes, over the limit of 1024",
+    }
     for name, problem in refusals.items():
         with pytest.raises(UnreadableFile, match=problem) as refused:
             refuse_unsafe(export / name, export, max_bytes=1024)
@@ -103,10 +109,15 @@ def test_written_files_are_private_and_formulas_neutralised_on_request(tmp_path)
 
 def test_write_csv_returns_the_frame_as_the_file_reads_back(tmp_path):
     """Lines spanning values, lists, numbers, empty and missing cells: the checks take the frame, never the file."""
-    frame = pd.DataFrame({"id": ["A1", "A2", "A3", "A4"],
-                          "note": ["one\ntwo\nthree", None, "", 'say "hi", twice'],
-                          "tags": [["b", "a"], None, [], ["x"]],
-                          "count": [1, 2.5, float("nan"), pd.NA]}, index=[7, 9, 12, 13])
+    frame = pd.DataFrame(
+        {
+            "id": ["A1", "A2", "A3", "A4"],
+            "note": ["one\ntwo\nthree", None, "", 'say "hi", twice'],
+            "tags": [["b", "a"], None, [], ["x"]],
+            "count": [1, 2.5, float("nan"), pd.NA],
+        },
+        index=[7, 9, 12, 13],
+    )
     frame = frame.rename(columns={"count": "co\nunt"})
     written = write_csv(frame, tmp_path / "t.csv")
     read_back = read_csv(tmp_path / "t.csv", missing_unless=())
@@ -124,19 +135,30 @@ def test_a_lone_carriage_return_in_a_value_is_written_so_that_the_file_reads_bac
 
 def test_repeated_values_are_one_string_and_distinct_ones_are_kept_as_read(tmp_path):
     path = tmp_path / "t.csv"
-    path.write_text("id,status\n" + "".join(f"X{i},{'ON' if i % 2 else 'OFF'}\n" for i in range(200_000)), encoding="utf-8")
+    path.write_text(
+        "id,status\n" + "".join(f"X{i},{'ON' if i % 2 else 'OFF'}\n" for i in range(200_000)), encoding="utf-8"
+    )
     frame = read_csv(path)
     assert len({id(v) for v in frame["status"]}) == 2
     assert list(frame["status"].head(3)) == ["OFF", "ON", "OFF"] and frame["id"].iloc[-1] == "X199999"
     assert frame["id"].is_unique
 
 
-@pytest.mark.parametrize("content, first", [
-    (b"id,name\n1,a,EXTRA\n2,\xe9\n", "line 2: 3 fields where the header has 2"),
-    (b"id,name\n1,a\x00b\n2,b,EXTRA\n", "line 2, column 'name': a NUL byte in a value"),
-    (b"id,name\n1,a\x00b\n2,\"b\n", "line 2, column 'name': a NUL byte in a value"),
-    (b"id,name\n1,a\n" + b"2,b\n" * 300 + b"3,\xe9\n", "line 303: byte 0xe9 is not valid utf-8"),
-], ids=["fields before a bad byte", "NUL before a bad row", "NUL before bad quoting", "bad byte after a block of rows"])
+@pytest.mark.parametrize(
+    "content, first",
+    [
+        (b"id,name\n1,a,EXTRA\n2,\xe9\n", "line 2: 3 fields where the header has 2"),
+        (b"id,name\n1,a\x00b\n2,b,EXTRA\n", "line 2, column 'name': a NUL byte in a value"),
+        (b'id,name\n1,a\x00b\n2,"b\n', "line 2, column 'name': a NUL byte in a value"),
+        (b"id,name\n1,a\n" + b"2,b\n" * 300 + b"3,\xe9\n", "line 303: byte 0xe9 is not valid utf-8"),
+    ],
+    ids=[
+        "fields before a bad byte",
+        "NUL before a bad row",
+        "NUL before bad quoting",
+        "bad byte after a block of rows",
+    ],
+)
 def test_the_first_problem_in_the_file_is_the_one_reported(tmp_path, content, first):
     """The file is decoded ahead of the csv reader, a chunk at a time; what is wrong is still found in file order."""
     path = tmp_path / "orders.csv"

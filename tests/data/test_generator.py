@@ -1,4 +1,5 @@
 """The committed sample export and its manifest are exactly what the generator makes, and the manifest is true."""
+
 import csv
 import filecmp
 import io
@@ -43,13 +44,24 @@ def test_scale_multiplies_passengers_bookings_and_baggage_only(tmp_path):
     scaled = manifest.load(generate(tmp_path / "raw", scale=2))
     assert scaled.scale == 2
     # The healthy rows double; the rows planted as defects (exact copies, orphan bookings and bags) do not.
-    planted = {"passengers.csv": SAMPLE.defects["D11"].rows, "bookings.csv": SAMPLE.defects["D7"].rows,
-               "baggage.csv": SAMPLE.defects["D6"].quarantined.rows}
+    planted = {
+        "passengers.csv": SAMPLE.defects["D11"].rows,
+        "bookings.csv": SAMPLE.defects["D7"].rows,
+        "baggage.csv": SAMPLE.defects["D6"].quarantined.rows,
+    }
     assert {name: scaled.files[name].rows for name in planted} == {
-        name: 2 * (SAMPLE.files[name].rows - rows) + rows for name, rows in planted.items()}
-    unchanged = set(SAMPLE.files) - {"passengers.csv", "bookings.csv", "baggage.csv", "bookings_sample.csv",
-                                     "passenger_connections.csv", "disrupted_passengers_scenario.csv",
-                                     "hotel_bookings.csv", "meal_vouchers.csv"}
+        name: 2 * (SAMPLE.files[name].rows - rows) + rows for name, rows in planted.items()
+    }
+    unchanged = set(SAMPLE.files) - {
+        "passengers.csv",
+        "bookings.csv",
+        "baggage.csv",
+        "bookings_sample.csv",
+        "passenger_connections.csv",
+        "disrupted_passengers_scenario.csv",
+        "hotel_bookings.csv",
+        "meal_vouchers.csv",
+    }
     assert {n: scaled.files[n].rows for n in unchanged} == {n: SAMPLE.files[n].rows for n in unchanged}
     for defect_id in ("D7", "D8", "D9", "D10", "D11", "D12"):
         assert scaled.defects[defect_id].rows == SAMPLE.defects[defect_id].rows, defect_id
@@ -70,13 +82,16 @@ def test_each_defect_records_as_many_rows_as_lines():
     assert sorted(SAMPLE.defects, key=lambda d: int(d[1:])) == [f"D{n}" for n in range(1, 15)]
 
 
-@pytest.mark.parametrize("defect_id, cell", [
-    ("D8", r"\d\d/03/2026 \d\d:\d\d"),
-    ("D9", r""),
-    ("D10", r"1\d{3}\.0"),
-    ("D12", r"NaN"),
-    ("D14", r"0\d{5}"),
-])
+@pytest.mark.parametrize(
+    "defect_id, cell",
+    [
+        ("D8", r"\d\d/03/2026 \d\d:\d\d"),
+        ("D9", r""),
+        ("D10", r"1\d{3}\.0"),
+        ("D12", r"NaN"),
+        ("D14", r"0\d{5}"),
+    ],
+)
 def test_the_lines_of_a_defect_are_those_holding_it(defect_id, cell):
     defect = SAMPLE.defects[defect_id]
     holding = [line for line, value in enumerate(_column(defect.file, defect.column), 2) if re.fullmatch(cell, value)]

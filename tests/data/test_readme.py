@@ -1,4 +1,5 @@
 """data/README.md, the dataset's specification, agrees with the contracts and with what the generator made."""
+
 import re
 
 import pytest
@@ -43,8 +44,10 @@ def test_the_files_that_are_not_tables_are_those_of_the_contracts():
 
 def test_the_project_readme_counts_the_sample_as_the_registry_and_manifest_do():
     project = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert (f"({len(SAMPLE.files)} CSVs, {len(TABLES)} tables, defects\nD1 to D{len(SAMPLE.defects)})" in project
-            and list(SAMPLE.defects) == [f"D{n}" for n in range(1, len(SAMPLE.defects) + 1)])
+    assert (
+        f"({len(SAMPLE.files)} CSVs, {len(TABLES)} tables, defects\nD1 to D{len(SAMPLE.defects)})" in project
+        and list(SAMPLE.defects) == [f"D{n}" for n in range(1, len(SAMPLE.defects) + 1)]
+    )
     assert f"export of {len(SAMPLE.files)} CSV files" in TEXT
 
 
@@ -56,7 +59,7 @@ def test_each_defect_is_specified_as_it_was_planted(row):
     assert column == planted.column or (column.startswith("(") and planted.column is None)
     assert _number(count) == planted.rows
     listed = [int(n) for n in re.findall(r"\d+", lines)]
-    assert tuple(listed) == planted.lines[:len(listed)]
+    assert tuple(listed) == planted.lines[: len(listed)]
     if "..." not in lines and listed:
         assert len(listed) == planted.rows
 

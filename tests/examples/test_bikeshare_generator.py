@@ -1,5 +1,6 @@
 """The bike-share example: its generator is deterministic, its manifest says what is in the files, and its
 contracts accept the export once fixed."""
+
 import ast
 import csv
 import importlib.util
@@ -82,6 +83,7 @@ def _orphans(column: str, parent_file: str, parent_column: str):
     def count(folder: Path, rows: list[dict[str, str]]) -> tuple[int, ...]:
         known = {row[parent_column] for row in _read(folder, parent_file)[1]}
         return _lines(rows, lambda row: row[column] not in known)
+
     return count
 
 
@@ -106,8 +108,12 @@ COUNTED = {
 def test_the_same_arguments_write_the_same_bytes(small, tmp_path):
     """The command line, run in another process, writes what generate() wrote."""
     again = tmp_path / "export"
-    subprocess.run([sys.executable, str(EXAMPLE / "generate.py"), "--out", str(again), "--scale", str(SMALL)],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, str(EXAMPLE / "generate.py"), "--out", str(again), "--scale", str(SMALL)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     names = sorted(p.name for p in small.iterdir())
     assert names == ["bikes.csv", "manifest.json", "members.csv", "station_status.csv", "stations.csv", "trips.csv"]
     assert sorted(p.name for p in again.iterdir()) == names
@@ -121,9 +127,12 @@ def test_the_default_scale_writes_the_sizes_the_generator_declares_for_scale_1(t
     files = sample.files
     assert files["trips.csv"].rows == (tmp_path / "trips.csv").read_bytes().count(b"\n") - 1
     # Trips to the pop-up station are trips too, set aside; retried pages are copies merged away.
-    assert (files["stations.csv"].items, files["bikes.csv"].items, files["members.csv"].items,
-            files["trips.csv"].items + files["trips.csv"].quarantined) == (
-        generator.STATIONS, generator.BIKES, generator.MEMBERS, generator.TRIPS)
+    assert (
+        files["stations.csv"].items,
+        files["bikes.csv"].items,
+        files["members.csv"].items,
+        files["trips.csv"].items + files["trips.csv"].quarantined,
+    ) == (generator.STATIONS, generator.BIKES, generator.MEMBERS, generator.TRIPS)
 
 
 def test_the_manifest_lists_every_file_with_its_data_rows(small, small_manifest):
@@ -178,7 +187,9 @@ def test_the_contracts_module_imports_only_what_a_user_module_needs():
 @pytest.fixture(scope="module")
 def fixed(small, tmp_path_factory) -> dict:
     """The small export through the project's own fixers, each table as its written file reads back."""
-    return fix_export(small, tmp_path_factory.mktemp("fixed"), Registry.of(contracts.TABLES, contracts.NOT_TABLES)).frames
+    return fix_export(
+        small, tmp_path_factory.mktemp("fixed"), Registry.of(contracts.TABLES, contracts.NOT_TABLES)
+    ).frames
 
 
 @pytest.mark.parametrize("contract", contracts.TABLES, ids=[t.name for t in contracts.TABLES])

@@ -5,6 +5,7 @@ unchanged rerun that writes nothing, then a changed export that the next run bri
 The live runs go to a dynalite server this test starts and keeps between them (a deployment that outlives a run);
 dynalite has no protection APIs, so `protection` is deselected, as `make test` does for its dynalite pass.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,24 @@ EXAMPLE = ROOT / "examples" / "bikeshare"
 def installed(tmp_path_factory) -> dict[str, str]:
     """The project installed by pip (not editable) into a folder of its own, first on the path of the runs."""
     target = tmp_path_factory.mktemp("site")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-                    "--no-build-isolation", "--target", str(target), str(ROOT)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return {**os.environ, "PYTHONPATH": str(target)}
 
 
@@ -37,8 +54,12 @@ def installed(tmp_path_factory) -> dict[str, str]:
 def folder(tmp_path_factory) -> Path:
     """A user's folder: the export, the contracts module and the pytest.ini, nothing of the repository."""
     user = tmp_path_factory.mktemp("user")
-    subprocess.run([sys.executable, str(EXAMPLE / "generate.py"), "--out", str(user / "export")], check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, str(EXAMPLE / "generate.py"), "--out", str(user / "export")],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     for name in ("bikeshare_contracts.py", "pytest.ini"):
         shutil.copy(EXAMPLE / name, user / name)
     return user
@@ -47,15 +68,27 @@ def folder(tmp_path_factory) -> Path:
 def run(folder: Path, env: dict[str, str], *args: str) -> tuple[dict[str, str | None], subprocess.CompletedProcess]:
     report = folder / "junit.xml"
     report.unlink(missing_ok=True)
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", f"--junitxml={report}", *args],
-                          cwd=folder, env=env, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", f"--junitxml={report}", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert report.exists(), done.stdout[-3000:] + done.stderr[-3000:]
     return verdicts_of(report), done
 
 
 def test_the_plugin_the_runs_load_is_the_installed_copy(installed):
-    done = subprocess.run([sys.executable, "-c", "import plugin.suites; print(plugin.suites.SUITES)"], env=installed,
-                          cwd="/", capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import plugin.suites; print(plugin.suites.SUITES)"],
+        env=installed,
+        cwd="/",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert not done.stdout.strip().startswith(str(ROOT)), done.stdout
 
 
@@ -88,16 +121,21 @@ def test_preupload_live_and_an_unchanged_rerun_from_a_users_folder(installed, fo
         changed = json.loads((folder / "build" / "run.json").read_text())["changes"]
     written = {name: {k: n for k, n in c.items() if k != "unchanged" and n} for name, c in changed.items()}
     assert {name: w for name, w in written.items() if w} == {
-        name: {k: n for k, n in c.items() if n} for name, c in CHANGES.items()}, "exactly the night's changes"
+        name: {k: n for k, n in c.items() if n} for name, c in CHANGES.items()
+    }, "exactly the night's changes"
     assert (folder / "export").is_dir() and not (folder / "export" / "run.json").exists()
 
 
 # The night's changes made by change_the_export, as the plan must count them.
-CHANGES = {"members": {"create": 2, "update": 3, "delete": 0}, "station_status": {"create": 0, "update": 0, "delete": 4}}
+CHANGES = {
+    "members": {"create": 2, "update": 3, "delete": 0},
+    "station_status": {"create": 0, "update": 0, "delete": 4},
+}
 
 
 def change_the_export(export: Path) -> None:
     """Three members change plan, two join, and four status reports are withdrawn: what a next night's export holds."""
+
     def rewrite(name: str, edit) -> None:
         with (export / name).open(newline="") as f:
             rows = list(csv.DictReader(f))

@@ -1,4 +1,5 @@
 """The fixers on the whole sample export: counts, ledger, quarantine, idempotence, input untouched."""
+
 import filecmp
 import hashlib
 import json
@@ -49,14 +50,20 @@ def test_every_raw_row_is_accounted_for(contract, fixed):
     entry = fixed[1].tables[contract.name]
     made = SAMPLE.files[contract.file]
     assert entry.error is None
-    assert (entry.raw_rows, entry.items, entry.merged, entry.quarantined) == (made.rows, made.items, made.merged, made.quarantined)
+    assert (entry.raw_rows, entry.items, entry.merged, entry.quarantined) == (
+        made.rows,
+        made.items,
+        made.merged,
+        made.quarantined,
+    )
 
 
 def test_a_row_the_reader_loses_blocks_its_table_by_the_row_count(tmp_path, monkeypatch):
     export = tmp_path / "export"
     export.mkdir()
-    (export / TURNAROUNDS.file).write_text("turnaround_id,station,delay_minutes\nTA001,DXB,15\nTA001,DXB,5\n"
-                                           'TA002,"AUH\nDOH",3\n', encoding="utf-8")
+    (export / TURNAROUNDS.file).write_text(
+        'turnaround_id,station,delay_minutes\nTA001,DXB,15\nTA001,DXB,5\nTA002,"AUH\nDOH",3\n', encoding="utf-8"
+    )
     monkeypatch.setattr("fixers.run.read_table", lambda *args, **kwargs: read_table(*args, **kwargs).iloc[:-1])
     registry = Registry((TURNAROUNDS,))
     dataset = load_dataset(export, tmp_path / "out", registry, fix=True)
@@ -64,7 +71,7 @@ def test_a_row_the_reader_loses_blocks_its_table_by_the_row_count(tmp_path, monk
     # Three records in the file, one merge, and the reader's frame one row short.
     assert (entry.raw_rows, entry.items, entry.merged, entry.quarantined) == (3, 1, 1, 0)
     result = gate(registry.tables, dataset.frames, dataset.errors, ledger_counts(dataset), tmp_path / "out")
-    violation, = result.violations[TURNAROUNDS.name]["row count"]
+    (violation,) = result.violations[TURNAROUNDS.name]["row count"]
     assert violation.expected == f"2 items as the ledger says ({TURNAROUNDS.file} as fixed has 1)"
     assert not result.loadable(TURNAROUNDS.name)
 
@@ -79,9 +86,13 @@ def test_quarantined_rows_are_the_planted_ones_with_their_reason(fixed):
     for name, lines in planted.items():
         assert sorted(read_csv(out / "quarantine" / name)["line"].astype(int)) == sorted(lines), name
     roster = read_csv(out / "quarantine" / SAMPLE.defects["D2"].file)
-    assert set(roster["reason"]) == {"position_id 7 has no position (known: 1 Captain, 2 First Officer, 3 Cabin Manager, 4 Flight Attendant)"}
+    assert set(roster["reason"]) == {
+        "position_id 7 has no position (known: 1 Captain, 2 First Officer, 3 Cabin Manager, 4 Flight Attendant)"
+    }
     bags = read_csv(out / "quarantine" / SAMPLE.defects["D6"].file)
-    assert all(r == f"booking_id {b} has no row in bookings" for b, r in zip(bags["booking_id"], bags["reason"], strict=True))
+    assert all(
+        r == f"booking_id {b} has no row in bookings" for b, r in zip(bags["booking_id"], bags["reason"], strict=True)
+    )
 
 
 def test_the_ledger_records_every_change(fixed):
@@ -91,8 +102,12 @@ def test_the_ledger_records_every_change(fixed):
     flights = {(c["fixer"], c["column"], c["rows"]) for c in body["tables"]["flights"]["changes"]}
     assert flights == {("parse_timestamps", d8.column, d8.rows), ("leave_out_empty_index_keys", d9.column, d9.rows)}
     made = [SAMPLE.files[t.file] for t in TABLES]
-    assert body["totals"] == {"raw_rows": sum(f.rows for f in made), "items": sum(f.items for f in made),
-                              "merged": sum(f.merged for f in made), "quarantined": sum(f.quarantined for f in made)}
+    assert body["totals"] == {
+        "raw_rows": sum(f.rows for f in made),
+        "items": sum(f.items for f in made),
+        "merged": sum(f.merged for f in made),
+        "quarantined": sum(f.quarantined for f in made),
+    }
     assert Ledger.read(out / "ledger.json").tables["Baggage"].merged == SAMPLE.defects["D6"].merged
 
 
@@ -109,7 +124,11 @@ def test_fixed_files_are_utf8_and_keep_leading_zeros(fixed):
 def test_fixing_the_fixed_output_changes_nothing(fixed, tmp_path):
     out, _ = fixed
     again = fix_export(out / "fixed", tmp_path, REGISTRY).ledger
-    assert [(name, e.changes, e.merged, e.quarantined) for name, e in again.tables.items() if e.changes or e.merged or e.quarantined] == []
+    assert [
+        (name, e.changes, e.merged, e.quarantined)
+        for name, e in again.tables.items()
+        if e.changes or e.merged or e.quarantined
+    ] == []
     names = sorted(p.name for p in (out / "fixed").glob("*.csv"))
     _, mismatch, errors = filecmp.cmpfiles(out / "fixed", tmp_path / "fixed", names, shallow=False)
     assert (mismatch, errors) == ([], [])
@@ -152,15 +171,18 @@ def test_quarantined_lines_are_those_of_the_file_after_a_multi_line_record(tmp_p
         os.link(path, export / path.name)
     lines = (RAW / "bookings.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (export / "bookings.csv").unlink()
-    (export / "bookings.csv").write_text("".join(lines[:2] + [lines[2].replace(",Economy,", ',"Eco\nnomy",')] + lines[3:]))
+    (export / "bookings.csv").write_text(
+        "".join(lines[:2] + [lines[2].replace(",Economy,", ',"Eco\nnomy",')] + lines[3:])
+    )
     fix_export(export, tmp_path / "out", REGISTRY)
     quarantined = read_csv(tmp_path / "out" / "quarantine" / "bookings.csv")
     assert list(quarantined["line"]) == ["6203", "6536", "6703"], "each one line further down than in the export"
 
 
 def test_the_ledger_names_its_run_and_a_new_run_removes_the_old_one_first(tmp_path):
-    dataset = load_dataset(RAW, tmp_path, Registry(TABLES[:2]), fix=True, run_id="run-1",
-                           started=datetime(2026, 3, 14, 6, 35, tzinfo=UTC))
+    dataset = load_dataset(
+        RAW, tmp_path, Registry(TABLES[:2]), fix=True, run_id="run-1", started=datetime(2026, 3, 14, 6, 35, tzinfo=UTC)
+    )
     body = json.loads((tmp_path / LEDGER).read_text())
     assert (body["run_id"], body["started"]) == ("run-1", "2026-03-14T06:35:00+00:00")
     assert Ledger.read(tmp_path / LEDGER).run_id == dataset.ledger.run_id == "run-1"
@@ -172,5 +194,7 @@ def test_the_ledger_names_its_run_and_a_new_run_removes_the_old_one_first(tmp_pa
 
 def test_an_out_dir_that_cannot_be_written_is_named(tmp_path):
     (tmp_path / "file").write_text("not a folder")
-    with pytest.raises(UnusableOutDir, match=f"cannot prepare {tmp_path / 'file' / 'out' / 'fixed'} .*choose a writable --out-dir"):
+    with pytest.raises(
+        UnusableOutDir, match=f"cannot prepare {tmp_path / 'file' / 'out' / 'fixed'} .*choose a writable --out-dir"
+    ):
         fix_export(RAW, tmp_path / "file" / "out", Registry((TABLES[0],)))

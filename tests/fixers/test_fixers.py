@@ -1,4 +1,5 @@
 """Each fixer on small frames: what it changes, what it records, and where it refuses to guess."""
+
 import pandas as pd
 import pytest
 
@@ -25,19 +26,28 @@ def frame(**columns):
 
 
 def test_rename_column_renames_and_records():
-    out = rename_column(frame(aircraftRegistration=["A6-BLA"]), FLIGHTS, Rename("aircraftRegistration", "aircraft_registration"))
+    out = rename_column(
+        frame(aircraftRegistration=["A6-BLA"]), FLIGHTS, Rename("aircraftRegistration", "aircraft_registration")
+    )
     assert list(out.frame.columns) == ["aircraft_registration"]
     assert [(c.fixer, c.column, c.rows) for c in out.changes] == [("rename_column", "aircraft_registration", 1)]
 
 
 def test_rename_column_refuses_to_overwrite_an_existing_column():
     with pytest.raises(FixerError, match="both aircraftRegistration and aircraft_registration are present"):
-        rename_column(frame(aircraftRegistration=["A6-BLA"], aircraft_registration=["A6-BLB"]), FLIGHTS,
-                      Rename("aircraftRegistration", "aircraft_registration"))
+        rename_column(
+            frame(aircraftRegistration=["A6-BLA"], aircraft_registration=["A6-BLB"]),
+            FLIGHTS,
+            Rename("aircraftRegistration", "aircraft_registration"),
+        )
 
 
 def test_copy_column_fills_only_missing_values():
-    out = copy_column(frame(sequence_number=["1", "2"], loading_priority=[None, "9"]), CARGO, Copy("sequence_number", "loading_priority"))
+    out = copy_column(
+        frame(sequence_number=["1", "2"], loading_priority=[None, "9"]),
+        CARGO,
+        Copy("sequence_number", "loading_priority"),
+    )
     assert list(out.frame["loading_priority"]) == ["1", "9"]
     assert out.changes[0].rows == 1
 
@@ -120,8 +130,11 @@ def test_merge_into_set_refuses_rows_that_differ_elsewhere():
 
 
 def test_merge_into_a_number_set_keeps_each_number_once_in_numeric_order():
-    raw = frame(turnaround_id=["TA001"] * 5 + ["TA002"], station=["DXB"] * 5 + ["AUH"],
-                delay_minutes=["15", "5", "15.0", "100", "1.5E+1", "2.50"])
+    raw = frame(
+        turnaround_id=["TA001"] * 5 + ["TA002"],
+        station=["DXB"] * 5 + ["AUH"],
+        delay_minutes=["15", "5", "15.0", "100", "1.5E+1", "2.50"],
+    )
     out = merge_into_set(raw, TURNAROUNDS, TURNAROUNDS.duplicates)
     # 15, 15.0 and 1.5E+1 are one number, written first as 15; as text, "100" would sort before "15" and "5".
     assert out.frame.to_dict("records") == [
@@ -129,7 +142,9 @@ def test_merge_into_a_number_set_keeps_each_number_once_in_numeric_order():
         {"turnaround_id": "TA002", "station": "AUH", "delays": ["2.50"]},
     ]
     assert out.merged == 4
-    assert out.changes[0].detail == "rows differing only in delay_minutes merged; delay_minutes became the set delays (NS)"
+    assert (
+        out.changes[0].detail == "rows differing only in delay_minutes merged; delay_minutes became the set delays (NS)"
+    )
 
 
 def test_merge_into_a_number_set_keeps_a_text_that_is_no_number_for_the_checks_to_report():
@@ -139,8 +154,11 @@ def test_merge_into_a_number_set_keeps_a_text_that_is_no_number_for_the_checks_t
 
 
 def test_keep_latest_keeps_the_latest_event():
-    raw = frame(baggage_id=["B1", "B1", "B2"], event_time=["2026-03-14T09:00:00Z", "2026-03-14T08:00:00Z", "2026-03-14T07:00:00Z"],
-                baggage_status=["LOADED", "CHECKED_IN", "CHECKED_IN"])
+    raw = frame(
+        baggage_id=["B1", "B1", "B2"],
+        event_time=["2026-03-14T09:00:00Z", "2026-03-14T08:00:00Z", "2026-03-14T07:00:00Z"],
+        baggage_status=["LOADED", "CHECKED_IN", "CHECKED_IN"],
+    )
     out = keep_latest(raw, BAGGAGE, BAGGAGE.duplicates)
     assert list(out.frame["baggage_status"]) == ["LOADED", "CHECKED_IN"] and out.merged == 1
 
@@ -158,7 +176,11 @@ def test_duplicate_policies_compare_only_rows_sharing_a_key_and_keep_the_file_or
     raw = frame(baggage_id=keys, event_time=times, baggage_status=[f"S{n}" for n in range(60)])
     raw.index = range(100, 160)
     out = keep_latest(raw, BAGGAGE, BAGGAGE.duplicates)
-    whole = raw.sort_values(["baggage_id", "event_time"], kind="stable").drop_duplicates("baggage_id", keep="last").sort_index()
+    whole = (
+        raw.sort_values(["baggage_id", "event_time"], kind="stable")
+        .drop_duplicates("baggage_id", keep="last")
+        .sort_index()
+    )
     pd.testing.assert_frame_equal(out.frame, whole)
     assert out.merged == len(raw) - len(whole)
 
@@ -182,8 +204,10 @@ def test_derive_expiry_writes_epoch_seconds_and_leaves_a_blank_source_without_ex
     # 2026-03-11T09:30:00Z is 1,773,221,400 s after the epoch; the epoch itself expires after the retention alone.
     retention = int(EVENTS.expiry.retention.total_seconds())
     assert list(out.frame["expires_at"]) == [str(1_773_221_400 + retention), None, str(retention)]
-    assert [(c.fixer, c.column, c.rows) for c in out.changes] == [("derive_expiry", "expires_at", 2),
-                                                                  ("derive_expiry", "expires_at", 1)]
+    assert [(c.fixer, c.column, c.rows) for c in out.changes] == [
+        ("derive_expiry", "expires_at", 2),
+        ("derive_expiry", "expires_at", 1),
+    ]
     assert "never expire" in out.changes[1].detail
 
 

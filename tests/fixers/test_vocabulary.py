@@ -1,4 +1,5 @@
 """What real data needs: a key derived from several columns, every reason a row is set aside, orphans kept and reported."""
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import INT64, Series
@@ -28,10 +29,17 @@ STATIONS = Table("stations", "stations.csv", Stations, ("station_id",))
 
 
 def trips(on_orphan="quarantine") -> Table:
-    return Table("trips", "trips.csv", Trips, ("trip_key",),
-                 foreign_keys=(ForeignKey("start_station_id", "stations", on_orphan=on_orphan),
-                               ForeignKey("end_station_id", "stations", on_orphan=on_orphan)),
-                 fixes=(DeriveKey("trip_key", ("bike_id", "started_at", "start_station_id")),))
+    return Table(
+        "trips",
+        "trips.csv",
+        Trips,
+        ("trip_key",),
+        foreign_keys=(
+            ForeignKey("start_station_id", "stations", on_orphan=on_orphan),
+            ForeignKey("end_station_id", "stations", on_orphan=on_orphan),
+        ),
+        fixes=(DeriveKey("trip_key", ("bike_id", "started_at", "start_station_id")),),
+    )
 
 
 def frame(**columns) -> pd.DataFrame:
@@ -47,18 +55,32 @@ def test_a_derived_key_joins_its_columns_and_a_row_missing_one_is_set_aside_with
 
 def test_a_row_pointing_nowhere_twice_is_set_aside_once_with_both_reasons():
     table = trips()
-    rows = frame(trip_key=["k1", "k2"], bike_id=["B1", "B2"], started_at=["t", "t"],
-                 start_station_id=["S9", "S1"], end_station_id=["S8", "S1"])
+    rows = frame(
+        trip_key=["k1", "k2"],
+        bike_id=["B1", "B2"],
+        started_at=["t", "t"],
+        start_station_id=["S9", "S1"],
+        end_station_id=["S8", "S1"],
+    )
     out = quarantine_orphans(rows, table, {"stations": frame(station_id=["S1"])}, Registry.of((STATIONS, table)))
     assert list(out.frame["trip_key"]) == ["k2"]
-    assert list(out.quarantined["reason"]) == ["start_station_id S9 has no row in stations; end_station_id S8 has no row in stations"]
+    assert list(out.quarantined["reason"]) == [
+        "start_station_id S9 has no row in stations; end_station_id S8 has no row in stations"
+    ]
 
 
 def test_orphans_kept_by_declaration_load_and_are_reported_not_blocking(tmp_path):
     table = trips(on_orphan="keep")
-    frames = {"stations": frame(station_id=["S1"]),
-              "trips": frame(trip_key=["k1", "k2"], bike_id=["B1", "B2"], started_at=["t", "t"],
-                             start_station_id=["S1", "S1"], end_station_id=["S1", "S7"])}
+    frames = {
+        "stations": frame(station_id=["S1"]),
+        "trips": frame(
+            trip_key=["k1", "k2"],
+            bike_id=["B1", "B2"],
+            started_at=["t", "t"],
+            start_station_id=["S1", "S1"],
+            end_station_id=["S1", "S7"],
+        ),
+    }
     result = gate(Registry.of((STATIONS, table)).tables, frames, {}, None, tmp_path)
     assert result.loadable("trips")
     assert result.kept_orphans() == {"trips": {"end_station_id": 1}}
@@ -81,7 +103,10 @@ def test_a_declared_missing_text_is_a_missing_value_in_every_column_and_fixed_ou
     fixed = fix_export(export, tmp_path / "out", Registry.of((planes,)))
     assert fixed.ledger.tables["planes"].error is None, fixed.ledger.tables["planes"].error
     assert (tmp_path / "out" / "fixed" / "planes.csv").read_text(encoding="utf-8").splitlines() == [
-        "tailnum,seats,model", "N1,55,E145", "N2,,"]
+        "tailnum,seats,model",
+        "N1,55,E145",
+        "N2,,",
+    ]
 
 
 def test_without_the_declaration_na_is_a_value_and_a_number_column_refuses_it(tmp_path):

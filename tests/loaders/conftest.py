@@ -2,6 +2,7 @@
 
 Every test works on tables named with its own prefix and removes only those.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,14 +61,16 @@ def reading_rows(count: int) -> list[dict]:
     """Rows as the fixed CSV has them: text cells, None where the attribute is left out."""
     rows = []
     for i in range(count):
-        rows.append({
-            "reading_id": f"R{i:04d}",
-            "sensor": f"S{i % 7}",
-            "code": f"{i:06d}" if i % 5 else None,
-            "value": "3.14159265358979323846264338327950288" if i == 0 else (f"{i}.50" if i % 4 else None),
-            "count": str(i % 11),
-            "tags": json.dumps(sorted({f"T{i % 3}", f"T{i % 2 + 3}"})) if i % 6 else None,
-        })
+        rows.append(
+            {
+                "reading_id": f"R{i:04d}",
+                "sensor": f"S{i % 7}",
+                "code": f"{i:06d}" if i % 5 else None,
+                "value": "3.14159265358979323846264338327950288" if i == 0 else (f"{i}.50" if i % 4 else None),
+                "count": str(i % 11),
+                "tags": json.dumps(sorted({f"T{i % 3}", f"T{i % 2 + 3}"})) if i % 6 else None,
+            }
+        )
     return rows
 
 
@@ -144,8 +147,12 @@ class _Body:
 
 
 def fabricated(request, status: int, payload: dict) -> AWSResponse:
-    return AWSResponse(request.url, status, {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "injected"},
-                       _Body(payload))
+    return AWSResponse(
+        request.url,
+        status,
+        {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "injected"},
+        _Body(payload),
+    )
 
 
 class Faults:
@@ -155,8 +162,13 @@ class Faults:
     (status, payload) to answer it. Counting is thread-safe.
     """
 
-    THROTTLED = (400, {"__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
-                       "message": "injected: the level of configured provisioned throughput was exceeded"})
+    THROTTLED = (
+        400,
+        {
+            "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+            "message": "injected: the level of configured provisioned throughput was exceeded",
+        },
+    )
 
     def __init__(self, client, answer: Callable[[int, dict], tuple[int, dict] | None]):
         self.calls, self.answered = 0, 0
@@ -174,7 +186,6 @@ class Faults:
         with self._lock:
             self.answered += 1
         return fabricated(request, *outcome)
-
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """A moto server of each module's own, for the runs of the plugin that module makes, and a client to look at it."""
+
 import pytest
 
 from loaders.dynamodb.client import endpoint_client

@@ -12,6 +12,7 @@ keep-alive) unless the rule says otherwise:
 - `Die()`: this request is dropped, and the proxy stops: its open connections
   are closed and new ones refused, as when a server is killed.
 """
+
 from __future__ import annotations
 
 import io

@@ -4,6 +4,7 @@ stage is held there a while, so that a test can signal the run in a stage too sh
 Set HOLD_STAGE (the stage as run.json names it: fix, gate, live checks), HOLD_SECONDS (0: not held, the signal
 lands in the stage's own work) and REACHED (the file).
 """
+
 from __future__ import annotations
 
 import os

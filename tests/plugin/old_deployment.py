@@ -9,6 +9,7 @@ MaintenanceStaff from the shift roster (the wrong file); the export's rows as
 they are, orphans included. Written with a plain client: the guard would
 refuse none of it, and the old script had none.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,9 +19,22 @@ from tests.pytest_run import ROOT
 from tests.sample import TABLES_BY_NAME
 
 OLD_TABLES = (
-    "flights", "bookings", "CrewMembers", "CrewRoster", "AircraftAvailability", "MaintenanceWorkOrders",
-    "MaintenanceStaff", "CargoFlightAssignments", "CargoShipments", "Baggage", "Weather", "disruption_events",
-    "recovery_scenarios", "recovery_actions", "business_impact_assessment", "safety_constraints",
+    "flights",
+    "bookings",
+    "CrewMembers",
+    "CrewRoster",
+    "AircraftAvailability",
+    "MaintenanceWorkOrders",
+    "MaintenanceStaff",
+    "CargoFlightAssignments",
+    "CargoShipments",
+    "Baggage",
+    "Weather",
+    "disruption_events",
+    "recovery_scenarios",
+    "recovery_actions",
+    "business_impact_assessment",
+    "safety_constraints",
 )
 OLD_FILES = {"CrewRoster": "crew_roster.csv", "MaintenanceStaff": "maintenance_roster.csv"}
 OLD_KEY = {"MaintenanceWorkOrders": ("work_order_id", "workorder_id")}  # the old key, and the column it came from
@@ -55,14 +69,17 @@ def build(client, prefix: str) -> dict[str, set]:
         key, kind, items = old_items(name)
         names = (key, *table.key[1:])
         client.create_table(
-            TableName=prefix + name, BillingMode="PAY_PER_REQUEST",
+            TableName=prefix + name,
+            BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": n, "KeyType": k} for n, k in zip(names, ("HASH", "RANGE"))],
-            AttributeDefinitions=[{"AttributeName": key, "AttributeType": kind}] + [
-                {"AttributeName": n, "AttributeType": table.attribute_type(n)} for n in table.key[1:]],
+            AttributeDefinitions=[{"AttributeName": key, "AttributeType": kind}]
+            + [{"AttributeName": n, "AttributeType": table.attribute_type(n)} for n in table.key[1:]],
             SSESpecification={"Enabled": True, "SSEType": "KMS"},
         )
         for start in range(0, len(items), 25):
-            client.batch_write_item(RequestItems={prefix + name: [{"PutRequest": {"Item": i}} for i in items[start:start + 25]]})
+            client.batch_write_item(
+                RequestItems={prefix + name: [{"PutRequest": {"Item": i}} for i in items[start : start + 25]]}
+            )
         written[name] = {tuple(next(iter(i[n].values())) for n in names) for i in items}
     return written
 

@@ -8,6 +8,7 @@ Set SLOW_OPERATION (Scan, BatchWriteItem), SLOW_SECONDS (each request's delay), 
 SLOW_RECORD (a file the plugin appends to: a line per request of the operation sent once the run was asked to
 stop, and `stop asked` at the end of the run if it was).
 """
+
 from __future__ import annotations
 
 import os
@@ -26,7 +27,11 @@ def _record(line: str) -> None:
 
 
 def _slowed(client):
-    operation, seconds, reached = os.environ["SLOW_OPERATION"], float(os.environ["SLOW_SECONDS"]), Path(os.environ["REACHED"])
+    operation, seconds, reached = (
+        os.environ["SLOW_OPERATION"],
+        float(os.environ["SLOW_SECONDS"]),
+        Path(os.environ["REACHED"]),
+    )
 
     def slow(request, **_) -> None:
         if request.headers.get("X-Amz-Target", b"").endswith(operation.encode()):

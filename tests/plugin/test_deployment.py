@@ -1,4 +1,5 @@
 """`dynamodb-contracts server`: a local dynalite that keeps its tables in a folder between runs, stopped alone."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,15 @@ pytestmark = pytest.mark.skipif(DynaliteServer("unused.log").missing() is not No
 
 
 def server(action: str, folder, port: int) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-c", "import sys; from plugin.cli import main; sys.exit(main(sys.argv[1:]))",
-               "server", action, f"--path={folder}", f"--port={port}"]
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from plugin.cli import main; sys.exit(main(sys.argv[1:]))",
+        "server",
+        action,
+        f"--path={folder}",
+        f"--port={port}",
+    ]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
@@ -37,8 +45,12 @@ def test_the_tables_outlive_a_stop_and_a_start_and_stop_leaves_no_process(tmp_pa
     first = json.loads((folder / "server.json").read_text())["pid"]
     try:
         client = endpoint_client(f"http://127.0.0.1:{port}")
-        client.create_table(TableName="kept", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+        client.create_table(
+            TableName="kept",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
         client.get_waiter("table_exists").wait(TableName="kept")
         for n in range(3):
             client.put_item(TableName="kept", Item={"id": {"S": f"item-{n}"}})

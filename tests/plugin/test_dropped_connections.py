@@ -5,6 +5,7 @@ Every fifth request of each operation is dropped, the first of them after the se
 next before, and so on: CreateTable's 5th, 15th and 25th tables are created by a try whose answer never arrives.
 The small export and the helpers are tests/plugin/test_faults.py's; the run is its own, on a server of this module.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -40,8 +41,11 @@ def test_a_first_run_with_one_connection_in_five_dropped_passes(dropped, admin):
 
 def test_a_create_table_whose_answer_was_lost_is_described_in_the_record(dropped):
     done, faults = dropped
-    lost = {name: actions for name, actions in done.json("run.json")["actions"].items()
-            if any("CreateTable's answer was lost" in action for action in actions)}
+    lost = {
+        name: actions
+        for name, actions in done.json("run.json")["actions"].items()
+        if any("CreateTable's answer was lost" in action for action in actions)
+    }
     assert len(lost) == sum(fault == ("CreateTable", Drop(after=True)) for fault in faults), lost
     assert all("table created" in actions for actions in lost.values())
 

@@ -30,6 +30,7 @@ personal values and for canary credentials planted in the environment. A
 secret in the endpoint URL itself is refused before a run starts
 (tests/plugin/test_options.py), so it cannot reach these faults.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -101,7 +102,7 @@ def export(tmp_path_factory) -> Path:
         people |= {row.split(",")[first.split(",").index("passenger_id")] for row in others}
     _keep(folder, "passengers.csv", "passenger_id", people)
     roster = _lines("crew_roster_enriched.csv")
-    (folder / "crew_roster_enriched.csv").write_text("".join(roster[:KEPT_ROSTER_ROWS + 1]), encoding="latin-1")
+    (folder / "crew_roster_enriched.csv").write_text("".join(roster[: KEPT_ROSTER_ROWS + 1]), encoding="latin-1")
     return folder
 
 
@@ -143,15 +144,40 @@ class Run:
         return texts | {str(p): p.read_bytes().decode("utf-8", errors="replace") for p in sorted(paths) if p.is_file()}
 
 
-def start(folder: Path, endpoint: str, prefix: str, export: Path, out: Path | None = None, preexec=None) -> subprocess.Popen:
+def start(
+    folder: Path, endpoint: str, prefix: str, export: Path, out: Path | None = None, preexec=None
+) -> subprocess.Popen:
     """The live suite (counts and items) against `endpoint`, out dir `out` (`folder/out`), canaries in its environment."""
     folder.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "plugin/suites/test_live.py",
-               "-m", "live", "-k", CHECKS, f"--endpoint-url={endpoint}", f"--data-dir={export}",
-               f"--out-dir={out or folder / 'out'}", f"--table-prefix={prefix}", f"--junitxml={folder / 'junit.xml'}",
-               f"--html={folder / 'report.html'}", "--self-contained-html"]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **CANARIES}, preexec_fn=preexec)
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:randomly",
+        "plugin/suites/test_live.py",
+        "-m",
+        "live",
+        "-k",
+        CHECKS,
+        f"--endpoint-url={endpoint}",
+        f"--data-dir={export}",
+        f"--out-dir={out or folder / 'out'}",
+        f"--table-prefix={prefix}",
+        f"--junitxml={folder / 'junit.xml'}",
+        f"--html={folder / 'report.html'}",
+        "--self-contained-html",
+    ]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **CANARIES},
+        preexec_fn=preexec,
+    )
 
 
 def finish(process: subprocess.Popen, folder: Path, out: Path | None = None) -> Run:
@@ -248,8 +274,9 @@ def test_the_record_of_a_run_whose_endpoint_died_says_why_it_was_not_deployed_an
     assert reason["text"].startswith(f"DynamoDB at {proxy_url}") and "partly written" in reason["text"]
     # The tables it says it synced are whole on the server; the others are not in its changes.
     ledger = ledger_counts(first)
-    assert record["changes"] and all(written[name] == ledger[name] == counts["create"]
-                                     for name, counts in record["changes"].items())
+    assert record["changes"] and all(
+        written[name] == ledger[name] == counts["create"] for name, counts in record["changes"].items()
+    )
 
 
 def test_a_rerun_after_the_endpoint_died_writes_only_what_is_missing_and_loses_nothing(killed, admin):
@@ -257,7 +284,8 @@ def test_a_rerun_after_the_endpoint_died_writes_only_what_is_missing_and_loses_n
     assert 0 < sum(written.values()) < sum(ledger_counts(first).values()), "the endpoint died mid-sync"
     plan = again.json("plan.json")["tables"]
     assert {name: plan[name]["create"] for name in plan} == {
-        name: items - written.get(name, 0) for name, items in ledger_counts(again).items()}
+        name: items - written.get(name, 0) for name, items in ledger_counts(again).items()
+    }
     assert all(plan[name]["update"] == plan[name]["delete"] == 0 for name in plan)
     assert_converged(again, admin, "killed-")
 
@@ -273,8 +301,15 @@ def test_nothing_leaks_when_the_endpoint_dies(killed, logs):
 # other faults' runs use.
 
 # (operation, nth request of it): the fault. Dropped after: the server acted, its answer is lost.
-FLAKY = {(WRITE, 5): Drop(), (WRITE, 40): Drop(after=True), (WRITE, 90): Stall(READ_TIMEOUT + 1),
-         (WRITE, 150): Drop(after=True), (WRITE, 200): Drop(), ("Scan", 3): Drop(), ("Scan", 30): Drop(after=True)}
+FLAKY = {
+    (WRITE, 5): Drop(),
+    (WRITE, 40): Drop(after=True),
+    (WRITE, 90): Stall(READ_TIMEOUT + 1),
+    (WRITE, 150): Drop(after=True),
+    (WRITE, 200): Drop(),
+    ("Scan", 3): Drop(),
+    ("Scan", 30): Drop(after=True),
+}
 
 
 def flaky_rule(request: Request):
@@ -289,7 +324,11 @@ def flaky_started(tmp_path_factory, server, export):
     with proxy as proxy_url:
         first = start(folder / "first", proxy_url, "flaky-", export)
         deadline = time.monotonic() + 120
-        while not (folder / "first" / "out" / "run.json").exists() and first.poll() is None and time.monotonic() < deadline:
+        while (
+            not (folder / "first" / "out" / "run.json").exists()
+            and first.poll() is None
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.1)
         second = run(folder / "second", server, "flaky-second-", export, folder / "first" / "out")
         yield first, folder / "first", second, proxy
@@ -306,7 +345,9 @@ def flaky(flaky_started):
 
 def test_dropped_connections_and_a_stalled_answer_are_retried_to_exact_counts(flaky, admin):
     first, _, faults = flaky
-    assert Counter(faults) == Counter((operation, fault) for (operation, _), fault in FLAKY.items()), "every fault was met"
+    assert Counter(faults) == Counter((operation, fault) for (operation, _), fault in FLAKY.items()), (
+        "every fault was met"
+    )
     assert_converged(first, admin, "flaky-")
     retries = first.json("run.json")["retries"]
     assert sum(retries.values()) == sum(op == WRITE for op, _ in FLAKY), retries  # one per write that met a fault
@@ -368,7 +409,8 @@ def test_a_rerun_after_an_interrupt_writes_only_what_is_missing(interrupted, adm
     _, written, _, again = interrupted
     plan = again.json("plan.json")["tables"]
     assert {name: plan[name]["create"] for name in plan} == {
-        name: items - written.get(name, 0) for name, items in ledger_counts(again).items()}
+        name: items - written.get(name, 0) for name, items in ledger_counts(again).items()
+    }
     assert_converged(again, admin, "stopped-")
 
 
@@ -379,7 +421,10 @@ def test_nothing_leaks_when_interrupted(interrupted):
 
 # --- the figures cannot be published -----------------------------------------------------------------------------
 
-def test_figures_that_cannot_be_published_are_a_warning_that_changes_neither_verdict_nor_exit_status(tmp_path, server, export):
+
+def test_figures_that_cannot_be_published_are_a_warning_that_changes_neither_verdict_nor_exit_status(
+    tmp_path, server, export
+):
     # Every PutMetricData loses its connection: the figures, sent after the checks, cannot be published.
     with FaultProxy(server, lambda r: Drop() if r.operation == "PutMetricData" else None) as proxy_url:
         done = run(tmp_path, proxy_url, "unpublished-", export)
@@ -431,7 +476,9 @@ def under_a_file(folder: Path) -> tuple[Path, object]:
 
 
 @pytest.mark.parametrize("make", [read_only, under_a_file], ids=["read-only", "under-a-regular-file"])
-def test_an_out_dir_that_cannot_be_written_is_one_line_naming_it_and_nothing_goes_live(make, tmp_path, server, export, admin):
+def test_an_out_dir_that_cannot_be_written_is_one_line_naming_it_and_nothing_goes_live(
+    make, tmp_path, server, export, admin
+):
     out, preexec = make(tmp_path)
     done = run(tmp_path / "run", server, "unwritable-", export, out, preexec)
     assert_refused_once(done, f"cannot write {out}", "--out-dir")
@@ -443,7 +490,9 @@ def test_a_full_out_dir_is_one_line_naming_the_file_and_nothing_goes_live(tmp_pa
     done = run(tmp_path, server, "full-", export, preexec=full_disk)
     errors = failures(done.verdicts)
     assert set(errors) == set(done.verdicts)
-    line = assert_one_clear_line(errors["test_item_count[flights]"], str(done.out), "Free space on its disk", "--out-dir")
+    line = assert_one_clear_line(
+        errors["test_item_count[flights]"], str(done.out), "Free space on its disk", "--out-dir"
+    )
     assert line in done.stdout
     assert not [name for name in admin.list_tables()["TableNames"] if name.startswith("full-")]
     assert done.json("run.json")["verdict"]["deploy"] is False

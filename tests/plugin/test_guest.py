@@ -1,4 +1,5 @@
 """The installed plugin is a guest in other projects' test suites, and a run on the wrong setup stops at once."""
+
 import pytest
 
 from plugin.cli import run_arguments
@@ -50,8 +51,12 @@ def test_an_export_the_contracts_do_not_know_stops_at_once_naming_the_contracts_
     pytester.makeini("[pytest]\ndata_dir = export\n")
     result = pytester.runpytest("-m", "preupload")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines([f"*none of the 1 CSV files in {export} is declared by the contracts contracts.tables: name "
-                                 "your contracts module with --contracts (ini: contracts), or draft one with `dynamodb-contracts draft*"])
+    result.stderr.fnmatch_lines(
+        [
+            f"*none of the 1 CSV files in {export} is declared by the contracts contracts.tables: name "
+            "your contracts module with --contracts (ini: contracts), or draft one with `dynamodb-contracts draft*"
+        ]
+    )
     assert not (export.parent / "build").exists(), "nothing is written before the run can start"
 
 

@@ -6,6 +6,7 @@ check policy plans and checks it read-only, and its writes are refused by
 the server with one clear line. Both sign with `--aws-profile`, the way a
 team would point the tool at a role of its own.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,25 +43,47 @@ def profiles(server, tmp_path_factory):
     keys = make_users(server, ("load", "check"), PREFIX, REGION, ACCOUNT, staging=STAGING)
     s3_client(server).create_bucket(Bucket=STAGING[0])
     path = tmp_path_factory.mktemp("aws") / "credentials"
-    path.write_text("".join(f"[{role}]\naws_access_key_id = {key['AccessKeyId']}\n"
-                            f"aws_secret_access_key = {key['SecretAccessKey']}\n" for role, key in keys.items()))
-    return {"AWS_SHARED_CREDENTIALS_FILE": str(path), "AWS_CONFIG_FILE": str(path.with_name("config")),
-            "AWS_DEFAULT_REGION": REGION}
+    path.write_text(
+        "".join(
+            f"[{role}]\naws_access_key_id = {key['AccessKeyId']}\naws_secret_access_key = {key['SecretAccessKey']}\n"
+            for role, key in keys.items()
+        )
+    )
+    return {
+        "AWS_SHARED_CREDENTIALS_FILE": str(path),
+        "AWS_CONFIG_FILE": str(path.with_name("config")),
+        "AWS_DEFAULT_REGION": REGION,
+    }
 
 
 def job(tmp, server, profiles, role: str, *options: str, prefix: str = PREFIX) -> dict[str, str | None]:
-    return run_suite(tmp, f"--endpoint-url={server}", f"--aws-profile={role}", f"--table-prefix={prefix}",
-                     f"--out-dir={tmp / 'build'}", *options, env=profiles)
+    return run_suite(
+        tmp,
+        f"--endpoint-url={server}",
+        f"--aws-profile={role}",
+        f"--table-prefix={prefix}",
+        f"--out-dir={tmp / 'build'}",
+        *options,
+        env=profiles,
+    )
 
 
 @pytest.fixture(scope="module")
 def loaded(server, profiles, tmp_path_factory):
     """`make run` itself, pointed at the server and signed by the load user."""
     tmp = tmp_path_factory.mktemp("load")
-    options = (f"--endpoint-url={server} --aws-profile=load --table-prefix={PREFIX} --out-dir={tmp / 'build'} "
-               f"--junitxml={tmp / 'junit.xml'}")
-    done = subprocess.run(["make", "-s", "run", f"REPORT={tmp / 'report.html'}", f"RUN_ARGS={options}"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600, env={**os.environ, **profiles})
+    options = (
+        f"--endpoint-url={server} --aws-profile=load --table-prefix={PREFIX} --out-dir={tmp / 'build'} "
+        f"--junitxml={tmp / 'junit.xml'}"
+    )
+    done = subprocess.run(
+        ["make", "-s", "run", f"REPORT={tmp / 'report.html'}", f"RUN_ARGS={options}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **profiles},
+    )
     assert (tmp / "junit.xml").exists(), done.stdout[-3000:] + done.stderr[-3000:]
     return verdicts_of(tmp / "junit.xml"), tmp
 
@@ -83,8 +106,19 @@ def test_the_load_policy_with_a_staging_place_imports_big_tables(server, profile
     # The sample's tables of 5,000 items or more are imported, the others written.
     big = {t.name for t in TABLES if SAMPLE.files[t.file].items >= IMPORT_THRESHOLD}
     assert len(big) > 1, "the threshold picks some of the sample's tables"
-    verdicts = job(tmp_path, server, profiles, "load", "-m", "live", "-k", "test_item_count or test_table_is_active",
-                   f"--import-threshold={IMPORT_THRESHOLD}", f"--import-staging=s3://{STAGING[0]}/{STAGING[1]}", prefix="iam-import-")
+    verdicts = job(
+        tmp_path,
+        server,
+        profiles,
+        "load",
+        "-m",
+        "live",
+        "-k",
+        "test_item_count or test_table_is_active",
+        f"--import-threshold={IMPORT_THRESHOLD}",
+        f"--import-staging=s3://{STAGING[0]}/{STAGING[1]}",
+        prefix="iam-import-",
+    )
     assert failures(verdicts) == {}
     imports = json.loads((tmp_path / "build" / "run.json").read_text())["imports"]
     assert {name: counts["status"] for name, counts in imports.items()} == dict.fromkeys(big, "COMPLETED")
@@ -102,10 +136,21 @@ def test_the_check_policy_plans_and_checks_read_only(loaded, server, profiles, t
 
 def test_the_check_policy_cannot_write(loaded, server, profiles, tmp_path):
     # A prefix with no tables yet: the sync's first request is a CreateTable, which the server refuses.
-    verdicts = run_suite(tmp_path, f"--endpoint-url={server}", "--aws-profile=check", "--table-prefix=other-",
-                         f"--out-dir={tmp_path / 'build'}", "-m", "live", "-k", "test_item_count and flights",
-                         env=profiles)
+    verdicts = run_suite(
+        tmp_path,
+        f"--endpoint-url={server}",
+        "--aws-profile=check",
+        "--table-prefix=other-",
+        f"--out-dir={tmp_path / 'build'}",
+        "-m",
+        "live",
+        "-k",
+        "test_item_count and flights",
+        env=profiles,
+    )
     message = verdicts["test_item_count[flights]"]
     assert "not authorized to perform: dynamodb:CreateTable" in message
-    assert "Check --endpoint-url or --aws, the region and the credentials." in message and "partly written" not in message
+    assert (
+        "Check --endpoint-url or --aws, the region and the credentials." in message and "partly written" not in message
+    )
     assert "Traceback" not in message and "botocore" not in message

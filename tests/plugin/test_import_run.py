@@ -16,6 +16,7 @@ The sample's passengers, imported at 1x (benchmarks/import_passengers.py does
 223 passengers are named O'Brien. Their item comparison fails on exactly those
 rows; the test that the live checks pass on it is a strict xfail.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,9 +53,19 @@ def export(tmp_path_factory):
 def run(work, server, export, name: str, tables=CHOSEN, prefix=PREFIX, *options):
     out = work / name
     selected = " or ".join(f"[{table}" for table in tables)
-    verdicts = run_suite(out, "plugin/suites/test_live.py", "-m", "live and not protection", "-k", selected, f"--endpoint-url={server}",
-                         f"--data-dir={export}", f"--out-dir={out}", f"--table-prefix={prefix}",
-                         *(options or ("--import=auto", f"--import-threshold={THRESHOLD}")))
+    verdicts = run_suite(
+        out,
+        "plugin/suites/test_live.py",
+        "-m",
+        "live and not protection",
+        "-k",
+        selected,
+        f"--endpoint-url={server}",
+        f"--data-dir={export}",
+        f"--out-dir={out}",
+        f"--table-prefix={prefix}",
+        *(options or ("--import=auto", f"--import-threshold={THRESHOLD}")),
+    )
     return verdicts, json.loads((out / "plan.json").read_text()), json.loads((out / "run.json").read_text())
 
 
@@ -90,8 +101,14 @@ def test_run_json_holds_each_import_s_own_counts(first):
     assert set(record["imports"]) == imported
     for name in imported:
         counts = record["imports"][name]
-        assert (counts["status"], counts["staged"], counts["processed"], counts["imported"], counts["errors"],
-                counts["failure"]) == ("COMPLETED", items(name), items(name), items(name), 0, None), name
+        assert (
+            counts["status"],
+            counts["staged"],
+            counts["processed"],
+            counts["imported"],
+            counts["errors"],
+            counts["failure"],
+        ) == ("COMPLETED", items(name), items(name), items(name), 0, None), name
         assert record["changes"][name]["create"] == items(name)
         assert record["actions"][name][0] == "table created by ImportTable"
         # An import consumes no write capacity.
@@ -126,7 +143,8 @@ def test_the_same_export_run_again_writes_nothing(rerun):
     # moto's import left the tables unencrypted and its UpdateTable cannot encrypt them: each run asks again.
     imported = {name for name in CHOSEN if items(name) >= THRESHOLD}
     assert {name: entry["actions"] for name, entry in plan["tables"].items() if entry["actions"]} == {
-        name: ["encrypt with the AWS managed KMS key"] for name in imported}
+        name: ["encrypt with the AWS managed KMS key"] for name in imported
+    }
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +156,13 @@ def passengers(server, tmp_path_factory):
     return verdicts, record, work / "first" / "fixed" / PASSENGERS.file
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "moto 5.1.22's import parser (py-partiql-parser 0.6.3 JsonParser) ends a string at ' \" or \u2019: "
-    "O'Brien is stored as O. AWS parses DynamoDB JSON as JSON"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "moto 5.1.22's import parser (py-partiql-parser 0.6.3 JsonParser) ends a string at ' \" or \u2019: "
+        "O'Brien is stored as O. AWS parses DynamoDB JSON as JSON"
+    ),
+)
 def test_the_live_checks_pass_on_the_sample_passengers_imported(passengers):
     verdicts, _, _ = passengers
     assert not failures(verdicts)
@@ -150,11 +172,16 @@ def test_the_imported_passengers_differ_exactly_where_a_name_holds_a_quote(passe
     verdicts, record, fixed = passengers
     frame = read_table(fixed, PASSENGERS, fixed=True)
     quoted = frame.apply(lambda column: column.astype(str).str.contains("['\"\u2019]")).any(axis=1)
-    assert quoted.sum() > 0 and frame.columns[frame.apply(lambda c: c.astype(str).str.contains("'")).any()].tolist() == ["last_name"]
+    assert quoted.sum() > 0 and frame.columns[
+        frame.apply(lambda c: c.astype(str).str.contains("'")).any()
+    ].tolist() == ["last_name"]
     failed = failures(verdicts)
     assert list(failed) == ["test_items_equal_fixed_rows[passengers]"]
-    shown = re.search(rf"{quoted.sum()} items? differs? from (?:their|its) fixed rows?; first passenger_id='(PX\d+)': "
-                    r"\(expected, found\) \{'last_name': \('<masked>', '<masked>'\)\}", failed["test_items_equal_fixed_rows[passengers]"])
+    shown = re.search(
+        rf"{quoted.sum()} items? differs? from (?:their|its) fixed rows?; first passenger_id='(PX\d+)': "
+        r"\(expected, found\) \{'last_name': \('<masked>', '<masked>'\)\}",
+        failed["test_items_equal_fixed_rows[passengers]"],
+    )
     assert shown, failed["test_items_equal_fixed_rows[passengers]"]
     assert quoted[frame["passenger_id"] == shown.group(1)].all(), "the first differing passenger's name holds a quote"
     counts = record["imports"]["passengers"]

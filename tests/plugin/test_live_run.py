@@ -6,6 +6,7 @@ tables whose foreign keys lead to it; the others are loaded and stay on the
 server for any client to read, and neither the e-mail nor the credentials in
 the environment reach the report.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,9 +49,18 @@ def run(server, tmp_path_factory):
     lines[1] = ",".join(fields)
     (copy / "passengers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     verdicts = run_suite(
-        tmp, "plugin/suites/test_live.py", "-m", "live", "-k", "test_item_count or test_table_is_active or test_gsi or test_expiry_is_live",
-        f"--endpoint-url={server}", f"--data-dir={copy}", f"--out-dir={tmp / 'build'}", f"--table-prefix={PREFIX}",
-        f"--html={tmp / 'report.html'}", "--self-contained-html",
+        tmp,
+        "plugin/suites/test_live.py",
+        "-m",
+        "live",
+        "-k",
+        "test_item_count or test_table_is_active or test_gsi or test_expiry_is_live",
+        f"--endpoint-url={server}",
+        f"--data-dir={copy}",
+        f"--out-dir={tmp / 'build'}",
+        f"--table-prefix={PREFIX}",
+        f"--html={tmp / 'report.html'}",
+        "--self-contained-html",
         env={"AWS_SECRET_ACCESS_KEY": SECRET, "AWS_ACCESS_KEY_ID": "AKIAPLANTEDKEY0000"},
     )
     return verdicts, tmp, copy
@@ -58,8 +68,19 @@ def run(server, tmp_path_factory):
 
 def _again(run, server, *options):
     tmp, copy = run[1], run[2]
-    return run_suite(tmp, "plugin/suites/test_live.py", "-m", "live", "-k", "test_item_count", f"--endpoint-url={server}",
-                     f"--data-dir={copy}", f"--out-dir={tmp / 'again'}", f"--table-prefix={PREFIX}", *options)
+    return run_suite(
+        tmp,
+        "plugin/suites/test_live.py",
+        "-m",
+        "live",
+        "-k",
+        "test_item_count",
+        f"--endpoint-url={server}",
+        f"--data-dir={copy}",
+        f"--out-dir={tmp / 'again'}",
+        f"--table-prefix={PREFIX}",
+        *options,
+    )
 
 
 def test_a_table_that_fails_its_contract_is_not_loaded_and_the_run_says_why(run):
@@ -70,7 +91,9 @@ def test_a_table_that_fails_its_contract_is_not_loaded_and_the_run_says_why(run)
     blocked_checks |= {f"test_gsi[{t.name}.{i.name}]" for t in TABLES if t.name in BLOCKED for i in t.indexes}
     assert set(skipped) == blocked_checks
     message = skipped["test_item_count[passengers]"]
-    assert message.startswith("blocked: passengers failed its pre-upload checks: passengers (passengers.csv, column email)")
+    assert message.startswith(
+        "blocked: passengers failed its pre-upload checks: passengers (passengers.csv, column email)"
+    )
     assert PLANTED_EMAIL not in message
     assert "which is blocked" in skipped["test_item_count[bookings]"], "a child of a blocked table says why"
     record = json.loads((run[1] / "build" / "run.json").read_text(encoding="utf-8"))
@@ -82,7 +105,9 @@ def test_the_declared_expiry_is_live_and_in_run_json(run, server):
     """TTL on for disruption_events' expires_at; none of the sample's events is past its 400 days yet."""
     assert run[0]["test_expiry_is_live[disruption_events]"] is None
     record = json.loads((run[1] / "build" / "run.json").read_text(encoding="utf-8"))
-    assert record["expiry"] == {"disruption_events": {"attribute": "expires_at", "retention_days": 400, "expired": 0, "ttl": "ENABLED"}}
+    assert record["expiry"] == {
+        "disruption_events": {"attribute": "expires_at", "retention_days": 400, "expired": 0, "ttl": "ENABLED"}
+    }
     assert "TTL enabled on expires_at" in record["actions"]["disruption_events"]
     ttl = endpoint_client(server).describe_time_to_live(TableName=PREFIX + "disruption_events")["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
@@ -91,8 +116,14 @@ def test_the_declared_expiry_is_live_and_in_run_json(run, server):
 def _statistic(cloudwatch, table: str, figure: str, statistic: str) -> list[float]:
     now = datetime.now(UTC)
     answer = cloudwatch.get_metric_statistics(
-        Namespace=METRICS_NAMESPACE, MetricName=figure, Dimensions=[{"Name": "TableName", "Value": PREFIX + table}],
-        StartTime=now - timedelta(hours=1), EndTime=now + timedelta(minutes=5), Period=60, Statistics=[statistic])
+        Namespace=METRICS_NAMESPACE,
+        MetricName=figure,
+        Dimensions=[{"Name": "TableName", "Value": PREFIX + table}],
+        StartTime=now - timedelta(hours=1),
+        EndTime=now + timedelta(minutes=5),
+        Period=60,
+        Statistics=[statistic],
+    )
     return [point[statistic] for point in answer["Datapoints"]]
 
 
@@ -106,7 +137,9 @@ def test_the_run_publishes_its_figures_per_table_and_cloudwatch_gives_them_back(
     assert published[PREFIX + "CrewRoster"]["Blocked"] == 0 and published[PREFIX + "CrewRoster"]["GsisNotActive"] == 0
     assert published[PREFIX + "flights"]["UploadErrorRate"] == 0
     cloudwatch = endpoint_client(server, service="cloudwatch")
-    listed = cloudwatch.list_metrics(Namespace=METRICS_NAMESPACE, Dimensions=[{"Name": "TableName", "Value": PREFIX + "passengers"}])
+    listed = cloudwatch.list_metrics(
+        Namespace=METRICS_NAMESPACE, Dimensions=[{"Name": "TableName", "Value": PREFIX + "passengers"}]
+    )
     assert {m["MetricName"] for m in listed["Metrics"]} == set(FIGURES)
     # Maximum: a later rerun on this server publishes ItemsWritten 0 for the same tables.
     assert max(_statistic(cloudwatch, "CrewRoster", "ItemsWritten", "Maximum")) == items_of("CrewRoster")
@@ -116,8 +149,19 @@ def test_the_run_publishes_its_figures_per_table_and_cloudwatch_gives_them_back(
 
 def test_a_plan_publishes_nothing(run, server, tmp_path):
     tmp, copy = tmp_path, run[2]
-    verdicts = run_suite(tmp, "plugin/suites/test_live.py", "-m", "live", "-k", "test_item_count", "--plan",
-                         f"--endpoint-url={server}", f"--data-dir={copy}", f"--out-dir={tmp / 'planned'}", f"--table-prefix={PREFIX}")
+    verdicts = run_suite(
+        tmp,
+        "plugin/suites/test_live.py",
+        "-m",
+        "live",
+        "-k",
+        "test_item_count",
+        "--plan",
+        f"--endpoint-url={server}",
+        f"--data-dir={copy}",
+        f"--out-dir={tmp / 'planned'}",
+        f"--table-prefix={PREFIX}",
+    )
     assert failures(verdicts) == {}
     record = json.loads((tmp / "planned" / "run.json").read_text(encoding="utf-8"))
     assert record["published"] == {} and record["verdict"]["plan_only"] is True
@@ -134,9 +178,15 @@ def test_tables_stay_on_the_server_for_any_client(run, server):
     client = endpoint_client(server)
     names = set(client.list_tables()["TableNames"])
     assert names == {PREFIX + t.name for t in LOADED}
-    gsis = {(n, i["IndexName"]) for n in names for i in client.describe_table(TableName=n)["Table"].get("GlobalSecondaryIndexes", [])}
+    gsis = {
+        (n, i["IndexName"])
+        for n in names
+        for i in client.describe_table(TableName=n)["Table"].get("GlobalSecondaryIndexes", [])
+    }
     assert len(gsis) == sum(len(t.indexes) for t in LOADED)
-    count = sum(p["Count"] for p in client.get_paginator("scan").paginate(TableName=PREFIX + "CrewRoster", Select="COUNT"))
+    count = sum(
+        p["Count"] for p in client.get_paginator("scan").paginate(TableName=PREFIX + "CrewRoster", Select="COUNT")
+    )
     assert count == items_of("CrewRoster")
 
 
@@ -150,11 +200,14 @@ def test_loading_again_converges_to_the_same_tables(run, server):
 
 
 def test_the_crew_query_of_the_seed_answers_from_the_index(run, server):
-    roster = read_table(run[1] / "build" / "fixed" / "crew_roster_enriched.csv", TABLES_BY_NAME["CrewRoster"], fixed=True)
+    roster = read_table(
+        run[1] / "build" / "fixed" / "crew_roster_enriched.csv", TABLES_BY_NAME["CrewRoster"], fixed=True
+    )
     flight, position = roster.iloc[0]["flight_id"], roster.iloc[0]["position"]
     expected = ((roster["flight_id"] == flight) & (roster["position"] == position)).sum()
     answer = endpoint_client(server).query(
-        TableName=PREFIX + "CrewRoster", IndexName="flight-position-index",
+        TableName=PREFIX + "CrewRoster",
+        IndexName="flight-position-index",
         KeyConditionExpression="#f = :f AND #p = :p",
         ExpressionAttributeNames={"#f": "flight_id", "#p": "position"},
         ExpressionAttributeValues={":f": {"N": flight}, ":p": {"S": position}},
@@ -177,7 +230,10 @@ def test_recreate_against_a_remote_endpoint_is_refused_before_anything_is_touche
     for target in (["--endpoint-url=https://dynamodb.eu-west-1.amazonaws.com"], ["--aws"]):
         done = subprocess.run(
             [sys.executable, "-m", "pytest", "-m", "live", "--recreate", *target, f"--out-dir={tmp_path}"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert done.returncode == 4, done.stdout + done.stderr
         assert "--allow-destroy" in done.stderr
@@ -198,13 +254,22 @@ def test_no_load_checks_the_deployment_as_it_is(run, server):
 
 def test_on_a_server_without_the_protection_apis_the_protection_checks_say_not_checked(tmp_path):
     """dynalite has no DescribeContinuousBackups and shows neither deletion protection nor encryption."""
-    verdicts = run_suite(tmp_path, "plugin/suites/test_live.py", "-m", "live", "-k", "test_table_is_protected or test_expiry_is_live",
-                         "--server=dynalite", f"--out-dir={tmp_path / 'build'}")
+    verdicts = run_suite(
+        tmp_path,
+        "plugin/suites/test_live.py",
+        "-m",
+        "live",
+        "-k",
+        "test_table_is_protected or test_expiry_is_live",
+        "--server=dynalite",
+        f"--out-dir={tmp_path / 'build'}",
+    )
     skipped = skip_reasons(tmp_path / "junit.xml")
     assert failures(verdicts) == {} and set(skipped) == set(verdicts) and len(skipped) == len(TABLES) + 1
     # dynalite answers DescribeTimeToLive (always DISABLED) but has no UpdateTimeToLive.
     assert skipped["test_expiry_is_live[disruption_events]"].startswith(
-        "not checked: this server has no UpdateTimeToLive (TTL on expires_at); its DescribeTimeToLive answers DISABLED")
+        "not checked: this server has no UpdateTimeToLive (TTL on expires_at); its DescribeTimeToLive answers DISABLED"
+    )
     reason = skipped["test_table_is_protected_as_declared[passengers]"]
     assert "not checked: this server has no DescribeContinuousBackups (point-in-time recovery)" in reason
     assert "UnknownOperationException" not in reason
@@ -218,10 +283,24 @@ def test_an_expiry_that_differs_from_its_row_fails_the_live_check(run, server):
     client = endpoint_client(server)
     name = PREFIX + "disruption_events"
     key = client.scan(TableName=name, Limit=1)["Items"][0]["event_id"]
-    client.update_item(TableName=name, Key={"event_id": key}, UpdateExpression="SET expires_at = :n",
-                       ExpressionAttributeValues={":n": {"N": "1"}})
-    verdicts = run_suite(run[1], "plugin/suites/test_live.py", "-m", "live", "-k", "test_expiry_is_live",
-                         f"--endpoint-url={server}", f"--data-dir={run[2]}", f"--out-dir={run[1] / 'expiry'}",
-                         f"--table-prefix={PREFIX}", "--no-load")
+    client.update_item(
+        TableName=name,
+        Key={"event_id": key},
+        UpdateExpression="SET expires_at = :n",
+        ExpressionAttributeValues={":n": {"N": "1"}},
+    )
+    verdicts = run_suite(
+        run[1],
+        "plugin/suites/test_live.py",
+        "-m",
+        "live",
+        "-k",
+        "test_expiry_is_live",
+        f"--endpoint-url={server}",
+        f"--data-dir={run[2]}",
+        f"--out-dir={run[1] / 'expiry'}",
+        f"--table-prefix={PREFIX}",
+        "--no-load",
+    )
     message = verdicts["test_expiry_is_live[disruption_events]"]
     assert "1 items do not expire expires_at = end_time + 400 days" in message and "found 1" in message

@@ -1,4 +1,5 @@
 """The local servers: started on a free port, waited for, logged, and always stopped."""
+
 import sys
 import time
 
@@ -50,8 +51,9 @@ def test_a_server_that_exits_at_once_is_reported_with_its_log(tmp_path):
 
 
 def test_a_server_that_never_answers_is_stopped_after_the_bounded_wait(tmp_path):
-    server = _Scripted("import time; print('still booting', flush=True); time.sleep(60)", tmp_path / "s.log",
-                       start_timeout=0.5)
+    server = _Scripted(
+        "import time; print('still booting', flush=True); time.sleep(60)", tmp_path / "s.log", start_timeout=0.5
+    )
     with pytest.raises(ServerDidNotStart, match="did not answer within") as caught:
         server.start()
     assert "still booting" in caught.value.log_tail
@@ -79,9 +81,12 @@ def test_dynalite_answers_dynamodb_requests(tmp_path):
 def test_dynalite_keeps_a_new_table_creating_for_as_long_as_it_is_told(tmp_path):
     with _dynalite(tmp_path / "dynalite.log", create_table_ms=60_000) as endpoint_url:
         client = endpoint_client(endpoint_url)
-        client.create_table(TableName="slow", BillingMode="PAY_PER_REQUEST",
-                            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+        client.create_table(
+            TableName="slow",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        )
         # Past dynalite's own default of 500 ms: only the option can keep the table CREATING now.
         time.sleep(1)
         assert client.describe_table(TableName="slow")["Table"]["TableStatus"] == "CREATING"

@@ -9,6 +9,7 @@ must end within seconds, name the stage and what was written in one line,
 leave no process of its own (server included) and a run.json that did not
 finish.
 """
+
 from __future__ import annotations
 
 import json
@@ -67,18 +68,47 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-@pytest.mark.parametrize(("stage", "signal_name"), [
-    ("fix", "SIGINT"), ("fix", "SIGTERM"), ("gate", "SIGINT"), ("sync", "SIGINT"), ("sync", "SIGTERM"),
-    ("read back", "SIGINT"), ("read back", "SIGTERM"), ("live checks", "SIGTERM"),
-])
+@pytest.mark.parametrize(
+    ("stage", "signal_name"),
+    [
+        ("fix", "SIGINT"),
+        ("fix", "SIGTERM"),
+        ("gate", "SIGINT"),
+        ("sync", "SIGINT"),
+        ("sync", "SIGTERM"),
+        ("read back", "SIGINT"),
+        ("read back", "SIGTERM"),
+        ("live checks", "SIGTERM"),
+    ],
+)
 def test_a_signal_stops_the_stage_in_seconds_and_leaves_no_process(tmp_path, export, stage, signal_name):  # noqa: F811
     plugin, settings = STAGES[stage]
     reached, record, out = tmp_path / "reached", tmp_path / "record", tmp_path / "out"
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", f"tests.plugin.{plugin}",
-               "plugin/suites/test_live.py", "-m", "live", "-k", f"{CHECKS} or test_foreign_keys_live",
-               f"--data-dir={export}", f"--out-dir={out}"]
-    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, **settings, "REACHED": str(reached), "SLOW_RECORD": str(record)})
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:randomly",
+        "-p",
+        f"tests.plugin.{plugin}",
+        "plugin/suites/test_live.py",
+        "-m",
+        "live",
+        "-k",
+        f"{CHECKS} or test_foreign_keys_live",
+        f"--data-dir={export}",
+        f"--out-dir={out}",
+    ]
+    child = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **settings, "REACHED": str(reached), "SLOW_RECORD": str(record)},
+    )
     try:
         deadline = time.monotonic() + 300
         while not reached.exists():

@@ -7,6 +7,7 @@ bookings deleted, changed and added converges in one run that writes exactly
 those, and is rolled back; and an export that lost 95% of its bookings trips
 the circuit breaker.
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,16 +42,51 @@ def work(tmp_path_factory):
 
 def run(work, server, name: str, *options: str, data_dir=ROOT / "data" / "raw"):
     """The live suite (a subset: counts, items, GSIs, protection) against the shared server, out dir `work/name`."""
-    verdicts = run_suite(work / name, "plugin/suites/test_live.py", "-m", "live", "-k", LIVE, f"--endpoint-url={server}",
-                         f"--data-dir={data_dir}", f"--out-dir={work / name}", f"--table-prefix={PREFIX}", *options)
-    return verdicts, json.loads((work / name / "plan.json").read_text()), json.loads((work / name / "run.json").read_text())
+    verdicts = run_suite(
+        work / name,
+        "plugin/suites/test_live.py",
+        "-m",
+        "live",
+        "-k",
+        LIVE,
+        f"--endpoint-url={server}",
+        f"--data-dir={data_dir}",
+        f"--out-dir={work / name}",
+        f"--table-prefix={PREFIX}",
+        *options,
+    )
+    return (
+        verdicts,
+        json.loads((work / name / "plan.json").read_text()),
+        json.loads((work / name / "run.json").read_text()),
+    )
 
 
 def plan(work, server, name: str, *options: str, data_dir=ROOT / "data" / "raw") -> subprocess.CompletedProcess:
     """`--plan` of the same live subset, as a user types it: its exit status and what it printed."""
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "plugin/suites/test_live.py", "-m", "live", "-k", LIVE,
-                           "--plan", f"--endpoint-url={server}", f"--data-dir={data_dir}", f"--out-dir={work / name}",
-                           f"--table-prefix={PREFIX}", *options], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "plugin/suites/test_live.py",
+            "-m",
+            "live",
+            "-k",
+            LIVE,
+            "--plan",
+            f"--endpoint-url={server}",
+            f"--data-dir={data_dir}",
+            f"--out-dir={work / name}",
+            f"--table-prefix={PREFIX}",
+            *options,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def snapshot(client) -> dict:
@@ -59,8 +95,11 @@ def snapshot(client) -> dict:
     for name in sorted(n for n in client.list_tables()["TableNames"] if n.startswith(PREFIX)):
         description = client.describe_table(TableName=name)["Table"]
         items = [i for page in client.get_paginator("scan").paginate(TableName=name) for i in page["Items"]]
-        out[name] = (sorted(i["IndexName"] for i in description.get("GlobalSecondaryIndexes", [])),
-                     description.get("DeletionProtectionEnabled"), sorted(json.dumps(i, sort_keys=True) for i in items))
+        out[name] = (
+            sorted(i["IndexName"] for i in description.get("GlobalSecondaryIndexes", [])),
+            description.get("DeletionProtectionEnabled"),
+            sorted(json.dumps(i, sort_keys=True) for i in items),
+        )
     return out
 
 
@@ -90,20 +129,36 @@ def test_the_plan_of_the_old_deployment_lists_every_action(planned, old, work):
             continue
         ttl = [f"enable TTL on {table.expiry.attribute}"] if table.expiry else []
         if table.name not in old:
-            create = f"create table with {len(table.indexes)} GSI{'s' * (len(table.indexes) != 1)}" if table.indexes else "create table"
+            create = (
+                f"create table with {len(table.indexes)} GSI{'s' * (len(table.indexes) != 1)}"
+                if table.indexes
+                else "create table"
+            )
             assert entry["actions"] == [create, *ttl]
             assert changes(plan, table.name) == {"create": SAMPLE.files[table.file].items, "update": 0, "delete": 0}
             continue
         fixed = old_deployment.fixed_keys(work / "plan", table.name)
         ttl = [f"enable TTL on {table.expiry.attribute}"] if table.expiry else []
-        assert entry["actions"] == [f"add GSI {i.name}" for i in table.indexes] + [
-            "enable deletion protection", "enable point-in-time recovery"] + ttl, table.name
+        assert (
+            entry["actions"]
+            == [f"add GSI {i.name}" for i in table.indexes]
+            + ["enable deletion protection", "enable point-in-time recovery"]
+            + ttl
+        ), table.name
         assert entry["create"] == len(fixed - old[table.name]), table.name
         assert entry["delete"] == len(old[table.name] - fixed), table.name
         assert entry["update"] + entry["unchanged"] == len(fixed & old[table.name]), table.name
     # A number stored as a string is a change: every old table with a number besides its key has updates.
-    numbered = [n for n in old if n != "MaintenanceWorkOrders" and any(
-        TABLES_BY_NAME[n].attribute_type(c) == "N" for c in TABLES_BY_NAME[n].columns if c not in TABLES_BY_NAME[n].key)]
+    numbered = [
+        n
+        for n in old
+        if n != "MaintenanceWorkOrders"
+        and any(
+            TABLES_BY_NAME[n].attribute_type(c) == "N"
+            for c in TABLES_BY_NAME[n].columns
+            if c not in TABLES_BY_NAME[n].key
+        )
+    ]
     assert numbered and all(plan["tables"][name]["update"] > 0 for name in numbered)
 
 
@@ -133,7 +188,9 @@ def test_a_plain_run_blocks_only_the_table_with_the_wrong_key_and_converges_the_
     assert failures(verdicts) == {}
     skipped = skip_reasons(work / "sync" / "junit.xml")
     assert skipped and all("MaintenanceWorkOrders" in test for test in skipped), sorted(skipped)
-    assert skipped["test_item_count[MaintenanceWorkOrders]"].startswith("blocked: MaintenanceWorkOrders is blocked by the plan: ")
+    assert skipped["test_item_count[MaintenanceWorkOrders]"].startswith(
+        "blocked: MaintenanceWorkOrders is blocked by the plan: "
+    )
     assert record["verdict"]["blocked"] == ["MaintenanceWorkOrders"] and record["verdict"]["deploy"] is False
     others = [t for t in TABLES if t.name != "MaintenanceWorkOrders"]
     assert all(verdicts[f"test_item_count[{t.name}]"] is None for t in others)
@@ -151,8 +208,9 @@ def migrated(synced, work, server):
 def test_migrate_backs_up_and_rebuilds_only_the_table_with_the_wrong_key(migrated, admin):
     verdicts, plan, record = migrated
     assert not failures(verdicts)
-    assert [name for name, entry in plan["tables"].items() if any(a.startswith("back up") for a in entry["actions"])] == [
-        "MaintenanceWorkOrders"]
+    assert [
+        name for name, entry in plan["tables"].items() if any(a.startswith("back up") for a in entry["actions"])
+    ] == ["MaintenanceWorkOrders"]
     backups = admin.list_backups(TableName=PREFIX + "MaintenanceWorkOrders")["BackupSummaries"]
     assert len(backups) == 1 and backups[0]["BackupName"].startswith(PREFIX + "MaintenanceWorkOrders-")
     assert any(a.startswith("migrated; backup arn:") for a in record["actions"]["MaintenanceWorkOrders"])
@@ -223,7 +281,10 @@ def test_a_plan_of_a_valid_export_passes_and_prints_the_changes(planned_changes,
     assert after == before
     assert f"plan: {PREFIX}bookings: create 5, update 10, delete 20, unchanged" in plain.stdout
     assert "  updates change seat_number (10); first booking_id=" in plain.stdout
-    assert f"PLAN for {shown(server)}, prefix {PREFIX}: 35 item changes pending in 1 table, nothing applied" in plain.stdout
+    assert (
+        f"PLAN for {shown(server)}, prefix {PREFIX}: 35 item changes pending in 1 table, nothing applied"
+        in plain.stdout
+    )
     assert "plan only: nothing was applied" in plain.stdout and " failed" not in plain.stdout
     written = json.loads((work / "plan-changes" / "plan.json").read_text())["tables"]["bookings"]
     assert written["attributes"] == {"seat_number": 10}
@@ -252,8 +313,19 @@ def tampered(planned_changes, server):
     """After the plans above, TAMPERED's Threshold changed by hand and REMOVED deleted; the CloudWatch client."""
     cloudwatch = endpoint_client(server, service="cloudwatch")
     [alarm] = cloudwatch.describe_alarms(AlarmNames=[TAMPERED])["MetricAlarms"]
-    kept = ("AlarmName", "Namespace", "MetricName", "Statistic", "Dimensions", "Period", "EvaluationPeriods",
-            "ComparisonOperator", "TreatMissingData", "ActionsEnabled", "AlarmActions")
+    kept = (
+        "AlarmName",
+        "Namespace",
+        "MetricName",
+        "Statistic",
+        "Dimensions",
+        "Period",
+        "EvaluationPeriods",
+        "ComparisonOperator",
+        "TreatMissingData",
+        "ActionsEnabled",
+        "AlarmActions",
+    )
     cloudwatch.put_metric_alarm(**{k: alarm[k] for k in kept}, Threshold=5000.0)
     cloudwatch.delete_alarms(AlarmNames=[REMOVED])
     return cloudwatch
@@ -282,7 +354,9 @@ def test_the_run_restores_an_alarm_changed_or_removed_by_hand(changed):
     _, (_, _, record), before, after = changed
     assert before[TAMPERED] == 5000.0 and REMOVED not in before
     assert record["alarms"]["create"] == [REMOVED] and list(record["alarms"]["change"]) == [TAMPERED]
-    assert record["alarms"]["change"][TAMPERED] == [f"Threshold 5000.0 -> {float(TABLES_BY_NAME['bookings'].alarms.scans)!r}"]
+    assert record["alarms"]["change"][TAMPERED] == [
+        f"Threshold 5000.0 -> {float(TABLES_BY_NAME['bookings'].alarms.scans)!r}"
+    ]
     assert sorted(record["alarms"]["applied"]) == sorted([REMOVED, TAMPERED]) and record["alarms"]["drift"] == {}
     assert after[TAMPERED] == TABLES_BY_NAME["bookings"].alarms.scans and REMOVED in after
 
@@ -292,13 +366,25 @@ def test_an_export_with_rows_deleted_changed_and_added_converges_writing_only_th
     assert not failures(verdicts)
     assert changes(plan, "bookings") == {"create": 5, "update": 10, "delete": 20}
     assert all(changes(plan, t.name) == {"create": 0, "update": 0, "delete": 0} for t in TABLES if t.name != "bookings")
-    assert record["changes"]["bookings"] == {"create": 5, "update": 10, "delete": 20, "unchanged": plan["tables"]["bookings"]["unchanged"]}
+    assert record["changes"]["bookings"] == {
+        "create": 5,
+        "update": 10,
+        "delete": 20,
+        "unchanged": plan["tables"]["bookings"]["unchanged"],
+    }
 
 
 def roll_back(work, server, *options: str, answer: str | None = None) -> subprocess.CompletedProcess:
     """`pytest --rollback=...` of the changed run's out dir; with `answer`, typed at a terminal."""
-    command = [sys.executable, "-m", "pytest", f"--endpoint-url={server}", f"--out-dir={work / 'changed'}",
-               f"--table-prefix={PREFIX}", *options]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        f"--endpoint-url={server}",
+        f"--out-dir={work / 'changed'}",
+        f"--table-prefix={PREFIX}",
+        *options,
+    ]
     if answer is None:
         return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     terminal, typing = pty.openpty()
@@ -316,10 +402,12 @@ def rolled_back(changed, admin, work, server):
     before, (_, _, record), *_ = changed
     run_id = record["run_id"]
     after_run = snapshot(admin)
-    refused = {"path": roll_back(work, server, f"--rollback={os.path.relpath(work / 'changed' / 'rollback' / run_id, ROOT)}"),
-               "unknown": roll_back(work, server, "--rollback=20200101T000000Z-0000"),
-               "unasked": roll_back(work, server, f"--rollback={run_id}"),
-               "declined": roll_back(work, server, f"--rollback={run_id}", answer="n")}
+    refused = {
+        "path": roll_back(work, server, f"--rollback={os.path.relpath(work / 'changed' / 'rollback' / run_id, ROOT)}"),
+        "unknown": roll_back(work, server, "--rollback=20200101T000000Z-0000"),
+        "unasked": roll_back(work, server, f"--rollback={run_id}"),
+        "declined": roll_back(work, server, f"--rollback={run_id}", answer="n"),
+    }
     untouched = snapshot(admin)
     first = roll_back(work, server, f"--rollback={run_id}", "--yes")
     restored = snapshot(admin)

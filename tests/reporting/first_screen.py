@@ -1,4 +1,5 @@
 """What a person sees on the first screen of a page in Chromium: the text laid out there, and the pictures."""
+
 from __future__ import annotations
 
 import html

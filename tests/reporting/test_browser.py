@@ -3,6 +3,7 @@
 The reports come from real runs of the pre-upload suite in a child process:
 one on the sample export, which passes, and one on a copy with one table broken.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -23,8 +24,18 @@ BROKEN_TABLE, BROKEN_FILE, BROKEN_COLUMN, BROKEN_VALUE = "Weather", "weather.csv
 
 
 def preupload_report(tmp_path, data_dir) -> tuple[dict, object]:
-    verdicts = run_suite(tmp_path, "plugin/suites/test_preupload.py", "-m", "preupload", "-p", "no:randomly", f"--data-dir={data_dir}",
-                         f"--out-dir={tmp_path / 'build'}", f"--html={tmp_path / 'report.html'}", "--self-contained-html")
+    verdicts = run_suite(
+        tmp_path,
+        "plugin/suites/test_preupload.py",
+        "-m",
+        "preupload",
+        "-p",
+        "no:randomly",
+        f"--data-dir={data_dir}",
+        f"--out-dir={tmp_path / 'build'}",
+        f"--html={tmp_path / 'report.html'}",
+        "--self-contained-html",
+    )
     return verdicts, tmp_path
 
 
@@ -85,7 +96,9 @@ def test_each_query_pattern_is_drawn_with_its_figures_on_the_first_screen(tmp_pa
     for n, p in enumerate(patterns):
         record.latencies.append(Latency(f"{p.label}: {p.question} ({p.agent})", 7, 2.0 + n, 40.0 + n, 7, 700 + n))
     page = tmp_path / "summary.html"
-    page.write_text(f"<!DOCTYPE html><html><body><div class=summary>{render(record)}</div></body></html>", encoding="utf-8")
+    page.write_text(
+        f"<!DOCTYPE html><html><body><div class=summary>{render(record)}</div></body></html>", encoding="utf-8"
+    )
     [queries] = [p for p in seen(page, tmp_path)["pictures"] if p["label"].startswith("Each query pattern")]
     assert queries["shown"] > 300
     assert {"time, ms", "items read", "GSI query", "Scan with a filter"} <= set(queries["texts"])

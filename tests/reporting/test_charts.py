@@ -1,4 +1,5 @@
 """The pictures: valid SVG, every bar labelled with its table or pattern and its figures."""
+
 import xml.etree.ElementTree as ET
 
 from fixers.ledger import Ledger, TableEntry
@@ -13,15 +14,21 @@ def texts(svg: str) -> list[str]:
 
 
 def test_each_table_has_a_labelled_bar_and_a_few_quarantined_rows_still_show():
-    ledger = Ledger({"Baggage": TableEntry("Baggage", "baggage.csv", 11052, 6205, 4845, 2),
-                     "flights": TableEntry("flights", "flights.csv", error="flights.csv is not in /tmp/export")})
+    ledger = Ledger(
+        {
+            "Baggage": TableEntry("Baggage", "baggage.csv", 11052, 6205, 4845, 2),
+            "flights": TableEntry("flights", "flights.csv", error="flights.csv is not in /tmp/export"),
+        }
+    )
     svg = rows_chart(ledger)
     shown = texts(svg)
     assert all(name in shown for name in ledger.tables)
     assert "11,052 rows → 6,205 items (4,845 merged, 2 quarantined)" in shown
     assert "not fixed: see the table below" in shown
     assert "a name in red: the table stops the deploy" not in shown
-    [sliver] = [r for r in ET.fromstring(svg).iter(SVG + "rect") if r.get("fill") == QUARANTINED and float(r.get("y")) > 30]
+    [sliver] = [
+        r for r in ET.fromstring(svg).iter(SVG + "rect") if r.get("fill") == QUARANTINED and float(r.get("y")) > 30
+    ]
     assert float(sliver.get("width")) >= 2.0
 
 

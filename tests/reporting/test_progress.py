@@ -1,4 +1,5 @@
 """Progress: a bar for a person at a terminal, a few quiet lines for CI and logs."""
+
 import io
 import re
 
@@ -43,9 +44,16 @@ def test_a_terminal_gets_a_bar():
     assert "items written" not in drawn
 
 
-@pytest.mark.parametrize("ci, tty, interactive", [
-    ("", True, True), ("true", True, False), ("false", True, True), ("", False, False),
-], ids=["terminal", "terminal in CI", "CI=false", "pipe"])
+@pytest.mark.parametrize(
+    "ci, tty, interactive",
+    [
+        ("", True, True),
+        ("true", True, False),
+        ("false", True, True),
+        ("", False, False),
+    ],
+    ids=["terminal", "terminal in CI", "CI=false", "pipe"],
+)
 def test_interactive_means_a_terminal_outside_ci(monkeypatch, ci, tty, interactive):
     monkeypatch.setenv("CI", ci)
     assert is_interactive(_Terminal() if tty else io.StringIO()) is interactive

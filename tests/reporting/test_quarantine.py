@@ -1,4 +1,5 @@
 """Quarantine reasons: counted with their lines from what the fixers set aside, personal values masked."""
+
 import csv
 
 import pytest

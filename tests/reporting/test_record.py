@@ -1,4 +1,5 @@
 """run.json: written when the run starts, so a killed run leaves a record that says it did not finish."""
+
 import json
 import tomllib
 
@@ -26,9 +27,16 @@ def test_a_started_run_says_it_has_not_finished_until_it_does(tmp_path):
     assert started["verdict"]["reasons"] == [{"tables": [], "text": "the run did not finish"}]
     record.finish(path)
     done = json.loads(path.read_text())
-    assert done["finished"] is True and done["verdict"] == {"deploy": True, "reasons": [], "blocked": [], "failing": [],
-                                                         "plan_only": False, "pending": [], "pending_alarms": [],
-                                                         "live_checked": False}
+    assert done["finished"] is True and done["verdict"] == {
+        "deploy": True,
+        "reasons": [],
+        "blocked": [],
+        "failing": [],
+        "plan_only": False,
+        "pending": [],
+        "pending_alarms": [],
+        "live_checked": False,
+    }
     assert done["schema"] == 1 and done["ran"] == [] and done["refused"] is None
     assert (done["run_id"], done["started"]) == (started["run_id"], started["started"])
     assert done["figures"]["checks"] == {"passed": 1} and done["target"] == "a local moto server (ephemeral)"
@@ -52,17 +60,36 @@ def test_a_write_that_breaks_off_leaves_the_last_whole_record(tmp_path, monkeypa
 
 def test_run_json_holds_each_import_s_counts_and_why_one_failed(tmp_path):
     record = RunRecord()
-    record.synced["passengers"] = TableSync("passengers", created=11407, imported=ImportCounts("COMPLETED", 11407, 11407, 11407, 0, 9.1))
-    record.synced["bookings"] = TableSync("bookings", imported=ImportCounts("FAILED", 7914, 7914, 7900, 14),
-                                          import_failure="bookings: the import arn:x ended FAILED: 7900 of 7914 staged items imported")
+    record.synced["passengers"] = TableSync(
+        "passengers", created=11407, imported=ImportCounts("COMPLETED", 11407, 11407, 11407, 0, 9.1)
+    )
+    record.synced["bookings"] = TableSync(
+        "bookings",
+        imported=ImportCounts("FAILED", 7914, 7914, 7900, 14),
+        import_failure="bookings: the import arn:x ended FAILED: 7900 of 7914 staged items imported",
+    )
     record.synced["flights"] = TableSync("flights", created=256)
     record.finish(tmp_path / "run.json")
     imports = json.loads((tmp_path / "run.json").read_text())["imports"]
     assert imports == {
-        "passengers": {"status": "COMPLETED", "staged": 11407, "processed": 11407, "imported": 11407, "errors": 0,
-                       "seconds": 9.1, "failure": None},
-        "bookings": {"status": "FAILED", "staged": 7914, "processed": 7914, "imported": 7900, "errors": 14, "seconds": None,
-                     "failure": "bookings: the import arn:x ended FAILED: 7900 of 7914 staged items imported"},
+        "passengers": {
+            "status": "COMPLETED",
+            "staged": 11407,
+            "processed": 11407,
+            "imported": 11407,
+            "errors": 0,
+            "seconds": 9.1,
+            "failure": None,
+        },
+        "bookings": {
+            "status": "FAILED",
+            "staged": 7914,
+            "processed": 7914,
+            "imported": 7900,
+            "errors": 14,
+            "seconds": None,
+            "failure": "bookings: the import arn:x ended FAILED: 7900 of 7914 staged items imported",
+        },
     }
 
 
@@ -88,11 +115,18 @@ def test_a_refused_run_says_why_and_that_it_may_not_be_deployed(tmp_path):
     assert refused["finished"] is True and refused["started"] and refused["ran"] == []
     assert refused["verdict"]["deploy"] is False
     assert refused["verdict"]["reasons"] == [
-        {"tables": [], "text": "refused before anything ran: nothing answers at http://127.0.0.1:9: start the server there"}]
+        {
+            "tables": [],
+            "text": "refused before anything ran: nothing answers at http://127.0.0.1:9: start the server there",
+        }
+    ]
 
 
 def test_the_schema_is_shipped_with_the_package_and_is_valid_draft_2020_12():
-    assert "run.schema.json" in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["reporting"]
+    assert (
+        "run.schema.json"
+        in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["reporting"]
+    )
     schema = json.loads(RUN_SCHEMA.read_text())
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
@@ -102,28 +136,42 @@ def test_the_schema_is_shipped_with_the_package_and_is_valid_draft_2020_12():
 def test_a_written_record_follows_the_schema_and_a_changed_key_does_not(tmp_path):
     path = tmp_path / "run.json"
     record = RunRecord(registry=REGISTRY)
-    record.synced["passengers"] = TableSync("passengers", created=3, imported=ImportCounts("COMPLETED", 3, 3, 3, 0, 1.0))
+    record.synced["passengers"] = TableSync(
+        "passengers", created=3, imported=ImportCounts("COMPLETED", 3, 3, 3, 0, 1.0)
+    )
     record.ttl["disruption_events"] = "ENABLED"
     record.note("test_item_count[flights]", "flights", "failed", "flights holds 1 items")
     record.finish(path)
     body = json.loads(path.read_text())
     assert run_json_problems(body) == []
     expiry = REGISTRY.by_name["disruption_events"].expiry
-    assert body["expiry"] == {"disruption_events": {"attribute": expiry.attribute, "retention_days": expiry.retention.days,
-                                                    "expired": None, "ttl": "ENABLED"}}
+    assert body["expiry"] == {
+        "disruption_events": {
+            "attribute": expiry.attribute,
+            "retention_days": expiry.retention.days,
+            "expired": None,
+            "ttl": "ENABLED",
+        }
+    }
     body["verdict"]["deploy"] = "yes"
     body["extra"] = 1
     del body["expiry"]
-    assert sorted(run_json_problems(body)) == ["(top): 'expiry' is a required property",
-                                               "(top): Additional properties are not allowed ('extra' was unexpected)",
-                                               "verdict/deploy: 'yes' is not of type 'boolean'"]
+    assert sorted(run_json_problems(body)) == [
+        "(top): 'expiry' is a required property",
+        "(top): Additional properties are not allowed ('extra' was unexpected)",
+        "verdict/deploy: 'yes' is not of type 'boolean'",
+    ]
 
 
 def test_the_alarms_and_published_figures_follow_the_schema_and_an_unknown_figure_does_not(tmp_path):
     path = tmp_path / "run.json"
     record = RunRecord(registry=REGISTRY)
-    record.alarms = AlarmPlan({}, create=["DynamoDBContracts/flights/Scans"], change={"DynamoDBContracts/flights/GsisNotActive": [
-        "Threshold 5.0 -> 1.0"]}, leave=["DynamoDBContracts/flights/UploadErrorRate"])
+    record.alarms = AlarmPlan(
+        {},
+        create=["DynamoDBContracts/flights/Scans"],
+        change={"DynamoDBContracts/flights/GsisNotActive": ["Threshold 5.0 -> 1.0"]},
+        leave=["DynamoDBContracts/flights/UploadErrorRate"],
+    )
     record.alarms_applied = ["DynamoDBContracts/flights/Scans"]
     record.published = {"flights": {"ItemsWritten": 3, "UploadErrorRate": 0.0}}
     record.finish(path)
@@ -140,8 +188,14 @@ def test_the_alarms_and_published_figures_follow_the_schema_and_an_unknown_figur
 def test_the_figures_to_publish_are_the_run_s_per_deployed_table():
     """Written is created plus updated; upload errors are retries plus re-sends, their rate a share of what was sent."""
     record = RunRecord(registry=REGISTRY, blocked={"passengers": ["schema"]})
-    record.synced["flights"] = TableSync("flights", created=250, updated=6, deleted=4, unchanged=10,
-                                         report=LoadReport("flights", 256, 11, 2, 2, 1.5, deleted=4))
+    record.synced["flights"] = TableSync(
+        "flights",
+        created=250,
+        updated=6,
+        deleted=4,
+        unchanged=10,
+        report=LoadReport("flights", 256, 11, 2, 2, 1.5, deleted=4),
+    )
     record.quarantine["flights"] = [QuarantineReason("duplicate", 3, (4, 5, 6)), QuarantineReason("orphan", 1, (9,))]
     record.note("test_item_count[flights]", "flights", "failed", "holds 255 items")
     record.note("test_gsi[flights.aircraft-registration-index]", "flights", "passed")
@@ -149,8 +203,17 @@ def test_the_figures_to_publish_are_the_run_s_per_deployed_table():
     figures = record.figures_to_publish("staging-")
     assert set(figures) == {f"staging-{t.name}" for t in REGISTRY.tables}
     assert figures["staging-flights"] == {
-        "ItemsWritten": 256, "ItemsDeleted": 4, "ItemsUnchanged": 10, "RowsQuarantined": 4, "FailedChecks": 1,
-        "Blocked": 0, "GsisNotActive": 1, "UploadErrors": 4, "UploadErrorRate": 4 / 264, "DurationSeconds": 1.5}
+        "ItemsWritten": 256,
+        "ItemsDeleted": 4,
+        "ItemsUnchanged": 10,
+        "RowsQuarantined": 4,
+        "FailedChecks": 1,
+        "Blocked": 0,
+        "GsisNotActive": 1,
+        "UploadErrors": 4,
+        "UploadErrorRate": 4 / 264,
+        "DurationSeconds": 1.5,
+    }
     assert figures["staging-passengers"]["Blocked"] == 1 and figures["staging-passengers"]["ItemsWritten"] == 0
     assert figures["staging-passengers"]["UploadErrorRate"] == 0.0
 

@@ -1,4 +1,5 @@
 """The report's summary and what is kept out of it."""
+
 import re
 from html import unescape
 
@@ -29,14 +30,33 @@ def test_the_environment_is_an_allow_list():
 
 
 def live_run() -> RunRecord:
-    ledger = Ledger({"flights": TableEntry("flights", "flights.csv", 256, 256, 0, 0,
-                                           [Change("parse_timestamps", "scheduled_departure", 12, "")])})
-    record = RunRecord(registry=REGISTRY, endpoint="http://admin:s3cret@127.0.0.1:49947", target="AWS us-east-1, prefix staging-", ledger=ledger,
-                       blocked={"passengers": ["passengers (passengers.csv, column email): schema: 1 row.\n    first: line 2: <masked>"]},
-                       finished=True, gx_docs="gx/data_docs/local_site/index.html")
-    record.synced["flights"] = TableSync("flights", created_table=True, gsis_added=("aircraft-registration-index",),
-                                         undeclared_gsis=("old-index",), created=250, updated=6,
-                                         report=LoadReport("flights", 256, 11, 2, 0, 0.5))
+    ledger = Ledger(
+        {
+            "flights": TableEntry(
+                "flights", "flights.csv", 256, 256, 0, 0, [Change("parse_timestamps", "scheduled_departure", 12, "")]
+            )
+        }
+    )
+    record = RunRecord(
+        registry=REGISTRY,
+        endpoint="http://admin:s3cret@127.0.0.1:49947",
+        target="AWS us-east-1, prefix staging-",
+        ledger=ledger,
+        blocked={
+            "passengers": ["passengers (passengers.csv, column email): schema: 1 row.\n    first: line 2: <masked>"]
+        },
+        finished=True,
+        gx_docs="gx/data_docs/local_site/index.html",
+    )
+    record.synced["flights"] = TableSync(
+        "flights",
+        created_table=True,
+        gsis_added=("aircraft-registration-index",),
+        undeclared_gsis=("old-index",),
+        created=250,
+        updated=6,
+        report=LoadReport("flights", 256, 11, 2, 0, 0.5),
+    )
     record.found["flights"] = 256
     record.note("test_item_count[flights]", "flights", "passed")
     record.note("test_gsi[flights.aircraft-registration-index]", "flights", "passed")
@@ -58,10 +78,13 @@ def test_the_verdict_and_the_tables_that_stop_it_come_first():
     html = render(live_run())
     assert html.index("DO NOT DEPLOY") < html.index("<h2>Tables</h2>")
     text = cells(html)
-    assert "|to AWS us-east-1, prefix staging-|1 table blocked: passengers · checks failed in 1 more table: flights|" in text
+    assert (
+        "|to AWS us-east-1, prefix staging-|1 table blocked: passengers · checks failed in 1 more table: flights|"
+        in text
+    )
     assert "|flights|: flights: line 5 differs (1 of 3 checks failed)|" in text
     assert "|passengers|: not loaded: passengers (passengers.csv, column email): schema: 1 row.|" in text
-    assert "127.0.0.1:49947" not in html[:html.index("endpoint:")], "an ephemeral port is not the deployment"
+    assert "127.0.0.1:49947" not in html[: html.index("endpoint:")], "an ephemeral port is not the deployment"
 
 
 def test_the_figures_say_what_changed_what_it_cost_and_how_long_it_took():
@@ -75,9 +98,15 @@ def test_the_figures_say_what_changed_what_it_cost_and_how_long_it_took():
 def test_the_sections_follow_in_the_order_a_release_manager_reads():
     html = render(live_run())
     headings = re.findall(r"<h2>([^<(]+)", html)
-    assert [h.strip() for h in headings] == ["Tables", "Changes in DynamoDB", "Alarms", "Figures published",
-                                            "Quarantined rows, by reason",
-                                            "Files that are not tables", "Queries: GSI against Scan with a filter"]
+    assert [h.strip() for h in headings] == [
+        "Tables",
+        "Changes in DynamoDB",
+        "Alarms",
+        "Figures published",
+        "Quarantined rows, by reason",
+        "Files that are not tables",
+        "Queries: GSI against Scan with a filter",
+    ]
     assert html.index("<svg") < html.index("<h2>Tables</h2>"), "the pictures are on the first screen"
 
 
@@ -86,7 +115,10 @@ def test_the_details_show_fixes_changes_quarantine_reasons_and_files_left_out():
     text = cells(html)
     assert "parse_timestamps scheduled_departure ×12" in html
     assert "512 requests/s, 2 retries" in html
-    assert "|flights|250|6|0|0|table created|GSI added: aircraft-registration-index|undeclared GSI kept: old-index|256|12.5|" in text
+    assert (
+        "|flights|250|6|0|0|table created|GSI added: aircraft-registration-index|undeclared GSI kept: old-index|256|12.5|"
+        in text
+    )
     assert "|bookings|bookings.csv|flight_id 9003 has no row in flights|2|6202, 6535|" in text
     assert "|crew_roster.csv|the roster before enrichment" in text
     assert "|flights.flight-number-date-index(flight_number)|7|1.5|12.0|7|256|" in text
@@ -95,11 +127,14 @@ def test_the_details_show_fixes_changes_quarantine_reasons_and_files_left_out():
 
 def test_a_table_created_by_importtable_shows_the_import_s_own_counts():
     record = live_run()
-    record.synced["passengers"] = TableSync("passengers", created=11407,
-                                            imported=ImportCounts("COMPLETED", 11407, 11407, 11407, 0, 9.1))
+    record.synced["passengers"] = TableSync(
+        "passengers", created=11407, imported=ImportCounts("COMPLETED", 11407, 11407, 11407, 0, 9.1)
+    )
     text = cells(render(record))
-    assert ("|created 11,407, updated 0, deleted 0, unchanged 0|ImportTable COMPLETED in 9.1 s: 11,407 staged, "
-            "11,407 processed, 11,407 imported, 0 errors|table created by ImportTable|") in text
+    assert (
+        "|created 11,407, updated 0, deleted 0, unchanged 0|ImportTable COMPLETED in 9.1 s: 11,407 staged, "
+        "11,407 processed, 11,407 imported, 0 errors|table created by ImportTable|"
+    ) in text
 
 
 def test_no_credential_reaches_the_summary():
@@ -140,24 +175,43 @@ def with_alarms(record: RunRecord) -> RunRecord:
     flights = REGISTRY.by_name["flights"]
     requests = declared_alarms([flights], "staging-", None)
     scans, gsis = "DynamoDBContracts/staging-flights/Scans", "DynamoDBContracts/staging-flights/GsisNotActive"
-    record.alarms = AlarmPlan(requests, create=[scans], change={gsis: ["Threshold 5.0 -> 1.0"]},
-                              leave=sorted(set(requests) - {scans, gsis}))
+    record.alarms = AlarmPlan(
+        requests, create=[scans], change={gsis: ["Threshold 5.0 -> 1.0"]}, leave=sorted(set(requests) - {scans, gsis})
+    )
     record.alarms_applied = [scans, gsis]
     record.alarm_drift = {}
-    record.published = {"staging-flights": {"ItemsWritten": 256, "ItemsDeleted": 0, "ItemsUnchanged": 0, "RowsQuarantined": 0,
-                                            "FailedChecks": 1, "Blocked": 0, "GsisNotActive": 0, "UploadErrors": 2,
-                                            "UploadErrorRate": 2 / 258, "DurationSeconds": 0.5}}
+    record.published = {
+        "staging-flights": {
+            "ItemsWritten": 256,
+            "ItemsDeleted": 0,
+            "ItemsUnchanged": 0,
+            "RowsQuarantined": 0,
+            "FailedChecks": 1,
+            "Blocked": 0,
+            "GsisNotActive": 0,
+            "UploadErrors": 2,
+            "UploadErrorRate": 2 / 258,
+            "DurationSeconds": 0.5,
+        }
+    }
     return record
 
 
 def test_the_alarms_show_metric_threshold_what_the_plan_did_and_the_drift():
     text = text_of(with_alarms(live_run()))
-    assert "|DynamoDBContracts/staging-flights/Scans|AWS/DynamoDB SuccessfulRequestLatency (SampleCount, " \
-           "TableName=staging-flights, Operation=Scan)|> 100 in 1 × 300 s|created|none|" in text
-    assert "|DynamoDBContracts/staging-flights/GsisNotActive|DynamoDBContracts GsisNotActive (Maximum, " \
-           "TableName=staging-flights)|≥ 1 in 1 × 300 s|changed: Threshold 5.0 -> 1.0|none|" in text
+    assert (
+        "|DynamoDBContracts/staging-flights/Scans|AWS/DynamoDB SuccessfulRequestLatency (SampleCount, "
+        "TableName=staging-flights, Operation=Scan)|> 100 in 1 × 300 s|created|none|" in text
+    )
+    assert (
+        "|DynamoDBContracts/staging-flights/GsisNotActive|DynamoDBContracts GsisNotActive (Maximum, "
+        "TableName=staging-flights)|≥ 1 in 1 × 300 s|changed: Threshold 5.0 -> 1.0|none|" in text
+    )
     assert "|DynamoDBContracts/staging-flights/UploadErrorRate|" in text and "|> 0.001 in 1 × 300 s|left|none|" in text
-    assert "alarms: 1 created, 1 changed, " in text and ", 0 drifted after the run · notify no one (no --alarm-topic)|" in text
+    assert (
+        "alarms: 1 created, 1 changed, " in text
+        and ", 0 drifted after the run · notify no one (no --alarm-topic)|" in text
+    )
 
 
 def test_an_alarm_that_drifted_says_how_and_a_plan_says_what_it_would_do():
@@ -179,7 +233,10 @@ def test_without_cloudwatch_or_a_sync_the_sections_say_why():
     record = live_run()
     assert "|Alarms (CloudWatch)|not planned (" in text_of(record)
     assert "|Figures published (CloudWatch)|nothing published: this run did not sync" in text_of(record)
-    record.alarms, record.published = "not checked: this server has no CloudWatch", "not published: this server has no CloudWatch"
+    record.alarms, record.published = (
+        "not checked: this server has no CloudWatch",
+        "not published: this server has no CloudWatch",
+    )
     text = text_of(record)
     assert "|Alarms (CloudWatch)|not checked: this server has no CloudWatch|" in text
     assert "|Figures published (CloudWatch)|not published: this server has no CloudWatch|" in text

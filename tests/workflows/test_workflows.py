@@ -1,4 +1,5 @@
 """The workflows in .github/workflows/: actionlint finds nothing in any of them, and the deploy gate keeps its order."""
+
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,9 @@ def actionlint() -> str:
 
 
 def lint(*paths: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([actionlint(), "-no-color", *map(str, paths)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [actionlint(), "-no-color", *map(str, paths)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_there_are_workflows_to_lint():
@@ -37,7 +40,9 @@ def test_actionlint_finds_nothing_in(workflow):
 def test_actionlint_would_catch_a_mistake(tmp_path):
     broken = tmp_path / ".github" / "workflows" / "broken.yml"
     broken.parent.mkdir(parents=True)
-    broken.write_text("on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.no_such_thing }}\n")
+    broken.write_text(
+        "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.no_such_thing }}\n"
+    )
     result = lint(broken)
     assert result.returncode == 1 and "no_such_thing" in result.stdout
 
@@ -64,7 +69,9 @@ def test_credentials_come_from_oidc_roles_only(gate):
     for name in ("plan", "apply"):
         job = gate["jobs"][name]
         assert job["permissions"]["id-token"] == "write"
-        (configure,) = [s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
+        (configure,) = [
+            s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")
+        ]
         assert "role-to-assume" in configure["with"]
 
 

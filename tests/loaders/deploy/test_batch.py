@@ -1,4 +1,5 @@
 """BatchWriteItem from several workers: every item lands exactly once, whatever the server answers."""
+
 import pytest
 from botocore.exceptions import ConnectionClosedError
 
@@ -31,24 +32,32 @@ def test_batches_hold_at_most_25_items_and_16_mb():
 
 
 def test_the_rate_counts_puts_and_deletes_over_the_seconds_taken():
-    assert LoadReport("t", items=300, batches=16, retries=0, unprocessed_retried=0, seconds=2.0, deleted=100).items_per_second == 200
+    assert (
+        LoadReport(
+            "t", items=300, batches=16, retries=0, unprocessed_retried=0, seconds=2.0, deleted=100
+        ).items_per_second
+        == 200
+    )
     assert LoadReport("t", items=3, batches=1, retries=0, unprocessed_retried=0, seconds=0.0).items_per_second == 0.0
 
 
 def test_every_item_lands_once(client, readings, items, readings_table, scan, fast_backoff):
     seen = []
-    report = write_items(client, readings, items, readings_table.key, workers=8, backoff=fast_backoff, progress=seen.append)
+    report = write_items(
+        client, readings, items, readings_table.key, workers=8, backoff=fast_backoff, progress=seen.append
+    )
     assert (report.items, report.batches, report.retries) == (500, 20, 0)
     assert _by_key(scan(readings), readings_table) == _by_key(items, readings_table)
     assert seen == sorted(seen) and seen[-1] == 500
 
 
 def test_unprocessed_items_and_throttling_are_retried_until_all_land(
-        client, admin, readings, items, readings_table, scan, fast_backoff, faults):
+    client, admin, readings, items, readings_table, scan, fast_backoff, faults
+):
     handed_back = []
 
     def answer(call, request_items):
-        (table, requests), = request_items.items()
+        ((table, requests),) = request_items.items()
         if call in (5, 10, 15):
             return faults.THROTTLED
         if call % 3 == 0 and len(requests) > 1:
@@ -71,7 +80,8 @@ def test_unprocessed_items_and_throttling_are_retried_until_all_land(
 
 
 def test_a_connection_cut_midway_and_a_server_error_are_retried(
-        client, readings, items, readings_table, scan, fast_backoff, faults):
+    client, readings, items, readings_table, scan, fast_backoff, faults
+):
     failed = []
 
     def answer(call, request_items):
@@ -90,9 +100,10 @@ def test_a_connection_cut_midway_and_a_server_error_are_retried(
 
 
 def test_items_still_unprocessed_after_the_last_attempt_are_named(
-        client, readings, items, readings_table, fast_backoff, faults):
+    client, readings, items, readings_table, fast_backoff, faults
+):
     def partial(call, request_items):
-        (table, requests), = request_items.items()
+        ((table, requests),) = request_items.items()
         stuck = [r for r in requests if r["PutRequest"]["Item"]["reading_id"]["S"] in ("R0007", "R0421")]
         if not stuck:
             return None
@@ -105,12 +116,16 @@ def test_items_still_unprocessed_after_the_last_attempt_are_named(
     assert "reading_id=R0007" in str(caught.value)
 
 
-def test_a_throttled_table_that_never_recovers_fails_with_every_key(moto_endpoint, readings, items, readings_table, faults):
+def test_a_throttled_table_that_never_recovers_fails_with_every_key(
+    moto_endpoint, readings, items, readings_table, faults
+):
     # Two tries per request: botocore backs throttling off by up to a second, then doubles it.
     impatient = endpoint_client(moto_endpoint, max_attempts=2)
     faults(impatient, lambda call, request_items: faults.THROTTLED)
     few = items[:30]
-    with pytest.raises(ItemsNotWritten, match="ProvisionedThroughputExceededException after botocore's retries") as caught:
+    with pytest.raises(
+        ItemsNotWritten, match="ProvisionedThroughputExceededException after botocore's retries"
+    ) as caught:
         write_items(impatient, readings, few, readings_table.key, backoff=Backoff(base=0.001, cap=0.001, attempts=3))
     assert len(caught.value.keys) == 30
 
@@ -123,7 +138,8 @@ def test_two_items_with_one_key_are_refused_before_anything_is_written(client, r
 
 
 def test_a_load_killed_partway_and_run_again_ends_with_identical_tables(
-        client, moto_endpoint, prefix, readings, items, readings_table, scan, fast_backoff, fast_wait, faults):
+    client, moto_endpoint, prefix, readings, items, readings_table, scan, fast_backoff, fast_wait, faults
+):
     reference = f"{prefix}reference"
     create_table(client, readings_table, reference, fast_wait)
     write_items(client, reference, items, readings_table.key, backoff=fast_backoff)

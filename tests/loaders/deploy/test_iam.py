@@ -6,6 +6,7 @@ by `allows` below, a small evaluator of IAM's Allow statements (Action and
 Resource wildcards, as the IAM User Guide's "IAM JSON policy elements:
 Resource" describes).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,16 @@ from tests.sample import TABLES, TABLES_BY_NAME
 ACCOUNT, REGION, PREFIX = "123456789012", "us-east-1", "stage-"
 # IAM quotas: a managed policy holds at most 6,144 characters, white space not counted.
 MANAGED_POLICY_CHARS = 6144
-WRITES = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
-          "dynamodb:CreateTable", "dynamodb:UpdateTable", "dynamodb:DeleteTable", "dynamodb:UpdateContinuousBackups")
+WRITES = (
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:CreateTable",
+    "dynamodb:UpdateTable",
+    "dynamodb:DeleteTable",
+    "dynamodb:UpdateContinuousBackups",
+)
 READS = ("dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem")
 FLIGHTS = TABLES_BY_NAME["flights"]
 WITHOUT_INDEX = next(t for t in TABLES if not t.indexes)
@@ -38,11 +47,15 @@ EXPIRING = next(t for t in TABLES if t.expiry is not None)
 
 def allows(document: dict, action: str, resource: str) -> bool:
     """Whether an Allow statement of `document` matches `action` (case-insensitive) on `resource`."""
+
     def matches(patterns, value, fold):
         patterns = [patterns] if isinstance(patterns, str) else patterns
         return any(fnmatchcase(value.lower() if fold else value, p.lower() if fold else p) for p in patterns)
-    return any(s["Effect"] == "Allow" and matches(s["Action"], action, True) and matches(s["Resource"], resource, False)
-               for s in document["Statement"])
+
+    return any(
+        s["Effect"] == "Allow" and matches(s["Action"], action, True) and matches(s["Resource"], resource, False)
+        for s in document["Statement"]
+    )
 
 
 def arn(name: str, *, region: str = REGION, account: str = ACCOUNT) -> str:
@@ -90,16 +103,23 @@ def test_indexes_are_queried_only_where_declared(role):
 def test_the_load_role_writes_and_the_others_only_read():
     name = arn(PREFIX + FLIGHTS.name)
     for action in WRITES:
-        assert allows(policy("load", PREFIX, REGION, ACCOUNT, TABLES), action, name) is (action != "dynamodb:DeleteTable"), action
+        assert allows(policy("load", PREFIX, REGION, ACCOUNT, TABLES), action, name) is (
+            action != "dynamodb:DeleteTable"
+        ), action
         for role in ("check", "plan"):
             assert not allows(policy(role, PREFIX, REGION, ACCOUNT, TABLES), action, name), (role, action)
     for role in ROLES:
         assert all(allows(policy(role, PREFIX, REGION, ACCOUNT, TABLES), action, name) for action in READS), role
 
 
-@pytest.mark.parametrize("role, actions", [("load", {"dynamodb:DescribeTimeToLive", "dynamodb:UpdateTimeToLive"}),
-                                           ("check", {"dynamodb:DescribeTimeToLive"}),
-                                           ("plan", {"dynamodb:DescribeTimeToLive"})])
+@pytest.mark.parametrize(
+    "role, actions",
+    [
+        ("load", {"dynamodb:DescribeTimeToLive", "dynamodb:UpdateTimeToLive"}),
+        ("check", {"dynamodb:DescribeTimeToLive"}),
+        ("plan", {"dynamodb:DescribeTimeToLive"}),
+    ],
+)
 def test_time_to_live_rights_reach_only_the_tables_that_declare_an_expiry(role, actions):
     document = policy(role, PREFIX, REGION, ACCOUNT, TABLES)
     for action in ("dynamodb:DescribeTimeToLive", "dynamodb:UpdateTimeToLive"):
@@ -109,18 +129,23 @@ def test_time_to_live_rights_reach_only_the_tables_that_declare_an_expiry(role, 
     assert not any("TimeToLive" in action for statement in without["Statement"] for action in statement["Action"])
 
 
-@pytest.mark.parametrize("role, actions", [
-    ("load", ("cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms")),
-    ("check", ("cloudwatch:DescribeAlarms",)),
-    ("plan", ("cloudwatch:DescribeAlarms",)),
-])
+@pytest.mark.parametrize(
+    "role, actions",
+    [
+        ("load", ("cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms")),
+        ("check", ("cloudwatch:DescribeAlarms",)),
+        ("plan", ("cloudwatch:DescribeAlarms",)),
+    ],
+)
 def test_alarm_rights_reach_only_the_alarms_of_the_prefix(role, actions):
     document = policy(role, PREFIX, REGION, ACCOUNT, TABLES)
     ours = alarm_arn(f"{ALARM_ROOT}{PREFIX}flights/Scans", REGION, ACCOUNT)
     for action in actions:
         assert allows(document, action, ours), action
         assert not allows(document, action, alarm_arn(f"{ALARM_ROOT}other-flights/Scans", REGION, ACCOUNT))
-        assert not allows(document, action, alarm_arn(f"{PREFIX}flights-alarm", REGION, ACCOUNT)), "an alarm not the tool's"
+        assert not allows(document, action, alarm_arn(f"{PREFIX}flights-alarm", REGION, ACCOUNT)), (
+            "an alarm not the tool's"
+        )
     for action in {"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"} - set(actions):
         assert not allows(document, action, ours), action
 
@@ -130,7 +155,8 @@ def test_the_runs_figures_may_be_published_under_the_tools_namespace_only(role, 
     document = policy(role, PREFIX, REGION, ACCOUNT, TABLES)
     granted = [s for s in document["Statement"] if "cloudwatch:PutMetricData" in s["Action"]]
     assert [s.get("Condition") for s in granted] == (
-        [{"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}}] if publishes else [])
+        [{"StringEquals": {"cloudwatch:namespace": METRICS_NAMESPACE}}] if publishes else []
+    )
 
 
 def test_write_policies_writes_one_file_per_role(tmp_path):
@@ -151,14 +177,27 @@ def enforcing_server(tmp_path_factory):
 def clients(enforcing_server):
     """A DynamoDB client per role, each holding only that role's policy."""
     keys = make_users(enforcing_server, ("load", "check"), PREFIX, REGION, ACCOUNT)
-    return {role: boto3.client("dynamodb", endpoint_url=enforcing_server, region_name=REGION,
-                               aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"],
-                               config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
-            for role, key in keys.items()}
+    return {
+        role: boto3.client(
+            "dynamodb",
+            endpoint_url=enforcing_server,
+            region_name=REGION,
+            aws_access_key_id=key["AccessKeyId"],
+            aws_secret_access_key=key["SecretAccessKey"],
+            config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+        )
+        for role, key in keys.items()
+    }
 
 
-ITEM = {"flight_id": {"N": "1001"}, "flight_number": {"S": "EY131"}, "aircraft_registration": {"S": "A6-ETB"},
-        "scheduled_departure": {"S": "2026-03-11T06:35:00Z"}, "origin": {"S": "AUH"}, "status": {"S": "ARRIVED"}}
+ITEM = {
+    "flight_id": {"N": "1001"},
+    "flight_number": {"S": "EY131"},
+    "aircraft_registration": {"S": "A6-ETB"},
+    "scheduled_departure": {"S": "2026-03-11T06:35:00Z"},
+    "origin": {"S": "AUH"},
+    "status": {"S": "ARRIVED"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +206,9 @@ def loaded(clients):
     client, name = clients["load"], PREFIX + FLIGHTS.name
     client.create_table(**create_table_request(FLIGHTS, name))
     client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 0.2})
-    client.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    client.update_continuous_backups(
+        TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
     client.create_backup(TableName=name, BackupName="before-load")
     client.batch_write_item(RequestItems={name: [{"PutRequest": {"Item": ITEM}}]})
     return name
@@ -185,12 +226,21 @@ def test_the_check_policy_reads_and_its_writes_are_refused(clients, loaded):
     assert client.describe_table(TableName=loaded)["Table"]["TableStatus"] == "ACTIVE"
     assert client.scan(TableName=loaded)["Items"] == [ITEM]
     index = FLIGHTS.indexes[0]
-    assert client.query(TableName=loaded, IndexName=index.name, KeyConditionExpression="#k = :v",
-                        ExpressionAttributeNames={"#k": index.hash_key},
-                        ExpressionAttributeValues={":v": ITEM[index.hash_key]})["Count"] == 1
-    for action, refused in (("PutItem", lambda: client.put_item(TableName=loaded, Item=ITEM)),
-                            ("DeleteItem", lambda: client.delete_item(TableName=loaded, Key={"flight_id": {"N": "1001"}})),
-                            ("CreateTable", lambda: client.create_table(**create_table_request(FLIGHTS, PREFIX + "other")))):
+    assert (
+        client.query(
+            TableName=loaded,
+            IndexName=index.name,
+            KeyConditionExpression="#k = :v",
+            ExpressionAttributeNames={"#k": index.hash_key},
+            ExpressionAttributeValues={":v": ITEM[index.hash_key]},
+        )["Count"]
+        == 1
+    )
+    for action, refused in (
+        ("PutItem", lambda: client.put_item(TableName=loaded, Item=ITEM)),
+        ("DeleteItem", lambda: client.delete_item(TableName=loaded, Key={"flight_id": {"N": "1001"}})),
+        ("CreateTable", lambda: client.create_table(**create_table_request(FLIGHTS, PREFIX + "other"))),
+    ):
         with pytest.raises(ClientError) as error:
             refused()
         # AWS answers AccessDeniedException in JSON; moto answers 403 with an XML AccessDenied body.
@@ -209,10 +259,18 @@ def test_only_a_load_role_that_may_import_gets_the_rights_of_an_import():
     assert allows(document, "s3:PutObject", "arn:aws:s3:::imports-bucket/dynamodb/run/flights/part-0.json.gz")
     assert not allows(document, "s3:PutObject", "arn:aws:s3:::imports-bucket/other/part-0.json.gz")
     assert not allows(document, "s3:PutObject", "arn:aws:s3:::other-bucket/dynamodb/part-0.json.gz")
-    assert allows(document, "logs:PutLogEvents", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws-dynamodb/imports:log-stream:x")
-    assert not allows(policy("load", PREFIX, REGION, ACCOUNT, TABLES), "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name))
+    assert allows(
+        document, "logs:PutLogEvents", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws-dynamodb/imports:log-stream:x"
+    )
+    assert not allows(
+        policy("load", PREFIX, REGION, ACCOUNT, TABLES), "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name)
+    )
     for role in ("check", "plan"):
-        assert not allows(policy(role, PREFIX, REGION, ACCOUNT, TABLES, staging=STAGING), "dynamodb:ImportTable", arn(PREFIX + FLIGHTS.name))
+        assert not allows(
+            policy(role, PREFIX, REGION, ACCOUNT, TABLES, staging=STAGING),
+            "dynamodb:ImportTable",
+            arn(PREFIX + FLIGHTS.name),
+        )
     findings = analyze_policy_string(json.dumps(document)).findings
     assert [(f.issue, f.detail) for f in findings] == []
 
@@ -229,7 +287,10 @@ def test_every_role_may_read_the_declared_tables_by_export_into_the_staging_expo
     # The export writes with the caller's rights ("Requesting a table export in DynamoDB"); the run reads and deletes.
     for action in ("s3:PutObject", "s3:PutObjectAcl", "s3:AbortMultipartUpload", "s3:GetObject", "s3:DeleteObject"):
         assert allows(document, action, exported), action
-        assert not allows(document, action, "arn:aws:s3:::imports-bucket/dynamodb/run/flights/part-0.json.gz") or role == "load"
+        assert (
+            not allows(document, action, "arn:aws:s3:::imports-bucket/dynamodb/run/flights/part-0.json.gz")
+            or role == "load"
+        )
         assert not allows(document, action, "arn:aws:s3:::other-bucket/dynamodb/exports/x"), action
     [listing] = [s for s in document["Statement"] if s["Sid"] == "ExportList"]
     assert listing["Condition"] == {"StringLike": {"s3:prefix": ["dynamodb/exports/*"]}}
@@ -240,4 +301,3 @@ def test_every_role_may_read_the_declared_tables_by_export_into_the_staging_expo
 def test_no_role_may_export_where_no_run_reads_by_export(role):
     document = policy(role, PREFIX, REGION, ACCOUNT, TABLES, staging=STAGING)
     assert not any("Export" in action for statement in document["Statement"] for action in statement["Action"])
-

@@ -3,6 +3,7 @@
 On moto: its UpdateTable accepts SSESpecification for a table it did not create and ignores it, as a server that
 takes a change and never applies it does.
 """
+
 import json
 
 from loaders.deploy.plan import plan_tables
@@ -14,15 +15,24 @@ from tests.loaders.conftest import reading_rows
 
 
 def test_encryption_the_server_accepted_and_never_applied_is_reported_with_the_run_that_asked(
-        client, admin, prefix, readings_table, tmp_path, fast_backoff, fast_wait):
+    client, admin, prefix, readings_table, tmp_path, fast_backoff, fast_wait
+):
     name, memory = f"{prefix}readings", tmp_path / "requested.json"
-    admin.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=key_schema(("reading_id",)),
-                       AttributeDefinitions=[{"AttributeName": "reading_id", "AttributeType": "S"}])
+    admin.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=key_schema(("reading_id",)),
+        AttributeDefinitions=[{"AttributeName": "reading_id", "AttributeType": "S"}],
+    )
     expected = {readings_table.name: [row_to_item(r, readings_table) for r in reading_rows(3)]}
 
     def run(run_id: str):
-        plan = plan_tables(client, [readings_table], expected, prefix, requested=read_requested(memory, deployment_of(client)))
-        done = apply_plan(client, plan, run_id=run_id, rollback_dir=tmp_path / "rollback", backoff=fast_backoff, wait=fast_wait)
+        plan = plan_tables(
+            client, [readings_table], expected, prefix, requested=read_requested(memory, deployment_of(client))
+        )
+        done = apply_plan(
+            client, plan, run_id=run_id, rollback_dir=tmp_path / "rollback", backoff=fast_backoff, wait=fast_wait
+        )
         remember(memory, deployment_of(client), plan, {t.name: t.protected for t in done.tables.values()}, run_id)
         return plan.tables[0]
 
@@ -33,21 +43,39 @@ def test_encryption_the_server_accepted_and_never_applied_is_reported_with_the_r
         assert later.unapplied == {"encryption": "run-1"}
         assert later.protect == () and later.actions == []
         assert later.summary()["unapplied"] == [
-            "encryption requested in run run-1, still not applied by the server (not requested again)"]
-    assert json.loads(memory.read_text()) == {"deployment": deployment_of(client), "tables": {name: {"encryption": "run-1"}}}
-    other = plan_tables(client, [readings_table], expected, prefix, requested=read_requested(memory, "another deployment"))
+            "encryption requested in run run-1, still not applied by the server (not requested again)"
+        ]
+    assert json.loads(memory.read_text()) == {
+        "deployment": deployment_of(client),
+        "tables": {name: {"encryption": "run-1"}},
+    }
+    other = plan_tables(
+        client, [readings_table], expected, prefix, requested=read_requested(memory, "another deployment")
+    )
     assert other.tables[0].protect == ("encryption",) and not other.tables[0].unapplied, "another deployment's memory"
 
 
 def test_a_protection_the_server_applied_is_forgotten(client, admin, prefix, readings_table, tmp_path):
     name, memory = f"{prefix}readings", tmp_path / "requested.json"
     here = deployment_of(client)
-    memory.write_text(json.dumps({"deployment": here, "tables": {name: {"deletion protection": "run-0"},
-                                                                 "other-table": {"encryption": "run-0"}}}))
-    admin.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=key_schema(("reading_id",)),
-                       AttributeDefinitions=[{"AttributeName": "reading_id", "AttributeType": "S"}],
-                       DeletionProtectionEnabled=True)
-    plan = plan_tables(client, [readings_table], {readings_table.name: []}, prefix, requested=read_requested(memory, here))
+    memory.write_text(
+        json.dumps(
+            {
+                "deployment": here,
+                "tables": {name: {"deletion protection": "run-0"}, "other-table": {"encryption": "run-0"}},
+            }
+        )
+    )
+    admin.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=key_schema(("reading_id",)),
+        AttributeDefinitions=[{"AttributeName": "reading_id", "AttributeType": "S"}],
+        DeletionProtectionEnabled=True,
+    )
+    plan = plan_tables(
+        client, [readings_table], {readings_table.name: []}, prefix, requested=read_requested(memory, here)
+    )
     assert plan.tables[0].unapplied == {}
     remember(memory, here, plan, {}, "run-1")
     assert read_requested(memory, here) == {"other-table": {"encryption": "run-0"}}

@@ -1,4 +1,5 @@
 """Capacity units by DynamoDB's published rules, worked out by hand for a few items."""
+
 from contracts.dynamodb import item_size
 from contracts.table import Index
 from loaders.dynamodb.capacity import projected_size, read_units, write_units
@@ -23,8 +24,10 @@ def test_a_scan_costs_a_unit_per_4_kb_read_and_half_when_eventually_consistent()
 
 def test_counting_a_gsi_reads_only_the_items_it_holds(readings_table):
     index = Index("code-index", "code", projection="KEYS_ONLY")
-    items = [{"reading_id": {"S": "R0001"}, "code": {"S": "c" * 4000}, "sensor": {"S": "S" * 9000}},
-             {"reading_id": {"S": "R0002"}, "sensor": {"S": "S1"}}]
+    items = [
+        {"reading_id": {"S": "R0001"}, "code": {"S": "c" * 4000}, "sensor": {"S": "S" * 9000}},
+        {"reading_id": {"S": "R0002"}, "sensor": {"S": "S1"}},
+    ]
     # Only the first is in the index, projected to its keys: 10 + 5 + 4 + 4000 = 4,019 bytes, 1 unit, halved.
     assert [projected_size(item, readings_table, index) for item in items] == [4019, 0]
     assert read_units(4019, consistent=False) == 0.5

@@ -3,6 +3,7 @@ sharing an index key whose digits collide share one entry and the index loses an
 ten thousand items share a key (found on nycflights13: 90 of 336,776 flights missing from a `dest` GSI). AWS
 keeps every item; `patches/dynalite+4.0.0.patch`, applied by `npm ci`, keys the entry by the whole item key.
 """
+
 import hashlib
 import itertools
 
@@ -25,15 +26,29 @@ def colliding_keys() -> tuple[str, str]:
 def test_two_items_sharing_an_index_key_are_both_in_the_index_whatever_their_keys_hash_to(dynalite_endpoint):
     client = boto3.client("dynamodb", endpoint_url=dynalite_endpoint, region_name="us-east-1", **FAKE_CREDENTIALS)
     client.create_table(
-        TableName="index-entries", BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}, {"AttributeName": "dest", "AttributeType": "S"}],
+        TableName="index-entries",
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "k", "AttributeType": "S"},
+            {"AttributeName": "dest", "AttributeType": "S"},
+        ],
         KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
-        GlobalSecondaryIndexes=[{"IndexName": "dest-index", "KeySchema": [{"AttributeName": "dest", "KeyType": "HASH"}],
-                                 "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "dest-index",
+                "KeySchema": [{"AttributeName": "dest", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
+        ],
+    )
     client.get_waiter("table_exists").wait(TableName="index-entries", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
     keys = colliding_keys()
     for key in keys:
         client.put_item(TableName="index-entries", Item={"k": {"S": key}, "dest": {"S": "ORD"}})
-    found = client.query(TableName="index-entries", IndexName="dest-index", KeyConditionExpression="dest = :d",
-                         ExpressionAttributeValues={":d": {"S": "ORD"}})["Items"]
+    found = client.query(
+        TableName="index-entries",
+        IndexName="dest-index",
+        KeyConditionExpression="dest = :d",
+        ExpressionAttributeValues={":d": {"S": "ORD"}},
+    )["Items"]
     assert sorted(item["k"]["S"] for item in found) == sorted(keys)

@@ -1,4 +1,5 @@
 """Endpoint URLs: one parse that agrees with how botocore connects, and no secret in any output."""
+
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
@@ -9,33 +10,39 @@ CANARY = "CANARY-7f3e9a"
 BACKSLASH = "http://10.255.255.1:8000\\@127.0.0.1:8000"
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("http://127.0.0.1:8000", Endpoint("http", "127.0.0.1", 8000, "")),
-    ("HTTP://LOCALHOST:8000/", Endpoint("http", "localhost", 8000, "/")),
-    ("https://dynamodb.eu-west-1.amazonaws.com", Endpoint("https", "dynamodb.eu-west-1.amazonaws.com", None, "")),
-    ("http://[::1]:8000", Endpoint("http", "::1", 8000, "")),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://127.0.0.1:8000", Endpoint("http", "127.0.0.1", 8000, "")),
+        ("HTTP://LOCALHOST:8000/", Endpoint("http", "localhost", 8000, "/")),
+        ("https://dynamodb.eu-west-1.amazonaws.com", Endpoint("https", "dynamodb.eu-west-1.amazonaws.com", None, "")),
+        ("http://[::1]:8000", Endpoint("http", "::1", 8000, "")),
+    ],
+)
 def test_a_plain_url_is_parsed_once(url, expected):
     assert parse_endpoint(url) == expected
     assert parse_endpoint(expected.url) == expected
 
 
-@pytest.mark.parametrize(("url", "problem"), [
-    (BACKSLASH, "backslash"),
-    ("http://u:pw@127.0.0.1:8000", "user info"),
-    ("http://127.0.0.1:8000@10.0.0.1", "user info"),
-    ("http://127.0.0.1:8000/?x=1", "query"),
-    ("http://127.0.0.1:8000/#frag", "query or a fragment"),
-    ("http://127.0.0.1 :8000", "space"),
-    ("http://127.0.0.1:8000\n", "control"),
-    ("ftp://127.0.0.1:8000", "scheme"),
-    ("127.0.0.1:8000", "scheme"),
-    ("http://", "no host"),
-    ("http://127.0.0.1:99999", "port"),
-    ("http://127%2e0.0.1:8000", "percent"),
-    ("http://127.0.0.1:8000:9", "port"),
-    ("http://ex_ample.com", "botocore"),
-])
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        (BACKSLASH, "backslash"),
+        ("http://u:pw@127.0.0.1:8000", "user info"),
+        ("http://127.0.0.1:8000@10.0.0.1", "user info"),
+        ("http://127.0.0.1:8000/?x=1", "query"),
+        ("http://127.0.0.1:8000/#frag", "query or a fragment"),
+        ("http://127.0.0.1 :8000", "space"),
+        ("http://127.0.0.1:8000\n", "control"),
+        ("ftp://127.0.0.1:8000", "scheme"),
+        ("127.0.0.1:8000", "scheme"),
+        ("http://", "no host"),
+        ("http://127.0.0.1:99999", "port"),
+        ("http://127%2e0.0.1:8000", "percent"),
+        ("http://127.0.0.1:8000:9", "port"),
+        ("http://ex_ample.com", "botocore"),
+    ],
+)
 def test_anything_ambiguous_is_refused(url, problem):
     with pytest.raises(UnsafeEndpoint, match=problem):
         parse_endpoint(url)
@@ -71,13 +78,16 @@ def test_a_refusal_shows_no_secret():
     assert "http://***@127.0.0.1:9/" in str(refused.value)
 
 
-@pytest.mark.parametrize("url", [
-    f"http://u:{CANARY}@127.0.0.1:9/?t={CANARY}",
-    f"http://{CANARY}:pw@127.0.0.1:9",
-    f"http://127.0.0.1:9/?a=1&token={CANARY}#{CANARY}",
-    f"http://u:{CANARY}%21@127.0.0.1:9",
-    f"http://10.255.255.1:8000\\{CANARY}@127.0.0.1:8000",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"http://u:{CANARY}@127.0.0.1:9/?t={CANARY}",
+        f"http://{CANARY}:pw@127.0.0.1:9",
+        f"http://127.0.0.1:9/?a=1&token={CANARY}#{CANARY}",
+        f"http://u:{CANARY}%21@127.0.0.1:9",
+        f"http://10.255.255.1:8000\\{CANARY}@127.0.0.1:8000",
+    ],
+)
 def test_scrub_removes_every_secret_from_botocores_message(url):
     message = str(EndpointConnectionError(endpoint_url=url + "/", error="refused"))
     assert CANARY in message

@@ -8,6 +8,7 @@ manifest and leaves DescribeExport's `ExportManifest` out; AWS writes
 `aws_manifests` writes them for moto's real data file, as AWS would: the tool
 reads one layout, AWS's.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -42,12 +43,20 @@ def item(i: int) -> dict:
 def table(admin, prefix, fast_wait) -> str:
     """A table of ITEMS items with point-in-time recovery on."""
     name = f"{prefix}cargo"
-    admin.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                       AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+    admin.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    )
     wait_until_active(admin, name, fast_wait)
-    admin.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    admin.update_continuous_backups(
+        TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
     for start in range(0, ITEMS, 25):
-        admin.batch_write_item(RequestItems={name: [{"PutRequest": {"Item": item(i)}} for i in range(start, min(start + 25, ITEMS))]})
+        admin.batch_write_item(
+            RequestItems={name: [{"PutRequest": {"Item": item(i)}} for i in range(start, min(start + 25, ITEMS))]}
+        )
     return name
 
 
@@ -57,12 +66,17 @@ def rows(items) -> dict:
 
 
 def stored(s3, bucket: str) -> list[str]:
-    return [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket) for o in page.get("Contents", [])]
+    return [
+        o["Key"]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        for o in page.get("Contents", [])
+    ]
 
 
 @pytest.fixture
 def aws_manifests(s3):
     """`aws_manifests(client, bucket)`: the client's DescribeExport answers name AWS's manifests, written for moto's data files."""
+
     def install(client, bucket: str) -> None:
         written: dict[str, str] = {}
 
@@ -77,20 +91,36 @@ def aws_manifests(s3):
                 lines = []
                 for key in data:
                     body = gzip.decompress(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-                    lines.append({"itemCount": len(body.splitlines()), "md5Checksum": "", "etag": "", "dataFileS3Key": key})
+                    lines.append(
+                        {"itemCount": len(body.splitlines()), "md5Checksum": "", "etag": "", "dataFileS3Key": key}
+                    )
                 files_key, summary_key = f"{root}/manifest-files.json", f"{root}/manifest-summary.json"
                 s3.put_object(Bucket=bucket, Key=files_key, Body="".join(json.dumps(line) + "\n" for line in lines))
-                s3.put_object(Bucket=bucket, Key=summary_key, Body=json.dumps({
-                    "version": "2020-06-30", "exportArn": arn, "s3Bucket": bucket, "manifestFilesS3Key": files_key,
-                    "itemCount": sum(line["itemCount"] for line in lines), "outputFormat": "DYNAMODB_JSON"}))
+                s3.put_object(
+                    Bucket=bucket,
+                    Key=summary_key,
+                    Body=json.dumps(
+                        {
+                            "version": "2020-06-30",
+                            "exportArn": arn,
+                            "s3Bucket": bucket,
+                            "manifestFilesS3Key": files_key,
+                            "itemCount": sum(line["itemCount"] for line in lines),
+                            "outputFormat": "DYNAMODB_JSON",
+                        }
+                    ),
+                )
                 written[arn] = summary_key
             description["ExportManifest"] = written[arn]
 
         client.meta.events.register("after-call.dynamodb.DescribeExport", manifests)
+
     return install
 
 
-def test_an_export_reads_every_item_as_scan_gives_it_and_leaves_nothing_behind(client, admin, s3, bucket, table, aws_manifests):
+def test_an_export_reads_every_item_as_scan_gives_it_and_leaves_nothing_behind(
+    client, admin, s3, bucket, table, aws_manifests
+):
     aws_manifests(client, bucket)
     counted = []
     pages = list(export_pages(client, s3, table, bucket, "staging/", on_page=counted.append, wait=QUICK))
@@ -109,7 +139,9 @@ def test_pages_hold_about_a_megabyte_of_exported_json(client, s3, bucket, table,
     assert sum(sizes) == ITEMS and len(sizes) > 10 and max(sizes) < 40
 
 
-def test_the_export_is_written_under_the_staging_prefix_in_a_folder_of_its_own(client, s3, bucket, table, aws_manifests):
+def test_the_export_is_written_under_the_staging_prefix_in_a_folder_of_its_own(
+    client, s3, bucket, table, aws_manifests
+):
     aws_manifests(client, bucket)
     seen = set()
     for _ in export_pages(client, s3, table, bucket, "staging/", wait=QUICK):
@@ -126,7 +158,9 @@ def test_a_plan_may_read_by_export_since_an_export_changes_no_table(client, s3, 
 
 def test_moto_writes_no_manifest_and_the_export_is_refused_as_unreadable(client, s3, bucket, table):
     """When moto writes AWS's manifests this fails: drop `aws_manifests` from the tests above."""
-    with pytest.raises(ExportUnreadable, match=rf"{table}: the export .* cannot be read: DescribeExport names no manifest"):
+    with pytest.raises(
+        ExportUnreadable, match=rf"{table}: the export .* cannot be read: DescribeExport names no manifest"
+    ):
         list(export_pages(client, s3, table, bucket, "", wait=QUICK))
     assert stored(s3, bucket) == []
 
@@ -135,7 +169,9 @@ def test_a_data_file_holding_other_than_its_manifest_lists_is_unreadable(client,
     aws_manifests(client, bucket)
 
     def one_more(parsed, **_):
-        summary = json.loads(s3.get_object(Bucket=bucket, Key=parsed["ExportDescription"]["ExportManifest"])["Body"].read())
+        summary = json.loads(
+            s3.get_object(Bucket=bucket, Key=parsed["ExportDescription"]["ExportManifest"])["Body"].read()
+        )
         files_key = summary["manifestFilesS3Key"]
         entry = json.loads(s3.get_object(Bucket=bucket, Key=files_key)["Body"].read())
         s3.put_object(Bucket=bucket, Key=files_key, Body=json.dumps({**entry, "itemCount": ITEMS + 1}))
@@ -149,17 +185,27 @@ def test_a_data_file_holding_other_than_its_manifest_lists_is_unreadable(client,
 
 def test_a_failed_export_raises_awss_failure_code_and_message(client, s3, table):
     # moto fails an export to a bucket that does not exist, as AWS does, with S3NoSuchBucket.
-    with pytest.raises(ExportFailed, match=rf"{table}: the export \S+ to S3 FAILED \(S3NoSuchBucket: The specified bucket "
-                                           r"does not exist\)\. Check that the staging bucket exists"):
+    with pytest.raises(
+        ExportFailed,
+        match=rf"{table}: the export \S+ to S3 FAILED \(S3NoSuchBucket: The specified bucket "
+        r"does not exist\)\. Check that the staging bucket exists",
+    ):
         list(export_pages(client, s3, table, "no-such-staging-bucket", "", wait=QUICK))
 
 
 def test_an_export_still_running_at_the_deadline_says_how_to_follow_it(client, fabricate):
     arn = "arn:aws:dynamodb:us-east-1:123456789012:table/cargo/export/01234567890123-a1b2c3d4"
-    client.meta.events.register("before-send.dynamodb.DescribeExport", lambda request, **_: fabricate(
-        request, 200, {"ExportDescription": {"ExportArn": arn, "ExportStatus": "IN_PROGRESS"}}))
-    with pytest.raises(TableNotReady, match=f"cargo: the export {arn} is still IN_PROGRESS after 0 s; follow it with "
-                                            "DescribeExport, and delete what it writes to s3://b/p/ once it has ended"):
+    client.meta.events.register(
+        "before-send.dynamodb.DescribeExport",
+        lambda request, **_: fabricate(
+            request, 200, {"ExportDescription": {"ExportArn": arn, "ExportStatus": "IN_PROGRESS"}}
+        ),
+    )
+    with pytest.raises(
+        TableNotReady,
+        match=f"cargo: the export {arn} is still IN_PROGRESS after 0 s; follow it with "
+        "DescribeExport, and delete what it writes to s3://b/p/ once it has ended",
+    ):
         wait_for_export(client, "cargo", arn, exporting.Wait(timeout=0.05, delay=0.01), "s3://b/p/")
 
 
@@ -178,18 +224,25 @@ def test_a_stop_asked_between_pages_ends_the_read(client, s3, bucket, table, aws
 
 def test_a_table_without_point_in_time_recovery_cannot_be_exported(admin, table):
     assert export_problem(admin, table) is None
-    admin.update_continuous_backups(TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False})
+    admin.update_continuous_backups(
+        TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False}
+    )
     assert export_problem(admin, table) == (
         f"{table} cannot be read by export: point-in-time recovery is DISABLED, and an export reads from it; "
-        "declare point_in_time_recovery in its contract (a sync turns it on), or set --export-threshold=0 to Scan it")
+        "declare point_in_time_recovery in its contract (a sync turns it on), or set --export-threshold=0 to Scan it"
+    )
 
 
-@pytest.mark.parametrize("policy, hint, chosen", [
-    (ExportPolicy(bucket="b"), exporting.EXPORT_THRESHOLD, True),
-    (ExportPolicy(bucket="b"), exporting.EXPORT_THRESHOLD - 1, False),
-    (ExportPolicy(threshold=0, bucket="b"), 10**9, False),
-    (ExportPolicy(), 10**9, False),
-], ids=["at-the-threshold", "below-it", "threshold-0-never", "no-staging-bucket"])
+@pytest.mark.parametrize(
+    "policy, hint, chosen",
+    [
+        (ExportPolicy(bucket="b"), exporting.EXPORT_THRESHOLD, True),
+        (ExportPolicy(bucket="b"), exporting.EXPORT_THRESHOLD - 1, False),
+        (ExportPolicy(threshold=0, bucket="b"), 10**9, False),
+        (ExportPolicy(), 10**9, False),
+    ],
+    ids=["at-the-threshold", "below-it", "threshold-0-never", "no-staging-bucket"],
+)
 def test_the_policy_exports_big_tables_only_where_it_may(policy, hint, chosen):
     assert policy.chooses(hint) is chosen
 
@@ -207,7 +260,9 @@ def test_a_big_table_is_read_by_export_and_a_small_one_by_scan(client, s3, bucke
 
 
 def test_a_big_table_without_pitr_is_read_by_scan_and_the_plan_says_why(client, admin, s3, bucket, table):
-    admin.update_continuous_backups(TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False})
+    admin.update_continuous_backups(
+        TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False}
+    )
     description = dict(client.describe_table(TableName=table)["Table"], ItemCount=ITEMS)
     pages, note = table_pages(client, table, description, ExportPolicy(threshold=1, bucket=bucket), s3)
     assert sum(len(page) for page in pages) == ITEMS

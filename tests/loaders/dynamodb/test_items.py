@@ -1,4 +1,5 @@
 """Rows to items and back: the contract's types, nothing rounded, nothing invented."""
+
 from decimal import Decimal
 
 import pandas as pd
@@ -23,12 +24,27 @@ R0003,S1,000001,,0,"[""T1""]"
 R0004,S3,,0.5,,[]
 """
 READINGS_ITEMS = [
-    {"reading_id": {"S": "R0001"}, "sensor": {"S": "S1"}, "code": {"S": "004512"},
-     "value": {"N": "3.14159265358979323846264338327950288"}, "count": {"N": "1042"}, "tags": {"SS": ["T0", "T4"]}},
-    {"reading_id": {"S": "R0002"}, "sensor": {"S": "S2"}, "value": {"N": "12345678901234567890123456789012345678"},
-     "count": {"N": "7"}},
-    {"reading_id": {"S": "R0003"}, "sensor": {"S": "S1"}, "code": {"S": "000001"}, "count": {"N": "0"},
-     "tags": {"SS": ["T1"]}},
+    {
+        "reading_id": {"S": "R0001"},
+        "sensor": {"S": "S1"},
+        "code": {"S": "004512"},
+        "value": {"N": "3.14159265358979323846264338327950288"},
+        "count": {"N": "1042"},
+        "tags": {"SS": ["T0", "T4"]},
+    },
+    {
+        "reading_id": {"S": "R0002"},
+        "sensor": {"S": "S2"},
+        "value": {"N": "12345678901234567890123456789012345678"},
+        "count": {"N": "7"},
+    },
+    {
+        "reading_id": {"S": "R0003"},
+        "sensor": {"S": "S1"},
+        "code": {"S": "000001"},
+        "count": {"N": "0"},
+        "tags": {"SS": ["T1"]},
+    },
     {"reading_id": {"S": "R0004"}, "sensor": {"S": "S3"}, "value": {"N": "0.5"}},
 ]
 
@@ -49,41 +65,50 @@ def test_numbers_are_sent_as_their_exact_decimal_text(readings_table):
     assert item_to_row(item)["value"] == Decimal(pi)
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("1" * 39, "39 significant digits"),
-    ("NaN", "not a finite decimal number"),
-    ("Infinity", "not a finite decimal number"),
-    ("1E+200", "outside DynamoDB"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("1" * 39, "39 significant digits"),
+        ("NaN", "not a finite decimal number"),
+        ("Infinity", "not a finite decimal number"),
+        ("1E+200", "outside DynamoDB"),
+    ],
+)
 def test_numbers_dynamodb_cannot_hold_are_refused(readings_table, text, problem):
     with pytest.raises(ItemConversionError, match=problem) as caught:
         row_to_item({"reading_id": "R0001", "sensor": "S1", "value": text}, readings_table, line=12)
     assert (caught.value.table, caught.value.column, caught.value.line) == ("readings", "value", 12)
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("9" * 38, None),
-    ("-" + "9" * 38, None),
-    ("0." + "0" * 36 + "1", None),  # 1E-37
-    ("1" * 20 + "." + "1" * 18, None),
-    ("1" * 39, "39 significant digits"),
-    ("1" * 38 + ".1", "39 significant digits"),
-    ("0" * 39, None),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("9" * 38, None),
+        ("-" + "9" * 38, None),
+        ("0." + "0" * 36 + "1", None),  # 1E-37
+        ("1" * 20 + "." + "1" * 18, None),
+        ("1" * 39, "39 significant digits"),
+        ("1" * 38 + ".1", "39 significant digits"),
+        ("0" * 39, None),
+    ],
+)
 def test_plain_numbers_are_judged_as_decimals_are(text, problem):
     """Plain digits are judged without a Decimal; at the limits the verdict is the same."""
     assert number_problem(text) == (problem and f"{problem}; DynamoDB keeps 38")
 
 
 def test_a_merged_number_column_is_a_number_set_from_the_fixers_to_the_items_read_back(tmp_path):
-    raw = pd.DataFrame({"turnaround_id": ["TA001"] * 4 + ["TA002", "TA003"], "station": ["DXB"] * 4 + ["AUH", "DOH"],
-                        "delay_minutes": ["15", "5", "15.0", "100", "2.50", None]}, dtype=object)
+    raw = pd.DataFrame(
+        {
+            "turnaround_id": ["TA001"] * 4 + ["TA002", "TA003"],
+            "station": ["DXB"] * 4 + ["AUH", "DOH"],
+            "delay_minutes": ["15", "5", "15.0", "100", "2.50", None],
+        },
+        dtype=object,
+    )
     fixed = write_csv(fix_table(TURNAROUNDS, raw, {}, Registry((TURNAROUNDS,))).frame, tmp_path / TURNAROUNDS.file)
     assert (tmp_path / TURNAROUNDS.file).read_text(encoding="utf-8") == (
-        "turnaround_id,station,delays\n"
-        'TA001,DXB,"[""5"", ""15"", ""100""]"\n'
-        'TA002,AUH,"[""2.50""]"\n'
-        "TA003,DOH,[]\n"
+        'turnaround_id,station,delays\nTA001,DXB,"[""5"", ""15"", ""100""]"\nTA002,AUH,"[""2.50""]"\nTA003,DOH,[]\n'
     )
     checks = (check_columns, check_schema, check_primary_key, check_dynamodb_rules)
     assert [v for check in checks for v in check(TURNAROUNDS, fixed)] == []
@@ -94,13 +119,20 @@ def test_a_merged_number_column_is_a_number_set_from_the_fixers_to_the_items_rea
         {"turnaround_id": {"S": "TA003"}, "station": {"S": "DOH"}},
     ]
     assert [item_to_row(item).get("delays") for item in items] == [
-        frozenset({Decimal(5), Decimal(15), Decimal(100)}), frozenset({Decimal("2.5")}), None]
+        frozenset({Decimal(5), Decimal(15), Decimal(100)}),
+        frozenset({Decimal("2.5")}),
+        None,
+    ]
 
 
-@pytest.mark.parametrize("cell, problem", [
-    ('["5", "NaN"]', "a member: not a finite decimal number"),
-    ('["1", "1.0"]', r"a number twice \(1 and 1.0 are one number\)"),
-], ids=["a member that is no number", "one number twice"])
+@pytest.mark.parametrize(
+    "cell, problem",
+    [
+        ('["5", "NaN"]', "a member: not a finite decimal number"),
+        ('["1", "1.0"]', r"a number twice \(1 and 1.0 are one number\)"),
+    ],
+    ids=["a member that is no number", "one number twice"],
+)
 def test_a_number_set_dynamodb_cannot_hold_is_refused(cell, problem):
     with pytest.raises(ItemConversionError, match=problem) as caught:
         row_to_item({"turnaround_id": "TA001", "station": "DXB", "delays": cell}, TURNAROUNDS, line=4)
@@ -128,16 +160,27 @@ def test_a_fixed_csv_becomes_items_with_empty_cells_left_out(tmp_path, readings_
 
 
 def test_a_bad_cell_is_named_by_its_file_line(tmp_path, readings_table):
-    write_csv(pd.DataFrame([{"reading_id": "R0001", "sensor": "S1", "count": "1"},
-                            {"reading_id": "R0002", "sensor": "S1", "count": "1.0.0"}]), tmp_path / "r.csv")
+    write_csv(
+        pd.DataFrame(
+            [
+                {"reading_id": "R0001", "sensor": "S1", "count": "1"},
+                {"reading_id": "R0002", "sensor": "S1", "count": "1.0.0"},
+            ]
+        ),
+        tmp_path / "r.csv",
+    )
     with pytest.raises(ItemConversionError, match=r"readings.count, line 3"):
         frame_to_items(read_table(tmp_path / "r.csv", readings_table, fixed=True), readings_table)
 
 
 def test_items_read_back_typed_by_their_attribute_types():
     item = {"reading_id": {"S": "R0001"}, "code": {"S": "004512"}, "count": {"N": "7"}, "tags": {"SS": ["T4", "T0"]}}
-    assert item_to_row(item) == {"reading_id": "R0001", "code": "004512", "count": Decimal(7),
-                                 "tags": frozenset({"T0", "T4"})}
+    assert item_to_row(item) == {
+        "reading_id": "R0001",
+        "code": "004512",
+        "count": Decimal(7),
+        "tags": frozenset({"T0", "T4"}),
+    }
 
 
 def test_item_key_takes_the_declared_key(stations_table):

@@ -1,5 +1,6 @@
 """One read of a live table kept small: digests equal exactly when DynamoDB holds items equal, whole items only where
 they differ, pages read in parallel segments through a short queue."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -20,7 +21,9 @@ def test_digests_are_equal_exactly_when_dynamodb_holds_the_items_equal():
     assert item_digest(item) == item_digest(same)
     assert item_digest(item) != item_digest(dict(item, n={"S": "1042"})), "a number stored as a string differs"
     assert item_digest(item) != item_digest(dict(item, n={"N": "1043"}))
-    assert item_digest(item) != item_digest({k: v for k, v in item.items() if k != "tags"}), "a missing attribute differs"
+    assert item_digest(item) != item_digest({k: v for k, v in item.items() if k != "tags"}), (
+        "a missing attribute differs"
+    )
     assert key_digest(item, ("id",)) == key_digest(same, ("id",)) != key_digest({"id": {"S": "R0002"}}, ("id",))
 
 
@@ -32,17 +35,29 @@ def test_a_frame_s_items_are_made_a_chunk_at_a_time_and_are_the_same_items(readi
     assert list(walked) == list(walked) == frame_to_items(frame, readings_table)
 
 
-def test_a_read_keeps_digests_gsi_membership_and_looked_up_columns_and_whole_items_only_where_they_differ(readings_table,
-                                                                                                        make_rows):
+def test_a_read_keeps_digests_gsi_membership_and_looked_up_columns_and_whole_items_only_where_they_differ(
+    readings_table, make_rows
+):
     rows = make_rows(6)
     expected = [row_to_item(row, readings_table) for row in rows]
-    live = [dict(expected[0], sensor={"S": "changed"}), *expected[1:5], {"reading_id": {"S": "R9999"}, "sensor": {"S": "x"}}]
-    read = read_live([live[:3], live[3:]], readings_table, "readings", None,
-                     expected_digests(expected, readings_table, "readings"), watched=("reading_id", "count"))
+    live = [
+        dict(expected[0], sensor={"S": "changed"}),
+        *expected[1:5],
+        {"reading_id": {"S": "R9999"}, "sensor": {"S": "x"}},
+    ]
+    read = read_live(
+        [live[:3], live[3:]],
+        readings_table,
+        "readings",
+        None,
+        expected_digests(expected, readings_table, "readings"),
+        watched=("reading_id", "count"),
+    )
     assert read.count == 6 and len(read.digests) == 6
     assert list(read.differing.values()) == [live[0]] and read.unexpected == [live[5]]
-    assert read.carrying == {index.name: sum(all(k in item for k in index.key) for item in live)
-                             for index in readings_table.indexes}
+    assert read.carrying == {
+        index.name: sum(all(k in item for k in index.key) for item in live) for index in readings_table.indexes
+    }
     assert read.columns["reading_id"] == [item["reading_id"]["S"] for item in live]
     assert read.columns["count"][5] is None, "an absent attribute is None in its column"
 
@@ -63,8 +78,9 @@ def test_a_parallel_scan_yields_every_item_once_through_its_queue(client, readin
     assert sorted(keys) == sorted(item["reading_id"]["S"] for item in written) and sum(counted) == 120
 
 
-def test_a_reader_that_stops_early_ends_the_segments_and_an_error_reaches_the_reader(client, readings, readings_table,
-                                                                                    make_rows):
+def test_a_reader_that_stops_early_ends_the_segments_and_an_error_reaches_the_reader(
+    client, readings, readings_table, make_rows
+):
     write_items(client, readings, [row_to_item(row, readings_table) for row in make_rows(60)], readings_table.key)
     pages = scan_pages(client, readings, segments=4)
     next(pages)

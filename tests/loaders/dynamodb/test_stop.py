@@ -1,4 +1,5 @@
 """A stop asked reaches every thread: a wait between tries ends at once, and no client sends its next request."""
+
 from __future__ import annotations
 
 import threading
