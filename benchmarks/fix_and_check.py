@@ -35,9 +35,7 @@ def _rows(folder: Path) -> int:
 def run_gate(data_dir: Path, out_dir: Path) -> tuple[float, float, int]:
     """Seconds, peak MB and exit code of `pytest -m preupload` on `data_dir`.
 
-    The peak is that of the whole process tree (the gate may run its
-    checkpoint in a second process), sampled every 50 ms, or the run's own
-    resident peak if that is larger.
+    The peak is that of the whole process tree: the gate may run its checkpoint in a second process.
     """
     command = [
         sys.executable,
@@ -50,6 +48,15 @@ def run_gate(data_dir: Path, out_dir: Path) -> tuple[float, float, int]:
         f"--data-dir={data_dir}",
         f"--out-dir={out_dir}",
     ]
+    return measured(command)
+
+
+def measured(command: list[str]) -> tuple[float, float, int]:
+    """Seconds, peak MB and exit code of `command`, run from the project's folder.
+
+    The peak is that of the whole process tree, sampled every 50 ms, or the
+    command's own resident peak if that is larger.
+    """
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sampled, done = [0.0], threading.Event()

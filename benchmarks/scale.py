@@ -21,42 +21,19 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.fix_and_check import export, tree_rss_mb  # noqa: E402
+from benchmarks.fix_and_check import export, measured  # noqa: E402
 from plugin.servers import DynaliteServer, MotoServer  # noqa: E402
 
 CHANGED_TABLE, UPDATED, WITHDRAWN, ADDED = "baggage.csv", 100, 50, 10
-
-
-def measured(command: list[str]) -> tuple[float, float, int]:
-    """Seconds, peak MB of the process tree (sampled every 50 ms) and exit code of `command`."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak, done = [0.0], threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.05):
-            peak[0] = max(peak[0], tree_rss_mb(child.pid))
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    return seconds, max(peak[0], usage.ru_maxrss * 1024 / 1e6), os.waitstatus_to_exitcode(status)
 
 
 def change(raw: Path, into: Path) -> Path:

@@ -18,6 +18,11 @@ from reporting.record import RUN_SCHEMA
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def child_pytest(*args: str) -> list[str]:
+    """The command of a child pytest run as a user types it, quiet and in the tests' own order."""
+    return [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *args]
+
+
 def run_suite(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, str | None]:
     """{test id: failure message, or None if it passed}. Options take `=` so paths outside the repo work.
 

@@ -40,7 +40,6 @@ import resource
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -54,7 +53,7 @@ from pipeline.stages import lock_out_dir
 from plugin.servers import MotoServer
 from tests.personal import leaked
 from tests.plugin.fault_proxy import Die, Drop, FaultProxy, Request, Stall
-from tests.pytest_run import ROOT, failures, verdicts_of
+from tests.pytest_run import ROOT, child_pytest, failures, verdicts_of
 from tests.sample import TABLES
 
 RAW = ROOT / "data" / "raw"
@@ -149,13 +148,7 @@ def start(
 ) -> subprocess.Popen:
     """The live suite (counts and items) against `endpoint`, out dir `out` (`folder/out`), canaries in its environment."""
     folder.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:randomly",
+    command = child_pytest(
         "plugin/suites/test_live.py",
         "-m",
         "live",
@@ -168,7 +161,7 @@ def start(
         f"--junitxml={folder / 'junit.xml'}",
         f"--html={folder / 'report.html'}",
         "--self-contained-html",
-    ]
+    )
     return subprocess.Popen(
         command,
         cwd=ROOT,

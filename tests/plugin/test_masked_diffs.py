@@ -9,11 +9,10 @@ synced into moto, then every item's e-mail is changed behind the tool's back, an
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
 
-from tests.pytest_run import ROOT, failures, verdicts_of
+from tests.pytest_run import ROOT, child_pytest, failures, verdicts_of
 
 CONTRACTS = """
 import pandera.pandas as pa
@@ -45,13 +44,7 @@ CHECKS = "test_items_equal_fixed_rows or test_query_pattern"
 
 def run(tmp_path, server, name: str, *options: str) -> tuple[subprocess.CompletedProcess, dict[str, str]]:
     folder = tmp_path / name
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:randomly",
+    command = child_pytest(
         "plugin/suites/test_live.py",
         "-m",
         "live",
@@ -66,7 +59,7 @@ def run(tmp_path, server, name: str, *options: str) -> tuple[subprocess.Complete
         f"--html={folder / 'report.html'}",
         "--self-contained-html",
         *options,
-    ]
+    )
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     outputs = {"stdout": done.stdout, "stderr": done.stderr}
     outputs |= {

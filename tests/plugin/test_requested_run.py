@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
 from loaders.dynamodb.schema import key_schema
 from tests.plugin.test_masked_diffs import CONTRACTS
-from tests.pytest_run import ROOT, failures, skip_reasons, verdicts_of
+from tests.pytest_run import ROOT, child_pytest, failures, skip_reasons, verdicts_of
 
 PREFIX = "asked-"
 CHECKS = "test_item_count or test_table_is_protected"
@@ -22,13 +21,7 @@ CHECKS = "test_item_count or test_table_is_protected"
 
 def run(tmp_path, server) -> tuple[subprocess.CompletedProcess, dict, dict, dict[str, str]]:
     """The live subset on the shared out dir; its output, run.json, plan.json and the skip reasons."""
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:randomly",
+    command = child_pytest(
         "plugin/suites/test_live.py",
         "-m",
         "live",
@@ -40,7 +33,7 @@ def run(tmp_path, server) -> tuple[subprocess.CompletedProcess, dict, dict, dict
         f"--endpoint-url={server}",
         f"--table-prefix={PREFIX}",
         f"--junitxml={tmp_path / 'junit.xml'}",
-    ]
+    )
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert not failures(verdicts_of(tmp_path / "junit.xml")), done.stdout[-3000:]
 

@@ -16,14 +16,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.plugin.test_faults import CHECKS, export  # noqa: F401 (a fixture: the small export)
-from tests.pytest_run import ROOT
+from tests.pytest_run import ROOT, child_pytest
 
 # How long a stopped run may take to end, from the signal to the exit of the process. The promise is 5 s, and a
 # stop takes 0.5 to 4.5 s here (2 cores shared with other runs; each test prints its figure): the bound leaves room
@@ -84,13 +83,7 @@ def alive(pid: int) -> bool:
 def test_a_signal_stops_the_stage_in_seconds_and_leaves_no_process(tmp_path, export, stage, signal_name):  # noqa: F811
     plugin, settings = STAGES[stage]
     reached, record, out = tmp_path / "reached", tmp_path / "record", tmp_path / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:randomly",
+    command = child_pytest(
         "-p",
         f"tests.plugin.{plugin}",
         "plugin/suites/test_live.py",
@@ -100,7 +93,7 @@ def test_a_signal_stops_the_stage_in_seconds_and_leaves_no_process(tmp_path, exp
         f"{CHECKS} or test_foreign_keys_live",
         f"--data-dir={export}",
         f"--out-dir={out}",
-    ]
+    )
     child = subprocess.Popen(
         command,
         cwd=ROOT,
