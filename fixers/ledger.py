@@ -28,6 +28,8 @@ class TableEntry:
     quarantined: int | None = None
     changes: list[Change] = field(default_factory=list)
     error: str | None = None
+    # Parents that could not be fixed, when they are why this table was not: its own file may be fine.
+    blocked_by: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -135,6 +135,7 @@ def fix_export(data_dir: Path, out_dir: Path, registry: Registry, *, max_bytes: 
         ]
         if missing_parents:
             entry.error = f"{table.file}: cannot check orphans: {', '.join(missing_parents)} could not be fixed"
+            entry.blocked_by = missing_parents
             continue
         try:
             raw = read_table(data_dir / table.file, table, fixed=refixing, folder=data_dir, max_bytes=max_bytes)

@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from data import manifest
-from tests.pytest_run import ROOT, failures, run_suite
+from tests.pytest_run import ROOT, failures, run_suite, skip_reasons
 
 SAMPLE = manifest.load()
 
@@ -121,3 +121,17 @@ def test_tables_nobody_touched_still_pass(planted):
         "test_foreign_keys[bookings.passenger_id->passengers]",
     ):
         assert planted[test_id] is None, planted[test_id]
+
+
+def test_a_table_not_fixed_because_its_parent_could_not_be_is_skipped_with_that_cause(tmp_path):
+    """One undecodable flights.csv: its own check fails; the tables whose orphans it decides are skipped, not failed."""
+    copy = tmp_path / "export"
+    shutil.copytree(ROOT / "data" / "raw", copy)
+    _replace_in(copy / "flights.csv", b"\n", b"\n\x81", count=1)
+    verdicts = run_suite(
+        tmp_path, "plugin/suites/test_preupload.py", "-m", "preupload", "-k", "test_file_reads", f"--data-dir={copy}"
+    )
+    assert set(failures(verdicts)) == {"test_file_reads[flights]"}
+    skipped = skip_reasons(tmp_path / "junit.xml")
+    assert skipped["test_file_reads[bookings]"].startswith("blocked: flights could not be fixed")
+    assert skipped["test_file_reads[Baggage]"].startswith("blocked: bookings could not be fixed")
