@@ -196,7 +196,7 @@ def _show_plan(reporter, the_plan: Plan) -> None:
         if table_plan.blocked:
             reporter.write_line(f"plan: {table_plan.name}: BLOCKED: {table_plan.blocked.splitlines()[0]}")
         elif table_plan.changes_anything:
-            changes = ", ".join(f"{kind} {n}" for kind, n in counts.items() if n)
+            changes = ", ".join(f"{kind} {n:,}" for kind, n in counts.items() if n)
             actions = "; ".join(table_plan.actions)
             reporter.write_line(f"plan: {table_plan.name}: {changes}" + (f"; {actions}" if actions else ""))
             if table_plan.update:
@@ -210,7 +210,7 @@ def _show_plan(reporter, the_plan: Plan) -> None:
             reporter.write_line(f"plan: {table_plan.name}: {note}")
     totals = the_plan.totals()
     reporter.write_line(
-        "plan: " + ", ".join(f"{kind} {n}" for kind, n in totals.items()) + f" items in {len(the_plan.tables)} tables"
+        "plan: " + ", ".join(f"{kind} {n:,}" for kind, n in totals.items()) + f" items in {len(the_plan.tables)} tables"
     )
 
 

@@ -59,16 +59,16 @@ def _will(step: RolledBack) -> str:
     if step.backup is not None:
         return f"{step.name}: migrated by the run, left as it is: restore it from backup {step.backup} (RestoreTableFromBackup)"
     if step.dropped:
-        return f"{step.name}: delete the table, which the run created ({step.removed} items)"
-    return f"{step.name}: put back {step.restored} items as they were, delete {step.removed} items the run created"
+        return f"{step.name}: delete the table, which the run created ({step.removed:,} items)"
+    return f"{step.name}: put back {step.restored:,} items as they were, delete {step.removed:,} items the run created"
 
 
 def _did(step: RolledBack) -> str:
     if step.backup is not None:
         return f"{step.name}: migrated; restore it from backup {step.backup} (RestoreTableFromBackup)"
     if step.dropped:
-        return f"{step.name}: table deleted, which the run created ({step.removed} items)"
-    return f"{step.name}: {step.restored} items put back, {step.removed} created items deleted"
+        return f"{step.name}: table deleted, which the run created ({step.removed:,} items)"
+    return f"{step.name}: {step.restored:,} items put back, {step.removed:,} created items deleted"
 
 
 @contextmanager

@@ -46,10 +46,10 @@ def table_progress(
         nonlocal last
         last = done
         while steps and total and done >= steps[0] * total:
-            print(f"{name}: {done}/{total} items ({int(steps.pop(0) * 100)}%)", file=stream, flush=True)
+            print(f"{name}: {done:,}/{total:,} items ({int(steps.pop(0) * 100)}%)", file=stream, flush=True)
 
     yield advance
-    print(f"{name}: {last}/{total} items {verb}", file=stream, flush=True)
+    print(f"{name}: {last:,}/{total:,} items {verb}", file=stream, flush=True)
 
 
 def read_progress(name: str, total: int) -> AbstractContextManager[Callable[[int], None]]:

@@ -19,10 +19,10 @@ def test_quiet_mode_prints_every_quarter_and_the_end():
         for done in range(1000, 8001, 1000):
             advance(done)
     assert stream.getvalue().splitlines() == [
-        "bookings: 2000/8000 items (25%)",
-        "bookings: 4000/8000 items (50%)",
-        "bookings: 6000/8000 items (75%)",
-        "bookings: 8000/8000 items written",
+        "bookings: 2,000/8,000 items (25%)",
+        "bookings: 4,000/8,000 items (50%)",
+        "bookings: 6,000/8,000 items (75%)",
+        "bookings: 8,000/8,000 items written",
     ]
 
 
