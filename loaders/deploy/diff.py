@@ -80,11 +80,11 @@ def diff_items(
             before = live.differing.get(key_digest(item, key))
             if before is not None:
                 plan.update.append(Update(item, before, _differing(item, before)))
-    plan.unchanged = live.count - len(live.unexpected) - len(live.differing)
+    plan.unchanged = live.count - live.unexpected - len(live.differing)
     if plan.table.sync == "mirror":
-        plan.delete = live.unexpected
+        plan.delete = live.stale
     else:
-        plan.kept = len(live.unexpected)
+        plan.kept = live.unexpected
 
 
 def trip_breaker(plan: TablePlan, allow_mass_delete: bool) -> None:

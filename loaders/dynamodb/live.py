@@ -27,8 +27,10 @@ class LiveTable:
     `digests` maps each item's key digest to its item digest. `columns` holds,
     item by item in read order, the values (typed as `item_to_row` types them,
     None where absent) of the columns the live checks look up. `unexpected`
-    are the whole live items whose key was not expected, `differing` (by key
-    digest) those whose content differs from the expected item.
+    counts the live items whose key was not expected; a table that mirrors its
+    export keeps them whole in `stale` (they are its deletes), one that only
+    upserts does not (they are the rest of its live items). `differing` (by key
+    digest) holds the items whose content differs from the expected item.
     """
 
     name: str
@@ -37,7 +39,8 @@ class LiveTable:
     digests: dict[Digest, Digest] = field(default_factory=dict)
     columns: dict[str, list] = field(default_factory=dict)
     carrying: dict[str, int] = field(default_factory=dict)  # by GSI: the items holding all its key attributes
-    unexpected: list[Item] = field(default_factory=list)
+    unexpected: int = 0
+    stale: list[Item] = field(default_factory=list)
     differing: dict[Digest, Item] = field(default_factory=dict)
     index_counts: dict[str, int] = field(default_factory=dict)  # by GSI: its own count, read from the index
     index_bytes: dict[str, int] = field(default_factory=dict)  # by GSI: bytes it holds, for what counting it costs
@@ -105,7 +108,9 @@ def read_live(
             if expected is not None:
                 want = expected.get(key)
                 if want is None:
-                    live.unexpected.append(item)
+                    live.unexpected += 1
+                    if table.sync == "mirror":
+                        live.stale.append(item)
                 elif want != digest:
                     live.differing[key] = item
     return live

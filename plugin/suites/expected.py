@@ -93,7 +93,7 @@ def live_difference(frame: pd.DataFrame, table: Table, live: LiveTable, shown: i
             first = (row, _found(live, key, text, table))
         if len(missing_keys) >= min(shown, len(missing)) and (first is not None or not differing):
             break
-    extra_keys = [key_of(item_to_row(item), table) for item in live.unexpected if key_digest(item, table.key) in extra][
+    extra_keys = [key_of(item_to_row(item), table) for item in live.stale if key_digest(item, table.key) in extra][
         :shown
     ]
     return LiveDifference(len(missing), missing_keys, len(extra), extra_keys, len(differing), first)

@@ -3,6 +3,8 @@ they differ, pages read in parallel segments through a short queue."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -54,7 +56,7 @@ def test_a_read_keeps_digests_gsi_membership_and_looked_up_columns_and_whole_ite
         watched=("reading_id", "count"),
     )
     assert read.count == 6 and len(read.digests) == 6
-    assert list(read.differing.values()) == [live[0]] and read.unexpected == [live[5]]
+    assert list(read.differing.values()) == [live[0]] and (read.unexpected, read.stale) == (1, [live[5]])
     assert read.carrying == {
         index.name: sum(all(k in item for k in index.key) for item in live) for index in readings_table.indexes
     }
@@ -87,3 +89,16 @@ def test_a_reader_that_stops_early_ends_the_segments_and_an_error_reaches_the_re
     pages.close()  # returns: the segments see the reader gone and end, rather than wait on a full queue
     with pytest.raises(Exception, match="ResourceNotFoundException|not found"):
         list(scan_pages(client, readings + "-missing", segments=4))
+
+
+def test_a_table_that_only_upserts_counts_the_live_items_it_does_not_expect_without_keeping_them(
+    readings_table, make_rows
+):
+    """They are the rest of its live items, not deletes: kept whole, they would hold the whole table."""
+    upserting = dataclasses.replace(readings_table, sync="upsert")
+    expected = [row_to_item(row, upserting) for row in make_rows(3)]
+    others = [{"reading_id": {"S": f"R9{n:03d}"}, "sensor": {"S": "x"}} for n in range(4)]
+    read = read_live(
+        [expected + others], upserting, "readings", None, expected_digests(expected, upserting, "readings")
+    )
+    assert (read.count, read.unexpected, read.stale) == (7, 4, [])
