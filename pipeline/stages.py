@@ -207,7 +207,7 @@ def apply(
         settings.out_dir / REQUESTED_FILE,
         deployment_of(client, settings.aws_profile),
         the_plan,
-        {t.name: t.protected for t in done.tables.values()},
+        done.tables,
         settings.run_id,
     )
     return done

@@ -28,6 +28,21 @@ PROTECTIONS = {
 }
 
 
+# What a CreateTable request declares (loaders.dynamodb.schema.create_table_request); point-in-time recovery can only
+# be turned on once the table exists.
+GIVEN_AT_CREATION = ("deletion protection", "encryption")
+
+
+def declared_protection(table: Table) -> tuple[str, ...]:
+    """The protections the contract declares (keys of PROTECTIONS)."""
+    declared = {
+        "deletion protection": table.deletion_protection,
+        "encryption": table.encryption == "AWS_MANAGED_KMS",
+        "point-in-time recovery": table.point_in_time_recovery,
+    }
+    return tuple(kind for kind, wanted in declared.items() if wanted)
+
+
 def missing_protection(client, table: Table, name: str, description: dict) -> tuple[str, ...]:
     """What the contract declares for the table's protection and the live table lacks (keys of PROTECTIONS)."""
     missing = []

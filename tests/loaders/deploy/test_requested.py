@@ -9,8 +9,11 @@ import json
 from loaders.deploy.plan import plan_tables
 from loaders.deploy.requested import deployment_of, read_requested, remember
 from loaders.deploy.sync import apply_plan
+from loaders.dynamodb.client import endpoint_client
 from loaders.dynamodb.items import row_to_item
+from loaders.dynamodb.protection import declared_protection
 from loaders.dynamodb.schema import key_schema
+from loaders.rules.guard import install_guard
 from tests.loaders.conftest import reading_rows
 
 
@@ -33,7 +36,7 @@ def test_encryption_the_server_accepted_and_never_applied_is_reported_with_the_r
         done = apply_plan(
             client, plan, run_id=run_id, rollback_dir=tmp_path / "rollback", backoff=fast_backoff, wait=fast_wait
         )
-        remember(memory, deployment_of(client), plan, {t.name: t.protected for t in done.tables.values()}, run_id)
+        remember(memory, deployment_of(client), plan, done.tables, run_id)
         return plan.tables[0]
 
     first = run("run-1")
@@ -79,3 +82,28 @@ def test_a_protection_the_server_applied_is_forgotten(client, admin, prefix, rea
     assert plan.tables[0].unapplied == {}
     remember(memory, here, plan, {}, "run-1")
     assert read_requested(memory, here) == {"other-table": {"encryption": "run-0"}}
+
+
+def test_protections_a_created_table_was_declared_with_are_not_asked_again_where_the_server_never_shows_them(
+    dynalite_endpoint, readings_table, tmp_path, fast_backoff, fast_wait
+):
+    """dynalite takes CreateTable's DeletionProtectionEnabled and SSESpecification and shows neither; an UpdateTable
+    asking for them again would be refused (ValidationException), failing every rerun."""
+    client = endpoint_client(dynalite_endpoint)
+    install_guard(client)
+    memory, expected = tmp_path / "requested.json", {readings_table.name: []}
+
+    def run(run_id: str):
+        plan = plan_tables(client, [readings_table], expected, requested=read_requested(memory, deployment_of(client)))
+        done = apply_plan(
+            client, plan, run_id=run_id, rollback_dir=tmp_path / "rollback", backoff=fast_backoff, wait=fast_wait
+        )
+        remember(memory, deployment_of(client), plan, done.tables, run_id)
+        return plan.tables[0], done.tables[readings_table.name]
+
+    created, _ = run("run-1")
+    assert created.actions[0].startswith("create table")
+    again, done = run("run-2")
+    given = {kind for kind in ("deletion protection", "encryption") if kind in declared_protection(readings_table)}
+    assert given and again.unapplied == dict.fromkeys(given, "run-1")
+    assert not given & set(again.protect) and not given & set(done.unprotected), done.unprotected
