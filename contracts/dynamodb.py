@@ -142,8 +142,9 @@ def item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
 
 @lru_cache(maxsize=65536)
 def _number_value(text: str) -> str:
-    """One spelling per value: 1042, 1042.0 and 1.042E+3 all give '1042'."""
-    return format(Decimal(text).normalize(_EXACT), "f")
+    """One spelling per value: 1042, 1042.0 and 1.042E+3 all give '1042'; -0 and 0 give '0' (equal by value)."""
+    value = Decimal(text)
+    return "0" if value.is_zero() else format(value.normalize(_EXACT), "f")
 
 
 def comparable(value: Mapping[str, Any]) -> tuple[str, Any]:

@@ -9,7 +9,7 @@
     client = connect(settings, settings.endpoint_url)
     the_plan = plan(client, settings, expected)
     done = apply(client, settings, the_plan)
-    live = verify(client, settings, the_plan, done)
+    live = verify(client, settings, the_plan, done, expected)
     expectations = check_live(settings, dataset, live)
 The pytest plugin (`plugin/`) calls exactly these, one stage per session fixture.
 """

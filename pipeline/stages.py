@@ -41,7 +41,7 @@ from loaders.deploy.sync import SyncResult, apply_plan
 from loaders.dynamodb.client import cloudwatch_client, make_client, profile_session
 from loaders.dynamodb.items import FrameItems
 from loaders.dynamodb.live import LiveTable, expected_digests, read_live, watched_columns
-from loaders.dynamodb.readback import count_items, table_pages
+from loaders.dynamodb.readback import READ_BY_EXPORT, count_items, table_pages
 from loaders.dynamodb.tables import describe, table_name
 from loaders.rules.guard import install_guard
 from pipeline.settings import Settings
@@ -268,9 +268,11 @@ def verify(
         else:
             if table.name in plans:
                 plans[table.name].live = None  # stale once the sync wrote the table: not held beside the new read
-            pages, _ = table_pages(client, name, description, exports, s3, on_page)
-            digests = expected_digests(expected[table.name], table, name) if table.name in expected else None
+            items = expected.get(table.name)
+            pages, note = table_pages(client, name, description, exports, s3, on_page, len(items or ()))
+            digests = expected_digests(items, table, name) if items is not None else None
             live = read_live(pages, table, name, description, digests, columns[table.name])
+            live.by_export = note == READ_BY_EXPORT
         live.description = description
         live_indexes = {i["IndexName"] for i in description.get("GlobalSecondaryIndexes", [])}
         live.index_counts = {i.name: count_items(client, name, i.name) for i in table.indexes if i.name in live_indexes}
@@ -280,7 +282,7 @@ def verify(
         descriptions = list(pool.map(lambda t: describe(client, table_name(t, settings.table_prefix)), chosen))
         # ItemCount lags (by hours on AWS; dynalite keeps none): right after a sync, the items written say more.
         total = sum(
-            len(expected[t.name]) if t.name in expected else int(d.get("ItemCount", 0))
+            max(int(d.get("ItemCount", 0)), len(expected.get(t.name, ())))
             for t, d in zip(chosen, descriptions)
             if d is not None and not reused(t)
         )

@@ -30,7 +30,7 @@ from loaders.dynamodb.export import NO_EXPORTS, ExportPolicy
 from loaders.dynamodb.items import Item
 from loaders.dynamodb.live import LiveTable, expected_digests
 from loaders.dynamodb.protection import PROTECTIONS, missing_protection
-from loaders.dynamodb.readback import table_pages
+from loaders.dynamodb.readback import READ_BY_EXPORT, table_pages
 from loaders.dynamodb.schema import compare_schema
 from loaders.dynamodb.tables import describe, table_name
 from loaders.errors import DuplicateItemKey, KeySchemaMismatch, StagingMissing
@@ -232,9 +232,10 @@ def plan_table(
     plan.protect = tuple(kind for kind in missing if kind not in plan.unapplied)
     plan.actions += [PROTECTIONS[kind] for kind in plan.protect]
     plan_ttl(client, plan, new=False)
-    pages, plan.read_note = table_pages(client, name, description, exports, s3)
+    pages, plan.read_note = table_pages(client, name, description, exports, s3, expected=len(expected))
     diff_items(plan, expected, pages, description, watched, digests)
     plan.live_count = plan.live.count
+    plan.live.by_export = plan.read_note == READ_BY_EXPORT
     plan.read_units = plan.live.read_units
     trip_breaker(plan, allow_mass_delete)
     return plan

@@ -18,6 +18,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from contracts.dynamodb import number_problem, number_set_problem
 from contracts.source import line_of, parse_set
 from contracts.table import Table
+from loaders.dynamodb import stop
 from loaders.errors import ItemConversionError
 
 Item = dict[str, dict[str, Any]]
@@ -116,6 +117,8 @@ class FrameItems:
 
     The frame is what the gate checked; its items in client format take ten
     times its memory, so a plan or a sync walks them instead of keeping them.
+    A walk sends no request, so it looks for a stop (Ctrl-C) itself, a chunk
+    at a time: a million items take half a minute to digest.
     """
 
     def __init__(self, frame: pd.DataFrame, table: Table):
@@ -126,6 +129,8 @@ class FrameItems:
 
     def __iter__(self) -> Iterator[Item]:
         for start in range(0, len(self.frame), CHUNK_ROWS):
+            if stop.asked():
+                raise stop.StopAsked("the run was asked to stop")
             yield from frame_to_items(self.frame.iloc[start : start + CHUNK_ROWS], self.table)
 
 

@@ -74,9 +74,9 @@ def scan_pages(
             put(error)
 
     with ThreadPoolExecutor(max_workers=segments, thread_name_prefix=f"scan-{table}") as pool:
-        for number in range(segments):
-            pool.submit(segment, number)
         try:
+            for number in range(segments):
+                pool.submit(segment, number)
             running = segments
             while running:
                 entry = queue.get()
@@ -92,8 +92,9 @@ def scan_pages(
             closed.set()
 
 
-# Pages each segment may have read ahead of the reader (a page is up to 1 MB).
-QUEUED_PAGES_PER_SEGMENT = 2
+# Pages each segment may have read ahead of the reader: a page is up to 1 MB, about 16 MB as Python objects, and
+# the reader, which digests every item, is the slower side.
+QUEUED_PAGES_PER_SEGMENT = 1
 _SEGMENT_DONE = object()
 
 
@@ -104,14 +105,17 @@ def table_pages(
     exports: ExportPolicy = NO_EXPORTS,
     s3=None,
     on_page: Callable[[int], None] | None = None,
+    expected: int = 0,
 ) -> tuple[Iterator[list[Item]], str | None]:
     """A whole table page by page, and how it is read when that is worth saying.
 
-    By export when `exports` chooses it for the table's ItemCount (a hint)
-    and its point-in-time recovery is on; else by a parallel Scan, with the
-    reason when an export was chosen and cannot be made.
+    By export when `exports` chooses it for the table's size and its
+    point-in-time recovery is on; else by a parallel Scan, with the reason
+    when an export was chosen and cannot be made. The size is a hint: the
+    larger of ItemCount (AWS refreshes it about every six hours, dynalite
+    keeps none) and the items the export holds (`expected`).
     """
-    hint = int(description.get("ItemCount", 0))
+    hint = max(int(description.get("ItemCount", 0)), expected)
     if not exports.chooses(hint) or s3 is None:
         return scan_pages(client, name, segments_for(hint), on_page), None
     problem = export_problem(client, name)

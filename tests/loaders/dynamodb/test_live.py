@@ -10,6 +10,7 @@ import pytest
 
 from loaders.deploy.batch import write_items
 from loaders.dynamodb import items as items_module
+from loaders.dynamodb import stop
 from loaders.dynamodb.digests import item_digest, key_digest
 from loaders.dynamodb.items import FrameItems, frame_to_items, row_to_item
 from loaders.dynamodb.live import expected_digests, read_live
@@ -27,6 +28,7 @@ def test_digests_are_equal_exactly_when_dynamodb_holds_the_items_equal():
         "a missing attribute differs"
     )
     assert key_digest(item, ("id",)) == key_digest(same, ("id",)) != key_digest({"id": {"S": "R0002"}}, ("id",))
+    assert item_digest({"n": {"N": "-0.0"}}) == item_digest({"n": {"N": "0"}}), "-0 and 0 are one number"
 
 
 def test_a_frame_s_items_are_made_a_chunk_at_a_time_and_are_the_same_items(readings_table, make_rows, monkeypatch):
@@ -62,6 +64,28 @@ def test_a_read_keeps_digests_gsi_membership_and_looked_up_columns_and_whole_ite
     }
     assert read.columns["reading_id"] == [item["reading_id"]["S"] for item in live]
     assert read.columns["count"][5] is None, "an absent attribute is None in its column"
+
+
+def test_walking_a_frame_s_items_stops_when_asked(readings_table, make_rows, monkeypatch):
+    """Making items sends no request, so no client refuses one: the walk itself ends, between chunks."""
+    monkeypatch.setattr(items_module, "CHUNK_ROWS", 5)
+    walked = iter(FrameItems(pd.DataFrame(make_rows(23)), readings_table))
+    next(walked)
+    stop.ask()
+    try:
+        with pytest.raises(stop.StopAsked):
+            list(walked)
+    finally:
+        stop.reset()
+
+
+def test_a_table_read_by_export_costs_no_read_capacity_but_its_gsi_counts(readings_table, make_rows):
+    items = [row_to_item(row, readings_table) for row in make_rows(40)]
+    read = read_live([items], readings_table, "readings", None)
+    read.index_counts = {index.name: 0 for index in readings_table.indexes}
+    scanned = read.read_units
+    read.by_export = True
+    assert 0 < read.read_units < scanned
 
 
 def test_two_expected_items_with_one_key_are_refused_before_anything_is_read(readings_table, make_rows):
@@ -101,4 +125,7 @@ def test_a_table_that_only_upserts_counts_the_live_items_it_does_not_expect_with
     read = read_live(
         [expected + others], upserting, "readings", None, expected_digests(expected, upserting, "readings")
     )
-    assert (read.count, read.unexpected, read.stale) == (7, 4, [])
+    assert (read.count, read.unexpected, read.stale, len(read.digests)) == (7, 4, [], 3)
+    assert read.carrying == {
+        index.name: sum(all(k in item for k in index.key) for item in expected + others) for index in upserting.indexes
+    }, "the index holds them all the same"
