@@ -191,6 +191,16 @@ def apply(
         s3 = s3_client(None if settings.aws else client.meta.endpoint_url, profile=settings.aws_profile)
         if settings.local and not settings.import_staging:
             ensure_bucket(s3, imports.bucket)
+
+    def remembered(result: SyncResult) -> None:
+        remember(
+            settings.out_dir / REQUESTED_FILE,
+            deployment_of(client, settings.aws_profile),
+            the_plan,
+            result.tables,
+            settings.run_id,
+        )
+
     done = apply_plan(
         client,
         the_plan,
@@ -202,14 +212,10 @@ def apply(
         on_table_done=on_table_done,
         s3=s3,
         imports=imports,
+        # As soon as the tables are set up too: a sync stopped while writing items keeps what it asked for.
+        on_tables_set_up=remembered,
     )
-    remember(
-        settings.out_dir / REQUESTED_FILE,
-        deployment_of(client, settings.aws_profile),
-        the_plan,
-        done.tables,
-        settings.run_id,
-    )
+    remembered(done)  # an import gives its table's protections only when it completes
     return done
 
 

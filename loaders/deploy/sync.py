@@ -175,6 +175,7 @@ def apply_plan(
     on_table_done: Callable[[str, TableSync], None] | None = None,
     s3=None,
     imports: ImportPolicy = NO_IMPORTS,
+    on_tables_set_up: Callable[[SyncResult], None] | None = None,
 ) -> SyncResult:
     """Carry out `plan` for every table it does not block; returns what was done, by contract name.
 
@@ -182,7 +183,8 @@ def apply_plan(
     sent unless the endpoint is on this machine or `allow_destroy`. Tables the
     plan creates by ImportTable are staged through `s3` in `imports.bucket`; an
     import that fails is recorded on its table (`import_failure`), not raised,
-    and the other tables go on.
+    and the other tables go on. `on_tables_set_up(result)` is told what was
+    done to the tables (created, altered, protected) before any item is written.
     """
     todo = [p for p in plan.tables if p.blocked is None]
     check_destroy_allowed(
@@ -192,6 +194,8 @@ def apply_plan(
         tables={p.table.name: TableSync(p.name, unchanged=p.unchanged, undeclared_gsis=p.undeclared_gsis) for p in todo}
     )
     _set_up_tables(client, todo, result, run_id, wait, workers)
+    if on_tables_set_up is not None:
+        on_tables_set_up(result)
     writing = [p for p in todo if p.writes]
     # A table the run created is logged even when empty: rolling the run back deletes it.
     logged = [p for p in todo if p.writes or not p.exists]

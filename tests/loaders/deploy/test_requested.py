@@ -107,3 +107,18 @@ def test_protections_a_created_table_was_declared_with_are_not_asked_again_where
     given = {kind for kind in ("deletion protection", "encryption") if kind in declared_protection(readings_table)}
     assert given and again.unapplied == dict.fromkeys(given, "run-1")
     assert not given & set(again.protect) and not given & set(done.unprotected), done.unprotected
+
+
+def test_the_sync_tells_what_it_did_to_the_tables_before_it_writes_an_item(
+    client, prefix, readings_table, tmp_path, scan
+):
+    """So that the protections a CreateTable declared are remembered even when the sync is stopped while writing."""
+    expected = {readings_table.name: [row_to_item(r, readings_table) for r in reading_rows(3)]}
+    plan = plan_tables(client, [readings_table], expected, prefix)
+    seen = []
+
+    def set_up(result) -> None:
+        seen.append((result.tables[readings_table.name].created_table, len(scan(f"{prefix}readings"))))
+
+    apply_plan(client, plan, run_id="run-1", rollback_dir=tmp_path / "rollback", on_tables_set_up=set_up)
+    assert seen == [(True, 0)] and len(scan(f"{prefix}readings")) == 3
