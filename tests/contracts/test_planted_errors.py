@@ -129,7 +129,14 @@ def test_a_table_not_fixed_because_its_parent_could_not_be_is_skipped_with_that_
     shutil.copytree(ROOT / "data" / "raw", copy)
     _replace_in(copy / "flights.csv", b"\n", b"\n\x81", count=1)
     verdicts = run_suite(
-        tmp_path, "plugin/suites/test_preupload.py", "-m", "preupload", "-k", "test_file_reads", f"--data-dir={copy}"
+        tmp_path,
+        "plugin/suites/test_preupload.py",
+        "-m",
+        "preupload",
+        "-k",
+        "test_file_reads",
+        f"--data-dir={copy}",
+        f"--out-dir={tmp_path / 'build'}",
     )
     assert set(failures(verdicts)) == {"test_file_reads[flights]"}
     skipped = skip_reasons(tmp_path / "junit.xml")
