@@ -23,6 +23,11 @@ def child_pytest(*args: str) -> list[str]:
     return [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *args]
 
 
+def live_subset(checks: str, *args: str) -> list[str]:
+    """The command of a child run of the live suite's checks named by `checks` (a -k expression)."""
+    return child_pytest("plugin/suites/test_live.py", "-m", "live", "-k", checks, *args)
+
+
 def run_suite(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, str | None]:
     """{test id: failure message, or None if it passed}. Options take `=` so paths outside the repo work.
 

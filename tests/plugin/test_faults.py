@@ -53,7 +53,7 @@ from pipeline.stages import lock_out_dir
 from plugin.servers import MotoServer
 from tests.personal import leaked
 from tests.plugin.fault_proxy import Die, Drop, FaultProxy, Request, Stall
-from tests.pytest_run import ROOT, child_pytest, failures, verdicts_of
+from tests.pytest_run import ROOT, failures, live_subset, verdicts_of
 from tests.sample import TABLES
 
 RAW = ROOT / "data" / "raw"
@@ -148,11 +148,7 @@ def start(
 ) -> subprocess.Popen:
     """The live suite (counts and items) against `endpoint`, out dir `out` (`folder/out`), canaries in its environment."""
     folder.mkdir(parents=True, exist_ok=True)
-    command = child_pytest(
-        "plugin/suites/test_live.py",
-        "-m",
-        "live",
-        "-k",
+    command = live_subset(
         CHECKS,
         f"--endpoint-url={endpoint}",
         f"--data-dir={export}",

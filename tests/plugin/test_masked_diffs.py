@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from tests.pytest_run import ROOT, child_pytest, failures, verdicts_of
+from tests.pytest_run import ROOT, failures, live_subset, verdicts_of
 
 CONTRACTS = """
 import pandera.pandas as pa
@@ -44,11 +44,7 @@ CHECKS = "test_items_equal_fixed_rows or test_query_pattern"
 
 def run(tmp_path, server, name: str, *options: str) -> tuple[subprocess.CompletedProcess, dict[str, str]]:
     folder = tmp_path / name
-    command = child_pytest(
-        "plugin/suites/test_live.py",
-        "-m",
-        "live",
-        "-k",
+    command = live_subset(
         CHECKS,
         f"--contracts={tmp_path / 'riders_contracts.py'}",
         f"--data-dir={tmp_path / 'export'}",

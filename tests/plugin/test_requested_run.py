@@ -13,7 +13,7 @@ import pytest
 
 from loaders.dynamodb.schema import key_schema
 from tests.plugin.test_masked_diffs import CONTRACTS
-from tests.pytest_run import ROOT, child_pytest, failures, skip_reasons, verdicts_of
+from tests.pytest_run import ROOT, failures, live_subset, skip_reasons, verdicts_of
 
 PREFIX = "asked-"
 CHECKS = "test_item_count or test_table_is_protected"
@@ -21,11 +21,7 @@ CHECKS = "test_item_count or test_table_is_protected"
 
 def run(tmp_path, server) -> tuple[subprocess.CompletedProcess, dict, dict, dict[str, str]]:
     """The live subset on the shared out dir; its output, run.json, plan.json and the skip reasons."""
-    command = child_pytest(
-        "plugin/suites/test_live.py",
-        "-m",
-        "live",
-        "-k",
+    command = live_subset(
         CHECKS,
         f"--contracts={tmp_path / 'riders_contracts.py'}",
         f"--data-dir={tmp_path / 'export'}",
