@@ -102,28 +102,21 @@ def baseline(fixed: Path, endpoint: str) -> None:
 
     from contracts.registry import SAMPLE, load_registry
     from contracts.source import read_table
+    from loaders.dynamodb.client import FAKE_CREDENTIALS
     from loaders.dynamodb.items import FrameItems
+    from loaders.dynamodb.schema import attribute_definitions, key_schema
 
-    dynamodb = boto3.resource(
-        "dynamodb",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    dynamodb = boto3.resource("dynamodb", endpoint_url=endpoint, region_name="us-east-1", **FAKE_CREDENTIALS)
     python = TypeDeserializer()
     for table in load_registry(SAMPLE, ROOT).tables:
         path = fixed / table.file
         if not path.exists():
             continue
-        types = {k: table.attribute_type(k) for k in table.key}
         made = dynamodb.create_table(
             TableName=f"baseline-{table.name}",
             BillingMode="PAY_PER_REQUEST",
-            KeySchema=[
-                {"AttributeName": k, "KeyType": kind} for k, kind in zip(table.key, ("HASH", "RANGE"), strict=False)
-            ],
-            AttributeDefinitions=[{"AttributeName": k, "AttributeType": t} for k, t in types.items()],
+            KeySchema=key_schema(table.key),
+            AttributeDefinitions=attribute_definitions(table, table.key),
         )
         made.wait_until_exists()
         with made.batch_writer() as writer:

@@ -14,7 +14,7 @@ from contracts.source import parse_set
 from contracts.table import Table
 from contracts.violations import show
 from loaders.dynamodb.digests import item_digest, key_digest
-from loaders.dynamodb.items import item_to_row, row_to_item
+from loaders.dynamodb.items import CHUNK_ROWS, item_to_row, row_to_item
 from loaders.dynamodb.live import LiveTable
 
 
@@ -37,12 +37,9 @@ def typed_row(row: dict, table: Table) -> dict:
     return out
 
 
-# Fixed rows typed at a time: a big table's typed rows are never all held.
-CHUNK_ROWS = 5000
-
-
 def fixed_rows(frame: pd.DataFrame) -> Iterator[dict]:
-    """Each fixed row as text (None where missing), in the frame's order."""
+    """Each fixed row as text (None where missing), in the frame's order, a chunk at a time: a big table's typed
+    rows are never all held."""
     for start in range(0, len(frame), CHUNK_ROWS):
         yield from frame.iloc[start : start + CHUNK_ROWS].to_dict("records")
 
