@@ -4,6 +4,7 @@ they differ, pages read in parallel segments through a short queue."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import pandas as pd
 import pytest
@@ -110,7 +111,12 @@ def test_a_reader_that_stops_early_ends_the_segments_and_an_error_reaches_the_re
     write_items(client, readings, [row_to_item(row, readings_table) for row in make_rows(60)], readings_table.key)
     pages = scan_pages(client, readings, segments=4)
     next(pages)
-    pages.close()  # returns: the segments see the reader gone and end, rather than wait on a full queue
+    # Four segments put a page and an end mark each into a queue of four: without the reader's closing word,
+    # those left holding an entry would wait on the full queue forever, and close() with them.
+    closing = threading.Thread(target=pages.close, daemon=True)
+    closing.start()
+    closing.join(timeout=30)
+    assert not closing.is_alive(), "the segments still wait on the queue of a reader that stopped"
     with pytest.raises(Exception, match="ResourceNotFoundException|not found"):
         list(scan_pages(client, readings + "-missing", segments=4))
 
