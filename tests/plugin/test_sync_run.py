@@ -22,7 +22,7 @@ import pytest
 
 from contracts.alarms import ALARM_ROOT, alarm_name
 from data import manifest
-from loaders.cloudwatch.alarms import declared_alarms
+from loaders.cloudwatch.alarms import COMPARED, declared_alarms
 from loaders.dynamodb.client import endpoint_client
 from loaders.dynamodb.endpoint import shown
 from tests.lineage import descendants
@@ -313,19 +313,7 @@ def tampered(planned_changes, server):
     """After the plans above, TAMPERED's Threshold changed by hand and REMOVED deleted; the CloudWatch client."""
     cloudwatch = endpoint_client(server, service="cloudwatch")
     [alarm] = cloudwatch.describe_alarms(AlarmNames=[TAMPERED])["MetricAlarms"]
-    kept = (
-        "AlarmName",
-        "Namespace",
-        "MetricName",
-        "Statistic",
-        "Dimensions",
-        "Period",
-        "EvaluationPeriods",
-        "ComparisonOperator",
-        "TreatMissingData",
-        "ActionsEnabled",
-        "AlarmActions",
-    )
+    kept = ("AlarmName", *(name for name in COMPARED if name != "Threshold"))
     cloudwatch.put_metric_alarm(**{k: alarm[k] for k in kept}, Threshold=5000.0)
     cloudwatch.delete_alarms(AlarmNames=[REMOVED])
     return cloudwatch
